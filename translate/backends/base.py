@@ -1,0 +1,95 @@
+"""The backend protocol and registry.
+
+A backend turns a batch of source sentences into translations and knows its model's
+input limit and tokenizer; everything above it (sorting by length, splitting over-long
+inputs, checkpoints) lives in ``translate.translator`` and works with any backend.
+Backends are looked up by name and imported only when used, so importing Selaras never
+imports torch or ctranslate2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+from translate.errors import BackendError
+
+#: The default model: Opus-MT Indonesian→English (MarianMT).
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-id-en"
+
+BackendName = Literal["auto", "transformers", "ctranslate2"]
+Device = Literal["auto", "cpu", "cuda"]
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What every translation engine offers.
+
+    Attributes:
+        name: registry name, e.g. ``"transformers"``.
+        model_name_or_path: the hub id or folder the model came from.
+        max_input_tokens: the longest input (in tokens, incl. ``</s>``) the model takes.
+        device: where it runs (``"cpu"`` or ``"cuda"``).
+    """
+
+    name: str
+    model_name_or_path: str
+    max_input_tokens: int
+    device: str
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source length of each text in model tokens (incl. ``</s>``)."""
+        ...
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        beams: int | None = None,
+        max_length: int | None = None,
+    ) -> list[str]:
+        """Translate texts in one batch, in order; ``None`` means the model's default."""
+        ...
+
+
+Loader = Callable[..., Backend]
+_REGISTRY: dict[str, Callable[[], Loader]] = {}
+
+
+def register_backend(name: str, import_loader: Callable[[], Loader]) -> None:
+    """Register a backend; ``import_loader`` imports its module only when needed."""
+    _REGISTRY[name] = import_loader
+
+
+def available_backends() -> list[str]:
+    """Names of the registered backends (installed or not)."""
+    return sorted(_REGISTRY)
+
+
+def _marian_loader() -> Loader:
+    from translate.backends.marian import load_marian
+
+    return load_marian
+
+
+register_backend("transformers", _marian_loader)
+
+
+def load_backend(
+    name: BackendName = "auto",
+    model_name_or_path: str = DEFAULT_MODEL,
+    *,
+    device: Device = "auto",
+    **options: object,
+) -> Backend:
+    """Load a backend by name.
+
+    Raises:
+        ModelUnavailableError: the model cannot be had (offline, typo, no weights).
+        BackendError: the backend name is unknown or its engine failed.
+    """
+    if name == "auto":
+        name = "transformers"
+    if name not in _REGISTRY:
+        raise BackendError(f"unknown backend {name!r}; choose one of: auto, {', '.join(available_backends())}")
+    return _REGISTRY[name]()(model_name_or_path, device=device, **options)

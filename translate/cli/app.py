@@ -1,0 +1,85 @@
+"""The typer application and what every command shares: error handling and options.
+
+Commands live one per module in this package and hold no logic: they check how their
+flags combine, call the library, and format the result. A ``SelarasError`` becomes one
+``Error: …`` line on stderr and its ``exit_code``; Ctrl-C becomes exit 130 with a hint
+that rerunning resumes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from translate import __version__
+from translate.errors import SelarasError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="selaras",
+    help="Selaras: translate Indonesian documents to English with Opus-MT, align them "
+    "with references, score, review and export parallel corpora.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def examples(*lines: str) -> str:
+    """Help epilog listing example invocations (shown under ``--help``)."""
+    body = "\n\n".join(f"  $ {line}" for line in lines)
+    return f"Examples:\n\n{body}"
+
+
+def fail(message: str, exit_code: int = 1) -> typer.Exit:
+    """Print one ``Error:`` line to stderr and return the Exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(exit_code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one clear line and a non-zero exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SelarasError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; finished work is kept, rerun the same command to resume.", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(payload: Any) -> None:
+    """Machine-readable output: one JSON document on stdout."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"selaras {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Selaras command line."""

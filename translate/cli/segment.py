@@ -1,0 +1,1 @@
+"""``selaras segment`` (placeholder: being written)."""

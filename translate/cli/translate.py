@@ -1,0 +1,1 @@
+"""``selaras translate`` (placeholder: being written)."""
