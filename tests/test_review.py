@@ -1,0 +1,337 @@
+"""Tests for translate.review (terminal table, HTML page) and ``selaras review``.
+
+The HTML page is checked here as text (self-contained, escaped, data blob intact);
+tests/test_review_browser.py drives it in a real headless Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+from typer.testing import CliRunner
+
+from translate.cli import app
+from translate.errors import InputError
+from translate.io import write_aligned_tsv
+from translate.metrics import corpus_scores, scores_as_json, sentence_scores
+from translate.records import AlignedRow
+from translate.review import (
+    WEAK_CHRF,
+    check_metrics,
+    chrf_histogram,
+    compute_metrics,
+    fill_sentence_scores,
+    is_weak,
+    mt_match_segments,
+    select_rows,
+)
+from translate.review.html import json_for_script, render_html
+from translate.review.terminal import review_table, summary_line
+
+runner = CliRunner()
+
+XSS = "<img src=x onerror=alert(1)> </script><script>alert(2)</script> <!-- & done"
+
+SENTENCES = [
+    (
+        "Presiden mengatakan bahwa pemerintah akan terus mendukung rakyat di seluruh negeri.",
+        "The president said that the government would continue to support people across the country.",
+        "The President said the government will keep supporting the people throughout the nation.",
+    ),
+    (
+        "Protes berlanjut di ibu kota setelah pemilihan umum yang disengketakan pada bulan Agustus.",
+        "Protests continued in the capital after the disputed general election in August.",
+        "Protests went on in the capital following the contested August election.",
+    ),
+    (
+        "Sekitar 200 orang ditahan oleh polisi pada hari Minggu malam.",
+        "About 20 people were detained by police on Sunday night.",
+        "Some 200 people were detained by the police on Sunday evening.",
+    ),
+    (
+        "Jaringan internet diputus selama tiga hari berturut-turut.",
+        "Jaringan internet diputus selama tiga hari berturut-turut.",
+        "The internet was cut off for three days in a row.",
+    ),
+]
+
+
+def make_rows() -> list[AlignedRow]:
+    """Hand-built rows: scored 1-1 beads, a 2-1 bead, a 1-0 bead, flags, hostile text."""
+    rows = []
+    for n, (src, mt, ref) in enumerate(SENTENCES, start=1):
+        chrf, bleu = sentence_scores(mt, ref)  # type: ignore[misc]
+        flags: tuple[str, ...] = ()
+        if n == 3:
+            flags = ("number-mismatch",)
+        if n == 4:
+            flags = ("untranslated", "low-score")
+        rows.append(AlignedRow((n,), (n,), src, mt, ref, 0.9 - n / 10, chrf, bleu, flags))
+    rows.append(AlignedRow((5, 6), (5,), "Dua kalimat. Digabung.", "Two sentences. Joined.", "Two joined sentences.", 0.7))
+    rows.append(AlignedRow((7,), (), "Kalimat tanpa pasangan.", "A sentence without a partner.", "", 0.0))
+    rows.append(AlignedRow((8,), (6,), XSS, XSS, XSS, 0.5, None, None, ("entity-missing",)))
+    return rows
+
+
+# --- pure helpers ---------------------------------------------------------------
+
+
+def test_mt_match_marks_words_the_reference_has_case_insensitively() -> None:
+    parts = mt_match_segments("The President said: NO.", "the president did not say no")
+    assert "".join(parts) == "The President said: NO."
+    assert parts[1::2] == ["The", "President", "NO"]
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_mt_match_segments_rejoin_to_the_mt(mt: str, reference: str) -> None:
+    parts = mt_match_segments(mt, reference)
+    assert "".join(parts) == mt
+    ref_words = {w.casefold() for w in re.findall(r"\w+", reference)}
+    assert all(p.casefold() in ref_words for p in parts[1::2])
+
+
+def test_select_rows_filters_sorts_weakest_first_and_keeps_positions() -> None:
+    rows = fill_sentence_scores(make_rows())
+    flagged = select_rows(rows, only_flagged=True)
+    assert [p for p, _ in flagged] == [3, 4, 7]
+    by_score = select_rows(rows, sort="score")
+    scored = [r.chrf for _, r in by_score if r.chrf is not None]
+    assert scored == sorted(scored)
+    assert by_score[-1][1].chrf is None  # the 1-0 bead has nothing to compare: last
+    assert [p for p, _ in select_rows(rows, sort="score", limit=2)] == [p for p, _ in by_score[:2]]
+    assert select_rows(rows, limit=0) == []
+
+
+def test_fill_sentence_scores_computes_only_missing_scorable_rows() -> None:
+    rows = make_rows()
+    filled = fill_sentence_scores(rows)
+    assert filled[0] == rows[0]  # already scored: untouched
+    assert (filled[4].chrf, filled[4].bleu) == sentence_scores(rows[4].mt, rows[4].reference)
+    assert filled[5].chrf is None  # 1-0 bead stays unscored
+
+
+def test_is_weak_for_flags_or_low_chrf() -> None:
+    row = AlignedRow((1,), (1,), "a", "b", "c", chrf=WEAK_CHRF + 1)
+    assert not is_weak(row)
+    assert is_weak(AlignedRow((1,), (1,), "a", "b", "c", chrf=WEAK_CHRF - 1))
+    assert is_weak(AlignedRow((1,), (1,), "a", "b", "c", chrf=99.0, flags=("repetition",)))
+
+
+def test_histogram_counts_every_scored_row_with_100_in_the_last_bin() -> None:
+    rows = [AlignedRow((1,), (1,), "", "", "", chrf=c) for c in (0.0, 4.99, 5.0, 100.0)]
+    rows.append(AlignedRow((2,), (), "", "", "", chrf=None))
+    counts = chrf_histogram(rows)
+    assert len(counts) == 20
+    assert (counts[0], counts[1], counts[-1], sum(counts)) == (2, 1, 1, 4)
+
+
+def test_compute_metrics_scores_only_beads_with_both_sides() -> None:
+    rows = make_rows()
+    aligned = [r for r in rows if r.mt.strip() and r.reference.strip()]
+    expected = scores_as_json(corpus_scores([r.mt for r in aligned], [[r.reference for r in aligned]], n_bootstrap=1), 6)
+    assert compute_metrics(rows) == expected
+    assert compute_metrics([AlignedRow((1,), (), "a", "b", "")]) is None
+
+
+def test_check_metrics_rejects_what_is_not_a_metrics_file() -> None:
+    good = {"bleu": 30.1, "chrf": 55.0, "signatures": {"bleu": "nrefs:1"}}
+    assert check_metrics(good, "m.json") == good
+    for bad in ([1, 2], {"bleu": 1.0}, {"bleu": "x", "chrf": 1.0}, {"bleu": 1, "chrf": 2, "signatures": []}):
+        with pytest.raises(InputError, match="selaras run"):
+            check_metrics(bad, "m.json")
+
+
+def test_json_for_script_cannot_close_the_script_element() -> None:
+    payload = {"text": XSS, "n": [1.5, None]}
+    blob = json_for_script(payload)
+    assert "</script" not in blob.lower() and "<!--" not in blob and "<" not in blob and "&" not in blob
+    assert json.loads(blob) == payload
+
+
+# --- terminal -------------------------------------------------------------------
+
+
+def table_cells(text: str) -> list[list[str]]:
+    """Rebuild each body row's cell texts from a ``box.SQUARE`` table rendering."""
+    rows: list[list[str]] = []
+    current: list[list[str]] | None = None
+    separators = 0
+    for line in text.splitlines():
+        if line.startswith(("├", "└")):
+            separators += 1
+            if current is not None:
+                rows.append([" ".join(" ".join(parts).split()) for parts in current])
+            current = None
+        elif line.startswith("│") and separators >= 1:
+            cells = line.split("│")[1:-1]
+            if current is None:
+                current = [[] for _ in cells]
+            for parts, cell in zip(current, cells):
+                parts.append(cell.strip())
+    return rows
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_table_fits_100_columns_and_keeps_every_text() -> None:
+    rows = fill_sentence_scores(make_rows())
+    console = Console(width=100, record=True, file=open("/dev/null", "w"), color_system=None)  # noqa: SIM115
+    console.print(review_table(select_rows(rows)))
+    text = console.export_text()
+    lines = text.splitlines()
+    assert lines and max(cell_len(line) for line in lines) <= 100
+    cells = table_cells(text)
+    assert len(cells) == len(rows)
+    for row, (ids, source, mt, reference, score) in zip(rows, cells):
+        # Folding may break a long token anywhere, so compare the text without whitespace.
+        assert [squash(c) for c in (source, mt, reference)] == [squash(t) for t in (row.source, row.mt, row.reference)]
+        src = ",".join(map(str, row.src_ids)) or "-"
+        ref = ",".join(map(str, row.ref_ids)) or "-"
+        assert ids == f"{src}→{ref} {row.bead}"
+        assert score.split()[0] == ("-" if row.chrf is None else f"{row.chrf:.1f}")
+        assert score.split()[1:] == list(row.flags)
+
+
+def test_table_highlights_weak_rows_only() -> None:
+    rows = fill_sentence_scores(make_rows())
+    console = Console(width=120, record=True, file=open("/dev/null", "w"), force_terminal=True, color_system="standard")  # noqa: SIM115
+    console.print(review_table(select_rows(rows)))
+    ansi = console.export_text(styles=True)
+    red_ids = [f"\x1b[1;31m{','.join(map(str, r.src_ids)) or '-'}→" in ansi for r in rows]
+    assert red_ids == [is_weak(r) for r in rows]
+    assert any(red_ids) and not all(red_ids)
+
+
+def test_summary_line_counts_rows_flags_and_shows_corpus_scores() -> None:
+    rows = make_rows()
+    metrics = compute_metrics(rows)
+    assert metrics is not None
+    line = summary_line(rows, metrics, shown=2)
+    assert line.startswith("7 rows · 2 shown · 3 flagged · 6 aligned beads")
+    assert f"chrF2 {metrics['chrf']:.2f}" in line and f"BLEU {metrics['bleu']:.2f}" in line
+
+
+# --- HTML (as text) ---------------------------------------------------------------
+
+
+def test_html_is_self_contained_and_escapes_text() -> None:
+    rows = fill_sentence_scores(make_rows())
+    metrics = compute_metrics(rows)
+    page = render_html(select_rows(rows), metrics=metrics, title="<b>doc</b>.tsv")
+    assert "<img" not in page and "alert(1)" not in page.split('id="selaras-data">')[0]
+    assert "&lt;b&gt;doc&lt;/b&gt;.tsv" in page
+    assert not re.search(r"https?://|//cdn|<link rel=.stylesheet|<script[^>]+src=", page)
+    assert page.count("</script>") == 2  # the data blob and the inline script: nothing else
+    blob = page.split('<script type="application/json" id="selaras-data">')[1].split("</script>")[0]
+    data = json.loads(blob)
+    assert len(data["rows"]) == len(rows)
+    xss_row = data["rows"][-1]
+    assert xss_row[4] == XSS and "".join(xss_row[5]) == XSS and xss_row[6] == XSS
+    assert metrics is not None
+    for key in ("bleu", "chrf", "chrfpp", "ter"):
+        assert metrics["signatures"][key] in page
+        assert f">{metrics[key]:.2f}<" in page
+
+
+def test_html_survives_nan_scores() -> None:
+    row = AlignedRow((1,), (1,), "a", "b", "c", align_score=float("nan"), chrf=10.0, bleu=1.0)
+    page = render_html([(1, row)], metrics=None, title="t")
+    blob = page.split('id="selaras-data">')[1].split("</script>")[0]
+    assert json.loads(blob)["rows"][0][7] is None
+    assert "No corpus score" in page
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aligned_tsv(tmp_path: Path) -> Path:
+    path = tmp_path / "aligned.tsv"
+    write_aligned_tsv(path, make_rows())
+    return path
+
+
+def test_cli_table_at_width_100(aligned_tsv: Path) -> None:
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--width", "100"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 100
+    assert lines[-1].startswith("7 rows · 3 flagged · 6 aligned beads · corpus chrF2 ")
+    assert len(table_cells(result.stdout)) == 7
+
+
+def test_cli_json_only_flagged_sorted_by_score(aligned_tsv: Path) -> None:
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--only-flagged", "--sort", "score", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["rows"], data["flagged"], data["shown"]) == (7, 3, 3)
+    assert all(row["flags"] for row in data["selected"])
+    chrfs = [row["chrf"] for row in data["selected"]]
+    assert chrfs == sorted(chrfs)
+    assert data["metrics"] == compute_metrics(make_rows())
+
+
+def test_cli_limit(aligned_tsv: Path) -> None:
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--limit", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [row["position"] for row in json.loads(result.stdout)["selected"]] == [1, 2]
+
+
+def test_cli_html_with_saved_metrics(aligned_tsv: Path, tmp_path: Path) -> None:
+    metrics = compute_metrics(make_rows()[:2])
+    assert metrics is not None
+    metrics_path = tmp_path / "metrics.json"
+    metrics_path.write_text(json.dumps(metrics), encoding="utf-8")
+    out = tmp_path / "out" / "review.html"
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--html", str(out), "--metrics", str(metrics_path)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert f">{metrics['chrf']:.2f}<" in page and "from metrics.json" in page
+    assert f"corpus chrF2 {metrics['chrf']:.2f}" in result.stdout
+    assert "┌" not in result.stdout  # --html replaces the table with the page
+    assert not list(out.parent.glob(".*.tmp"))  # atomic write left no temp file
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not valid JSON"), ('{"bleu": 1}', "no numeric 'chrf'")],
+)
+def test_cli_bad_metrics_file_is_a_clear_error(aligned_tsv: Path, tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "metrics.json"
+    bad.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--metrics", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+
+
+def test_cli_missing_or_malformed_tsv(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["review", str(tmp_path / "nope.tsv")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("source\tmt\nx\ty\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(bad)])
+    assert result.exit_code == 2 and "missing column" in result.stderr
+
+
+def test_cli_help_has_examples() -> None:
+    result = runner.invoke(app, ["review", "--help"])
+    assert result.exit_code == 0
+    assert "selaras review aligned.tsv --html review.html" in result.stdout
+
+
+def test_cli_html_to_stdout_keeps_stdout_a_page(aligned_tsv: Path) -> None:
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--html", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
+    assert "7 rows" in result.stderr
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--html", "-", "--json"])
+    assert result.exit_code == 2 and "give --html a file name" in result.stderr
