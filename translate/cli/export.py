@@ -1,0 +1,100 @@
+"""``selaras export``: aligned TSV -> TMX 1.4b, Moses, JSONL or TSV parallel corpus."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+
+
+class Format(str, Enum):
+    """Export formats (``translate.export.FORMATS``)."""
+
+    tmx = "tmx"
+    moses = "moses"
+    jsonl = "jsonl"
+    tsv = "tsv"
+
+
+class Pair(str, Enum):
+    """Which English side pairs with the Indonesian source."""
+
+    reference = "reference"
+    mt = "mt"
+
+
+@app.command(
+    epilog=examples(
+        "selaras export aligned.tsv --format tmx -o belarus.tmx",
+        "selaras export aligned.tsv --format moses -o corpus --min-chrf 40 --exclude-flags number-mismatch,empty",
+        "selaras export aligned.tsv --format jsonl -o mt.jsonl --pair mt --dedupe --json",
+    )
+)
+@handle_errors
+def export(
+    aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run/check); - reads stdin.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "-o", "--output", help="Output path; moses writes PATH.id and PATH.en; - is stdout (not for moses)."
+        ),
+    ],
+    pair: Annotated[
+        Pair, typer.Option(help="Pair the source with the human reference or with the MT.", case_sensitive=False)
+    ] = Pair.reference,
+    min_chrf: Annotated[
+        float | None, typer.Option(help="Leave out rows whose sentence chrF is below this (or missing).")
+    ] = None,
+    exclude_flags: Annotated[
+        str, typer.Option(help="Leave out rows with any of these comma-separated flags (see selaras check).")
+    ] = "",
+    dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out repeated (source, target) pairs.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Export aligned rows as a parallel corpus for CAT tools (TMX) or MT training (Moses).
+
+    Beads with an empty side are left out of TMX and Moses; every skip is counted in
+    the summary line on stderr. Files appear only when complete.
+    """
+    from translate.checks import FLAG_NAMES
+    from translate.export import export_paths, export_rows
+    from translate.io import STDIO, read_aligned_tsv
+
+    if output == STDIO and as_json:
+        raise fail("--json prints to stdout, so it cannot go with -o -; give -o PATH")
+    if output == STDIO and fmt is Format.moses:
+        raise fail("the moses format writes two files (PATH.id, PATH.en); give -o PATH, not -")
+    excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
+    rows = read_aligned_tsv(aligned)
+    present = {flag for row in rows for flag in row.flags}
+    unknown = [f for f in excluded if f not in FLAG_NAMES and f not in present]
+    if unknown:
+        typer.echo(
+            f"Warning: no row has flag(s) {', '.join(unknown)} and selaras check does not set them; "
+            f"known flags: {', '.join(FLAG_NAMES)}",
+            err=True,
+        )
+    summary = export_rows(
+        rows,
+        output,
+        fmt=fmt.value,
+        pair=pair.value,
+        min_chrf=min_chrf,
+        exclude_flags=excluded,
+        dedupe=dedupe,
+    )
+    typer.echo(summary.line(), err=True)
+    if as_json:
+        print_json(
+            {
+                **summary.as_json(),
+                "format": fmt.value,
+                "pair": pair.value,
+                "outputs": export_paths(output, fmt.value),
+            }
+        )
