@@ -93,6 +93,16 @@ def read_lines(path: str | os.PathLike[str]) -> list[str]:
     return lines
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _existing_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Open ``path`` for writing so that it appears only when complete.
@@ -111,6 +121,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, _existing_mode(target) if target.exists() else 0o666 & ~_umask())
         kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
@@ -128,6 +140,42 @@ def write_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
     with atomic_write(path) as handle:
         for line in lines:
             handle.write(line + "\n")
+
+
+def append_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
+    """Append lines to a file and force them to disk before returning.
+
+    For checkpoints: each finished batch must survive Ctrl-C, ``kill -9`` or a power
+    cut, so the data is fsynced; a crash can at worst tear the last line, which
+    :func:`read_jsonl` skips.
+    """
+    with open(path, "a", encoding="utf-8", newline="\n") as handle:
+        handle.writelines(line + "\n" for line in lines)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> list[object]:
+    """Read a JSONL file leniently: a missing file is empty, unparsable lines are skipped.
+
+    Lenient on purpose: it reads checkpoints, whose last line a crash may have torn
+    (or filled with NUL bytes); the lines before it are still good.
+    """
+    import json
+
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    records: list[object] = []
+    for raw in data.split(b"\n"):
+        try:
+            records.append(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            continue
+    return records
 
 
 def clean_cell(text: str) -> str:

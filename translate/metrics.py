@@ -78,8 +78,9 @@ def corpus_scores(
             name=score.name,
             score=float(score.score),
             signature=str(metric.get_signature()),
-            ci=float(score._ci) if getattr(score, "_ci", None) is not None else None,
-            mean=float(score._mean) if getattr(score, "_mean", None) is not None else None,
+            # sacrebleu leaves _ci/_mean at -1 when bootstrap is off: report that as None.
+            ci=float(score._ci) if n_bootstrap > 1 else None,
+            mean=float(score._mean) if n_bootstrap > 1 else None,
             text=score.format(),
         )
     return results

@@ -87,6 +87,26 @@ def progress(description: str, total: int | None) -> Iterator[Callable[[int], No
         yield lambda n=1: bar.advance(task, n)
 
 
+@contextlib.contextmanager
+def progress_reporter(description: str) -> Iterator[Callable[[int, int], None]]:
+    """Like :func:`progress`, for library calls that report ``on_progress(done, total)``.
+
+    The bar appears on the first report (when the total is known) and starts at
+    ``done``, so work resumed from a checkpoint shows as already finished.
+    """
+    with contextlib.ExitStack() as stack:
+        state: dict = {}
+
+        def update(done: int, total: int) -> None:
+            if "advance" not in state:
+                state["advance"] = stack.enter_context(progress(description, total))
+                state["done"] = 0
+            state["advance"](done - state["done"])
+            state["done"] = done
+
+        yield update
+
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 

@@ -1,0 +1,175 @@
+"""Model resolution: folders, hub ids through the cache, and one clear error for each failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from translate.backends import loading
+from translate.backends.loading import resolve_model
+from translate.errors import ModelUnavailableError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run_cli(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a fresh process (HF_* are read at import)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_"))}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-c", "from translate.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_bogus_folder_names_the_missing_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    with pytest.raises(ModelUnavailableError) as err:
+        resolve_model(str(tmp_path), required_files=("config.json", "source.spm"))
+    message = str(err.value)
+    assert "config.json" in message and "source.spm" in message and "model.safetensors" in message
+    assert "\n" not in message
+
+
+def test_missing_path_and_invalid_id_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="no such folder"):
+        resolve_model(str(tmp_path / "no" / "such" / "model"))
+    with pytest.raises(ModelUnavailableError, match="neither an existing folder nor a valid hub id"):
+        resolve_model("opus mt id en")
+    file = tmp_path / "model.bin"
+    file.write_bytes(b"x")
+    with pytest.raises(ModelUnavailableError, match="is a file"):
+        resolve_model(str(file))
+
+
+def test_local_model_folder_resolves_with_a_fingerprint(random_model_dir: Path) -> None:
+    source = resolve_model(str(random_model_dir))
+    assert source.is_local and source.local_files_only
+    assert Path(source.path_or_id) == random_model_dir.resolve()
+    assert source.fingerprint == resolve_model(str(random_model_dir)).fingerprint
+
+
+def _hub_error(cls: type[Exception], message: str) -> Exception:
+    response = mock.MagicMock()
+    response.headers = {}
+    return cls(message, response=response)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("RepositoryNotFoundError", "no such model on the Hugging Face hub"),
+        ("GatedRepoError", "gated repository"),
+    ],
+)
+def test_hub_errors_become_one_line_with_the_fix(error: str, expected: str) -> None:
+    import huggingface_hub
+    from huggingface_hub import errors
+
+    exc = _hub_error(getattr(errors, error), "404 Client Error")
+    with (
+        mock.patch.object(loading, "_offline", return_value=False),
+        mock.patch.object(loading, "_hub_host_resolves", return_value=True),
+        mock.patch.object(huggingface_hub, "hf_hub_download", side_effect=exc),
+    ):
+        with pytest.raises(ModelUnavailableError) as err:
+            resolve_model("Helsinki-NLP/opus-mt-id-enn")
+    assert expected in str(err.value)
+    assert "Helsinki-NLP/opus-mt-id-enn" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_unresolvable_hub_host_loads_from_cache_only() -> None:
+    """No network: fetch config.json with local_files_only instead of 23 s of retries."""
+    import huggingface_hub
+
+    seen: dict[str, object] = {}
+
+    def fake_download(repo_id: str, filename: str, **kwargs: object) -> str:
+        seen.update(kwargs)
+        return f"/cache/models--x--y/snapshots/abc123/{filename}"
+
+    with (
+        mock.patch.object(loading, "_offline", return_value=False),
+        mock.patch.object(loading, "_hub_host_resolves", return_value=False),
+        mock.patch.object(huggingface_hub, "hf_hub_download", side_effect=fake_download),
+    ):
+        source = resolve_model("x/y")
+    assert seen == {"local_files_only": True}
+    assert source.local_files_only and source.pretrained_kwargs() == {"local_files_only": True}
+    assert source.fingerprint == "hub:x/y@abc123"
+
+
+def test_cli_offline_empty_cache_prints_one_line_and_exits_3(tmp_path: Path) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text("Saya suka kopi.\n", encoding="utf-8")
+    env = {"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = _run_cli(["translate", str(source), "--model", "Helsinki-NLP/opus-mt-id-en"], env, tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert "not in the Hugging Face cache" in errors[0] and "HF_HUB_OFFLINE" in errors[0]
+    assert "hf download Helsinki-NLP/opus-mt-id-en" in errors[0] and "--model PATH" in errors[0]
+    assert result.stdout == ""
+
+
+def test_cli_bogus_folder_exits_3_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bogus").mkdir()
+    (tmp_path / "bogus" / "config.json").write_text("{}", encoding="utf-8")
+    source = tmp_path / "doc.txt"
+    source.write_text("Saya suka kopi.\n", encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    result = CliRunner().invoke(app, ["translate", str(source), "--model", str(tmp_path / "bogus")])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert "cannot load model" in result.output and "model.safetensors" in result.output
+
+
+def test_corrupt_weights_become_model_unavailable(tmp_path: Path, random_model_dir: Path) -> None:
+    from translate.backends.marian import load_marian
+
+    broken = tmp_path / "broken"
+    shutil.copytree(random_model_dir, broken)
+    (broken / "model.safetensors").write_bytes(b"not safetensors at all")
+    with pytest.raises(ModelUnavailableError, match="cannot load model") as err:
+        load_marian(str(broken), device="cpu")
+    assert "complete MarianMT folder" in str(err.value)
+
+
+def _fake_hub_cache(hf_home: Path, repo_id: str, model_dir: Path, commit: str = "0" * 40) -> None:
+    """Lay out ``model_dir`` as huggingface_hub's cache would after a download."""
+    repo = hf_home / "hub" / ("models--" + repo_id.replace("/", "--"))
+    shutil.copytree(model_dir, repo / "snapshots" / commit)
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["transformers", "auto"])
+def test_cli_translates_from_the_hub_cache_offline(
+    tmp_path: Path, tiny_trained_model: tuple[Path, list[tuple[str, str]]], backend: str
+) -> None:
+    """The path users run: a hub id, found in HF_HOME's cache, with HF_HUB_OFFLINE=1."""
+    model_dir, pairs = tiny_trained_model
+    _fake_hub_cache(tmp_path / "hf", "selaras-test/tiny-id-en", model_dir)
+    source = tmp_path / "doc.txt"
+    source.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
+    env = {"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["translate", str(source), "--lines", "--model", "selaras-test/tiny-id-en", "--backend", backend]
+    result = _run_cli(args, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [t for _, t in pairs]
