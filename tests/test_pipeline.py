@@ -1,0 +1,119 @@
+"""``selaras run`` and ``translate.pipeline.run``: the whole job on a locally trained model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from translate.cli import app
+from translate.io import read_aligned_tsv, read_lines
+from translate.metrics import corpus_scores
+from translate.pipeline import run
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def documents(tmp_path: Path, tiny_trained_model) -> tuple[Path, Path, Path, list[tuple[str, str]]]:
+    """A source paragraph of the trained pairs and a free reference that merges two of them."""
+    model, pairs = tiny_trained_model
+    source = tmp_path / "doc.id.txt"
+    source.write_text(" ".join(src for src, _ in pairs[:3]) + "\n\n" + " ".join(src for src, _ in pairs[3:]) + "\n")
+    english = [tgt for _, tgt in pairs]
+    merged = english[:3] + [english[3][:-1] + " and " + english[4][0].lower() + english[4][1:]] + english[5:]
+    reference = tmp_path / "ref.en.txt"
+    reference.write_text(" ".join(merged) + "\n")
+    return model, source, reference, pairs
+
+
+def test_run_translates_aligns_and_scores(tmp_path: Path, documents) -> None:
+    model, source, reference, pairs = documents
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app, ["run", str(source), "-r", str(reference), "-o", str(out), "--model", str(model), "--backend", "transformers", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert sorted(p.name for p in out.iterdir()) == ["aligned.tsv", "metrics.json", "mt.txt", "reference.txt", "source.txt"]
+    assert read_lines(out / "source.txt") == [src for src, _ in pairs]
+    assert read_lines(out / "mt.txt") == [tgt for _, tgt in pairs]  # the model reproduces its pairs
+
+    rows = read_aligned_tsv(out / "aligned.tsv")
+    assert [r.bead for r in rows] == ["1-1", "1-1", "1-1", "2-1", "1-1"]
+    assert [i for r in rows for i in r.src_ids] == [1, 2, 3, 4, 5, 6]
+    assert [i for r in rows for i in r.ref_ids] == [1, 2, 3, 4, 5]
+    assert rows[0].chrf == pytest.approx(100.0)
+
+    # metrics.json holds sacrebleu's corpus scores over the aligned beads.
+    metrics = json.loads((out / "metrics.json").read_text())
+    expected = corpus_scores([r.mt for r in rows], [[r.reference for r in rows]], n_bootstrap=1)
+    for key in ("bleu", "chrf", "chrfpp", "ter"):
+        assert metrics[key] == pytest.approx(expected[key].score, abs=1e-4)
+        assert summary[key] == metrics[key]
+        assert metrics["signatures"][key].startswith("nrefs:1|")
+    assert metrics["n_sentences"] == 5
+    assert not list(out.glob("*.selaras-partial"))  # the checkpoint is gone once finished
+
+
+def test_run_with_two_references_writes_one_tsv_each(tmp_path: Path, documents) -> None:
+    model, source, reference, pairs = documents
+    close = tmp_path / "close.en.txt"
+    close.write_text("\n".join(tgt for _, tgt in pairs) + "\n")
+    result = run(source, [reference, close], tmp_path / "run", model=str(model), engine="transformers", n_bootstrap=1)
+    assert [len(rows) for rows in result.aligned] == [5, 6]
+    assert (tmp_path / "run" / "aligned.ref2.tsv").exists() and (tmp_path / "run" / "reference2.txt").exists()
+    assert result.metrics["references"][1]["metrics"]["chrf"] == pytest.approx(100.0)
+
+
+def test_run_with_an_existing_mt_needs_no_model(tmp_path: Path, documents) -> None:
+    _, source, reference, pairs = documents
+    mt = tmp_path / "mt.txt"
+    mt.write_text("\n".join(tgt for _, tgt in pairs[:3]) + "\n\n" + "\n".join(tgt for _, tgt in pairs[3:]) + "\n")
+    result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "r"), "--mt", str(mt), "--model", "/nonexistent"])
+    assert result.exit_code == 0, result.output
+    assert read_lines(tmp_path / "r" / "mt.txt") == [tgt for _, tgt in pairs]
+
+
+def test_run_rejects_an_mt_with_the_wrong_line_count(tmp_path: Path, documents) -> None:
+    _, source, reference, pairs = documents
+    mt = tmp_path / "mt.txt"
+    mt.write_text("Only one line.\n")
+    result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "r"), "--mt", str(mt)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "1 non-empty lines but the source has 6 sentences" in result.stderr
+
+
+def test_run_without_mt_aligns_source_and_reference_only(tmp_path: Path, documents) -> None:
+    _, source, reference, _ = documents
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(out), "--no-mt"])
+    assert result.exit_code == 0, result.output
+    rows = read_aligned_tsv(out / "aligned.tsv")
+    assert [i for r in rows for i in r.src_ids] == [1, 2, 3, 4, 5, 6]
+    assert all(r.mt == "" and r.chrf is None and "empty" not in r.flags for r in rows)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["mt"] is None and "bleu" not in metrics
+    assert not (out / "mt.txt").exists()
+
+
+def test_run_with_an_unreachable_model_says_so_in_one_line(tmp_path: Path, documents, monkeypatch) -> None:
+    _, source, reference, _ = documents
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(out), "--model", "Helsinki-NLP/opus-mt-id-en"])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "--model PATH" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("with_reference, args, message", [(False, [], "--reference"), (True, ["--mt", "x.txt", "--no-mt"], "contradict")])
+def test_run_rejects_contradictory_or_missing_options(tmp_path: Path, documents, with_reference, args, message) -> None:
+    _, source, reference, _ = documents
+    ref_args = ["-r", str(reference)] if with_reference else []
+    result = runner.invoke(app, ["run", str(source), "-o", str(tmp_path / "r"), *ref_args, *args])
+    assert result.exit_code == 2 and message in result.stderr

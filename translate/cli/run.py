@@ -1,0 +1,103 @@
+"""``selaras run``: the whole pipeline into one folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from translate.cli.options import (
+    DEFAULT_MODEL,
+    BackendChoice,
+    BackendOption,
+    BatchSizeOption,
+    BeamsOption,
+    ComputeTypeOption,
+    DeviceChoice,
+    DeviceOption,
+    LinesOption,
+    ModelOption,
+)
+
+
+@app.command(
+    epilog=examples(
+        "selaras run seeds/belarus-2020.id.txt -r seeds/belarus-2020.en.close.txt -o runs/belarus",
+        "selaras run doc.id.txt -r ref1.en.txt -r ref2.en.txt --backend ctranslate2 --json",
+        "selaras run doc.id.txt -r ref.en.txt --mt doc.mt.txt      # reuse an existing MT",
+        "selaras run doc.id.txt -r ref.en.txt --no-mt              # align source and reference only",
+    )
+)
+@handle_errors
+def run(
+    source: Annotated[Path, typer.Argument(help="Indonesian document (UTF-8 text).")],
+    reference: Annotated[
+        Optional[list[Path]],
+        typer.Option("--reference", "-r", help="English reference translation (repeat for several)."),
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the run's files.")] = Path("selaras-run"),
+    mt: Annotated[
+        Optional[Path], typer.Option("--mt", help="Use this MT (one line per source sentence) instead of translating.")
+    ] = None,
+    no_mt: Annotated[bool, typer.Option("--no-mt", help="Do not translate: align source and reference only.")] = False,
+    model: ModelOption = DEFAULT_MODEL,
+    backend: BackendOption = BackendChoice.auto,
+    compute_type: ComputeTypeOption = None,
+    device: DeviceOption = DeviceChoice.auto,
+    beams: BeamsOption = None,
+    batch_size: BatchSizeOption = 16,
+    lines: LinesOption = False,
+    max_bead: Annotated[
+        Optional[int], typer.Option("--max-bead", min=2, help="Most sentences in one bead (both sides).")
+    ] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CIs (1 = off).")] = 1000,
+    as_json: JsonOption = False,
+) -> None:
+    """Segment, translate, align with the reference(s), flag and score — into one folder.
+
+    Writes source.txt, mt.txt, reference.txt, aligned.tsv (aligned.ref2.tsv … for more
+    references) and metrics.json. An interrupted translation resumes on rerun.
+    """
+    from translate.pipeline import run as run_pipeline
+
+    if not reference:
+        raise fail("give at least one --reference FILE (an English translation of the source)", 2)
+    if mt is not None and no_mt:
+        raise fail("--mt and --no-mt contradict each other; use one", 2)
+    options = {"compute_type": compute_type} if compute_type else {}
+    with progress_reporter("translating") as on_progress:
+        result = run_pipeline(
+            source,
+            reference,
+            out_dir,
+            model=model,
+            engine=backend.value,
+            device=device.value,
+            lines=lines,
+            batch_size=batch_size,
+            beams=beams,
+            mt=mt,
+            translate=not no_mt,
+            max_bead=max_bead,
+            n_bootstrap=bootstrap,
+            on_progress=on_progress,
+            **options,
+        )
+    if result.resumed:
+        typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)
+    if result.split:
+        typer.echo(f"note: {result.split} over-long sentences were split to fit the model and rejoined", err=True)
+    if as_json:
+        print_json({"out_dir": str(result.out_dir), **result.metrics})
+        return
+    typer.echo(f"{len(result.sentences)} source sentences → {result.out_dir}/")
+    for ref in result.metrics["references"]:
+        line = f"  {ref['aligned']}: {ref['beads']} beads with {ref['reference']}"
+        if ref["metrics"]:
+            m = ref["metrics"]
+            line += f"  BLEU {m['bleu']:.2f}  chrF {m['chrf']:.2f}  chrF++ {m['chrfpp']:.2f}  TER {m['ter']:.2f}"
+        typer.echo(line)
+    if result.mt is None:
+        typer.echo("  (no MT: source–reference alignment only, no scores)")
