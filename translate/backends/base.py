@@ -9,10 +9,11 @@ imports torch or ctranslate2.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Literal, Protocol, runtime_checkable
 
-from translate.errors import BackendError
+from translate.errors import BackendError, ModelUnavailableError
 
 #: The default model: Opus-MT Indonesian→English (MarianMT).
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-id-en"
@@ -75,6 +76,20 @@ def _marian_loader() -> Loader:
 register_backend("transformers", _marian_loader)
 
 
+def _ct2_loader() -> Loader:
+    from translate.backends.ct2 import load_ct2
+
+    return load_ct2
+
+
+register_backend("ctranslate2", _ct2_loader)
+
+#: Where ``auto`` reports that it fell back to transformers. A library must not print;
+#: with no logging configured, Python's last-resort handler writes the message as one
+#: line on stderr, and an application can silence or reroute it.
+logger = logging.getLogger("translate.backends")
+
+
 def load_backend(
     name: BackendName = "auto",
     model_name_or_path: str = DEFAULT_MODEL,
@@ -84,12 +99,24 @@ def load_backend(
 ) -> Backend:
     """Load a backend by name.
 
+    ``auto`` tries CTranslate2 (fast; converts the model once, see
+    ``translate.backends.ct2``) and falls back to transformers when ctranslate2 is not
+    installed or cannot convert the model faithfully, logging one warning that says why.
+    A model that cannot be found is not a reason to fall back: that error is raised.
+
     Raises:
         ModelUnavailableError: the model cannot be had (offline, typo, no weights).
         BackendError: the backend name is unknown or its engine failed.
     """
     if name == "auto":
-        name = "transformers"
+        try:
+            return _REGISTRY["ctranslate2"]()(model_name_or_path, device=device, **options)
+        except ModelUnavailableError:
+            raise
+        except (BackendError, ImportError) as exc:
+            logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend.", exc)
+            options.pop("compute_type", None)  # a CTranslate2 setting transformers does not take
+            name = "transformers"
     if name not in _REGISTRY:
         raise BackendError(f"unknown backend {name!r}; choose one of: auto, {', '.join(available_backends())}")
     return _REGISTRY[name]()(model_name_or_path, device=device, **options)

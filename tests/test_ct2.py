@@ -1,0 +1,422 @@
+"""The CTranslate2 backend: parity with transformers, the conversion cache, ``auto`` fallback.
+
+Parity is the point of the backend: with float32 weights and greedy search the
+CTranslate2 model must give the transformers model's translations *and* scores on the
+same inputs. Scores (mean log-probability per token) catch a broken conversion (wrong
+decoder start vector, wrong vocabulary row) even where the best token survives it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from translate.backends import load_backend
+from translate.backends import ct2
+from translate.errors import BackendError
+
+SOURCES_EXTRA = [
+    "Saya membaca buku di pasar pada hari Minggu.",
+    "Kopi, teh; dan hujan!",
+    "Apa kabar? Terima kasih.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test converts into its own cache (SELARAS_CACHE), never the user's."""
+    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture(scope="module")
+def marian_backends(random_model_dir: Path, tiny_trained_model: tuple[Path, list[tuple[str, str]]]):
+    """The transformers backend on both test models (loaded once; CPU, fp32)."""
+    from translate.backends.marian import load_marian
+
+    trained_dir, _ = tiny_trained_model
+    return {
+        "random": load_marian(str(random_model_dir), device="cpu", threads=1),
+        "trained": load_marian(str(trained_dir), device="cpu", threads=1),
+    }
+
+
+def _greedy_scores_transformers(backend, texts: list[str]) -> list[float]:
+    """Log-probability of the greedy output (through ``</s>``; a forced ``</s>`` adds 0)."""
+    import torch
+
+    batch = backend.tokenizer(texts, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        out = backend.model.generate(
+            **batch, num_beams=1, do_sample=False, output_scores=True, return_dict_in_generate=True
+        )
+        steps = backend.model.compute_transition_scores(out.sequences, out.scores, normalize_logits=False)
+    eos = backend.model.config.eos_token_id
+    sums = []
+    for sequence, scores in zip(out.sequences[:, 1:], steps):
+        n = min(int((sequence != eos).cumprod(0).sum()) + 1, len(sequence))  # through the first </s>
+        sums.append(float(scores[:n].sum()))
+    return sums
+
+
+def _greedy_scores_ct2(backend: ct2.CTranslate2Backend, texts: list[str]) -> list[float]:
+    """The same from CTranslate2, whose score is that sum divided by the tokens scored
+    (the hypothesis plus ``</s>`` unless decoding stopped at the length limit)."""
+    tokens = [backend.tokenizer.tokenize(t) for t in texts]
+    options = backend.decoding_options(beams=1)
+    results = backend.translator.translate_batch(tokens, return_scores=True, **options)
+    sums = []
+    for r in results:
+        length = len(r.hypotheses[0])
+        scored = length if length >= options["max_decoding_length"] else length + 1
+        sums.append(r.scores[0] * scored)
+    return sums
+
+
+def _texts(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
+    return [s for s, _ in pairs] + SOURCES_EXTRA
+
+
+# --------------------------------------------------------------------------- parity
+
+
+@pytest.mark.parametrize("kind", ["trained", "random"])
+def test_float32_greedy_matches_transformers(kind, marian_backends, random_model_dir, tiny_trained_model):
+    """Same model, same inputs, float32 and greedy: identical text and scores."""
+    trained_dir, pairs = tiny_trained_model
+    path = trained_dir if kind == "trained" else random_model_dir
+    reference = marian_backends[kind]
+    backend = ct2.load_ct2(str(path), device="cpu", compute_type="float32")
+    texts = _texts(kind, pairs)
+
+    assert backend.count_tokens(texts) == reference.count_tokens(texts)
+    assert backend.translate_batch(texts, beams=1) == reference.translate_batch(texts, beams=1)
+    # A short max_length cuts both engines at the same token.
+    assert backend.translate_batch(texts, beams=1, max_length=6) == reference.translate_batch(texts, beams=1, max_length=6)
+    assert _greedy_scores_ct2(backend, texts) == pytest.approx(_greedy_scores_transformers(reference, texts), abs=1e-4)
+
+
+def test_trained_model_beam4_gives_the_english(tiny_trained_model):
+    """The default compute type (int8 on CPU) and 4 beams still give the learnt English."""
+    path, pairs = tiny_trained_model
+    backend = load_backend("ctranslate2", str(path), device="cpu")
+    assert backend.name == "ctranslate2" and backend.compute_type == "int8"
+    assert backend.translate_batch([s for s, _ in pairs], beams=4) == [t for _, t in pairs]
+
+
+@pytest.fixture(scope="module")
+def finetuned_like_model(tiny_trained_model, tmp_path_factory):
+    """The trained model with a non-zero ``<pad>`` row, like any Opus-MT model fine-tuned
+    with tied embeddings (the output layer's gradient moves that row), and its
+    transformers backend."""
+    import torch
+    from transformers import MarianMTModel
+
+    from translate.backends.marian import load_marian, quiet_transformers
+
+    source, pairs = tiny_trained_model
+    target = tmp_path_factory.mktemp("finetuned-like")
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    with quiet_transformers():
+        model = MarianMTModel.from_pretrained(target)
+    with torch.no_grad():
+        generator = torch.Generator().manual_seed(0)
+        row = model.get_input_embeddings().weight[model.config.pad_token_id]
+        row.copy_(torch.randn(row.shape, generator=generator) * 0.5)
+    model.save_pretrained(target)
+    return target, pairs, load_marian(str(target), device="cpu", threads=1)
+
+
+def test_pad_shortcut_would_break_a_finetuned_model(finetuned_like_model, monkeypatch, tmp_path):
+    """The <pad> trap: CTranslate2's stock Marian conversion (drop <pad>, start from a zero
+    vector) is wrong when the <pad> row is not zero; Selaras then keeps the real start
+    token, and the parity check sees the difference if the stock shortcut is forced.
+    """
+    path, pairs, reference = finetuned_like_model
+    texts = _texts("trained", pairs)
+    expected_text = reference.translate_batch(texts, beams=1)
+    expected = _greedy_scores_transformers(reference, texts)
+
+    kept = ct2.load_ct2(str(path), device="cpu", compute_type="float32")
+    assert "<pad>" in ct2._read_ct2_vocabulary(kept.model_path)  # the start token was kept...
+    assert ("<pad>",) in kept.defaults.suppress_sequences  # ...and is never emitted
+    assert kept.translate_batch(texts, beams=1) == expected_text
+    assert _greedy_scores_ct2(kept, texts) == pytest.approx(expected, abs=1e-4)
+
+    monkeypatch.setattr(ct2, "zero_start_is_exact", lambda model: True)
+    stock = ct2.load_ct2(str(path), device="cpu", compute_type="float32", cache_dir=tmp_path / "stock")
+    assert "<pad>" not in ct2._read_ct2_vocabulary(stock.model_path)
+    assert _greedy_scores_ct2(stock, texts) != pytest.approx(expected, abs=1e-4)
+
+
+def test_random_opus_like_model_drops_pad(random_model_dir):
+    """A zero <pad> row (as in every Opus-MT conversion) takes CTranslate2's own path:
+    <pad> leaves the vocabulary, so it cannot be generated at all."""
+    backend = ct2.load_ct2(str(random_model_dir), device="cpu", compute_type="float32")
+    vocabulary = ct2._read_ct2_vocabulary(backend.model_path)
+    assert "<pad>" not in vocabulary
+    assert vocabulary == sorted(backend.tokenizer.vocab, key=backend.tokenizer.vocab.get)[:-1]
+    results = backend.translator.translate_batch(
+        [backend.tokenizer.tokenize(t) for t in SOURCES_EXTRA], **backend.decoding_options(beams=4)
+    )
+    assert all("<pad>" not in r.hypotheses[0] for r in results)
+
+
+def test_tokenizer_mirrors_marian_tokenizer(marian_backends, random_model_dir):
+    """Pieces and ids are MarianTokenizer's, also for unknown characters, literal special
+    tokens and language codes; decoding drops special tokens like batch_decode."""
+    reference = marian_backends["random"].tokenizer
+    mine = ct2.MarianSentencePiece(Path(random_model_dir))
+    texts = SOURCES_EXTRA + ["", "  spasi  ganda ", "ümlaut 日本 😀", "a <unk> b </s> c", ">>eng<< Terima kasih.", "x<pad>y"]
+    for text in texts:
+        assert mine.tokenize(text) == reference.convert_ids_to_tokens(reference(text)["input_ids"]), text
+    ids = [[0, 5, 9, 1, 30, 0], [12, 3, 7, 7, 0], list(range(2, 40)) + [0]]
+    expected = reference.batch_decode(ids, skip_special_tokens=True)
+    id_to_token = {i: t for t, i in mine.vocab.items()}
+    assert [mine.detokenize([id_to_token[i] for i in row]) for row in ids] == expected
+
+
+def test_token_budget_batching_keeps_order(tiny_trained_model):
+    """Sub-batches of a few tokens (sorted by length inside CTranslate2) come back in input order."""
+    path, pairs = tiny_trained_model
+    backend = ct2.load_ct2(str(path), device="cpu", inter_threads=2, intra_threads=1, max_batch_tokens=8)
+    sources = [s for s, _ in pairs][::-1]
+    assert backend.translate_batch(sources, beams=1) == [t for _, t in pairs][::-1]
+    assert backend.translate_batch([]) == []
+
+
+def test_too_long_input_is_refused_not_cut(tiny_trained_model):
+    path, pairs = tiny_trained_model
+    backend = ct2.load_ct2(str(path), device="cpu", max_input_tokens=4)
+    with pytest.raises(BackendError, match="split"):
+        backend.translate_batch([pairs[-1][0]])
+
+
+def test_generation_defaults_follow_the_model(tiny_trained_model):
+    path, _ = tiny_trained_model
+    backend = ct2.load_ct2(str(path), device="cpu")
+    # build_marian's trained model: num_beams 4, max_length 32 with forced </s>.
+    assert backend.defaults.beam_size == 4
+    assert backend.defaults.max_decoding_length == 30
+    assert backend.decoding_options(beams=2, max_length=10)["beam_size"] == 2
+    assert backend.decoding_options(max_length=10)["max_decoding_length"] == 8
+    overridden = ct2.load_ct2(str(path), device="cpu", num_beams=2, min_decoding_length=5, max_decoding_length=5)
+    assert overridden.decoding_options()["beam_size"] == 2
+    tokens = overridden.tokenizer.tokenize("Terima kasih.")
+    result = overridden.translator.translate_batch([tokens], **overridden.decoding_options())
+    assert len(result[0].hypotheses[0]) == 5  # forced length, as the benchmark uses
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, (1, 1)), (2, (2, 1)), (3, (3, 1)), (8, (4, 2)), (16, (4, 4))])
+def test_default_threads(cores, expected):
+    assert ct2.default_threads(cores) == expected
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    real = ct2._convert
+
+    def counting(model_dir, out_dir, compute_type):
+        calls.append(out_dir)
+        return real(model_dir, out_dir, compute_type)
+
+    monkeypatch.setattr(ct2, "_convert", counting)
+    return calls
+
+
+def test_second_load_reuses_the_conversion(random_model_dir, monkeypatch, _isolated_cache):
+    calls = _count_conversions(monkeypatch)
+    first = ct2.load_ct2(str(random_model_dir), device="cpu")
+    assert len(calls) == 1
+    assert first.model_path.parent == _isolated_cache / "ct2"
+    assert ct2.verify_cache_entry(first.model_path) is None
+    start = time.perf_counter()
+    second = ct2.load_ct2(str(random_model_dir), device="cpu")
+    elapsed = time.perf_counter() - start
+    assert len(calls) == 1 and second.model_path == first.model_path
+    assert elapsed < 2.0, f"cached load took {elapsed:.2f} s"
+    # No temporary folders are left behind.
+    assert [p.name for p in first.model_path.parent.iterdir()] == [first.model_path.name]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "no-marker", "unreadable"])
+def test_damaged_cache_is_rebuilt(damage, tiny_trained_model, monkeypatch):
+    path, pairs = tiny_trained_model
+    entry = ct2.load_ct2(str(path), device="cpu").model_path
+    model_bin = entry / "model.bin"
+    if damage == "truncate":
+        model_bin.write_bytes(model_bin.read_bytes()[: model_bin.stat().st_size // 2])
+    elif damage == "flip":
+        data = bytearray(model_bin.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        model_bin.write_bytes(bytes(data))
+    elif damage == "no-marker":
+        (entry / ct2.MANIFEST).unlink()
+    else:  # garbage that matches a (rewritten) manifest: only CTranslate2 can tell
+        model_bin.write_bytes(b"not a model")
+        (entry / ct2.MANIFEST).unlink()
+        ct2._write_manifest(entry)
+    if damage != "unreadable":
+        assert ct2.verify_cache_entry(entry) is not None
+    calls = _count_conversions(monkeypatch)
+    backend = ct2.load_ct2(str(path), device="cpu")
+    assert len(calls) == 1
+    assert ct2.verify_cache_entry(backend.model_path) is None
+    assert backend.translate_batch([pairs[0][0]], beams=1) == [pairs[0][1]]
+
+
+def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _isolated_cache):
+    """A crash mid-conversion leaves only a temporary folder, never a usable-looking entry."""
+
+    def crash(model_dir, out_dir, compute_type):
+        Path(out_dir).mkdir(parents=True)
+        (Path(out_dir) / "model.bin").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ct2, "_convert", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ct2.load_ct2(str(random_model_dir), device="cpu")
+    assert not [p for p in (_isolated_cache / "ct2").iterdir() if not p.name.startswith(".")]
+    monkeypatch.undo()
+    monkeypatch.setenv("SELARAS_CACHE", str(_isolated_cache))
+    assert ct2.load_ct2(str(random_model_dir), device="cpu").translate_batch(["Terima kasih."])
+
+
+def test_cache_dir_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "x"))
+    assert ct2.ct2_cache_dir() == tmp_path / "x" / "ct2"
+    monkeypatch.delenv("SELARAS_CACHE")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert ct2.ct2_cache_dir() == (tmp_path / "selaras" / "ct2").resolve()
+
+
+# --------------------------------------------------------------------------- auto
+
+
+def test_auto_prefers_ctranslate2(random_model_dir, caplog):
+    with caplog.at_level(logging.WARNING):
+        backend = load_backend("auto", str(random_model_dir), device="cpu")
+    assert backend.name == "ctranslate2"
+    assert not caplog.records
+
+
+def _assert_one_fallback_line(caplog, backend, reason: str) -> None:
+    assert backend.name == "transformers"
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    assert "\n" not in message and "transformers" in message and reason in message
+
+
+def test_auto_falls_back_when_conversion_fails(random_model_dir, monkeypatch, caplog):
+    from ctranslate2.converters import TransformersConverter
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr(TransformersConverter, "convert", broken)
+    with caplog.at_level(logging.WARNING):
+        backend = load_backend("auto", str(random_model_dir), device="cpu", compute_type="int8")
+    _assert_one_fallback_line(caplog, backend, "converter exploded")
+    with pytest.raises(BackendError, match="converter exploded"):
+        load_backend("ctranslate2", str(random_model_dir), device="cpu")
+
+
+def test_auto_falls_back_when_ctranslate2_is_missing(random_model_dir, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes "import ctranslate2" raise ImportError
+    with caplog.at_level(logging.WARNING):
+        backend = load_backend("auto", str(random_model_dir), device="cpu")
+    _assert_one_fallback_line(caplog, backend, "pip install ctranslate2")
+
+
+def test_auto_does_not_hide_a_missing_model(tmp_path):
+    from translate.errors import ModelUnavailableError
+
+    with pytest.raises(ModelUnavailableError):
+        load_backend("auto", str(tmp_path / "no-such-model"), device="cpu")
+
+
+def test_fallback_is_one_stderr_line_without_logging_setup(random_model_dir, tmp_path):
+    """Outside tests nothing configures logging: Python prints the warning as one line."""
+    code = (
+        "import sys; sys.modules['ctranslate2'] = None\n"
+        "from translate.backends import load_backend\n"
+        f"b = load_backend('auto', {str(random_model_dir)!r}, device='cpu')\n"
+        "print(b.name)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "SELARAS_CACHE": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "transformers"
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "CTranslate2 unavailable" in proc.stderr
+
+
+# --------------------------------------------------------------------------- lazy imports
+
+
+def test_importing_the_cli_loads_no_engine():
+    code = (
+        "import sys, translate.cli, translate.backends, translate.backends.ct2\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_backend_and_compute_type(tiny_trained_model, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    path, pairs = tiny_trained_model
+    source = tmp_path / "in.txt"
+    source.write_text("".join(f"{s}\n" for s, _ in pairs), encoding="utf-8")
+    runner = CliRunner()
+    args = ["translate", str(source), "--lines", "--model", str(path), "--device", "cpu", "--json"]
+    result = runner.invoke(app, [*args, "--backend", "ctranslate2", "--compute-type", "float32"])
+    assert result.exit_code == 0, result.output
+    assert [row["translation"] for row in json.loads(result.stdout)] == [t for _, t in pairs]
+
+    result = runner.invoke(app, [*args, "--backend", "transformers", "--compute-type", "int8"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, [*args, "--compute-type", "int3"])
+    assert result.exit_code == 2
+
+
+def test_cli_auto_without_ctranslate2_says_so_in_one_line(tiny_trained_model, tmp_path):
+    """A real ``selaras`` process where ``import ctranslate2`` fails: it still translates
+    (transformers) and says why on exactly one stderr line."""
+    path, pairs = tiny_trained_model
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "ctranslate2.py").write_text("raise ImportError('ctranslate2 blocked for this test')\n")
+    source = tmp_path / "in.txt"
+    source.write_text(pairs[0][0] + "\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(blocker), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+           "SELARAS_CACHE": str(tmp_path / "cache")}
+    code = "from translate.cli import main; main()"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "translate", str(source), "--lines", "--model", str(path), "--device", "cpu"],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == pairs[0][1]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "CTranslate2 unavailable" in lines[0] and "transformers" in lines[0], proc.stderr

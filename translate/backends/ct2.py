@@ -1,0 +1,811 @@
+"""The CTranslate2 backend: the same Opus-MT model, converted once, run much faster on CPU.
+
+Why: a MarianMT model under transformers decodes step by step through PyTorch in fp32;
+CTranslate2 runs the same network in C++ with int8 weights, batched beam search and
+parallel batches (``scripts/bench_translate.py`` measures the difference). The outputs
+are the same model's: with ``compute_type="float32"`` and greedy search the text and
+scores are identical to the transformers backend (``tests/test_ct2.py``).
+
+How it works:
+
+1. The model is resolved exactly as the transformers backend does it
+   (:func:`translate.backends.loading.resolve_model`: a local folder, or a hub id through
+   the Hugging Face cache; :func:`resolve_local_model` then fetches the files).
+2. It is converted once with ``ctranslate2.converters.TransformersConverter`` into a cache
+   folder (:func:`ct2_cache_dir`), one entry per (model fingerprint, CTranslate2 version,
+   compute type). The weights are saved already quantized to the compute type asked
+   for, so a later load reads a small file and does no work: the int8 opus-mt-id-en
+   model is ~75 MB against ~290 MB in float32, which keeps loading near 0.2 s and peak
+   memory under 300 MB. The price is one conversion (5-10 s, needs torch) per compute type.
+3. The conversion is atomic: it is written into a temporary folder beside the cache
+   entry, checked, given a manifest (``selaras-ct2.json``: size and SHA-256 of every
+   file, written last) and renamed into place. An entry without a manifest, with a file
+   of the wrong size or checksum, or one CTranslate2 cannot load is discarded and
+   rebuilt, never used. Two processes converting at once both finish; the first rename wins.
+
+The ``<pad>`` trap. Opus-MT models in transformers use ``<pad>`` (the last id, 54795 in
+opus-mt-id-en) as the decoder start token and list it in ``bad_words_ids``. CTranslate2's
+Marian converter drops the last token from the vocabulary and the weights and starts
+the decoder from a zero vector (``start_from_zero_embedding``) instead. That is exact
+only if ``<pad>`` is the last id, is the decoder start token, and its embedding row is
+all zeros: true of the Opus-MT conversions, false of any Opus-MT model fine-tuned with
+tied embeddings (the output layer's gradient moves the row). The converter checks none
+of this. Here :func:`zero_start_is_exact` checks it; where it fails, the conversion
+keeps every token and the real start token (:func:`_keep_start_token`) and decoding
+suppresses ``<pad>``. Either way the converted vocabulary is checked against
+``vocab.json`` token for token, so pieces map to the same rows in both engines.
+
+Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
+(:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
+the pieces and ids are the same (tested against ``MarianTokenizer``).
+
+Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend.translate_batch`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import uuid
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from translate.errors import BackendError
+
+logger = logging.getLogger(__name__)
+
+ComputeType = Literal[
+    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
+]
+#: Every quantization the CTranslate2 converter accepts (``Converter.convert`` docstring).
+COMPUTE_TYPES: tuple[str, ...] = (
+    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32",
+)
+#: int8 weights with fp32 activations on CPU (the fastest on x86 and ARM); int8 weights
+#: with fp16 activations on CUDA (CTranslate2 docs, "Quantization": the fastest on GPU
+#: with a negligible quality change).
+DEFAULT_COMPUTE_TYPE: dict[str, ComputeType] = {"cpu": "int8", "cuda": "int8_float16"}
+
+#: Bump when the layout of a cache entry changes, so old entries are rebuilt.
+CACHE_FORMAT = 1
+#: The completion marker: written last, before the atomic rename.
+MANIFEST = "selaras-ct2.json"
+#: Files of the Hugging Face folder whose content defines the converted model.
+_SOURCE_FILES = (
+    "config.json",
+    "generation_config.json",
+    "model.safetensors",
+    "pytorch_model.bin",
+    "vocab.json",
+    "target_vocab.json",
+    "source.spm",
+    "target.spm",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
+#: Upper bound for one CTranslate2 sub-batch, in source tokens. 4,096 tokens of a
+#: 512-wide model keep the attention buffers of beam 4 well under 100 MB.
+MAX_BATCH_TOKENS = 4096
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def ct2_cache_dir() -> Path:
+    """Where converted models live.
+
+    ``$SELARAS_CACHE/ct2`` if set; otherwise beside the Hugging Face cache, so both are
+    found (and cleaned) together: ``$HF_HOME/../selaras/ct2`` when ``HF_HOME`` is set,
+    else ``$XDG_CACHE_HOME/selaras/ct2`` (default ``~/.cache/selaras/ct2``, next to
+    ``~/.cache/huggingface``).
+    """
+    if os.environ.get("SELARAS_CACHE"):
+        return Path(os.environ["SELARAS_CACHE"]).expanduser() / "ct2"
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser().resolve().parent / "selaras" / "ct2"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "selaras" / "ct2"
+
+
+def _ct2_version() -> str:
+    import ctranslate2
+
+    return str(ctranslate2.__version__)
+
+
+def cache_key(model_dir: Path, compute_type: str, fingerprint: str | None = None) -> str:
+    """Name of the cache entry for a model and compute type.
+
+    It hashes the model's fingerprint (from :mod:`translate.backends.loading`: the hub
+    commit, or a local folder's path with its files' sizes and mtimes, so a retrained
+    folder gets a new entry), the CTranslate2 version (its format may change), the
+    compute type the weights are saved in and :data:`CACHE_FORMAT`. Without a
+    fingerprint it is computed from the folder's files. The readable prefix helps ``ls``.
+    """
+    folder = model_dir.resolve()
+    if fingerprint is None:
+        files = {}
+        for name in _SOURCE_FILES:
+            if (folder / name).is_file():
+                stat = (folder / name).stat()
+                files[name] = [stat.st_size, stat.st_mtime_ns]
+        fingerprint = json.dumps({"path": str(folder), "files": files}, sort_keys=True)
+    parts = {"format": CACHE_FORMAT, "model": fingerprint, "ctranslate2": _ct2_version(), "compute_type": compute_type}
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
+    label = folder.name
+    if folder.parent.name == "snapshots":  # HF cache: models--org--name/snapshots/<commit>
+        label = folder.parents[1].name.removeprefix("models--")
+    label = re.sub(r"[^A-Za-z0-9._-]+", "-", label)[:40]
+    return f"{label}-{compute_type}-{digest}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_manifest(folder: Path, **info: Any) -> None:
+    files = {
+        p.name: {"size": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != MANIFEST
+    }
+    payload = {"format": CACHE_FORMAT, "files": files, **info}
+    (folder / MANIFEST).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def verify_cache_entry(folder: Path) -> str | None:
+    """Why ``folder`` is not a complete converted model, or ``None`` if it is.
+
+    Checks the manifest (written last, so a crash mid-conversion leaves none), then the
+    size and SHA-256 of every file it lists (a truncated or altered ``model.bin`` is
+    caught; hashing ~75 MB costs ~0.05 s).
+    """
+    if not folder.is_dir():
+        return "not converted yet"
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if manifest.get("format") != CACHE_FORMAT or "model.bin" not in files:
+            return "manifest from another version"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "no completion marker (interrupted conversion?)"
+    for name, expected in files.items():
+        path = folder / name
+        try:
+            if path.stat().st_size != expected["size"]:
+                return f"{name} has the wrong size"
+            if _sha256(path) != expected["sha256"]:
+                return f"{name} has the wrong checksum"
+        except OSError:
+            return f"{name} is missing"
+    return None
+
+
+def _discard(folder: Path) -> None:
+    """Remove a cache entry without ever leaving a half-deleted folder under its name."""
+    trash = folder.with_name(f".trash-{folder.name}-{uuid.uuid4().hex[:8]}")
+    with contextlib.suppress(OSError):
+        folder.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Silence transformers' progress bars and hints while converting (we own stderr)."""
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+            yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
+    """Convert a MarianMT folder with CTranslate2's converter, keeping the start token
+    when the zero-start shortcut would be wrong (see module doc), then check the result."""
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError as exc:
+        raise BackendError(f"ctranslate2 is not installed ({exc}); run: pip install ctranslate2") from exc
+
+    class _MarianConverter(TransformersConverter):  # type: ignore[misc]
+        """Keeps the loaded model and tokenizer, checks them and fixes the start token."""
+
+        model: Any = None
+        tokenizer: Any = None
+
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            self.model = super().load_model(model_class, model_name_or_path, **kwargs)
+            return self.model
+
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            self.tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            return self.tokenizer
+
+        def _load(self) -> Any:
+            spec = super()._load()
+            tokens = _check_marian(self.model, self.tokenizer)
+            if not zero_start_is_exact(self.model):
+                _keep_start_token(spec, self.model, tokens)
+            return spec
+
+    converter = _MarianConverter(str(model_dir))
+    try:
+        with _quiet_transformers():
+            converter.convert(str(out_dir), quantization=compute_type, force=True)
+    except BackendError:
+        raise
+    except Exception as exc:  # the converter raises ValueError/RuntimeError/NotImplementedError/...
+        raise BackendError(
+            f"CTranslate2 could not convert {model_dir} ({type(exc).__name__}: {exc}); "
+            "use --backend transformers"
+        ) from exc
+    _check_vocabulary(converter.model, converter.tokenizer, out_dir)
+
+
+_HINT = "; use --backend transformers for this model"
+
+
+def _check_marian(model: Any, tokenizer: Any) -> list[str]:
+    """The model's tokens by id, after checking it is a Marian model we can convert.
+
+    Raises:
+        BackendError: not MarianMT, separate source/target vocabularies (the
+            converter registers one vocabulary for both sides), or ids with gaps.
+    """
+    config = model.config
+    if getattr(config, "model_type", None) != "marian":
+        raise BackendError(f"the CTranslate2 backend supports MarianMT (Opus-MT) models, not {config.model_type!r}{_HINT}")
+    if getattr(tokenizer, "separate_vocabs", False):
+        raise BackendError(f"the model has separate source and target vocabularies{_HINT}")
+    by_id = sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])
+    if [i for _, i in by_id] != list(range(config.vocab_size)):
+        raise BackendError(f"vocab.json ids are not exactly 0..{config.vocab_size - 1}{_HINT}")
+    return [token for token, _ in by_id]
+
+
+def zero_start_is_exact(model: Any) -> bool:
+    """Whether CTranslate2's Marian shortcut (drop the last token, start from zeros) is exact.
+
+    True when the decoder start token is ``<pad>``, ``<pad>`` is the last id, and its
+    embedding row is zero: so embedding it gives the zero vector CTranslate2 starts
+    from, and the dropped row is that token. Opus-MT conversions have a zero row; a
+    model fine-tuned with tied embeddings does not (the output layer's gradient moves
+    it), nor does Selaras' tiny trained test model.
+    """
+    config = model.config
+    pad = config.pad_token_id
+    if pad != config.vocab_size - 1 or config.decoder_start_token_id != pad:
+        return False
+    return not bool(model.get_decoder().embed_tokens.weight[pad].abs().max() > 0)
+
+
+def _keep_start_token(spec: Any, model: Any, tokens: list[str]) -> None:
+    """Undo the converter's Marian shortcut: keep every token and start from the real one.
+
+    Puts back the full embedding and output matrices (the converter cut their last
+    row), the full vocabulary, and the decoder start token, and turns off
+    ``start_from_zero_embedding``. ``<pad>`` can then be scored, so decoding suppresses
+    it (:func:`read_generation_defaults`), as transformers does with ``bad_words_ids``.
+    The vocabulary lists are private to the spec; they are replaced, not appended to.
+    """
+    config = model.config
+    spec.encoder.embeddings[0].weight = model.get_encoder().embed_tokens.weight
+    spec.decoder.embeddings.weight = model.get_decoder().embed_tokens.weight
+    spec.decoder.projection.weight = model.lm_head.weight
+    bias = getattr(model, "final_logits_bias", None)
+    if bias is not None and bias.nonzero().numel() != 0:
+        spec.decoder.projection.bias = bias.squeeze()
+    spec.decoder.start_from_zero_embedding = False
+    spec.config.decoder_start_token = tokens[config.decoder_start_token_id]
+    spec._vocabularies = {"source": [list(tokens)], "target": [list(tokens)]}
+
+
+def _check_vocabulary(model: Any, tokenizer: Any, out_dir: Path) -> None:
+    """The converted vocabulary must be the tokenizer's, token for token (minus ``<pad>``
+    on the zero-start path), or CTranslate2 would map pieces to the wrong rows."""
+    tokens = [token for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])]
+    expected = tokens[:-1] if zero_start_is_exact(model) else tokens
+    if _read_ct2_vocabulary(out_dir) != expected:
+        raise BackendError(f"the converted vocabulary does not match vocab.json{_HINT}")
+
+
+def _read_ct2_vocabulary(folder: Path) -> list[str]:
+    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+        if (folder / name).is_file():
+            return list(json.loads((folder / name).read_text(encoding="utf-8")))
+    raise BackendError(f"no vocabulary in the converted model at {folder}; delete it and retry")
+
+
+def ensure_converted(
+    model_dir: str | Path,
+    compute_type: str,
+    *,
+    fingerprint: str | None = None,
+    cache_dir: str | Path | None = None,
+) -> tuple[Path, bool]:
+    """The converted model for ``model_dir`` in ``compute_type``, converting it if needed.
+
+    ``fingerprint`` identifies the weights (see :func:`cache_key`).
+
+    Returns:
+        (the cache entry folder, whether it was converted by this call).
+
+    Raises:
+        BackendError: conversion failed or the model cannot be converted faithfully.
+    """
+    model_dir = Path(model_dir)
+    if compute_type not in COMPUTE_TYPES:
+        raise BackendError(f"unknown compute type {compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}")
+    root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
+    final = root / cache_key(model_dir, compute_type, fingerprint)
+    problem = verify_cache_entry(final)
+    if problem is None:
+        return final, False
+    if final.exists():
+        logger.info("rebuilding the CTranslate2 cache at %s: %s", final, problem)
+        _discard(final)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=root))
+    except OSError as exc:
+        raise BackendError(f"cannot write the CTranslate2 cache {root} ({exc}); set SELARAS_CACHE to a writable folder") from exc
+    try:
+        staged = work / "model"
+        _convert(model_dir, staged, compute_type)
+        _write_manifest(
+            staged, source=str(model_dir.resolve()), compute_type=compute_type, ctranslate2=_ct2_version()
+        )
+        for _attempt in range(2):
+            try:
+                staged.rename(final)
+                break
+            except OSError:  # another process finished first, or a bad entry reappeared
+                if verify_cache_entry(final) is None:
+                    break
+                _discard(final)
+        else:
+            raise BackendError(f"cannot move the converted model into {final}; delete that folder and retry")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final, True
+
+
+# --------------------------------------------------------------------------- tokenizer
+
+
+class MarianSentencePiece:
+    """``MarianTokenizer``'s pieces and ids, with sentencepiece alone (no transformers import).
+
+    Mirrors transformers' ``MarianTokenizer``: literal special tokens in the text are
+    kept whole, a leading ``>>xx<<`` language code is one token, the rest is cut by
+    ``source.spm``; pieces missing from ``vocab.json`` become ``<unk>``; ``</s>`` ends
+    every input. Decoding drops the special tokens and joins the pieces like
+    ``batch_decode(..., skip_special_tokens=True)``.
+    """
+
+    def __init__(self, model_dir: Path) -> None:
+        import sentencepiece
+
+        config = _read_json(model_dir / "tokenizer_config.json")
+        if config.get("separate_vocabs"):
+            raise BackendError("separate source and target vocabularies are not supported; use --backend transformers")
+        self.eos_token = str(config.get("eos_token") or "</s>")
+        self.unk_token = str(config.get("unk_token") or "<unk>")
+        self.pad_token = str(config.get("pad_token") or "<pad>")
+        self.vocab: dict[str, int] = _read_json(model_dir / "vocab.json")
+        self.source = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
+        self.target = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "target.spm"))
+        self.specials = {self.eos_token, self.unk_token, self.pad_token}
+        self._split = re.compile("(" + "|".join(re.escape(t) for t in sorted(self.specials, key=len, reverse=True)) + ")")
+
+    def tokenize(self, text: str) -> list[str]:
+        """Source pieces of ``text``, ``</s>`` included (unknown pieces as ``<unk>``)."""
+        pieces: list[str] = []
+        for part in self._split.split(text):
+            if not part:
+                continue
+            if part in self.specials:
+                pieces.append(part)
+                continue
+            if part.startswith(">>") and (end := part.find("<<")) != -1:
+                pieces.append(part[: end + 2])
+                part = part[end + 2 :]
+            pieces.extend(self.source.encode(part, out_type=str))
+        pieces.append(self.eos_token)
+        return [p if p in self.vocab else self.unk_token for p in pieces]
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        """Text of target pieces (special tokens dropped)."""
+        kept = [p for p in pieces if p not in self.specials]
+        return self.target.decode_pieces(kept).replace("\u2581", " ").strip()
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise BackendError(f"cannot read {path} ({exc}); re-download the model") from exc
+
+
+# --------------------------------------------------------------------------- backend
+
+
+@dataclass(frozen=True, slots=True)
+class DecodingDefaults:
+    """The model's generation settings in CTranslate2's terms (from generation_config.json).
+
+    ``max_decoding_length`` counts generated tokens. Transformers' ``max_length``
+    also counts the decoder start token, and with ``forced_eos_token_id`` the last slot
+    is always ``</s>``, so the text gets ``max_length - 2`` tokens in both engines
+    (:meth:`from_max_length`); ``min_length`` likewise counts the start token.
+    """
+
+    beam_size: int = 1
+    max_decoding_length: int = 256
+    min_decoding_length: int = 0
+    length_penalty: float = 1.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    suppress_sequences: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    forced_eos: bool = False
+
+    def from_max_length(self, max_length: int) -> int:
+        """CTranslate2's ``max_decoding_length`` for transformers' ``max_length``."""
+        return max(1, max_length - (2 if self.forced_eos else 1))
+
+
+def read_generation_defaults(model_dir: Path, vocab: dict[str, int], kept: set[str]) -> DecodingDefaults:
+    """Translate the model's ``generation_config.json`` (or ``config.json``) into CTranslate2 options.
+
+    ``bad_words_ids`` whose tokens are all in the converted vocabulary become
+    ``suppress_sequences``. On the zero-start path ``<pad>`` no longer exists after
+    conversion (it cannot be generated, so ``[[pad]]`` is dropped); where it was kept,
+    it is always suppressed.
+    """
+    generation = _read_json(model_dir / "generation_config.json") or _read_json(model_dir / "config.json")
+    id_to_token = {i: t for t, i in vocab.items()}
+    max_length = int(generation.get("max_length") or 20)  # 20: transformers' GenerationConfig default
+    forced_eos = generation.get("forced_eos_token_id") is not None
+    min_length = int(generation.get("min_length") or 0)
+    bad = []
+    for ids in generation.get("bad_words_ids") or []:
+        tokens = tuple(id_to_token.get(i, "") for i in ids)
+        if all(t in kept for t in tokens):
+            bad.append(tokens)
+    pad_id = generation.get("pad_token_id", _read_json(model_dir / "config.json").get("pad_token_id"))
+    pad = id_to_token.get(pad_id, "<pad>")
+    if pad in kept and (pad,) not in bad:  # never emit <pad>, whatever the config says
+        bad.append((pad,))
+    return DecodingDefaults(
+        beam_size=int(generation.get("num_beams") or 1),
+        max_decoding_length=max(1, max_length - (2 if forced_eos else 1)),
+        min_decoding_length=max(0, min_length - 1),
+        length_penalty=float(generation.get("length_penalty", 1.0)),
+        repetition_penalty=float(generation.get("repetition_penalty") or 1.0),
+        no_repeat_ngram_size=int(generation.get("no_repeat_ngram_size") or 0),
+        suppress_sequences=tuple(bad),
+        forced_eos=forced_eos,
+    )
+
+
+def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
+    """(inter_threads, intra_threads) for CPU decoding.
+
+    Parallel batches beat threads inside one batch for sentence-sized inputs: on 2
+    cores, int8 beam 4 gave 19.8 sentences/s with ``inter_threads=2, intra_threads=1``
+    against 11.0 with one 2-thread translator (Selaras benchmark notes). So use up to
+    4 parallel translators (the model is shared between them, memory barely grows)
+    and split the remaining cores among them.
+    """
+    cores = max(1, cpu_count or os.cpu_count() or 1)
+    inter = min(cores, 4)
+    return inter, max(1, cores // inter)
+
+
+class CTranslate2Backend:
+    """A converted Marian model behind the :class:`~translate.backends.base.Backend` protocol."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        translator: Any,
+        tokenizer: MarianSentencePiece,
+        defaults: DecodingDefaults,
+        *,
+        model_name_or_path: str,
+        device: str,
+        compute_type: str,
+        max_input_tokens: int,
+        inter_threads: int,
+        model_path: Path,
+        max_batch_tokens: int = MAX_BATCH_TOKENS,
+        fingerprint: str = "",
+    ) -> None:
+        self.translator = translator
+        self.tokenizer = tokenizer
+        self.defaults = defaults
+        self.model_name_or_path = model_name_or_path
+        self.device = device
+        self.compute_type = compute_type
+        self.max_input_tokens = max_input_tokens
+        self.inter_threads = inter_threads
+        self.model_path = model_path
+        self.max_batch_tokens = max_batch_tokens
+        self.fingerprint = fingerprint
+
+    def __repr__(self) -> str:
+        return (
+            f"CTranslate2Backend({self.model_name_or_path!r}, device={self.device!r}, "
+            f"compute_type={self.compute_type!r})"
+        )
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source length of each text in model tokens (incl. ``</s>``)."""
+        return [len(self.tokenizer.tokenize(t)) for t in texts]
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        beams: int | None = None,
+        max_length: int | None = None,
+    ) -> list[str]:
+        """Translate ``texts`` in order.
+
+        The batch is handed to CTranslate2 whole with a token budget
+        (``batch_type="tokens"``): it sorts by length, cuts sub-batches of at most
+        ``max_batch_size`` source tokens, runs them on its ``inter_threads`` workers
+        in parallel and returns results in input order. The budget is the batch split
+        evenly across the workers (at least the longest input, at most
+        ``max_batch_tokens``), so a 16-sentence batch keeps both cores of a laptop busy.
+
+        Args:
+            texts: source sentences, each at most ``max_input_tokens`` long.
+            beams: beam size; ``None`` means the model's ``num_beams``.
+            max_length: transformers' ``max_length`` (generated tokens + 1 for the
+                decoder start, as the transformers backend takes it); ``None`` means
+                the model's own.
+
+        Raises:
+            BackendError: an input is longer than ``max_input_tokens`` (the translator
+                splits long inputs first; cutting one silently would lose text).
+        """
+        if not texts:
+            return []
+        sources = [self.tokenizer.tokenize(t) for t in texts]
+        lengths = [len(s) for s in sources]
+        if max(lengths) > self.max_input_tokens:
+            raise BackendError(
+                f"an input has {max(lengths)} tokens, more than the model's {self.max_input_tokens}; "
+                "split it first (translate.translator does)"
+            )
+        per_worker = -(-sum(lengths) // self.inter_threads)
+        budget = max(max(lengths), min(per_worker, self.max_batch_tokens))
+        options = self.decoding_options(beams=beams, max_length=max_length)
+        results = self.translator.translate_batch(
+            sources, max_batch_size=budget, batch_type="tokens", **options
+        )
+        return [self.tokenizer.detokenize(r.hypotheses[0]) for r in results]
+
+    def decoding_options(self, *, beams: int | None = None, max_length: int | None = None) -> dict[str, Any]:
+        """CTranslate2 ``translate_batch`` keyword arguments for one call."""
+        d = self.defaults
+        options: dict[str, Any] = {
+            "beam_size": beams or d.beam_size,
+            "max_decoding_length": d.from_max_length(max_length) if max_length else d.max_decoding_length,
+            "min_decoding_length": d.min_decoding_length,
+            "length_penalty": d.length_penalty,
+            "repetition_penalty": d.repetition_penalty,
+            "no_repeat_ngram_size": d.no_repeat_ngram_size,
+            # Inputs are checked against max_input_tokens above; never truncate silently.
+            "max_input_length": 0,
+        }
+        if d.suppress_sequences:
+            options["suppress_sequences"] = [list(s) for s in d.suppress_sequences]
+        return options
+
+
+def _resolve_device(device: str) -> str:
+    import ctranslate2
+
+    if device == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if device not in ("cpu", "cuda"):
+        raise BackendError(f"unknown device {device!r}; choose auto, cpu or cuda")
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise BackendError("no CUDA device is visible to CTranslate2; use --device cpu")
+    return device
+
+
+def _max_input_tokens(model_dir: Path) -> int:
+    """The longest input: the model's position table, or the tokenizer's limit if smaller
+    (the same rule as the transformers backend)."""
+    config = _read_json(model_dir / "config.json")
+    limits = [int(config.get("max_position_embeddings") or 512)]  # 512: Marian's default
+    tokenizer_limit = _read_json(model_dir / "tokenizer_config.json").get("model_max_length")
+    if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < 1_000_000:  # HF writes 1e30 for "none"
+        limits.append(tokenizer_limit)
+    return min(limits)
+
+
+#: Files the backend reads at every load (the conversion also needs the weights).
+_TOKENIZER_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+_OPTIONAL_FILES = ("generation_config.json", "tokenizer_config.json")
+
+
+def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple[Path, str]:
+    """The local folder holding the model's files, and the fingerprint of its weights.
+
+    Resolution is :func:`translate.backends.loading.resolve_model`, shared with the
+    transformers backend (same errors, same offline rules). A hub id is then fetched
+    file by file through the Hugging Face cache into its snapshot folder: the tokenizer
+    and configs always, the weights only when a conversion needs them (a converted model
+    in the cache makes the ~300 MB weights unnecessary).
+
+    Raises:
+        ModelUnavailableError: the model or one of its files cannot be had.
+    """
+    from translate.backends.loading import model_errors, resolve_model
+
+    source = resolve_model(model_name_or_path, required_files=_TOKENIZER_FILES)
+    if source.is_local:
+        return Path(source.path_or_id), source.fingerprint
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
+
+    kwargs = source.pretrained_kwargs()
+    with model_errors(source):
+        folder = Path(hf_hub_download(source.path_or_id, "config.json", **kwargs)).parent
+        for name in _TOKENIZER_FILES[1:]:
+            hf_hub_download(source.path_or_id, name, **kwargs)
+        for name in _OPTIONAL_FILES:
+            with contextlib.suppress(EntryNotFoundError, LocalEntryNotFoundError):
+                hf_hub_download(source.path_or_id, name, **kwargs)
+        if with_weights:
+            try:
+                hf_hub_download(source.path_or_id, "model.safetensors", **kwargs)
+            except (EntryNotFoundError, LocalEntryNotFoundError):
+                hf_hub_download(source.path_or_id, "pytorch_model.bin", **kwargs)
+    return folder, source.fingerprint
+
+
+def _cpu_threads(threads: int | None) -> int:
+    if threads:
+        return max(1, int(threads))
+    from translate.backends.marian import usable_cpus  # cgroup-aware; imports no torch
+
+    return usable_cpus()
+
+
+def load_ct2(
+    model_name_or_path: str,
+    device: str = "auto",
+    compute_type: str | None = None,
+    *,
+    threads: int | None = None,
+    inter_threads: int | None = None,
+    intra_threads: int | None = None,
+    max_input_tokens: int | None = None,
+    cache_dir: str | Path | None = None,
+    max_batch_tokens: int = MAX_BATCH_TOKENS,
+    num_beams: int | None = None,
+    max_decoding_length: int | None = None,
+    min_decoding_length: int | None = None,
+    length_penalty: float | None = None,
+    dtype: str = "auto",
+) -> CTranslate2Backend:
+    """Load a MarianMT model with CTranslate2, converting it on first use.
+
+    Args:
+        model_name_or_path: a folder or a hub id (through the Hugging Face cache).
+        device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
+        compute_type: weight/activation type; default ``int8`` on CPU,
+            ``int8_float16`` on CUDA (:data:`DEFAULT_COMPUTE_TYPE`).
+        threads: CPU threads in all (default: the CPUs this process may use), split
+            into parallel translators by :func:`default_threads`.
+        inter_threads, intra_threads: set CTranslate2's threading directly.
+        max_input_tokens: a lower input limit than the model's (as the transformers backend).
+        cache_dir: where converted models live (default :func:`ct2_cache_dir`).
+        max_batch_tokens: the largest sub-batch, in source tokens.
+        num_beams, max_decoding_length, min_decoding_length, length_penalty:
+            override the model's generation config (lengths count generated tokens).
+        dtype: the transformers backend's option; only ``"auto"`` is accepted here
+            (use ``compute_type``).
+
+    Raises:
+        ModelUnavailableError: the model cannot be found or downloaded.
+        BackendError: ctranslate2 is missing, the conversion failed or is not faithful.
+    """
+    try:
+        import ctranslate2
+    except ImportError as exc:
+        raise BackendError(f"ctranslate2 is not installed ({exc}); run: pip install ctranslate2") from exc
+    if dtype != "auto":
+        raise BackendError(f"dtype={dtype!r} is a transformers option; CTranslate2 takes --compute-type")
+    device = _resolve_device(device)
+    compute_type = compute_type or DEFAULT_COMPUTE_TYPE[device]
+    if compute_type not in COMPUTE_TYPES:
+        raise BackendError(f"unknown compute type {compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}")
+    if device == "cuda":
+        inter, intra = inter_threads or 1, intra_threads or 0
+    else:
+        inter, intra = default_threads(_cpu_threads(threads))
+        inter, intra = inter_threads or inter, intra_threads or intra
+
+    model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=False)
+    root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
+    if verify_cache_entry(root / cache_key(model_dir, compute_type, fingerprint)) is not None:
+        model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=True)
+    tokenizer = MarianSentencePiece(model_dir)
+
+    translator = None
+    for attempt in range(2):
+        path, _ = ensure_converted(model_dir, compute_type, fingerprint=fingerprint, cache_dir=root)
+        try:
+            translator = ctranslate2.Translator(
+                str(path), device=device, compute_type=compute_type, inter_threads=inter, intra_threads=intra
+            )
+            break
+        except (RuntimeError, ValueError) as exc:  # e.g. an unreadable model.bin that passed the checksum
+            if attempt:
+                raise BackendError(f"CTranslate2 cannot load {path} ({exc}); delete it and retry") from exc
+            logger.info("discarding unreadable CTranslate2 model %s: %s", path, exc)
+            _discard(path)
+    kept = set(_read_ct2_vocabulary(path))
+    defaults = read_generation_defaults(model_dir, tokenizer.vocab, kept)
+    overrides = {
+        "beam_size": num_beams,
+        "max_decoding_length": max_decoding_length,
+        "min_decoding_length": min_decoding_length,
+        "length_penalty": length_penalty,
+    }
+    defaults = DecodingDefaults(
+        **{**_asdict(defaults), **{k: v for k, v in overrides.items() if v is not None}}
+    )
+    limit = _max_input_tokens(model_dir)
+    if max_input_tokens is not None:
+        limit = min(limit, int(max_input_tokens))
+    if limit < 2:
+        raise BackendError(f"max_input_tokens={limit} leaves no room for text (one token is </s>)")
+    return CTranslate2Backend(
+        translator,
+        tokenizer,
+        defaults,
+        model_name_or_path=model_name_or_path,
+        device=device,
+        compute_type=compute_type,
+        max_input_tokens=limit,
+        inter_threads=inter,
+        model_path=path,
+        max_batch_tokens=max_batch_tokens,
+        fingerprint=f"ctranslate2|{fingerprint}|{compute_type}",
+    )
+
+
+def _asdict(defaults: DecodingDefaults) -> dict[str, Any]:
+    return {name: getattr(defaults, name) for name in DecodingDefaults.__dataclass_fields__}
