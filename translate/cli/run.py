@@ -19,6 +19,7 @@ from translate.cli.options import (
     DeviceOption,
     LinesOption,
     ModelOption,
+    backend_options,
 )
 
 
@@ -66,7 +67,7 @@ def run(
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
-    options = {"compute_type": compute_type} if compute_type else {}
+    options = backend_options(backend, compute_type)
     with progress_reporter("translating") as on_progress:
         result = run_pipeline(
             source,

@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, handle_errors, print_json, progress
+from translate.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
+from translate.cli.options import (
+    DEFAULT_MODEL,
+    BackendChoice,
+    BackendOption,
+    BatchSizeOption,
+    BeamsOption,
+    ComputeTypeOption,
+    DeviceChoice,
+    DeviceOption,
+    ModelOption,
+    backend_options,
+)
 
 #: Suffix of the checkpoint kept beside ``-o OUT`` while a run is unfinished (gitignored).
 PARTIAL_SUFFIX = ".selaras-partial"
-
-
-class DeviceChoice(str, Enum):
-    """Where the model runs (an Enum works with every typer version)."""
-
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
-class BackendChoice(str, Enum):
-    """Translation engine: ``auto`` = CTranslate2 when it can convert the model, else transformers."""
-
-    auto = "auto"
-    transformers = "transformers"
-    ctranslate2 = "ctranslate2"
-
-
-#: CTranslate2 compute types (``translate.backends.ct2.COMPUTE_TYPES``; kept literal so
-#: ``--help`` imports no engine).
-COMPUTE_TYPE_CHOICES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 
 
 def checkpoint_path(output: Path | None, text: str, lines: bool) -> Path:
@@ -74,34 +62,16 @@ def translate(
         Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of stdout; resumable after interruption."),
     ] = None,
-    model: Annotated[
-        str, typer.Option("--model", help="Hugging Face hub id (via the local cache) or a local model folder.")
-    ] = DEFAULT_MODEL,
+    model: ModelOption = DEFAULT_MODEL,
     lines: Annotated[
         bool,
         typer.Option("--lines", help="Each line is one sentence (no segmentation); output is line-parallel."),
     ] = False,
-    beams: Annotated[
-        int | None, typer.Option("--beams", min=1, help="Beam size. Default: the model's own (Opus-MT: 6).")
-    ] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")] = 16,
-    device: Annotated[DeviceChoice, typer.Option("--device", help="auto = CUDA when available.")] = DeviceChoice.auto,
-    backend_choice: Annotated[
-        BackendChoice,
-        typer.Option(
-            "--backend",
-            help="Engine. auto: CTranslate2 (converts the model once, cached; much faster) "
-            "when it can, else transformers with a one-line note.",
-        ),
-    ] = BackendChoice.auto,
-    compute_type: Annotated[
-        str | None,
-        typer.Option(
-            "--compute-type",
-            help="CTranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPE_CHOICES)
-            + ". Default: int8 on CPU, int8_float16 on CUDA.",
-        ),
-    ] = None,
+    beams: BeamsOption = None,
+    batch_size: BatchSizeOption = 16,
+    device: DeviceOption = DeviceChoice.auto,
+    backend_choice: BackendOption = BackendChoice.auto,
+    compute_type: ComputeTypeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -127,25 +97,17 @@ def translate(
     sentences = document_sentences(text, lines=lines)
     checkpoint = Checkpoint(checkpoint_path(output, text, lines))
 
-    if compute_type is not None and compute_type not in COMPUTE_TYPE_CHOICES:
-        raise typer.BadParameter(f"choose one of: {', '.join(COMPUTE_TYPE_CHOICES)}", param_hint="--compute-type")
-    if compute_type is not None and backend_choice is BackendChoice.transformers:
-        raise typer.BadParameter("is a CTranslate2 option; use --backend ctranslate2 or auto", param_hint="--compute-type")
-    backend_name: Any = backend_choice.value
-    backend_options: dict[str, object] = {} if compute_type is None else {"compute_type": compute_type}
-    backend = load_backend(backend_name, model, device=device.value, **backend_options)
+    options = backend_options(backend_choice, compute_type)
+    backend = load_backend(backend_choice.value, model, device=device.value, **options)
 
-    with contextlib.ExitStack() as stack:
-        state = {"done": 0, "advance": None}
+    with progress_reporter("translating") as report:
 
         def on_progress(done: int, total: int) -> None:
-            if state["advance"] is None:
-                if checkpoint.resumed:
-                    real = sum(1 for s in sentences if s.text.strip())
-                    typer.echo(f"resuming: {checkpoint.resumed} of {real} sentences already translated", err=True)
-                state["advance"] = stack.enter_context(progress("translating", total))
-            state["advance"](done - state["done"])  # type: ignore[operator]
-            state["done"] = done
+            if checkpoint.resumed and not getattr(on_progress, "said", False):
+                real = sum(1 for s in sentences if s.text.strip())
+                typer.echo(f"resuming: {checkpoint.resumed} of {real} sentences already translated", err=True)
+                on_progress.said = True  # type: ignore[attr-defined]
+            report(done, total)
 
         translations = translate_sentences(
             backend,
