@@ -373,6 +373,7 @@ def ensure_converted(
         raise BackendError(f"cannot write the CTranslate2 cache {root} ({exc}); set SELARAS_CACHE to a writable folder") from exc
     try:
         staged = work / "model"
+        logger.info("converting %s to CTranslate2 (%s), once; cached in %s", model_dir, compute_type, root)
         _convert(model_dir, staged, compute_type)
         _write_manifest(
             staged, source=str(model_dir.resolve()), compute_type=compute_type, ctranslate2=_ct2_version()

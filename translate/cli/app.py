@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
@@ -110,6 +111,23 @@ def progress_reporter(description: str) -> Iterator[Callable[[int, int], None]]:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
+class _StderrLogHandler(logging.Handler):
+    """Library log records as plain lines on stderr (looked up at emit time, so tests
+    that swap ``sys.stderr`` see them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = "warning: " if record.levelno >= logging.WARNING else "note: "
+        typer.echo(prefix + record.getMessage(), err=True)
+
+
+def _show_library_notes() -> None:
+    """Let the library's notes (CTranslate2 conversion, fallbacks) reach the user once."""
+    log = logging.getLogger("translate")
+    if not any(isinstance(h, _StderrLogHandler) for h in log.handlers):
+        log.addHandler(_StderrLogHandler())
+    log.setLevel(logging.INFO)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"selaras {__version__}")
@@ -123,3 +141,4 @@ def _root(
     ] = False,
 ) -> None:
     """Selaras command line."""
+    _show_library_notes()
