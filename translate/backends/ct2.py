@@ -53,8 +53,7 @@ import re
 import shutil
 import tempfile
 import uuid
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -202,25 +201,6 @@ def _discard(folder: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """Silence transformers' progress bars and hints while converting (we own stderr)."""
-    from transformers.utils import logging as hf_logging
-
-    bars = hf_logging.is_progress_bar_enabled()
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-            yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
-
-
 def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
     """Convert a MarianMT folder with CTranslate2's converter, keeping the start token
     when the zero-start shortcut would be wrong (see module doc), then check the result."""
@@ -252,7 +232,9 @@ def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
 
     converter = _MarianConverter(str(model_dir))
     try:
-        with _quiet_transformers():
+        from translate.backends.marian import quiet_transformers
+
+        with quiet_transformers():
             converter.convert(str(out_dir), quantization=compute_type, force=True)
     except BackendError:
         raise

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 import typer
 
 from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
-from translate.records import AlignedRow
 
 #: Above this many beads, say on stderr that corpus scoring may take a while: sacrebleu's
 #: TER searches word shifts per sentence and took 59 s for 10,000 random-word beads on one
@@ -30,22 +29,6 @@ def _read_metrics(path: Path) -> dict[str, Any]:
             f"{path} is not valid JSON (line {exc.lineno}); give the metrics.json written by selaras run"
         ) from None
     return check_metrics(payload, str(path))
-
-
-def _row_json(position: int, row: AlignedRow) -> dict[str, Any]:
-    return {
-        "position": position,
-        "bead": row.bead,
-        "src_ids": list(row.src_ids),
-        "ref_ids": list(row.ref_ids),
-        "source": row.source,
-        "mt": row.mt,
-        "reference": row.reference,
-        "align_score": row.align_score,
-        "chrf": row.chrf,
-        "bleu": row.bleu,
-        "flags": list(row.flags),
-    }
 
 
 @app.command(
@@ -92,6 +75,7 @@ def review(
     from translate.io import atomic_write, read_aligned_tsv
     from translate.review import compute_metrics, fill_sentence_scores, is_aligned, select_rows
     from translate.review.terminal import review_table, summary_line
+    from translate.export import row_as_json
 
     html_to_stdout = html is not None and str(html) == "-"
     if html_to_stdout and as_json:
@@ -132,7 +116,7 @@ def review(
                 "aligned": sum(1 for row in rows if is_aligned(row)),
                 "metrics": corpus,
                 "html": None if html is None else str(html),
-                "selected": [_row_json(position, row) for position, row in selected],
+                "selected": [{"position": position, **row_as_json(row)} for position, row in selected],
             }
         )
         return
