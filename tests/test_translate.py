@@ -145,6 +145,23 @@ def test_batches_are_sorted_by_length_and_order_restored(trained) -> None:
     assert result[-1] == Translation(source="", text="", pieces=0)
 
 
+def test_batches_respect_the_token_budget_and_the_backend_default(trained) -> None:
+    backend, pairs = trained
+    sources = [s for s, _ in pairs]
+    counts = backend.count_tokens(sources)
+    budget = 2 * max(counts)  # room for two of the longest inputs, not three
+    capped = Recorder(backend)
+    result = translate_sentences(capped, sources, max_batch_tokens=budget, beams=1)
+    assert [t.text for t in result] == [t for _, t in pairs]
+    for batch in capped.batches:
+        assert len(batch) * max(backend.count_tokens(batch)) <= budget
+    assert len(capped.batches) > 1
+
+    by_default = Recorder(backend)
+    translate_sentences(by_default, sources, beams=1)
+    assert [len(b) for b in by_default.batches] == [min(len(sources), backend.default_batch_size)]
+
+
 def test_cli_translates_pairs_in_order(tmp_path: Path, tiny_trained_model) -> None:
     model_dir, pairs = tiny_trained_model
     shuffled = pairs[:]

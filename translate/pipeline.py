@@ -24,7 +24,7 @@ from pathlib import Path
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
 from translate.errors import InputError
 from translate.records import AlignedRow, Sentence
-from translate.translator import DEFAULT_BATCH_SIZE, ProgressCallback
+from translate.translator import ProgressCallback
 
 #: Name of the checkpoint inside the run folder (gitignored pattern ``*.selaras-partial``).
 CHECKPOINT_NAME = "mt.selaras-partial"
@@ -102,7 +102,7 @@ def run(
     engine: BackendName = "auto",
     device: Device = "auto",
     lines: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     beams: int | None = None,
     mt: str | Path | None = None,
     translate: bool = True,

@@ -5,7 +5,9 @@ through :class:`translate.backends.base.Backend`); the CLI and the notebook API 
 call it.
 
 * **Batching.** Inputs are sorted by token length (longest first, so an out-of-memory
-  batch fails at once) and translated ``batch_size`` at a time; results come back in
+  batch fails at once) and translated in batches of at most ``batch_size`` inputs
+  (the backend's own default unless given) and ``max_batch_tokens`` padded tokens, so
+  a run of long inputs cannot blow up memory; results come back in
   the input order (CTranslate2's ``translate_iterable`` does the same). Less padding
   means less wasted compute.
 * **Long inputs.** A model cannot read past its last position (Opus-MT: 512 tokens),
@@ -37,8 +39,13 @@ from translate.records import Sentence, Translation
 
 #: Bump when splitting or joining changes, so old checkpoints are not mixed in.
 SPLIT_VERSION = 1
-#: Default sentences per batch: fits Opus-MT with 6 beams on CPU and small GPUs.
+#: Sentences per batch for a backend that names no ``default_batch_size`` of its own:
+#: fits Opus-MT with 6 beams on CPU and small GPUs.
 DEFAULT_BATCH_SIZE = 16
+#: Cap on a batch's padded source tokens (sentences x longest input). Sentence-sized
+#: inputs never reach it; eight 512-token pieces do, which keeps beam-6 decoder memory
+#: bounded on long inputs whatever ``batch_size`` says.
+DEFAULT_MAX_BATCH_TOKENS = 4096
 
 #: Where an over-long input may be cut, best first. Each pattern matches the boundary
 #: *after* which to cut. ``:`` and ``,`` need a following space so ``10:30`` and
@@ -280,7 +287,8 @@ def translate_sentences(
     backend: Backend,
     texts: Sequence[str],
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
+    max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
     beams: int | None = None,
     max_length: int | None = None,
     on_progress: ProgressCallback | None = None,
@@ -291,7 +299,9 @@ def translate_sentences(
     Args:
         backend: a loaded backend (:func:`translate.backends.load_backend`).
         texts: the sentences; empty or blank ones give empty translations.
-        batch_size: model inputs per batch.
+        batch_size: most model inputs per batch; ``None`` takes the backend's
+            ``default_batch_size`` (engines differ: CTranslate2 gains from larger ones).
+        max_batch_tokens: most padded source tokens per batch (inputs x the longest).
         beams: beam size; ``None`` uses the model's generation config (Opus-MT: 6).
         max_length: longest output in tokens; ``None`` uses the model's config.
         on_progress: called as ``on_progress(done, total)`` counting model inputs
@@ -306,8 +316,12 @@ def translate_sentences(
     Raises:
         BackendError: bad arguments or an engine failure.
     """
+    if batch_size is None:
+        batch_size = getattr(backend, "default_batch_size", DEFAULT_BATCH_SIZE)
     if batch_size < 1:
         raise BackendError(f"batch size must be at least 1, got {batch_size}")
+    if max_batch_tokens < 1:
+        raise BackendError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
     if beams is not None and beams < 1:
         raise BackendError(f"beams must be at least 1, got {beams}")
     results: list[Translation | None] = [None] * len(texts)
@@ -334,8 +348,7 @@ def translate_sentences(
     outputs: dict[int, list[str | None]] = {i: [None] * n for i, n in pieces_of.items()}
     remaining = dict(pieces_of)
     finished_units = resumed_units
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
+    for batch in _batches(order, batch_size, max_batch_tokens):
         translated = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length)
         if len(translated) != len(batch):
             raise BackendError(
@@ -358,6 +371,18 @@ def translate_sentences(
         if on_progress is not None:
             on_progress(finished_units, total_units)
     return [r for r in results if r is not None]
+
+
+def _batches(units: Sequence[_Unit], batch_size: int, max_batch_tokens: int) -> list[list[_Unit]]:
+    """Cut length-sorted (longest first) units into batches of at most ``batch_size``
+    inputs and ``max_batch_tokens`` padded tokens (a single input always fits)."""
+    batches: list[list[_Unit]] = []
+    for unit in units:
+        if batches and len(batches[-1]) < batch_size and (len(batches[-1]) + 1) * batches[-1][0].tokens <= max_batch_tokens:
+            batches[-1].append(unit)
+        else:
+            batches.append([unit])
+    return batches
 
 
 def _plan_units(backend: Backend, texts: Sequence[str], todo: Sequence[int]) -> list[_Unit]:
@@ -445,7 +470,7 @@ def translate_document(
     engine: BackendName = "auto",
     device: Device = "auto",
     lines: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     beams: int | None = None,
     max_length: int | None = None,
     on_progress: ProgressCallback | None = None,

@@ -52,6 +52,10 @@ class ScoreParams:
     anchor_weight: float = 0.5
     #: logistic scale turning a bead score into the [0, 1] confidence ``Bead.score``
     confidence_scale: float = 6.0
+    #: weight of the member penalty: each sentence of a merged side whose cosine with
+    #: the other side's text is below ``member_floor`` costs ``member * (floor - cos)``
+    member: float = 0.0
+    member_floor: float = 0.0
 
 
 def _pair_dots(x: sparse.csr_matrix, max_gap: int) -> list[np.ndarray]:
@@ -194,21 +198,42 @@ class BandScorer:
         ic = np.clip(i, a, self.n)
         jc = np.clip(j, b, self.m)
         cos = np.zeros(np.shape(i))
+        use_members = p.member > 0 and (a > 1 or b > 1)
+        mem_src = [np.zeros(np.shape(i)) for _ in range(a)] if use_members and a > 1 else []
+        mem_tgt = [np.zeros(np.shape(i)) for _ in range(b)] if use_members and b > 1 else []
         for prefix, src_sq, tgt_sq, weight in self.views:
             dot = np.zeros(np.shape(i))
+            tnorm = np.sqrt(tgt_sq[b][jc])
+            snorm = np.sqrt(src_sq[a][ic])
             for t in range(1, a + 1):
                 r = ic - t
                 base = self.clo[r]
                 hi_idx = np.clip(jc - base, 0, self.cw)
                 lo_idx = np.clip(jc - b - base, 0, self.cw)
-                dot += prefix[r, hi_idx] - prefix[r, lo_idx]
-            denom = np.sqrt(src_sq[a][ic] * tgt_sq[b][jc])
+                part = prefix[r, hi_idx] - prefix[r, lo_idx]
+                dot += part
+                if mem_src:
+                    d = np.sqrt(src_sq[1][r + 1]) * tnorm
+                    mem_src[t - 1] += weight * np.where(d > 0, part / np.where(d > 0, d, 1.0), 0.0)
+                if mem_tgt:
+                    for u in range(1, b + 1):
+                        c_hi = np.clip(jc - u + 1 - base, 0, self.cw)
+                        c_lo = np.clip(jc - u - base, 0, self.cw)
+                        mem_tgt[u - 1] += prefix[r, c_hi] - prefix[r, c_lo]
+            if mem_tgt:
+                for u in range(1, b + 1):
+                    d = np.sqrt(tgt_sq[1][jc - u + 1]) * snorm
+                    mem_tgt[u - 1] = np.where(d > 0, mem_tgt[u - 1] / np.where(d > 0, d, 1.0), 0.0) * weight + (
+                        mem_tgt[u - 1] * 0 if False else 0.0)
+            denom = snorm * tnorm
             cos += weight * np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), 0.0)
         nb = ((self.nb_src_cum[ic] - self.nb_src_cum[ic - a]) / a + (self.nb_tgt_cum[jc] - self.nb_tgt_cum[jc - b]) / b) / 2
         len_src = self.src_cum_len[ic] - self.src_cum_len[ic - a]
         len_tgt = self.tgt_cum_len[jc] - self.tgt_cum_len[jc - b]
         logp = np.maximum(self.lm.log_prob(len_src, len_tgt), -p.len_cap)
         score = cos - p.margin * nb + p.w_len * (logp + p.len_offset) - p.many * (a + b - 2)
+        for mc in mem_src + mem_tgt:
+            score = score - p.member * np.maximum(p.member_floor - mc, 0.0)
         return np.where(ok, score, -np.inf)
 
     def score_rows(self, r0: int, r1: int) -> np.ndarray:

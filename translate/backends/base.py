@@ -31,6 +31,8 @@ class Backend(Protocol):
         model_name_or_path: the hub id or folder the model came from.
         max_input_tokens: the longest input (in tokens, incl. ``</s>``) the model takes.
         device: where it runs (``"cpu"`` or ``"cuda"``).
+        default_batch_size: sentences per batch that suit this engine (optional; the
+            translator falls back to 16).
     """
 
     name: str

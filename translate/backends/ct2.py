@@ -513,6 +513,10 @@ class CTranslate2Backend:
     """A converted Marian model behind the :class:`~translate.backends.base.Backend` protocol."""
 
     name = "ctranslate2"
+    #: Sentences per batch (translator default). Larger batches feed both parallel
+    #: workers better: on 2 cores, beam 4, the benchmark model went from 25.5 (16) to
+    #: 28.3 (32) and 30.7 (64) sentences/s, and fell back to 27.5 at 200.
+    default_batch_size = 64
 
     def __init__(
         self,

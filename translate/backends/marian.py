@@ -100,6 +100,8 @@ class MarianBackend:
     """
 
     name = "transformers"
+    #: Sentences per batch (translator default): fits beam 6 on CPU and small GPUs.
+    default_batch_size = 16
 
     def __init__(self, model: Any, tokenizer: Any, source: ModelSource, device: str, max_input_tokens: int) -> None:
         self.model = model

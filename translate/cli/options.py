@@ -57,7 +57,10 @@ DeviceOption = Annotated[DeviceChoice, typer.Option("--device", help="auto = CUD
 BeamsOption = Annotated[
     Optional[int], typer.Option("--beams", min=1, help="Beam size. Default: the model's own (Opus-MT: 6).")
 ]
-BatchSizeOption = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")]
+BatchSizeOption = Annotated[
+    Optional[int],
+    typer.Option("--batch-size", min=1, help="Sentences per batch. Default: the engine's (transformers 16, CTranslate2 64)."),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]

@@ -48,7 +48,7 @@ def run(
     compute_type: ComputeTypeOption = None,
     device: DeviceOption = DeviceChoice.auto,
     beams: BeamsOption = None,
-    batch_size: BatchSizeOption = 16,
+    batch_size: BatchSizeOption = None,
     lines: LinesOption = False,
     max_bead: Annotated[
         Optional[int], typer.Option("--max-bead", min=2, help="Most sentences in one bead (both sides).")

@@ -68,7 +68,7 @@ def translate(
         typer.Option("--lines", help="Each line is one sentence (no segmentation); output is line-parallel."),
     ] = False,
     beams: BeamsOption = None,
-    batch_size: BatchSizeOption = 16,
+    batch_size: BatchSizeOption = None,
     device: DeviceOption = DeviceChoice.auto,
     backend_choice: BackendOption = BackendChoice.auto,
     compute_type: ComputeTypeOption = None,
