@@ -216,7 +216,7 @@ def test_summary_line_counts_rows_flags_and_shows_corpus_scores() -> None:
     metrics = compute_metrics(rows)
     assert metrics is not None
     line = summary_line(rows, metrics, shown=2)
-    assert line.startswith("7 rows · 2 shown · 3 flagged · 6 aligned beads")
+    assert line.startswith("7 rows · 2 shown · 3 flagged · 6 scored beads (MT + reference)")
     assert f"chrF2 {metrics['chrf']:.2f}" in line and f"BLEU {metrics['bleu']:.2f}" in line
 
 
@@ -265,7 +265,7 @@ def test_cli_table_at_width_100(aligned_tsv: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 100
-    assert lines[-1].startswith("7 rows · 3 flagged · 6 aligned beads · corpus chrF2 ")
+    assert lines[-1].startswith("7 rows · 3 flagged · 6 scored beads (MT + reference) · corpus chrF2 ")
     assert len(table_cells(result.stdout)) == 7
 
 
@@ -335,3 +335,25 @@ def test_cli_html_to_stdout_keeps_stdout_a_page(aligned_tsv: Path) -> None:
     assert "7 rows" in result.stderr
     result = runner.invoke(app, ["review", str(aligned_tsv), "--html", "-", "--json"])
     assert result.exit_code == 2 and "give --html a file name" in result.stderr
+
+
+def test_review_of_a_run_without_mt(tmp_path: Path) -> None:
+    """`selaras run --no-mt` output: no MT column, and its metrics.json (no scores) is accepted."""
+    from translate.io import write_aligned_tsv
+
+    rows = [
+        AlignedRow((1,), (1,), "Saya suka kopi.", "", "I like coffee.", align_score=0.9),
+        AlignedRow((2,), (2,), "Dia pergi.", "", "He left.", align_score=0.8),
+    ]
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, rows)
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text('{"mt": null, "references": [], "source": "x", "source_sentences": 2}')
+    result = CliRunner().invoke(app, ["review", str(tsv), "--metrics", str(metrics), "--width", "100"])
+    assert result.exit_code == 0, result.output
+    assert "MT" not in result.stdout.split("\n")[2] and "reference" in result.stdout
+    assert "no corpus score" in result.stdout
+    html = tmp_path / "review.html"
+    result = CliRunner().invoke(app, ["review", str(tsv), "--metrics", str(metrics), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert html.exists()

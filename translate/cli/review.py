@@ -15,7 +15,7 @@ from translate.cli.app import JsonOption, app, examples, fail, handle_errors, pr
 SLOW_SCORING_BEADS = 2000
 
 
-def _read_metrics(path: Path) -> dict[str, Any]:
+def _read_metrics(path: Path) -> dict[str, Any] | None:
     import json
 
     from translate.errors import InputError

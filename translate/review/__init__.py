@@ -125,8 +125,11 @@ def compute_metrics(rows: Sequence[AlignedRow], *, n_bootstrap: int = 1) -> dict
     return scores_as_json(corpus_scores(hyps, [refs], n_bootstrap=n_bootstrap), len(pairs))
 
 
-def check_metrics(payload: Any, name: str) -> dict[str, Any]:
+def check_metrics(payload: Any, name: str) -> dict[str, Any] | None:
     """Validate a ``metrics.json`` payload (from ``selaras run`` or ``selaras score --json``).
+
+    Returns:
+        The scores, or ``None`` for a run made without MT (``"mt": null``), which has none.
 
     Raises:
         InputError: when it is not an object with numeric ``bleu`` and ``chrf``.
@@ -134,6 +137,8 @@ def check_metrics(payload: Any, name: str) -> dict[str, Any]:
     hint = "give the metrics.json written by selaras run (or the output of selaras score --json)"
     if not isinstance(payload, Mapping):
         raise InputError(f"{name} is not a metrics file (expected a JSON object); {hint}")
+    if "mt" in payload and payload["mt"] is None and "bleu" not in payload:
+        return None
     for key in ("bleu", "chrf"):
         value = payload.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -232,7 +232,7 @@ def render_html(
 <section id="overview" aria-label="Overview">
 <div id="stats">
 <h2>Rows</h2>
-<p><strong>{len(plain_rows)}</strong> rows · <strong>{flagged}</strong> flagged · <strong>{aligned}</strong> aligned beads</p>
+<p><strong>{len(plain_rows)}</strong> rows · <strong>{flagged}</strong> flagged · <strong>{aligned}</strong> scored beads (MT + reference)</p>
 <p class="sub">Highlighted rows carry a flag or have sentence chrF below {weak_chrf:g}.
 MT words also found in the reference are <mark>marked</mark>.</p>
 </div>

@@ -52,8 +52,8 @@ def review_table(
 ) -> Table:
     """A rich table of ``(position, row)`` pairs from ``select_rows``.
 
-    Columns: sentence ids with the bead type beneath (``3,4→5`` / ``2-1``), source, MT,
-    reference, and sentence chrF with the row's flags beneath. Stacking the narrow
+    Columns: sentence ids with the bead type beneath (``3,4→5`` / ``2-1``), source, MT
+    (left out when no row has one), reference, and sentence chrF with the row's flags beneath. Stacking the narrow
     fields leaves about 20 characters per text column at a width of 100. A weak row shows
     its ids in bold red (not a row background, which is unreadable on one of light or dark
     terminal themes), its chrF in red and its flags in magenta.
@@ -66,20 +66,18 @@ def review_table(
         header_style="bold",
         title_justify="left",
     )
+    # A TSV aligned without MT (selaras run --no-mt) gets its width for the two texts.
+    with_mt = any(row.mt for _position, row in rows)
     table.add_column("ids\nbead", no_wrap=True, overflow="fold")
     table.add_column("source", ratio=1, overflow="fold")
-    table.add_column("MT", ratio=1, overflow="fold")
+    if with_mt:
+        table.add_column("MT", ratio=1, overflow="fold")
     table.add_column("reference", ratio=1, overflow="fold")
     table.add_column("chrF\nflags", justify="right", overflow="fold")
     for _position, row in rows:
         weak = is_weak(row, weak_chrf)
-        table.add_row(
-            _ids_cell(row, weak),
-            Text(row.source),
-            Text(row.mt),
-            Text(row.reference),
-            _score_cell(row, weak_chrf),
-        )
+        texts = [Text(row.source), Text(row.mt), Text(row.reference)] if with_mt else [Text(row.source), Text(row.reference)]
+        table.add_row(_ids_cell(row, weak), *texts, _score_cell(row, weak_chrf))
     return table
 
 
@@ -89,14 +87,14 @@ def summary_line(
     *,
     shown: int | None = None,
 ) -> str:
-    """One line: rows, flagged rows, aligned beads and corpus chrF/BLEU.
+    """One line: rows, flagged rows, scored beads (both MT and reference) and corpus chrF/BLEU.
 
     ``shown`` (when given and smaller than the total) says how many rows the table holds
     after ``--only-flagged``/``--limit``.
     """
     flagged = sum(1 for row in rows if row.flags)
     aligned = sum(1 for row in rows if is_aligned(row))
-    parts = [f"{len(rows)} rows", f"{flagged} flagged", f"{aligned} aligned beads"]
+    parts = [f"{len(rows)} rows", f"{flagged} flagged", f"{aligned} scored beads (MT + reference)"]
     if shown is not None and shown != len(rows):
         parts.insert(1, f"{shown} shown")
     if metrics is None:
