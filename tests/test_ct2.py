@@ -21,6 +21,7 @@ import pytest
 
 from translate.backends import load_backend
 from translate.backends import ct2
+from translate.backends import ct2_cache
 from translate.errors import BackendError
 
 SOURCES_EXTRA = [
@@ -151,7 +152,7 @@ def test_pad_shortcut_would_break_a_finetuned_model(finetuned_like_model, monkey
     assert kept.translate_batch(texts, beams=1) == expected_text
     assert _greedy_scores_ct2(kept, texts) == pytest.approx(expected, abs=1e-4)
 
-    monkeypatch.setattr(ct2, "zero_start_is_exact", lambda model: True)
+    monkeypatch.setattr(ct2_cache, "zero_start_is_exact", lambda model: True)  # looked up there
     stock = ct2.load_ct2(str(path), device="cpu", compute_type="float32", cache_dir=tmp_path / "stock")
     assert "<pad>" not in ct2._read_ct2_vocabulary(stock.model_path)
     assert _greedy_scores_ct2(stock, texts) != pytest.approx(expected, abs=1e-4)
@@ -225,13 +226,13 @@ def test_default_threads(cores, expected):
 
 def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
-    real = ct2._convert
+    real = ct2_cache._convert
 
     def counting(model_dir, out_dir, compute_type):
         calls.append(out_dir)
         return real(model_dir, out_dir, compute_type)
 
-    monkeypatch.setattr(ct2, "_convert", counting)
+    monkeypatch.setattr(ct2_cache, "_convert", counting)
     return calls
 
 
@@ -284,7 +285,7 @@ def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _
         (Path(out_dir) / "model.bin").write_bytes(b"half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ct2, "_convert", crash)
+    monkeypatch.setattr(ct2_cache, "_convert", crash)
     with pytest.raises(KeyboardInterrupt):
         ct2.load_ct2(str(random_model_dir), device="cpu")
     assert not [p for p in (_isolated_cache / "ct2").iterdir() if not p.name.startswith(".")]
