@@ -11,8 +11,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-
 
 class BackendChoice(str, Enum):
     """Translation engine: ``auto`` = CTranslate2 when it can convert the model, else transformers."""

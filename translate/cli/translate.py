@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from translate.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
+from translate.backends.base import DEFAULT_MODEL
 from translate.cli.options import (
-    DEFAULT_MODEL,
     BackendChoice,
     BackendOption,
     BatchSizeOption,
