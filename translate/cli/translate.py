@@ -102,11 +102,14 @@ def translate(
 
     with progress_reporter("translating") as report:
 
+        first_report = True
+
         def on_progress(done: int, total: int) -> None:
-            if checkpoint.resumed and not getattr(on_progress, "said", False):
+            nonlocal first_report
+            if first_report and checkpoint.resumed:  # the first report comes before any model call
                 real = sum(1 for s in sentences if s.text.strip())
                 typer.echo(f"resuming: {checkpoint.resumed} of {real} sentences already translated", err=True)
-                on_progress.said = True  # type: ignore[attr-defined]
+            first_report = False
             report(done, total)
 
         translations = translate_sentences(
