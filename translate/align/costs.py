@@ -10,13 +10,16 @@ runs), so nothing is re-featurised per bead and the work is linear in the band s
 The score of a bead is::
 
     cos(x, y) - margin * (nb(x) + nb(y)) / 2 + w_len * (max(log P_len, -len_cap) + len_offset)
-        - many * (a + b - 2)
+        - many * (a + b - 2) - member * sum_s max(0, member_floor - cos(s, other side))
 
 where ``nb`` is the mean cosine of a sentence's ``k`` best neighbours in the band
 (Bertalign's margin, after Artetxe & Schwenk 2019, so that similarity is comparable
 between sentences that resemble everything and ones that resemble nothing) and
-``P_len`` the Gale-Church length probability. Deletions (1-0, 0-1) score ``-skip``. The
-DP maximises the sum, so sentences are matched 1-1 unless merging them helps.
+``P_len`` the Gale-Church length probability; the last sum runs over the sentences ``s``
+of a merged side (Bertalign and Vecalign normalise merged beads so that each added
+sentence must pay for itself; this asks each member to resemble the other side).
+Deletions (1-0, 0-1) score ``-skip``. The DP maximises the sum, so sentences are matched
+1-1 unless merging them helps.
 """
 
 from __future__ import annotations
@@ -52,10 +55,18 @@ class ScoreParams:
     anchor_weight: float = 0.5
     #: logistic scale turning a bead score into the [0, 1] confidence ``Bead.score``
     confidence_scale: float = 6.0
-    #: weight of the member penalty: each sentence of a merged side whose cosine with
-    #: the other side's text is below ``member_floor`` costs ``member * (floor - cos)``
+    #: member penalty (0 = off): each sentence of a merged side whose cosine with the
+    #: other side's whole text is below ``member_floor`` costs ``member * (floor - cos)``.
+    #: Without it a sentence that has no counterpart (an OCR caption, a deleted line) is
+    #: cheaper to merge into a neighbouring bead than to leave unaligned, because adding
+    #: a short unrelated vector barely moves the bead's cosine (and lowers its margin).
     member: float = 0.0
     member_floor: float = 0.0
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` where ``den > 0``, else 0 (cosines of empty vectors)."""
+    return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
 
 
 def _pair_dots(x: sparse.csr_matrix, max_gap: int) -> list[np.ndarray]:
@@ -205,6 +216,7 @@ class BandScorer:
             dot = np.zeros(np.shape(i))
             tnorm = np.sqrt(tgt_sq[b][jc])
             snorm = np.sqrt(src_sq[a][ic])
+            raw_tgt = [np.zeros(np.shape(i)) for _ in mem_tgt]
             for t in range(1, a + 1):
                 r = ic - t
                 base = self.clo[r]
@@ -213,18 +225,13 @@ class BandScorer:
                 part = prefix[r, hi_idx] - prefix[r, lo_idx]
                 dot += part
                 if mem_src:
-                    d = np.sqrt(src_sq[1][r + 1]) * tnorm
-                    mem_src[t - 1] += weight * np.where(d > 0, part / np.where(d > 0, d, 1.0), 0.0)
-                if mem_tgt:
-                    for u in range(1, b + 1):
-                        c_hi = np.clip(jc - u + 1 - base, 0, self.cw)
-                        c_lo = np.clip(jc - u - base, 0, self.cw)
-                        mem_tgt[u - 1] += prefix[r, c_hi] - prefix[r, c_lo]
-            if mem_tgt:
-                for u in range(1, b + 1):
-                    d = np.sqrt(tgt_sq[1][jc - u + 1]) * snorm
-                    mem_tgt[u - 1] = np.where(d > 0, mem_tgt[u - 1] / np.where(d > 0, d, 1.0), 0.0) * weight + (
-                        mem_tgt[u - 1] * 0 if False else 0.0)
+                    mem_src[t - 1] += weight * _safe_div(part, np.sqrt(src_sq[1][r + 1]) * tnorm)
+                for u in range(1, len(raw_tgt) + 1):
+                    c_hi = np.clip(jc - u + 1 - base, 0, self.cw)
+                    c_lo = np.clip(jc - u - base, 0, self.cw)
+                    raw_tgt[u - 1] += prefix[r, c_hi] - prefix[r, c_lo]
+            for u in range(1, len(raw_tgt) + 1):
+                mem_tgt[u - 1] += weight * _safe_div(raw_tgt[u - 1], np.sqrt(tgt_sq[1][jc - u + 1]) * snorm)
             denom = snorm * tnorm
             cos += weight * np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), 0.0)
         nb = ((self.nb_src_cum[ic] - self.nb_src_cum[ic - a]) / a + (self.nb_tgt_cum[jc] - self.nb_tgt_cum[jc - b]) / b) / 2
