@@ -311,9 +311,9 @@ def test_eval_targets_on_benchmarks():
     no_mt = eval_align.evaluate(eval_align.textberg_docs(bench, "test", None))
     assert light["f1_strict"] >= eval_align.TARGETS["textberg-europarllight"]
     assert no_mt["f1_strict"] >= eval_align.TARGETS["textberg-nomt"]
-    # The task's target is 0.94 (Bertalign+LaBSE 0.936); the aligner reaches 0.890, far
+    # The task's target is 0.94 (Bertalign+LaBSE 0.936); the aligner reaches 0.904, far
     # above Bleualign+google (0.809, SOURCE.md). Assert what it reaches, not the target.
-    assert google["f1_strict"] >= 0.89
+    assert google["f1_strict"] >= 0.90
     pud = DATA / "ud-pud" / "id-en.tsv"
     if pud.exists():
         stress = eval_align.evaluate(eval_align.pud_stress_docs(pud))
@@ -330,3 +330,4 @@ def test_sentence_without_counterpart_is_not_merged():
     ref2 = ref[:8] + ["Photo: Reuters."] + ref[8:]
     pairs = _pairs(align_sentences(src, ref2))
     assert ((), (8,)) in pairs and ((7,), (7,)) in pairs and ((8,), (9,)) in pairs
+
