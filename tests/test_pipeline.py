@@ -109,6 +109,7 @@ def test_run_with_an_unreachable_model_says_so_in_one_line(tmp_path: Path, docum
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "--model PATH" in result.stderr
     assert "Traceback" not in result.output
+    assert not out.exists()  # a failed run leaves nothing behind
 
 
 @pytest.mark.parametrize("with_reference, args, message", [(False, [], "--reference"), (True, ["--mt", "x.txt", "--no-mt"], "contradict")])

@@ -144,7 +144,6 @@ def run(
     sentences = _sentences(source, "id", lines=lines)
     ref_sentences = [_sentences(ref, "en", lines=lines) for ref in references]
     src_texts = [s.text for s in sentences]
-    out.mkdir(parents=True, exist_ok=True)
 
     mt_lines: list[str] | None = None
     resumed = split = 0
@@ -155,6 +154,7 @@ def run(
         from translate.translator import Checkpoint, translate_sentences
 
         backend = load_backend(engine, model, device=device, **backend_options)
+        out.mkdir(parents=True, exist_ok=True)  # only once there is something to write
         checkpoint = Checkpoint(out / CHECKPOINT_NAME)
         translations = translate_sentences(
             backend, src_texts, batch_size=batch_size, beams=beams, on_progress=on_progress, checkpoint=checkpoint
@@ -163,6 +163,7 @@ def run(
         resumed = checkpoint.resumed
         split = sum(1 for t in translations if t.pieces > 1)
 
+    out.mkdir(parents=True, exist_ok=True)
     write_lines(out / "source.txt", src_texts)
     if mt_lines is not None:
         write_lines(out / "mt.txt", mt_lines)
