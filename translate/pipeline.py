@@ -44,7 +44,12 @@ class RunResult:
     split: int = 0
 
 
-def _sentences(path: str | Path, lang: str, *, lines: bool) -> list[Sentence]:
+def read_sentences(path: str | Path, lang: str, *, lines: bool) -> list[Sentence]:
+    """The sentences of a document file: segmented, or (``lines``) one per non-empty line.
+
+    Raises:
+        InputError: unreadable, or no sentence in it.
+    """
     from translate.io import read_text
     from translate.segment import split_sentences
 
@@ -87,8 +92,9 @@ def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
     mt = [line.strip() for line in read_lines(path) if line.strip()]
     if len(mt) != n_sentences:
         raise InputError(
-            f"{path} has {len(mt)} non-empty lines but the source has {n_sentences} sentences; "
-            "give the MT that selaras translate wrote for this source (same --lines setting)"
+            f"{path} has {len(mt)} non-empty lines but the source has {n_sentences} sentences; the MT must "
+            "have one line per source sentence: use the file selaras translate wrote for this source "
+            "(with --lines only if the source was translated line by line)"
         )
     return mt
 
@@ -141,8 +147,8 @@ def run(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder; give -o a folder for the run's files")
-    sentences = _sentences(source, "id", lines=lines)
-    ref_sentences = [_sentences(ref, "en", lines=lines) for ref in references]
+    sentences = read_sentences(source, "id", lines=lines)
+    ref_sentences = [read_sentences(ref, "en", lines=lines) for ref in references]
     src_texts = [s.text for s in sentences]
 
     mt_lines: list[str] | None = None

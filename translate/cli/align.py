@@ -14,15 +14,6 @@ from translate.cli.app import JsonOption, app, examples, handle_errors, print_js
 IMBALANCE_WARNING = 3.0
 
 
-def _sentences(path: Path, lang: str, as_lines: bool) -> list[str]:
-    from translate.io import read_lines, read_text
-    from translate.segment import split_sentences
-
-    if as_lines:
-        return [line.strip() for line in read_lines(path) if line.strip()]
-    return [s.text for s in split_sentences(read_text(path), lang)]  # type: ignore[arg-type]
-
-
 @app.command(
     epilog=examples(
         "selaras align article.id.txt article.en.txt -o aligned.tsv",
@@ -49,25 +40,13 @@ def align(
 ) -> None:
     """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV."""
     from translate.align import align_sentences, build_rows, parse_lexicon, summarise
-    from translate.errors import InputError
+    from translate.checks import check_rows
     from translate.io import read_lines, write_aligned_tsv
+    from translate.pipeline import read_mt_lines, read_sentences
 
-    src = _sentences(source, "id", lines)
-    ref = _sentences(reference, "en", lines)
-    if not src:
-        raise InputError(f"{source} has no sentences; give a non-empty source document")
-    if not ref:
-        raise InputError(f"{reference} has no sentences; give a non-empty reference document")
-    mt_lines = None
-    if mt is not None:
-        mt_lines = [line.strip() for line in read_lines(mt) if line.strip()]
-        if len(mt_lines) != len(src):
-            mode = "lines" if lines else "sentences"
-            raise InputError(
-                f"{mt} has {len(mt_lines)} non-empty lines but {source} has {len(src)} {mode}; "
-                "the MT must have one line per source sentence: use the file selaras translate wrote for this "
-                "source, and --lines only if the source was translated line by line"
-            )
+    src = [s.text for s in read_sentences(source, "id", lines=lines)]
+    ref = [s.text for s in read_sentences(reference, "en", lines=lines)]
+    mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     if max(len(src), len(ref)) > IMBALANCE_WARNING * min(len(src), len(ref)):
         typer.echo(
@@ -76,7 +55,7 @@ def align(
             err=True,
         )
     beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead, lexicon=lex)
-    rows = build_rows(src, ref, mt_lines, beads)
+    rows = check_rows(build_rows(src, ref, mt_lines, beads))  # QA flags, as selaras check computes them
     if as_json:
         if str(output) != "-":
             write_aligned_tsv(output, rows)
