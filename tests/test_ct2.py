@@ -341,6 +341,33 @@ def test_auto_falls_back_when_ctranslate2_is_missing(random_model_dir, monkeypat
     _assert_one_fallback_line(caplog, backend, "pip install ctranslate2")
 
 
+def test_auto_falls_back_when_the_gpu_libraries_are_missing(random_model_dir, monkeypatch, caplog):
+    """A GPU that CTranslate2 sees but cannot compute on (its cuBLAS 12 missing, as beside
+    a CUDA 13 PyTorch) is found at load time, so ``auto`` moves to transformers instead of
+    failing in the middle of a run. The GPU is simulated: the translator is a CPU one
+    whose matrix products raise what CTranslate2 raises there (seen on an H100)."""
+    import ctranslate2
+
+    real_translator = ctranslate2.Translator
+
+    class NoCublasTranslator:
+        def __init__(self, path, *, device, **kwargs):
+            assert device == "cuda"
+            self.inner = real_translator(path, device="cpu", **{**kwargs, "compute_type": "float32"})
+
+        def translate_batch(self, *args, **kwargs):
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+
+    monkeypatch.setattr(ctranslate2, "Translator", NoCublasTranslator)
+    monkeypatch.setattr(ct2, "_resolve_device", lambda device: "cuda")
+    monkeypatch.setattr("translate.backends.marian.pick_device", lambda device: "cpu")
+    with caplog.at_level(logging.WARNING):
+        backend = load_backend("auto", str(random_model_dir))
+    _assert_one_fallback_line(caplog, backend, "libcublas.so.12")
+    with pytest.raises(BackendError, match="cannot run .* on the GPU"):
+        load_backend("ctranslate2", str(random_model_dir))
+
+
 def test_auto_does_not_hide_a_missing_model(tmp_path):
     from translate.errors import ModelUnavailableError
 

@@ -302,9 +302,15 @@ class CTranslate2Backend:
         per_worker = -(-sum(lengths) // self.inter_threads)
         budget = max(max(lengths), min(per_worker, self.max_batch_tokens))
         options = self.decoding_options(beams=beams, max_length=max_length)
-        results = self.translator.translate_batch(
-            sources, max_batch_size=budget, batch_type="tokens", **options
-        )
+        try:
+            results = self.translator.translate_batch(
+                sources, max_batch_size=budget, batch_type="tokens", **options
+            )
+        except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
+            raise BackendError(
+                f"CTranslate2 failed on {self.device} translating a batch of {len(texts)} ({exc}); "
+                "use a smaller --batch-size, --device cpu or --backend transformers"
+            ) from exc
         return [self.tokenizer.detokenize(r.hypotheses[0]) for r in results]
 
     def decoding_options(self, *, beams: int | None = None, max_length: int | None = None) -> dict[str, Any]:
@@ -323,6 +329,23 @@ class CTranslate2Backend:
         if d.suppress_sequences:
             options["suppress_sequences"] = [list(s) for s in d.suppress_sequences]
         return options
+
+
+def _probe_gpu(translator: Any, tokenizer: MarianSentencePiece, path: Path) -> None:
+    """Translate one short word on the GPU so a missing CUDA library fails at load time.
+
+    CTranslate2's wheels link cuBLAS 12 (and cuDNN 9) at run time: a machine whose
+    PyTorch brings another CUDA major version has a GPU that ``get_cuda_device_count``
+    sees, loads the model, and only fails at the first matrix product, after the user's
+    run has started. Failing here lets ``auto`` fall back to transformers instead.
+    """
+    try:
+        translator.translate_batch([tokenizer.tokenize("Terima kasih.")], beam_size=1, max_decoding_length=2)
+    except RuntimeError as exc:
+        raise BackendError(
+            f"CTranslate2 cannot run {path.name} on the GPU ({exc}); "
+            "install the CUDA 12 libraries CTranslate2 needs, or use --device cpu or --backend transformers"
+        ) from exc
 
 
 def _resolve_device(device: str) -> str:
@@ -471,6 +494,8 @@ def load_ct2(
                 raise BackendError(f"CTranslate2 cannot load {path} ({exc}); delete it and retry") from exc
             logger.info("discarding unreadable CTranslate2 model %s: %s", path, exc)
             _discard(path)
+    if device == "cuda":
+        _probe_gpu(translator, tokenizer, path)
     kept = set(_read_ct2_vocabulary(path))
     defaults = read_generation_defaults(model_dir, tokenizer.vocab, kept)
     overrides = {
