@@ -334,6 +334,97 @@ def test_auto_falls_back_when_conversion_fails(random_model_dir, monkeypatch, ca
         load_backend("ctranslate2", str(random_model_dir), device="cpu")
 
 
+def _failure_records(cache: Path) -> list[Path]:
+    return sorted((cache / "ct2").glob("*.failed.json"))
+
+
+def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplog, _isolated_cache):
+    """A conversion that failed is not retried by ``auto`` (no torch import, no seconds
+    lost on every run); the one warning line says why and how to retry. An explicit
+    ``--backend ctranslate2`` retries, and a success forgets the failure."""
+    import ctranslate2
+    from ctranslate2.converters import TransformersConverter
+
+    real_convert = TransformersConverter.convert
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr(TransformersConverter, "convert", broken)
+    calls = _count_conversions(monkeypatch)
+    load_backend("auto", str(random_model_dir), device="cpu")
+    assert len(calls) == 1
+    [record] = _failure_records(_isolated_cache)
+    payload = json.loads(record.read_text(encoding="utf-8"))
+    assert "converter exploded" in payload["reason"]
+    assert payload["ctranslate2"] == ctranslate2.__version__ and payload["failed_at"]
+    assert not [p for p in record.parent.iterdir() if p.name.endswith(".tmp")]  # written atomically
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        backend = load_backend("auto", str(random_model_dir), device="cpu")
+    assert len(calls) == 1  # remembered: no second attempt
+    _assert_one_fallback_line(caplog, backend, "converter exploded")
+    message = caplog.records[-1].getMessage()
+    assert str(record) in message and "--backend ctranslate2" in message
+
+    with pytest.raises(BackendError, match="converter exploded"):  # explicit: retried
+        load_backend("ctranslate2", str(random_model_dir), device="cpu")
+    assert len(calls) == 2
+
+    monkeypatch.setattr(TransformersConverter, "convert", real_convert)
+    assert load_backend("ctranslate2", str(random_model_dir), device="cpu").name == "ctranslate2"
+    assert len(calls) == 3 and _failure_records(_isolated_cache) == []
+    assert load_backend("auto", str(random_model_dir), device="cpu").name == "ctranslate2"
+    assert len(calls) == 3
+
+
+def test_failure_is_remembered_per_compute_type(random_model_dir, monkeypatch, _isolated_cache):
+    """The record is keyed like the cache entry: another compute type is still tried."""
+    from ctranslate2.converters import TransformersConverter
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr(TransformersConverter, "convert", broken)
+    calls = _count_conversions(monkeypatch)
+    load_backend("auto", str(random_model_dir), device="cpu", compute_type="int8")
+    load_backend("auto", str(random_model_dir), device="cpu", compute_type="float32")
+    assert len(calls) == 2 and len(_failure_records(_isolated_cache)) == 2
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"reason": ""}', '{"reason": 3}', ""])
+def test_corrupt_failure_record_is_ignored(content, random_model_dir, monkeypatch, _isolated_cache):
+    """An unreadable record means "no record": ``auto`` tries the conversion again."""
+    from ctranslate2.converters import TransformersConverter
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("converter exploded")
+
+    monkeypatch.setattr(TransformersConverter, "convert", broken)
+    calls = _count_conversions(monkeypatch)
+    load_backend("auto", str(random_model_dir), device="cpu")
+    [record] = _failure_records(_isolated_cache)
+    record.write_text(content, encoding="utf-8")
+    assert load_backend("auto", str(random_model_dir), device="cpu").name == "transformers"
+    assert len(calls) == 2
+    assert "converter exploded" in json.loads(record.read_text(encoding="utf-8"))["reason"]  # rewritten
+
+
+def test_environmental_conversion_failure_is_not_remembered(random_model_dir, monkeypatch, _isolated_cache):
+    """A full disk says nothing about the model: the next run tries again."""
+    from ctranslate2.converters import TransformersConverter
+
+    def no_space(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(TransformersConverter, "convert", no_space)
+    calls = _count_conversions(monkeypatch)
+    load_backend("auto", str(random_model_dir), device="cpu")
+    load_backend("auto", str(random_model_dir), device="cpu")
+    assert len(calls) == 2 and _failure_records(_isolated_cache) == []
+
+
 def test_auto_falls_back_when_ctranslate2_is_missing(random_model_dir, monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes "import ctranslate2" raise ImportError
     with caplog.at_level(logging.WARNING):

@@ -104,7 +104,10 @@ def load_backend(
     ``auto`` tries CTranslate2 (fast; converts the model once, see
     ``translate.backends.ct2``) and falls back to transformers when ctranslate2 is not
     installed or cannot convert the model faithfully, logging one warning that says why.
-    A model that cannot be found is not a reason to fall back: that error is raised.
+    A failed conversion is remembered, and ``auto`` does not retry it on later runs
+    (``retry_failed=False``): each attempt costs a torch import and seconds, and the
+    warning says how to retry. A model that cannot be found is not a reason to fall
+    back: that error is raised.
 
     Raises:
         ModelUnavailableError: the model cannot be had (offline, typo, no weights).
@@ -112,7 +115,7 @@ def load_backend(
     """
     if name == "auto":
         try:
-            return _REGISTRY["ctranslate2"]()(model_name_or_path, device=device, **options)
+            return _REGISTRY["ctranslate2"]()(model_name_or_path, device=device, retry_failed=False, **options)
         except ModelUnavailableError:
             raise
         except (BackendError, ImportError) as exc:

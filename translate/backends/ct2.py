@@ -56,6 +56,8 @@ from translate.backends.ct2_cache import (
     cache_key,
     ct2_cache_dir,
     ensure_converted,
+    failure_record,
+    raise_known_failure,
     verify_cache_entry,
     zero_start_is_exact,
 )
@@ -436,6 +438,7 @@ def load_ct2(
     min_decoding_length: int | None = None,
     length_penalty: float | None = None,
     dtype: str = "auto",
+    retry_failed: bool = True,
 ) -> CTranslate2Backend:
     """Load a MarianMT model with CTranslate2, converting it on first use.
 
@@ -454,6 +457,10 @@ def load_ct2(
             override the model's generation config (lengths count generated tokens).
         dtype: the transformers backend's option; only ``"auto"`` is accepted here
             (use ``compute_type``).
+        retry_failed: whether to retry a conversion that failed before for this
+            model, CTranslate2 version and compute type. ``--backend auto`` passes
+            ``False`` so it falls back at once instead of paying for a torch import and
+            a doomed conversion on every run (see :func:`ensure_converted`).
 
     Raises:
         ModelUnavailableError: the model cannot be found or downloaded.
@@ -477,13 +484,18 @@ def load_ct2(
 
     model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=False)
     root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
-    if verify_cache_entry(root / cache_key(model_dir, compute_type, fingerprint)) is not None:
+    key = cache_key(model_dir, compute_type, fingerprint)
+    if verify_cache_entry(root / key) is not None:
+        if not retry_failed:  # before fetching weights that a doomed conversion would need
+            raise_known_failure(failure_record(root, key))
         model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=True)
     tokenizer = MarianSentencePiece(model_dir)
 
     translator = None
     for attempt in range(2):
-        path, _ = ensure_converted(model_dir, compute_type, fingerprint=fingerprint, cache_dir=root)
+        path, _ = ensure_converted(
+            model_dir, compute_type, fingerprint=fingerprint, cache_dir=root, retry_failed=retry_failed
+        )
         try:
             translator = ctranslate2.Translator(
                 str(path), device=device, compute_type=compute_type, inter_threads=inter, intra_threads=intra

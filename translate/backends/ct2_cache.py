@@ -28,11 +28,13 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from translate.errors import BackendError
+from translate.io import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,59 @@ def verify_cache_entry(folder: Path) -> str | None:
         except OSError:
             return f"{name} is missing"
     return None
+
+
+def failure_record(root: Path, key: str) -> Path:
+    """Where a failed conversion of cache entry ``key`` is remembered (beside the entry)."""
+    return root / f"{key}.failed.json"
+
+
+def known_failure(record: Path) -> str | None:
+    """The reason a conversion failed before, or ``None`` if ``record`` holds none.
+
+    A missing, unreadable or malformed record is treated as no record: the worst case
+    is one more conversion attempt, which writes a fresh record if it fails again.
+    """
+    try:
+        payload = json.loads(record.read_text(encoding="utf-8"))
+        reason = payload["reason"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return reason if isinstance(reason, str) and reason else None
+
+
+def raise_known_failure(record: Path) -> None:
+    """Raise the remembered failure in ``record``, if any, with how to retry.
+
+    Raises:
+        BackendError: the conversion failed before (one line: the reason and the retry).
+    """
+    reason = known_failure(record)
+    if reason is not None:
+        raise BackendError(
+            f"converting this model failed before: {reason} "
+            f"(delete {record} or run with --backend ctranslate2 to retry)"
+        )
+
+
+def _remember_failure(record: Path, reason: str) -> None:
+    """Write the failure record atomically (a crash never leaves half a JSON file);
+    failing to write it only costs a retry next time, so that is not an error. The
+    reason is kept on one line, as the fallback warning that repeats it must be."""
+    payload = {"reason": " ".join(reason.split()), "ctranslate2": _ct2_version(), "failed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    try:
+        with atomic_write(record) as handle:
+            handle.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        logger.info("cannot remember the failed conversion in %s: %s", record, exc)
+
+
+def _is_environmental(exc: BaseException) -> bool:
+    """A full disk, a permission problem, lack of memory or a missing package (torch)
+    says nothing about the model and may be fixed by the next run; such a failure is
+    not remembered, so that run tries again."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, (OSError, MemoryError, ImportError))
 
 
 def _discard(folder: Path) -> None:
@@ -287,10 +342,21 @@ def ensure_converted(
     *,
     fingerprint: str | None = None,
     cache_dir: str | Path | None = None,
+    retry_failed: bool = True,
 ) -> tuple[Path, bool]:
     """The converted model for ``model_dir`` in ``compute_type``, converting it if needed.
 
     ``fingerprint`` identifies the weights (see :func:`cache_key`).
+
+    A conversion that fails (the converter's error, or a result that is not faithful)
+    is remembered in :func:`failure_record` beside the entry, because a model that
+    cannot be converted will fail again, and each attempt costs a torch import and
+    seconds. With ``retry_failed=False`` (what ``--backend auto`` asks for, since it
+    can fall back to transformers) a remembered failure is raised at once without
+    converting; with ``True`` (an explicit ``--backend ctranslate2``) it is retried, and
+    a success removes the record. The record is keyed like the entry (model
+    fingerprint, CTranslate2 version, compute type), so new weights or a new
+    CTranslate2 are tried afresh.
 
     Returns:
         (the cache entry folder, whether it was converted by this call).
@@ -306,6 +372,9 @@ def ensure_converted(
     problem = verify_cache_entry(final)
     if problem is None:
         return final, False
+    record = failure_record(root, final.name)
+    if not retry_failed:
+        raise_known_failure(record)
     if final.exists():
         logger.info("rebuilding the CTranslate2 cache at %s: %s", final, problem)
         _discard(final)
@@ -317,7 +386,12 @@ def ensure_converted(
     try:
         staged = work / "model"
         logger.info("converting %s to CTranslate2 (%s), once; cached in %s", model_dir, compute_type, root)
-        _convert(model_dir, staged, compute_type)
+        try:
+            _convert(model_dir, staged, compute_type)
+        except BackendError as exc:
+            if not _is_environmental(exc):
+                _remember_failure(record, str(exc))
+            raise
         _write_manifest(
             staged, source=str(model_dir.resolve()), compute_type=compute_type, ctranslate2=_ct2_version()
         )
@@ -333,4 +407,6 @@ def ensure_converted(
             raise BackendError(f"cannot move the converted model into {final}; delete that folder and retry")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        record.unlink(missing_ok=True)
     return final, True
