@@ -357,3 +357,43 @@ def test_review_of_a_run_without_mt(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["review", str(tsv), "--metrics", str(metrics), "--html", str(html)])
     assert result.exit_code == 0, result.output
     assert html.exists()
+
+
+@pytest.fixture()
+def two_reference_run(tmp_path: Path) -> Path:
+    """A real ``selaras run --mt`` with two references whose scores differ (the second
+    reference is the MT itself), so picking the wrong entry shows."""
+    source, mt, ref = (tmp_path / name for name in ("src.txt", "mt.txt", "ref.txt"))
+    source.write_text("".join(f"{s}\n" for s, _, _ in SENTENCES), encoding="utf-8")
+    mt.write_text("".join(f"{m}\n" for _, m, _ in SENTENCES), encoding="utf-8")
+    ref.write_text("".join(f"{r}\n" for _, _, r in SENTENCES), encoding="utf-8")
+    out = tmp_path / "run"
+    args = ["run", str(source), "-r", str(ref), "-r", str(mt), "--mt", str(mt), "-o", str(out), "--lines", "--bootstrap", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("tsv", ["aligned.tsv", "aligned.ref2.tsv"])
+def test_cli_saved_metrics_are_those_of_the_reviewed_tsv(two_reference_run: Path, tsv: str) -> None:
+    """`review aligned.ref2.tsv --metrics metrics.json` shows the second reference's
+    scores (metrics.json's top level holds the first's): the same as review computes."""
+    out = two_reference_run
+    saved = runner.invoke(app, ["review", str(out / tsv), "--metrics", str(out / "metrics.json"), "--json"])
+    computed = runner.invoke(app, ["review", str(out / tsv), "--json"])
+    assert saved.exit_code == 0 and computed.exit_code == 0, saved.output + computed.output
+    saved_scores, computed_scores = json.loads(saved.stdout)["metrics"], json.loads(computed.stdout)["metrics"]
+    for key in ("bleu", "chrf", "chrfpp", "ter"):
+        assert saved_scores[key] == pytest.approx(computed_scores[key], abs=1e-4), key
+    top_level = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert (saved_scores["chrf"] == pytest.approx(top_level["chrf"])) == (tsv == "aligned.tsv")
+
+
+def test_cli_saved_metrics_for_another_tsv_is_a_clear_error(two_reference_run: Path, tmp_path: Path) -> None:
+    out = two_reference_run
+    renamed = tmp_path / "mine.tsv"
+    renamed.write_bytes((out / "aligned.ref2.tsv").read_bytes())
+    result = runner.invoke(app, ["review", str(renamed), "--metrics", str(out / "metrics.json")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "mine.tsv" in result.stderr and "aligned.tsv" in result.stderr and "aligned.ref2.tsv" in result.stderr

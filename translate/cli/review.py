@@ -15,12 +15,14 @@ from translate.cli.app import JsonOption, app, examples, fail, handle_errors, pr
 SLOW_SCORING_BEADS = 2000
 
 
-def _read_metrics(path: Path) -> dict[str, Any] | None:
+def _read_metrics(path: Path, aligned: Path) -> dict[str, Any] | None:
+    """The scores in ``path`` for the TSV ``aligned`` (a run's metrics.json holds one
+    entry per reference; see :func:`translate.review.metrics_for_tsv`)."""
     import json
 
     from translate.errors import InputError
     from translate.io import read_text
-    from translate.review import check_metrics
+    from translate.review import metrics_for_tsv
 
     try:
         payload = json.loads(read_text(path))
@@ -28,7 +30,7 @@ def _read_metrics(path: Path) -> dict[str, Any] | None:
         raise InputError(
             f"{path} is not valid JSON (line {exc.lineno}); give the metrics.json written by selaras run"
         ) from None
-    return check_metrics(payload, str(path))
+    return metrics_for_tsv(payload, str(path), aligned.name)
 
 
 @app.command(
@@ -57,7 +59,10 @@ def review(
     ] = None,
     metrics: Annotated[
         Path | None,
-        typer.Option(help="Corpus scores from selaras run (metrics.json) to show instead of recomputing."),
+        typer.Option(
+            help="Corpus scores from selaras run (metrics.json) to show instead of recomputing; "
+            "the entry for this TSV's reference is used."
+        ),
     ] = None,
     bootstrap: Annotated[
         int, typer.Option(min=1, help="Bootstrap resamples for 95% CIs of recomputed corpus scores (1 = off).")
@@ -82,7 +87,7 @@ def review(
         raise fail("--html - and --json both write to stdout; give --html a file name", 2)
     rows = fill_sentence_scores(read_aligned_tsv(aligned))
     if metrics is not None:
-        corpus = _read_metrics(metrics)
+        corpus = _read_metrics(metrics, aligned)
         origin = f"from {metrics.name}"
     else:
         n_aligned = sum(1 for row in rows if is_aligned(row))

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any, Literal
 
 from translate.errors import InputError
@@ -149,6 +150,38 @@ def check_metrics(payload: Any, name: str) -> dict[str, Any] | None:
     return dict(payload)
 
 
+def metrics_for_tsv(payload: Any, name: str, tsv_name: str) -> dict[str, Any] | None:
+    """The scores in a ``metrics.json`` payload that belong to the aligned TSV ``tsv_name``.
+
+    ``selaras run`` with several references writes one aligned TSV per reference and
+    lists each under ``references`` (``aligned``: the TSV's file name, ``metrics``: its
+    scores); the top-level scores are the first reference's only, so showing them
+    beside ``aligned.ref2.tsv`` would be wrong. The entry is matched by file name, the
+    only link between the TSV and ``metrics.json``. A payload without ``references``
+    (``selaras score --json``, or a run without any) is taken as is.
+
+    Returns:
+        The scores, or ``None`` where the run has none for that TSV (no MT).
+
+    Raises:
+        InputError: no entry is for ``tsv_name`` (the message lists those that are),
+            or the scores are malformed (see :func:`check_metrics`).
+    """
+    references = payload.get("references") if isinstance(payload, Mapping) else None
+    if not isinstance(references, list) or not references:
+        return check_metrics(payload, name)
+    entries = [e for e in references if isinstance(e, Mapping) and isinstance(e.get("aligned"), str)]
+    for entry in entries:
+        if PurePath(entry["aligned"]).name == tsv_name:
+            scores = entry.get("metrics")
+            return None if scores is None else check_metrics(scores, f"{name} ({tsv_name})")
+    held = ", ".join(f"{e['aligned']} (reference {e.get('reference', '?')})" for e in entries) or "none"
+    raise InputError(
+        f"{name} has no scores for {tsv_name}; it holds scores for: {held}. "
+        "Review one of those TSVs, or leave out --metrics to score this file"
+    )
+
+
 def chrf_histogram(rows: Sequence[AlignedRow], bin_width: float = HISTOGRAM_BIN) -> list[int]:
     """Counts of sentence chrF per bin over 0-100 (a score of 100 falls in the last bin)."""
     n_bins = math.ceil(100.0 / bin_width)
@@ -200,6 +233,7 @@ __all__ = [
     "format_ids",
     "is_aligned",
     "is_weak",
+    "metrics_for_tsv",
     "mt_match_segments",
     "select_rows",
 ]
