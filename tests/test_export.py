@@ -350,3 +350,31 @@ def test_moses_files_get_the_mode_a_plain_open_would(tmp_path: Path) -> None:
     os.umask(mask)
     for suffix in (".id", ".en"):
         assert (tmp_path / f"c{suffix}").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def _rows_without_mt() -> list[AlignedRow]:
+    """What ``selaras run --no-mt`` or ``selaras align`` without ``--mt`` writes: no MT text."""
+    return [AlignedRow(r.src_ids, r.ref_ids, r.source, "", r.reference, r.align_score) for r in ROWS]
+
+
+def test_export_rows_refuses_pair_mt_without_mt(tmp_path: Path) -> None:
+    out = tmp_path / "c.tmx"
+    with pytest.raises(InputError, match="no-mt.tsv has no MT column content; use --pair reference"):
+        export_rows(_rows_without_mt(), out, fmt="tmx", pair="mt", name="no-mt.tsv")
+    assert not out.exists()
+    assert export_rows([], out, fmt="tmx", pair="mt").exported == 0  # an empty TSV is no error
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "moses", "jsonl", "tsv"])
+def test_cli_export_pair_mt_without_mt_is_an_error_and_writes_nothing(tmp_path: Path, fmt: str) -> None:
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, _rows_without_mt())
+    out = tmp_path / "out" / "corpus"
+    result = runner.invoke(app, ["export", str(tsv), "-f", fmt, "-o", str(out), "--pair", "mt"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Error: aligned.tsv has no MT column content; use --pair reference")
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+    # The default pair exports the same file.
+    result = runner.invoke(app, ["export", str(tsv), "-f", fmt, "-o", str(out), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["exported"] > 0, result.output

@@ -141,6 +141,25 @@ def select_rows(
     return kept, ExportSummary(len(kept), empty, low, flagged, duplicate)
 
 
+def check_pair(rows: Sequence[AlignedRow], pair: str, name: str) -> None:
+    """Refuse a ``pair`` the rows cannot provide.
+
+    A TSV made without MT (``selaras run --no-mt``, ``selaras align`` without ``--mt``)
+    has an empty MT column; ``--pair mt`` on it would skip every bead as "empty side"
+    and write a valid but empty corpus with exit 0, which looks like success. An
+    empty TSV is not refused: it exports nothing whichever side is asked for.
+
+    Raises:
+        InputError: ``pair`` is unknown, or ``"mt"`` while no row has MT text.
+    """
+    if pair not in ("reference", "mt"):
+        raise InputError(f"unknown --pair {pair!r}; choose reference or mt")
+    if pair == "mt" and rows and not any(row.mt.strip() for row in rows):
+        raise InputError(
+            f"{name} has no MT column content; use --pair reference (the default) or align with --mt"
+        )
+
+
 def export_rows(
     rows: Sequence[AlignedRow],
     path: str | os.PathLike[str],
@@ -150,19 +169,20 @@ def export_rows(
     min_chrf: float | None = None,
     exclude_flags: Iterable[str] = (),
     dedupe: bool = False,
+    name: str = "the aligned TSV",
 ) -> ExportSummary:
     """Select rows (see :func:`select_rows`) and write them in ``fmt`` to ``path``.
 
     ``moses`` writes ``PATH.id`` and ``PATH.en``; the others write ``PATH`` (``-`` is
-    stdout). Nothing is written when selection fails.
+    stdout). Nothing is written when selection fails. ``name`` names the input in errors.
 
     Raises:
-        InputError: for an unknown format or ``pair``, or Moses to stdout.
+        InputError: for an unknown format or ``pair``, Moses to stdout, or
+            ``pair="mt"`` on rows without any MT (see :func:`check_pair`).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if pair not in ("reference", "mt"):
-        raise InputError(f"unknown --pair {pair!r}; choose reference or mt")
+    check_pair(rows, pair, name)
     kept, summary = select_rows(
         rows, fmt=fmt, pair=pair, min_chrf=min_chrf, exclude_flags=exclude_flags, dedupe=dedupe
     )

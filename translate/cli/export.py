@@ -87,6 +87,7 @@ def export(
         min_chrf=min_chrf,
         exclude_flags=excluded,
         dedupe=dedupe,
+        name="stdin" if str(aligned) == STDIO else aligned.name,
     )
     typer.echo(summary.line(), err=True)
     if as_json:
