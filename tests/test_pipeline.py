@@ -56,6 +56,19 @@ def test_run_translates_aligns_and_scores(tmp_path: Path, documents) -> None:
         assert metrics["signatures"][key].startswith("nrefs:1|")
     assert metrics["n_sentences"] == 5
     assert not list(out.glob("*.selaras-partial"))  # the checkpoint is gone once finished
+    # The settings that made the MT, as they ran (the model's own 4 beams; fp32 on CPU).
+    assert {k: metrics["mt"][k] for k in ("model", "backend", "device", "precision", "beams")} == {
+        "model": str(model), "backend": "transformers", "device": "cpu", "precision": "float32", "beams": 4,
+    }
+
+
+def test_run_records_the_engine_auto_picked(tmp_path: Path, documents, monkeypatch) -> None:
+    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "ct2"))
+    model, source, reference, _ = documents
+    result = run(source, [reference], tmp_path / "run", model=str(model), device="cpu", beams=2, n_bootstrap=1)
+    saved = json.loads((tmp_path / "run" / "metrics.json").read_text())["mt"]
+    assert saved == result.metrics["mt"]
+    assert (saved["backend"], saved["precision"], saved["beams"]) == ("ctranslate2", "int8", 2)
 
 
 def test_run_with_two_references_writes_one_tsv_each(tmp_path: Path, documents) -> None:

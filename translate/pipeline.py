@@ -99,6 +99,32 @@ def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
     return mt
 
 
+def engine_settings(backend: object, model: str, beams: int | None) -> dict:
+    """What made the MT, for ``metrics.json``: the engine that actually ran (``auto``
+    names none), where, in which precision and with how many beams, so that a score can
+    be reproduced or compared with another run's."""
+    from translate import __version__
+
+    return {
+        "model": model,
+        "backend": getattr(backend, "name", None),
+        "device": getattr(backend, "device", None),
+        "precision": getattr(backend, "compute_type", None) or getattr(backend, "dtype", None),
+        "beams": beams if beams is not None else _model_beams(backend),
+        "selaras": __version__,
+    }
+
+
+def _model_beams(backend: object) -> int | None:
+    """The beam size the backend uses when none is asked for (the model's own)."""
+    defaults = getattr(backend, "defaults", None)  # CTranslate2
+    if defaults is not None:
+        return int(defaults.beam_size)
+    model = getattr(backend, "model", None)  # transformers
+    config = getattr(model, "generation_config", None)
+    return int(config.num_beams) if config is not None and config.num_beams else None
+
+
 def run(
     source: str | Path,
     references: Sequence[str | Path],
@@ -152,6 +178,7 @@ def run(
     src_texts = [s.text for s in sentences]
 
     mt_lines: list[str] | None = None
+    mt_info: dict | str | None = str(mt) if mt is not None else None
     resumed = split = 0
     if mt is not None:
         mt_lines = read_mt_lines(mt, len(sentences))
@@ -166,6 +193,7 @@ def run(
             backend, src_texts, batch_size=batch_size, beams=beams, on_progress=on_progress, checkpoint=checkpoint
         )
         mt_lines = [t.text for t in translations]
+        mt_info = engine_settings(backend, model, beams)
         resumed = checkpoint.resumed
         split = sum(1 for t in translations if t.pieces > 1)
 
@@ -196,7 +224,7 @@ def run(
     metrics: dict = {
         "source": str(source),
         "source_sentences": len(sentences),
-        "mt": None if mt_lines is None else (str(mt) if mt is not None else {"model": model, "backend": engine}),
+        "mt": mt_info,
         "references": per_reference,
     }
     primary = per_reference[0]["metrics"]
