@@ -318,7 +318,13 @@ def test_cli_lines_keeps_empty_lines(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "is empty"), (b"\n  \n", "is empty"), (b"abc\x00def", "binary"), (b"caf\xe9\n", "not valid UTF-8")],
+    [
+        (b"", "is empty"),
+        (b"\n  \n", "is empty"),
+        (b"abc\x00def", "binary"),
+        (b"caf\xe9\n", "not valid UTF-8"),
+        ("Saya suka kopi.\n".encode("utf-16"), "iconv -f utf-16"),
+    ],
 )
 def test_cli_rejects_bad_input_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, message: str

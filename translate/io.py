@@ -43,6 +43,12 @@ def decode_text(data: bytes, name: str) -> str:
     Raises:
         InputError: on NUL bytes (a binary file) or invalid UTF-8, naming the line.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # What Windows Notepad writes as "Unicode": its NUL bytes would read as "binary".
+        raise InputError(
+            f"{name} is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            f"convert it first, e.g. iconv -f utf-16 -t utf-8 {name} > fixed.txt"
+        )
     if b"\x00" in data:
         raise InputError(f"{name} looks like a binary file (it contains NUL bytes); give a UTF-8 text file")
     try:
