@@ -18,9 +18,8 @@ import random
 from pathlib import Path
 
 import pytest
+import torch
 from typer.testing import CliRunner
-
-torch = pytest.importorskip("torch")  # a declared dependency; always there
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU that PyTorch can use")
 
