@@ -280,6 +280,31 @@ def test_cli_json_only_flagged_sorted_by_score(aligned_tsv: Path) -> None:
     assert data["metrics"] == compute_metrics(make_rows())
 
 
+def test_cli_terminal_view_skips_the_ter_it_does_not_show(aligned_tsv: Path, monkeypatch) -> None:
+    """TER is the slow metric (about 40 of 45 s on 10,000 beads); the terminal summary
+    shows chrF and BLEU only, so only --json and --html pay for it."""
+    from sacrebleu.metrics import TER
+
+    calls: list[int] = []
+    real = TER.corpus_score
+
+    def counting(self, hypotheses, references, **kwargs):
+        calls.append(len(hypotheses))
+        return real(self, hypotheses, references, **kwargs)
+
+    monkeypatch.setattr(TER, "corpus_score", counting)
+    expected = compute_metrics(make_rows())
+    calls.clear()
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--width", "100"])
+    assert result.exit_code == 0, result.output
+    assert calls == []
+    assert f"corpus chrF2 {expected['chrf']:.2f} · corpus BLEU {expected['bleu']:.2f}" in result.stdout
+
+    result = runner.invoke(app, ["review", str(aligned_tsv), "--json"])
+    assert result.exit_code == 0, result.output
+    assert calls == [6] and json.loads(result.stdout)["metrics"]["ter"] == expected["ter"]
+
+
 def test_cli_limit(aligned_tsv: Path) -> None:
     result = runner.invoke(app, ["review", str(aligned_tsv), "--limit", "2", "--json"])
     assert result.exit_code == 0, result.output

@@ -90,14 +90,17 @@ def review(
         corpus = _read_metrics(metrics, aligned)
         origin = f"from {metrics.name}"
     else:
+        # The terminal shows corpus chrF and BLEU only; the page and --json show all four.
+        # TER is what makes scoring slow, so the terminal view leaves it out.
+        keys = ("chrf", "bleu") if html is None and not as_json else None
         n_aligned = sum(1 for row in rows if is_aligned(row))
-        if n_aligned > SLOW_SCORING_BEADS:
+        if keys is None and n_aligned > SLOW_SCORING_BEADS:
             typer.echo(
                 f"Scoring {n_aligned} beads (TER takes a while on long documents; "
                 "--metrics metrics.json from selaras run skips this).",
                 err=True,
             )
-        corpus = compute_metrics(rows, n_bootstrap=bootstrap)
+        corpus = compute_metrics(rows, n_bootstrap=bootstrap, keys=keys)
         origin = "computed from this file"
     selected = select_rows(rows, only_flagged=only_flagged, sort=sort, limit=limit)
     summary = summary_line(rows, corpus, shown=len(selected))

@@ -107,23 +107,28 @@ def flag_counts(rows: Sequence[AlignedRow]) -> Counter[str]:
     return Counter(flag for row in rows for flag in row.flags)
 
 
-def compute_metrics(rows: Sequence[AlignedRow], *, n_bootstrap: int = 1) -> dict[str, Any] | None:
+def compute_metrics(
+    rows: Sequence[AlignedRow], *, n_bootstrap: int = 1, keys: Sequence[str] | None = None
+) -> dict[str, Any] | None:
     """Corpus BLEU/chrF/chrF++/TER over the aligned beads, in the ``metrics.json`` shape.
 
     Only rows with both an MT and a reference are scored: a 1-0 or 0-1 bead has nothing
     to compare, and counting it as an empty line would punish the aligner, not the MT.
 
+    ``keys`` limits the metrics (default: all of :data:`translate.metrics.METRIC_KEYS`).
+
     Returns:
         ``translate.metrics.scores_as_json`` output, or ``None`` when no row is scorable.
     """
-    from translate.metrics import corpus_scores, scores_as_json
+    from translate.metrics import METRIC_KEYS, corpus_scores, scores_as_json
 
     pairs = [(row.mt, row.reference) for row in rows if is_aligned(row)]
     if not pairs:
         return None
     hyps = [mt for mt, _ in pairs]
     refs = [ref for _, ref in pairs]
-    return scores_as_json(corpus_scores(hyps, [refs], n_bootstrap=n_bootstrap), len(pairs))
+    scores = corpus_scores(hyps, [refs], n_bootstrap=n_bootstrap, keys=keys or METRIC_KEYS)
+    return scores_as_json(scores, len(pairs))
 
 
 def check_metrics(payload: Any, name: str) -> dict[str, Any] | None:
