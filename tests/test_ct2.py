@@ -459,6 +459,30 @@ def test_auto_falls_back_when_the_gpu_libraries_are_missing(random_model_dir, mo
         load_backend("ctranslate2", str(random_model_dir))
 
 
+def test_cli_cuda_without_a_gpu_is_one_error_line(tiny_trained_model, tmp_path, monkeypatch):
+    """--device cuda where neither engine sees a GPU: one Error line (PyTorch's), no
+    fallback warning first, since there is nothing to fall back to."""
+    import torch
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    def no_gpu(device):
+        raise BackendError("no CUDA device is visible to CTranslate2; use --device cpu")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(ct2, "_resolve_device", no_gpu)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    path, pairs = tiny_trained_model
+    source = tmp_path / "in.txt"
+    source.write_text(pairs[0][0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(source), "--lines", "--model", str(path), "--device", "cuda"])
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == [
+        "Error: --device cuda: PyTorch sees no CUDA GPU (CPU-only build or no driver); use --device cpu or auto"
+    ]
+
+
 def test_auto_does_not_hide_a_missing_model(tmp_path):
     from translate.errors import ModelUnavailableError
 

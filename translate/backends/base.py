@@ -113,15 +113,21 @@ def load_backend(
         ModelUnavailableError: the model cannot be had (offline, typo, no weights).
         BackendError: the backend name is unknown or its engine failed.
     """
+    fallback_reason: BaseException | None = None
     if name == "auto":
         try:
             return _REGISTRY["ctranslate2"]()(model_name_or_path, device=device, retry_failed=False, **options)
         except ModelUnavailableError:
             raise
         except (BackendError, ImportError) as exc:
-            logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend.", exc)
+            fallback_reason = exc
             options.pop("compute_type", None)  # a CTranslate2 setting transformers does not take
             name = "transformers"
     if name not in _REGISTRY:
         raise BackendError(f"unknown backend {name!r}; choose one of: auto, {', '.join(available_backends())}")
-    return _REGISTRY[name]()(model_name_or_path, device=device, **options)
+    backend = _REGISTRY[name]()(model_name_or_path, device=device, **options)
+    if fallback_reason is not None:
+        # Said only once the fallback works: when transformers fails too (e.g. --device
+        # cuda without a GPU), its error is the one line the user needs.
+        logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend.", fallback_reason)
+    return backend
