@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from translate.checks import DocumentWords, entity_candidates, find_flags
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 #: Share of eligible rows corrupted per kind: enough to count, few enough that the

@@ -12,14 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from translate.align import align_sentences, build_rows, parse_lexicon, summarise
+from translate.align import align_sentences, parse_lexicon, summarise
+from translate.rows import build_rows
 from translate.align.anchors import anchor_tokens, char_ngram_matrix
 from translate.align.dp import bead_shapes
 from translate.align.lengths import LengthModel, fit_length_model
 from translate.align.search import align_features
 from translate.cli import app
 from translate.errors import InputError
-from translate.io import read_aligned_tsv
+from translate.rows import read_aligned_tsv
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,8 +35,8 @@ from translate.checks import (
     untranslated_score,
 )
 from translate.cli import app
-from translate.io import read_aligned_tsv, write_aligned_tsv
-from translate.records import AlignedRow
+from translate.rows import read_aligned_tsv, write_aligned_tsv
+from translate.rows import AlignedRow
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PUD = DATA / "ud-pud" / "id-en.tsv"

@@ -15,15 +15,13 @@ from translate.export import (
     ExportSummary,
     build_tmx,
     export_rows,
-    read_jsonl,
     read_moses,
     read_tmx,
     select_rows,
     write_moses,
     write_tmx,
 )
-from translate.io import read_aligned_tsv, write_aligned_tsv
-from translate.records import AlignedRow
+from translate.rows import AlignedRow, read_aligned_tsv, read_jsonl, write_aligned_tsv
 
 DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "tmx" / "tmx14.dtd"
 

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from translate.cli import app
-from translate.io import read_aligned_tsv, read_lines
+from translate.io import read_lines
+from translate.rows import read_aligned_tsv
 from translate.metrics import corpus_scores
 from translate.pipeline import run
 

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 
 from translate.cli import app
 from translate.errors import InputError
-from translate.io import write_aligned_tsv
+from translate.rows import write_aligned_tsv
 from translate.metrics import corpus_scores, scores_as_json, sentence_scores
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 from translate.review import (
     WEAK_CHRF,
     check_metrics,
@@ -364,7 +364,7 @@ def test_cli_html_to_stdout_keeps_stdout_a_page(aligned_tsv: Path) -> None:
 
 def test_review_of_a_run_without_mt(tmp_path: Path) -> None:
     """`selaras run --no-mt` output: no MT column, and its metrics.json (no scores) is accepted."""
-    from translate.io import write_aligned_tsv
+    from translate.rows import write_aligned_tsv
 
     rows = [
         AlignedRow((1,), (1,), "Saya suka kopi.", "", "I like coffee.", align_score=0.9),

@@ -25,9 +25,9 @@ import pytest
 from typer.testing import CliRunner
 
 from translate.cli import app
-from translate.io import read_aligned_tsv, write_aligned_tsv
+from translate.rows import read_aligned_tsv, write_aligned_tsv
 from translate.metrics import sentence_scores
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 from translate.review import compute_metrics
 
 pytestmark = pytest.mark.slow

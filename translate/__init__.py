@@ -26,12 +26,12 @@ _API: dict[str, str] = {
     "translate_document": "translate.translator",
     "translate_sentences": "translate.translator",
     "align_sentences": "translate.align",
-    "build_rows": "translate.align",
+    "build_rows": "translate.rows",
     "corpus_scores": "translate.metrics",
     "sentence_scores": "translate.metrics",
     "check_rows": "translate.checks",
-    "read_aligned_tsv": "translate.io",
-    "write_aligned_tsv": "translate.io",
+    "read_aligned_tsv": "translate.rows",
+    "write_aligned_tsv": "translate.rows",
 }
 
 __all__ = ["__version__", *_API]

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import IO, Literal
 
 from translate.errors import InputError
-from translate.io import STDIO, atomic_write, read_lines, write_aligned_tsv
-from translate.records import AlignedRow
+from translate.io import STDIO, atomic_write, read_lines
+from translate.rows import AlignedRow, format_ids, write_aligned_tsv, write_jsonl
 
 ExportFormat = Literal["tmx", "moses", "jsonl", "tsv"]
 PairSide = Literal["reference", "mt"]
@@ -244,8 +244,8 @@ def build_tmx(rows: Sequence[AlignedRow], *, pair: PairSide = "reference"):
         tu = etree.SubElement(body, "tu", tuid=str(number))
         props = [
             ("x-bead", row.bead),
-            ("x-src-ids", ",".join(map(str, row.src_ids))),
-            ("x-ref-ids", ",".join(map(str, row.ref_ids))),
+            ("x-src-ids", format_ids(row.src_ids)),
+            ("x-ref-ids", format_ids(row.ref_ids)),
             ("x-align-score", _format_score(row.align_score, 4)),
             ("x-chrf", _format_score(row.chrf, 2)),
             ("x-bleu", _format_score(row.bleu, 2)),
@@ -401,91 +401,3 @@ def read_moses(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
             f"{src_path} has {len(src)} lines but {tgt_path} has {len(tgt)}; Moses files must be line-parallel"
         )
     return list(zip(src, tgt, strict=True))
-
-
-# ---------------------------------------------------------------------------
-# JSONL
-
-
-def row_as_json(row: AlignedRow) -> dict:
-    """Every aligned-TSV field of ``row`` as JSON types (ids and flags as lists)."""
-    return {
-        "bead": row.bead,
-        "src_ids": list(row.src_ids),
-        "ref_ids": list(row.ref_ids),
-        "source": row.source,
-        "mt": row.mt,
-        "reference": row.reference,
-        "align_score": row.align_score,
-        "chrf": row.chrf,
-        "bleu": row.bleu,
-        "flags": list(row.flags),
-    }
-
-
-def write_jsonl(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) -> None:
-    """One JSON object per bead (``sort_keys``, UTF-8 as is), atomically."""
-    with atomic_write(path) as handle:
-        for row in rows:
-            handle.write(json.dumps(row_as_json(row), sort_keys=True, ensure_ascii=False) + "\n")
-
-
-def _json_ids(value, where: str, key: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
-        raise InputError(f"{where}: {key} must be a list of sentence numbers, got {value!r}")
-    return tuple(value)
-
-
-def _json_score(value, where: str, key: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{where}: {key} must be a number or null, got {value!r}")
-    return float(value)
-
-
-def _json_text(value, where: str, key: str) -> str:
-    if not isinstance(value, str):
-        raise InputError(f"{where}: {key} must be a string, got {value!r}")
-    return value
-
-
-def read_jsonl(path: str | os.PathLike[str]) -> list[AlignedRow]:
-    """Read rows written by :func:`write_jsonl`.
-
-    Raises:
-        InputError: naming the line of invalid JSON, a missing key or a wrong type.
-    """
-    name = str(path)
-    rows: list[AlignedRow] = []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        where = f"{name} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); expected one object per line") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-        missing = [k for k in ("src_ids", "ref_ids", "source", "mt", "reference") if k not in obj]
-        if missing:
-            raise InputError(f"{where}: missing key(s) {', '.join(missing)}")
-        flags = obj.get("flags", [])
-        if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
-            raise InputError(f"{where}: flags must be a list of strings, got {flags!r}")
-        row = AlignedRow(
-            src_ids=_json_ids(obj["src_ids"], where, "src_ids"),
-            ref_ids=_json_ids(obj["ref_ids"], where, "ref_ids"),
-            source=_json_text(obj["source"], where, "source"),
-            mt=_json_text(obj["mt"], where, "mt"),
-            reference=_json_text(obj["reference"], where, "reference"),
-            align_score=_json_score(obj.get("align_score"), where, "align_score"),
-            chrf=_json_score(obj.get("chrf"), where, "chrf"),
-            bleu=_json_score(obj.get("bleu"), where, "bleu"),
-            flags=tuple(flags),
-        )
-        if "bead" in obj and obj["bead"] != row.bead:
-            raise InputError(f"{where}: bead {obj['bead']!r} does not match the ids ({row.bead})")
-        rows.append(row)
-    return rows

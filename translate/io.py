@@ -16,25 +16,8 @@ from pathlib import Path
 from typing import IO
 
 from translate.errors import InputError
-from translate.records import AlignedRow
 
 STDIO = "-"
-
-#: Columns of the aligned TSV, in order (issue #3 fixes the first nine; #4 adds flags).
-ALIGNED_COLUMNS: tuple[str, ...] = (
-    "bead",
-    "src_ids",
-    "ref_ids",
-    "source",
-    "mt",
-    "reference",
-    "align_score",
-    "chrf",
-    "bleu",
-    "flags",
-)
-#: Columns a TSV must have to be read back; ``flags`` may be absent (pre-check output).
-REQUIRED_COLUMNS: tuple[str, ...] = ALIGNED_COLUMNS[:9]
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -153,7 +136,7 @@ def append_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
 
     For checkpoints: each finished batch must survive Ctrl-C, ``kill -9`` or a power
     cut, so the data is fsynced; a crash can at worst tear the last line, which
-    :func:`read_jsonl` skips.
+    :func:`read_jsonl_records` skips.
     """
     with open(path, "a", encoding="utf-8", newline="\n") as handle:
         handle.writelines(line + "\n" for line in lines)
@@ -161,7 +144,7 @@ def append_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
         os.fsync(handle.fileno())
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> list[object]:
+def read_jsonl_records(path: str | os.PathLike[str]) -> list[object]:
     """Read a JSONL file leniently: a missing file is empty, unparsable lines are skipped.
 
     Lenient on purpose: it reads checkpoints, whose last line a crash may have torn
@@ -182,108 +165,3 @@ def read_jsonl(path: str | os.PathLike[str]) -> list[object]:
         except (UnicodeDecodeError, ValueError):
             continue
     return records
-
-
-def clean_cell(text: str) -> str:
-    """Make text safe for one TSV cell: tabs and line breaks become spaces."""
-    return " ".join(text.replace("\t", " ").splitlines()) if text else ""
-
-
-def _format_float(value: float | None, digits: int) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
-
-
-def _format_ids(ids: Sequence[int]) -> str:
-    return ",".join(str(i) for i in ids)
-
-
-def format_aligned_row(row: AlignedRow) -> list[str]:
-    """The TSV cells of one row, in ``ALIGNED_COLUMNS`` order."""
-    return [
-        row.bead,
-        _format_ids(row.src_ids),
-        _format_ids(row.ref_ids),
-        clean_cell(row.source),
-        clean_cell(row.mt),
-        clean_cell(row.reference),
-        _format_float(row.align_score, 4),
-        _format_float(row.chrf, 2),
-        _format_float(row.bleu, 2),
-        ",".join(row.flags),
-    ]
-
-
-def write_aligned_tsv(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) -> None:
-    """Write the aligned TSV (header first, no quoting), atomically."""
-    with atomic_write(path) as handle:
-        handle.write("\t".join(ALIGNED_COLUMNS) + "\n")
-        for row in rows:
-            handle.write("\t".join(format_aligned_row(row)) + "\n")
-
-
-def _parse_ids(cell: str, where: str, column: str) -> tuple[int, ...]:
-    if not cell.strip():
-        return ()
-    try:
-        ids = tuple(int(part) for part in cell.split(","))
-    except ValueError:
-        raise InputError(f"{where}: column {column} must be comma-separated sentence numbers, got {cell!r}") from None
-    if any(i < 1 for i in ids):
-        raise InputError(f"{where}: column {column} holds a number below 1 ({cell!r}); sentence numbers are 1-based")
-    return ids
-
-
-def _parse_float(cell: str, where: str, column: str) -> float | None:
-    if not cell.strip():
-        return None
-    try:
-        return float(cell)
-    except ValueError:
-        raise InputError(f"{where}: column {column} must be a number or empty, got {cell!r}") from None
-
-
-def read_aligned_tsv(path: str | os.PathLike[str]) -> list[AlignedRow]:
-    """Read an aligned TSV written by ``selaras align``/``run``/``check``.
-
-    Extra columns are ignored; ``flags`` may be missing. The bead column is checked
-    against the id columns so a hand-edited file cannot silently disagree with itself.
-
-    Raises:
-        InputError: naming the file and line of the first problem.
-    """
-    name = str(path)
-    lines = read_lines(path)
-    if not lines:
-        raise InputError(f"{name} is empty; expected an aligned TSV with a header row")
-    header = lines[0].split("\t")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"{name} line 1: missing column(s) {', '.join(missing)}; "
-            f"expected a header with {', '.join(REQUIRED_COLUMNS)} (as written by selaras align)"
-        )
-    index = {column: header.index(column) for column in ALIGNED_COLUMNS if column in header}
-    rows: list[AlignedRow] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        where = f"{name} line {number}"
-        if len(cells) != len(header):
-            raise InputError(f"{where}: {len(cells)} columns, header has {len(header)}")
-        get = lambda column: cells[index[column]] if column in index else ""  # noqa: E731
-        row = AlignedRow(
-            src_ids=_parse_ids(get("src_ids"), where, "src_ids"),
-            ref_ids=_parse_ids(get("ref_ids"), where, "ref_ids"),
-            source=get("source"),
-            mt=get("mt"),
-            reference=get("reference"),
-            align_score=_parse_float(get("align_score"), where, "align_score"),
-            chrf=_parse_float(get("chrf"), where, "chrf"),
-            bleu=_parse_float(get("bleu"), where, "bleu"),
-            flags=tuple(f for f in get("flags").split(",") if f),
-        )
-        if get("bead") and get("bead") != row.bead:
-            raise InputError(f"{where}: bead {get('bead')!r} does not match the ids ({row.bead})")
-        rows.append(row)
-    return rows

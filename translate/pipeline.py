@@ -23,7 +23,8 @@ from pathlib import Path
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
 from translate.errors import InputError
-from translate.records import AlignedRow, Sentence
+from translate.records import Sentence
+from translate.rows import AlignedRow
 from translate.translator import ProgressCallback
 
 #: Name of the checkpoint inside the run folder (gitignored pattern ``*.selaras-partial``).
@@ -164,9 +165,10 @@ def run(
         ModelUnavailableError: the model cannot be loaded (use ``translate=False`` or
             ``mt=`` to align without it).
     """
-    from translate.align import DEFAULT_MAX_BEAD, align_sentences, build_rows
+    from translate.align import DEFAULT_MAX_BEAD, align_sentences
     from translate.checks import check_rows
-    from translate.io import atomic_write, write_aligned_tsv, write_lines
+    from translate.io import atomic_write, write_lines
+    from translate.rows import build_rows, write_aligned_tsv
 
     if not references:
         raise InputError("no reference given; pass --reference FILE (an English translation of the source)")

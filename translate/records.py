@@ -1,12 +1,16 @@
 """Plain records passed between the pipeline steps. No logic lives here.
 
 Indices inside the library are 0-based (``Bead.src``); the TSV that users read shows
-1-based sentence numbers (``AlignedRow.src_ids``), like line numbers in an editor.
+1-based sentence numbers (``translate.rows.AlignedRow.src_ids``), like line numbers in an editor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
+
+#: The languages Selaras reads: Indonesian sources, English targets.
+Lang = Literal["id", "en"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +34,16 @@ class Translation:
 
     ``pieces`` > 1 means the source was longer than the model accepts and was split at
     clause boundaries, translated piece by piece and rejoined (never silently cut).
+    ``score`` is the engine's confidence: the mean log-probability per target token,
+    length-normalised as the engine does (``None`` for an empty input, which is never
+    given to the model); ``tokens`` is how many target tokens it averages over.
     """
 
     source: str
     text: str
     pieces: int = 1
+    score: float | None = None
+    tokens: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,27 +70,3 @@ class Flag:
 
     name: str
     detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AlignedRow:
-    """One row of the aligned TSV: a bead with its text and scores.
-
-    ``src_ids``/``ref_ids`` are 1-based sentence numbers. Scores are ``None`` where the
-    TSV cell is empty (e.g. sentence BLEU when either side is empty).
-    """
-
-    src_ids: tuple[int, ...]
-    ref_ids: tuple[int, ...]
-    source: str
-    mt: str
-    reference: str
-    align_score: float | None = None
-    chrf: float | None = None
-    bleu: float | None = None
-    flags: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def bead(self) -> str:
-        """The bead type, e.g. ``1-1`` or ``0-1``."""
-        return f"{len(self.src_ids)}-{len(self.ref_ids)}"

@@ -221,9 +221,9 @@ class Checkpoint:
         Returns:
             Reusable translations by sentence index.
         """
-        from translate.io import atomic_write, read_jsonl
+        from translate.io import atomic_write, read_jsonl_records
 
-        records = read_jsonl(self.path)
+        records = read_jsonl_records(self.path)
         done: dict[int, Translation] = {}
         header = records[0] if records else None
         if isinstance(header, dict) and header.get("key") == key and header.get("selaras_checkpoint") == self.VERSION:

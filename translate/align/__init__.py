@@ -2,7 +2,7 @@
 
 ``align_sentences`` returns monotone beads (1-1, 1-2, 2-1, 2-2, ..., and 1-0/0-1 for
 sentences without a counterpart) covering every sentence exactly once, in order.
-``build_rows`` turns them into the aligned TSV rows, with sentence chrF/BLEU of the MT.
+``translate.rows.build_rows`` turns them into the aligned TSV rows (scores and all).
 
 With an MT of the source (one line per source sentence) the aligner compares the MT with
 the reference, a same-language comparison (char n-grams; Bleualign's idea); without it,
@@ -32,7 +32,7 @@ from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
 from translate.align.search import align_features
 from translate.errors import InputError
-from translate.records import AlignedRow, Bead
+from translate.records import Bead
 
 #: Largest bead (sentences on both sides together). 5 covers the 1-4, 2-3 and 3-2 beads
 #: of the Text+Berg gold standard; Vecalign's default ``--alignment_max_size`` is 4.
@@ -70,7 +70,6 @@ MT_VARIANCE = 1.0
 __all__ = [
     "DEFAULT_MAX_BEAD",
     "align_sentences",
-    "build_rows",
     "parse_lexicon",
     "summarise",
 ]
@@ -172,45 +171,6 @@ def align_sentences(
         a, b = path.shapes[s]
         beads.append(Bead(src=tuple(range(i - a, i)), tgt=tuple(range(j - b, j)), score=float(score)))
     return beads
-
-
-def build_rows(
-    source: Sequence[str],
-    reference: Sequence[str],
-    mt: Sequence[str] | None,
-    beads: Sequence[Bead],
-) -> list[AlignedRow]:
-    """The aligned-TSV rows of ``beads``: texts joined by spaces, 1-based ids, scores.
-
-    The MT of a bead is the MT lines of its source sentences joined by a space (empty
-    for a 0-1 bead or without MT); sentence chrF/BLEU compare it with the reference
-    text of the bead and are empty where either side is empty.
-    """
-    rows: list[AlignedRow] = []
-    for bead in beads:
-        src_text = " ".join(source[i] for i in bead.src)
-        ref_text = " ".join(reference[j] for j in bead.tgt)
-        mt_text = " ".join(mt[i] for i in bead.src) if mt is not None else ""
-        chrf = bleu = None
-        if mt_text and ref_text:
-            from translate.metrics import sentence_scores
-
-            pair = sentence_scores(mt_text, ref_text)
-            if pair is not None:
-                chrf, bleu = pair
-        rows.append(
-            AlignedRow(
-                src_ids=tuple(i + 1 for i in bead.src),
-                ref_ids=tuple(j + 1 for j in bead.tgt),
-                source=src_text,
-                mt=mt_text,
-                reference=ref_text,
-                align_score=bead.score,
-                chrf=chrf,
-                bleu=bleu,
-            )
-        )
-    return rows
 
 
 def summarise(beads: Sequence[Bead]) -> dict:

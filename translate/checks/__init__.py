@@ -71,7 +71,8 @@ from translate.checks.thresholds import (
     UNTRANSLATED_SHARED_SHARE,
     Thresholds,
 )
-from translate.records import AlignedRow, Flag
+from translate.records import Flag
+from translate.rows import AlignedRow
 
 __all__ = [
     "CHECKS",

@@ -20,7 +20,7 @@ from translate.checks.thresholds import (
     REPEAT_MIN_TRIGRAMS,
     Thresholds,
 )
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

@@ -39,9 +39,10 @@ def align(
     as_json: JsonOption = False,
 ) -> None:
     """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV."""
-    from translate.align import align_sentences, build_rows, parse_lexicon, summarise
+    from translate.align import align_sentences, parse_lexicon, summarise
     from translate.checks import check_rows
-    from translate.io import read_lines, write_aligned_tsv
+    from translate.io import read_lines
+    from translate.rows import build_rows, write_aligned_tsv
     from translate.pipeline import read_mt_lines, read_sentences
 
     src = [s.text for s in read_sentences(source, "id", lines=lines)]

@@ -60,8 +60,8 @@ def check(
     from dataclasses import replace
 
     from translate.checks import DEFAULT_THRESHOLDS, FLAG_NAMES, apply_flags, count_flags, find_flags
-    from translate.export import row_as_json
-    from translate.io import STDIO, read_aligned_tsv, write_aligned_tsv
+    from translate.io import STDIO
+    from translate.rows import read_aligned_tsv, row_as_json, write_aligned_tsv
 
     if in_place and output is not None:
         raise fail("give either -o/--output or --in-place, not both")

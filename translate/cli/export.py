@@ -63,7 +63,8 @@ def export(
     """
     from translate.checks import FLAG_NAMES
     from translate.export import export_paths, export_rows
-    from translate.io import STDIO, read_aligned_tsv
+    from translate.io import STDIO
+    from translate.rows import read_aligned_tsv
 
     if output == STDIO and as_json:
         raise fail("--json prints to stdout, so it cannot go with -o -; give -o PATH")

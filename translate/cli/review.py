@@ -77,10 +77,10 @@ def review(
     """
     from rich.console import Console
 
-    from translate.io import atomic_write, read_aligned_tsv
+    from translate.io import atomic_write
+    from translate.rows import read_aligned_tsv, row_as_json
     from translate.review import compute_metrics, fill_sentence_scores, is_aligned, select_rows
     from translate.review.terminal import review_table, summary_line
-    from translate.export import row_as_json
 
     html_to_stdout = html is not None and str(html) == "-"
     if html_to_stdout and as_json:

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from translate.errors import InputError
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 
 SortOrder = Literal["file", "score"]
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from translate import __version__
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 from translate.review import (
     GOOD_CHRF,
     HISTOGRAM_BIN,

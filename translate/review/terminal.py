@@ -15,7 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from translate.records import AlignedRow
+from translate.rows import AlignedRow
 from translate.review import GOOD_CHRF, METRIC_LABELS, WEAK_CHRF, format_ids, is_aligned, is_weak
 
 

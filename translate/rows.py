@@ -1,0 +1,375 @@
+"""The aligned row: its type, its ordered columns, TSV and JSON in and out, ``build_rows``.
+
+This is the only place a column of the aligned TSV is named. A new column is one
+:class:`Column` in :data:`COLUMNS` (plus a field on :class:`AlignedRow`): the TSV writer
+and reader, the JSONL export, ``--json`` outputs and the HTML review page (which reads
+the column names from the page data) all follow it.
+
+The TSV is UTF-8, header row first, tab-separated, no quoting (tabs and newlines in
+text become spaces). Columns marked ``required=False`` may be missing from older files
+(``flags`` before ``selaras check`` existed, ``mt_logprob`` before v0.2); extra columns
+written by other tools are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from translate.errors import InputError
+from translate.io import atomic_write, read_lines
+from translate.records import Bead
+
+ColumnKind = Literal["bead", "ids", "text", "score", "flags"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedRow:
+    """One row of the aligned TSV: a bead with its text and scores.
+
+    ``src_ids``/``ref_ids`` are 1-based sentence numbers. Scores are ``None`` where the
+    TSV cell is empty (e.g. sentence BLEU when either side is empty). ``mt_logprob`` is
+    the MT engine's own confidence (mean log-probability per target token; ``None``
+    where the MT was not computed by Selaras, e.g. ``--mt FILE``). Field order is
+    positional-construction order; the TSV column order is :data:`COLUMNS`.
+    """
+
+    src_ids: tuple[int, ...]
+    ref_ids: tuple[int, ...]
+    source: str
+    mt: str
+    reference: str
+    align_score: float | None = None
+    chrf: float | None = None
+    bleu: float | None = None
+    flags: tuple[str, ...] = field(default_factory=tuple)
+    mt_logprob: float | None = None
+
+    @property
+    def bead(self) -> str:
+        """The bead type, e.g. ``1-1`` or ``0-1``."""
+        return f"{len(self.src_ids)}-{len(self.ref_ids)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One TSV column: its name, what kind of value it holds, and its precision.
+
+    ``digits`` is the number of decimals a score is written with; ``required`` says
+    whether a TSV without the column is refused (``False`` for columns added later).
+    The ``bead`` column is derived from the ids and checked against them on reading.
+    """
+
+    name: str
+    kind: ColumnKind
+    digits: int = 0
+    required: bool = True
+
+
+#: The aligned TSV's columns, in file order.
+COLUMNS: tuple[Column, ...] = (
+    Column("bead", "bead"),
+    Column("src_ids", "ids"),
+    Column("ref_ids", "ids"),
+    Column("source", "text"),
+    Column("mt", "text"),
+    Column("mt_logprob", "score", 4, required=False),
+    Column("reference", "text"),
+    Column("align_score", "score", 4),
+    Column("chrf", "score", 2),
+    Column("bleu", "score", 2),
+    Column("flags", "flags", required=False),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+#: Scores a TSV may carry, by column name (for sorting and display).
+SCORE_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "score")
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def clean_cell(text: str) -> str:
+    """Make text safe for one TSV cell: tabs and line breaks become spaces."""
+    return " ".join(text.replace("\t", " ").splitlines()) if text else ""
+
+
+def format_ids(ids: Sequence[int]) -> str:
+    """1-based sentence numbers as the TSV writes them (``3,4``); empty for no sentence."""
+    return ",".join(str(i) for i in ids)
+
+
+def _format_cell(row: AlignedRow, column: Column) -> str:
+    if column.kind == "bead":
+        return row.bead
+    value = getattr(row, column.name)
+    if column.kind == "ids":
+        return format_ids(value)
+    if column.kind == "text":
+        return clean_cell(value)
+    if column.kind == "score":
+        return "" if value is None else f"{value:.{column.digits}f}"
+    return ",".join(value)  # flags
+
+
+def _parse_cell(cell: str, column: Column, where: str) -> Any:
+    if column.kind == "ids":
+        if not cell.strip():
+            return ()
+        try:
+            ids = tuple(int(part) for part in cell.split(","))
+        except ValueError:
+            raise InputError(
+                f"{where}: column {column.name} must be comma-separated sentence numbers, got {cell!r}"
+            ) from None
+        if any(i < 1 for i in ids):
+            raise InputError(
+                f"{where}: column {column.name} holds a number below 1 ({cell!r}); sentence numbers are 1-based"
+            )
+        return ids
+    if column.kind == "score":
+        if not cell.strip():
+            return None
+        try:
+            return float(cell)
+        except ValueError:
+            raise InputError(f"{where}: column {column.name} must be a number or empty, got {cell!r}") from None
+    if column.kind == "flags":
+        return tuple(f for f in cell.split(",") if f)
+    return cell
+
+
+def format_row(row: AlignedRow) -> list[str]:
+    """The TSV cells of one row, in :data:`COLUMNS` order."""
+    return [_format_cell(row, column) for column in COLUMNS]
+
+
+def header_line() -> str:
+    """The TSV header, newline-terminated."""
+    return "\t".join(COLUMN_NAMES) + "\n"
+
+
+def tsv_lines(rows: Iterable[AlignedRow]) -> Iterable[str]:
+    """The whole TSV as lines (header first), each newline-terminated."""
+    yield header_line()
+    for row in rows:
+        yield "\t".join(format_row(row)) + "\n"
+
+
+def parse_tsv(lines: Sequence[str], name: str) -> list[AlignedRow]:
+    """Rows of an aligned TSV given as lines (without line ends), header first.
+
+    Raises:
+        InputError: naming the file and line of the first problem.
+    """
+    if not lines:
+        raise InputError(f"{name} is empty; expected an aligned TSV with a header row")
+    header = lines[0].split("\t")
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"{name} line 1: missing column(s) {', '.join(missing)}; "
+            f"expected a header with {', '.join(REQUIRED_COLUMNS)} (as written by selaras align)"
+        )
+    present = [(column, header.index(column.name)) for column in COLUMNS if column.name in header]
+    rows: list[AlignedRow] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        where = f"{name} line {number}"
+        if len(cells) != len(header):
+            raise InputError(f"{where}: {len(cells)} columns, header has {len(header)}")
+        values = {column.name: _parse_cell(cells[index], column, where) for column, index in present}
+        bead = values.pop("bead", "")
+        row = AlignedRow(**{"src_ids": (), "ref_ids": (), "source": "", "mt": "", "reference": "", **values})
+        if bead and bead != row.bead:
+            raise InputError(f"{where}: bead {bead!r} does not match the ids ({row.bead})")
+        rows.append(row)
+    return rows
+
+
+def read_aligned_tsv(path: str | os.PathLike[str]) -> list[AlignedRow]:
+    """Read an aligned TSV written by ``selaras align``/``run``/``check`` (``-``: stdin).
+
+    Extra columns are ignored; optional columns may be missing. The bead column is
+    checked against the id columns so a hand-edited file cannot disagree with itself.
+
+    Raises:
+        InputError: naming the file and line of the first problem.
+    """
+    return parse_tsv(read_lines(path), str(path))
+
+
+def write_aligned_tsv(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) -> None:
+    """Write the aligned TSV (header first, no quoting), atomically (``-``: stdout)."""
+    with atomic_write(path) as handle:
+        handle.writelines(tsv_lines(rows))
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def row_as_json(row: AlignedRow) -> dict[str, Any]:
+    """Every column of ``row`` as JSON types (ids and flags as lists), keyed by column name."""
+    payload: dict[str, Any] = {}
+    for column in COLUMNS:
+        if column.kind == "bead":
+            payload[column.name] = row.bead
+            continue
+        value = getattr(row, column.name)
+        payload[column.name] = list(value) if column.kind in ("ids", "flags") else value
+    return payload
+
+
+def row_from_json(obj: Any, where: str) -> AlignedRow:
+    """The row of one JSON object written by :func:`row_as_json`.
+
+    Raises:
+        InputError: not an object, a required key missing, or a value of the wrong type.
+    """
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    required = [c.name for c in COLUMNS if c.required and c.kind in ("ids", "text")]
+    missing = [k for k in required if k not in obj]
+    if missing:
+        raise InputError(f"{where}: missing key(s) {', '.join(missing)}")
+    values: dict[str, Any] = {}
+    for column in COLUMNS:
+        if column.kind == "bead" or column.name not in obj:
+            continue
+        value = obj[column.name]
+        if column.kind == "ids":
+            if not isinstance(value, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+                raise InputError(f"{where}: {column.name} must be a list of sentence numbers, got {value!r}")
+            value = tuple(value)
+        elif column.kind == "text":
+            if not isinstance(value, str):
+                raise InputError(f"{where}: {column.name} must be a string, got {value!r}")
+        elif column.kind == "score":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise InputError(f"{where}: {column.name} must be a number or null, got {value!r}")
+            value = None if value is None else float(value)
+        else:
+            if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+                raise InputError(f"{where}: {column.name} must be a list of strings, got {value!r}")
+            value = tuple(value)
+        values[column.name] = value
+    row = AlignedRow(**values)
+    if "bead" in obj and obj["bead"] != row.bead:
+        raise InputError(f"{where}: bead {obj['bead']!r} does not match the ids ({row.bead})")
+    return row
+
+
+def write_jsonl(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) -> None:
+    """One JSON object per bead (``sort_keys``, UTF-8 as is), atomically."""
+    with atomic_write(path) as handle:
+        for row in rows:
+            handle.write(json.dumps(row_as_json(row), sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> list[AlignedRow]:
+    """Read rows written by :func:`write_jsonl` (strictly: a bad line is an error).
+
+    Raises:
+        InputError: naming the line of invalid JSON, a missing key or a wrong type.
+    """
+    name = str(path)
+    rows: list[AlignedRow] = []
+    for number, line in enumerate(read_lines(path), start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg}); expected one object per line") from None
+        rows.append(row_from_json(obj, where))
+    return rows
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _mean_logprob(scores: Sequence[tuple[float | None, int]]) -> float | None:
+    """Token-weighted mean of per-sentence mean log-probabilities (``None`` if any is missing)."""
+    if not scores or any(score is None for score, _ in scores):
+        return None
+    tokens = sum(max(n, 1) for _, n in scores)
+    return sum(score * max(n, 1) for score, n in scores) / tokens  # type: ignore[operator]
+
+
+def build_rows(
+    source: Sequence[str],
+    reference: Sequence[str],
+    mt: Sequence[str] | None,
+    beads: Sequence[Bead],
+    *,
+    mt_scores: Sequence[tuple[float | None, int]] | None = None,
+) -> list[AlignedRow]:
+    """The aligned-TSV rows of ``beads``: texts joined by spaces, 1-based ids, scores.
+
+    The MT of a bead is the MT lines of its source sentences joined by a space (empty
+    for a 0-1 bead or without MT); sentence chrF/BLEU compare it with the reference
+    text of the bead and are empty where either side is empty. ``mt_scores`` holds the
+    engine's ``(score, tokens)`` per source sentence; a bead's ``mt_logprob`` is their
+    token-weighted mean.
+    """
+    from translate.metrics import sentence_scores
+
+    rows: list[AlignedRow] = []
+    for bead in beads:
+        src_text = " ".join(source[i] for i in bead.src)
+        ref_text = " ".join(reference[j] for j in bead.tgt)
+        mt_text = " ".join(mt[i] for i in bead.src) if mt is not None else ""
+        chrf = bleu = None
+        if mt_text and ref_text:
+            pair = sentence_scores(mt_text, ref_text)
+            if pair is not None:
+                chrf, bleu = pair
+        logprob = _mean_logprob([mt_scores[i] for i in bead.src]) if mt_scores is not None and bead.src else None
+        rows.append(
+            AlignedRow(
+                src_ids=tuple(i + 1 for i in bead.src),
+                ref_ids=tuple(j + 1 for j in bead.tgt),
+                source=src_text,
+                mt=mt_text,
+                reference=ref_text,
+                align_score=bead.score,
+                chrf=chrf,
+                bleu=bleu,
+                mt_logprob=logprob,
+            )
+        )
+    return rows
+
+
+def is_scored(row: AlignedRow) -> bool:
+    """Whether a row has both an MT and a reference side, so it can be scored."""
+    return bool(row.mt.strip()) and bool(row.reference.strip())
+
+
+__all__ = [
+    "COLUMNS",
+    "COLUMN_NAMES",
+    "REQUIRED_COLUMNS",
+    "SCORE_COLUMNS",
+    "AlignedRow",
+    "Column",
+    "build_rows",
+    "clean_cell",
+    "format_ids",
+    "format_row",
+    "is_scored",
+    "parse_tsv",
+    "read_aligned_tsv",
+    "read_jsonl",
+    "row_as_json",
+    "row_from_json",
+    "tsv_lines",
+    "write_aligned_tsv",
+    "write_jsonl",
+]
