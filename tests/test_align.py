@@ -332,3 +332,17 @@ def test_sentence_without_counterpart_is_not_merged():
     pairs = _pairs(align_sentences(src, ref2))
     assert ((), (8,)) in pairs and ((7,), (7,)) in pairs and ((8,), (9,)) in pairs
 
+
+
+def test_dp_invariants_are_bugs_not_bad_input():
+    """A search that cannot reach the end is an internal error (RuntimeError, not the
+    InputError of bad input), and no library message names a CLI flag."""
+    from translate.align.dp import Band, search
+
+    shapes = bead_shapes(2)
+    band = Band(lo=np.zeros(3, dtype=np.int64), hi=np.ones(3, dtype=np.int64), n_src=2, n_tgt=2)
+    with pytest.raises(RuntimeError, match="bug"):
+        search(band, shapes, lambda r0, r1: np.zeros((len(shapes), r1 - r0, band.width)))
+    with pytest.raises(InputError, match="max_bead must be at least 2") as info:
+        bead_shapes(1)
+    assert "--" not in str(info.value)

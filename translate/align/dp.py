@@ -39,9 +39,12 @@ def bead_shapes(max_bead: int) -> list[Shape]:
     ``(0, 1)`` and ``(1, 0)`` plus every ``(a, b)`` with ``a, b >= 1`` and
     ``a + b <= max_bead`` (Vecalign's ``make_alignment_types``): ``max_bead=4`` allows
     1-1, 1-2, 2-1, 1-3, 2-2 and 3-1.
+
+    Raises:
+        InputError: when ``max_bead`` < 2 (a caller's setting, so bad input).
     """
     if max_bead < 2:
-        raise InputError(f"--max-bead must be at least 2 (a 1-1 bead), got {max_bead}")
+        raise InputError(f"max_bead must be at least 2 (a 1-1 bead needs two sentences), got {max_bead}")
     shapes: list[Shape] = [(0, 1), (1, 0)]
     for total in range(2, max_bead + 1):
         for a in range(1, total):
@@ -90,6 +93,10 @@ def search(band: Band, shapes: list[Shape], score_rows: ScoreRows) -> np.ndarray
 
     The best total score of a path to ``(N, M)`` is maximised. Nodes outside the band
     are unreachable (``-inf``).
+
+    Raises:
+        RuntimeError: when no path reaches ``(N, M)`` inside the band (a bug of the
+            band, never of the input).
     """
     n_src, n_tgt = band.n_src, band.n_tgt
     width = band.width
@@ -150,7 +157,9 @@ def search(band: Band, shapes: list[Shape], score_rows: ScoreRows) -> np.ndarray
         back[i] = arg
     end = n_tgt - lo[n_src]
     if not (0 <= end < width and np.isfinite(table[n_src % ring, pad + end])):
-        raise InputError("the alignment search found no path; this is a bug, please report it with the input files")
+        # Every band built here contains the end node, and 1-0/0-1 beads connect
+        # neighbouring nodes, so a missing path is a bug (of the band), not bad input.
+        raise RuntimeError("the alignment search found no path; this is a bug, please report it with the input files")
     return back
 
 
@@ -159,6 +168,9 @@ def traceback(band: Band, shapes: list[Shape], back: np.ndarray) -> list[tuple[i
 
     Returns:
         ``(i, j, shape_index)`` of every bead's end node, in document order.
+
+    Raises:
+        RuntimeError: when a backpointer is missing (a bug, never bad input).
     """
     i, j = band.n_src, band.n_tgt
     path: list[tuple[int, int, int]] = []
@@ -166,7 +178,7 @@ def traceback(band: Band, shapes: list[Shape], back: np.ndarray) -> list[tuple[i
     while i > 0 or j > 0:
         s = int(back[i, j - lo[i]])
         if s < 0:
-            raise InputError("alignment traceback left the band; this is a bug, please report it")
+            raise RuntimeError("alignment traceback left the band; this is a bug, please report it with the input files")
         path.append((i, j, s))
         a, b = shapes[s]
         i, j = i - a, j - b
