@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from translate import __version__
 from translate.cli import app
-from translate.errors import InputError
+from translate.errors import FileError, InputError
 from translate.export import (
     ExportSummary,
     build_tmx,
@@ -218,7 +218,7 @@ def test_a_failed_moses_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest
         return text
 
     monkeypatch.setattr(export, "one_line", failing_one_line)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FileError, match=r"cannot write .*corpus\.id, .*corpus\.en: disk full"):
         write_moses(tmp_path / "corpus", ROWS[:2])
     assert list(tmp_path.iterdir()) == []
 
@@ -229,7 +229,7 @@ def test_a_failed_moses_write_keeps_the_previous_files(tmp_path: Path, monkeypat
     write_moses(tmp_path / "corpus", ROWS[:1])
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     monkeypatch.setattr(export, "one_line", lambda text: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
+    with pytest.raises(FileError):
         write_moses(tmp_path / "corpus", ROWS[:2])
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 

@@ -29,3 +29,15 @@ class BackendError(SelarasError):
     """A translation backend is missing or failed (e.g. CTranslate2 conversion)."""
 
     exit_code = 4
+
+
+class FileError(SelarasError):
+    """An output (or lock) cannot be written: permissions, a full disk, a folder in the way."""
+
+    exit_code = 5
+
+
+class LockedError(SelarasError):
+    """Another Selaras run holds the output or checkpoint this run needs."""
+
+    exit_code = 6

@@ -7,8 +7,8 @@ files) is what MT training scripts take; JSONL keeps every field for scripts.
 Rows are selected first (:func:`select_rows`: empty sides, ``--min-chrf``, flags,
 duplicates, each counted), then written atomically: everything goes to temporary
 files in the target folder that are renamed into place only when complete, so a
-failed export leaves no partial file behind (OpusFilter cleans up *after* a failed
-write instead; we never leave one to clean).
+failed export leaves no partial file behind (``translate.io.atomic_write_many``;
+OpusFilter cleans up *after* a failed write instead; we never leave one to clean).
 
 **TMX.** Written with lxml, valid against the TMX 1.4b DTD (LISA, 2004; a test
 validates against a copy). Per the DTD, ``<prop>`` may appear in ``<header>``,
@@ -23,19 +23,16 @@ for comparison, writes them through and produces TMX other tools reject. No
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 from translate.errors import InputError
-from translate.io import STDIO, atomic_write, read_lines
+from translate.io import STDIO, atomic_write, atomic_write_many, read_lines
 from translate.rows import AlignedRow, format_ids, write_aligned_tsv, write_jsonl
 
 ExportFormat = Literal["tmx", "moses", "jsonl", "tsv"]
@@ -295,7 +292,10 @@ def read_tmx(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{name}: no such file")
-    data = file.read_bytes()  # bytes: lxml honours the XML declaration (UTF-16 TMX exists)
+    try:
+        data = file.read_bytes()  # bytes: lxml honours the XML declaration (UTF-16 TMX exists)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
         root = etree.fromstring(data, parser)
@@ -330,49 +330,6 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
-def _plain_mode(target: Path) -> int:
-    """The mode ``open()`` would give ``target`` (mkstemp makes temps 0600), as io.atomic_write does."""
-    if target.exists():
-        return target.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextlib.contextmanager
-def _atomic_write_pair(paths: Sequence[str]):
-    """Open several files that all appear together: write every temp, then rename all.
-
-    Like :func:`translate.io.atomic_write` for one file. If anything fails before the
-    renames, every temp file is removed and no target is touched.
-    """
-    temps: list[str] = []
-    handles: list[IO[str]] = []
-    try:
-        for path in paths:
-            target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append(tmp)
-            os.chmod(tmp, _plain_mode(target))
-            handles.append(os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
-        yield handles
-        for handle in handles:
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-        for tmp, path in zip(temps, paths, strict=True):
-            os.replace(tmp, path)
-    except BaseException:
-        for handle in handles:
-            with contextlib.suppress(OSError):
-                handle.close()
-        for tmp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        raise
-
-
 def write_moses(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pair: PairSide = "reference") -> None:
     """Write ``PATH.id`` and ``PATH.en``, one segment per line, both or neither.
 
@@ -381,7 +338,7 @@ def write_moses(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pai
     """
     if str(path) == STDIO:
         raise InputError("the moses format writes two files (PATH.id, PATH.en); give -o PATH, not -")
-    with _atomic_write_pair(export_paths(path, "moses")) as (src, tgt):
+    with atomic_write_many(export_paths(path, "moses")) as (src, tgt):
         for row in rows:
             src.write(one_line(row.source) + "\n")
             tgt.write(one_line(target_text(row, pair)) + "\n")

@@ -1,21 +1,37 @@
-"""Reading and writing files: the only place (with ``export``) that opens them.
+"""Reading and writing files: the one owner of how Selaras opens them.
 
 Inputs are decoded strictly as UTF-8 so a wrong encoding is reported, not turned into
-mojibake; outputs are written to a temporary file and renamed into place, so an
-interrupted run never leaves half a file where a finished one was.
+mojibake. Outputs are written to a temporary file and renamed into place
+(:func:`atomic_write`, :func:`atomic_write_many` for several files that appear
+together), so an interrupted run never leaves half a file where a finished one was.
+Before any work, :func:`check_outputs` refuses an output that is one of the command's
+inputs (also through a symlink or a hard link), a folder, or a place that cannot be
+written; :func:`exclusive_lock` keeps two runs off the same output. Every OS error
+becomes one :class:`~translate.errors.FileError` line naming the path and the cause.
+
+Other places that open files, and why: the Hugging Face and CTranslate2 loaders
+(``translate.backends``) open model folders through those libraries; ``read_tmx`` in
+``translate.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
+chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads the
+cgroup CPU quota.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import shutil
+import socket
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from translate.errors import InputError
+from translate.errors import FileError, InputError, LockedError
 
 STDIO = "-"
 
@@ -62,7 +78,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         try:
             data = p.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read {name}: {exc.strerror}") from None
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     text = decode_text(data, name)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -88,47 +104,98 @@ def _umask() -> int:
     return mask
 
 
-def _existing_mode(path: Path) -> int:
-    return path.stat().st_mode & 0o777
+def _plain_mode(target: Path) -> int:
+    """The mode ``open()`` would give ``target`` (``mkstemp`` makes temps 0600)."""
+    with contextlib.suppress(OSError):
+        return target.stat().st_mode & 0o777
+    return 0o666 & ~_umask()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The cause of an OS error in a few words (``No space left on device``)."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    return exc.strerror or str(exc)
+
+
+@contextlib.contextmanager
+def atomic_write_many(paths: Sequence[str | os.PathLike[str]], mode: str = "w") -> Iterator[list[IO]]:
+    """Open several files that appear together, each only when all are complete.
+
+    Writes go to temporary files in each target's folder, which are fsynced and
+    renamed over the targets once the ``with`` block succeeds; on failure (including
+    Ctrl-C, a full disk) every temporary file is removed and no target is touched.
+    An OS error becomes one :class:`FileError` naming the target.
+    """
+    temps: list[tuple[str, Path]] = []
+    handles: list[IO] = []
+    current: Path | None = None
+    try:
+        for path in paths:
+            current = Path(path)
+            current.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}.", suffix=".tmp", dir=current.parent)
+            temps.append((tmp, current))
+            os.chmod(tmp, _plain_mode(current))
+            kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+            handles.append(os.fdopen(fd, mode, **kwargs))
+        current = None
+        yield handles
+        for handle, (_, target) in zip(handles, temps):
+            current = target
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        for tmp, target in temps:
+            current = target
+            os.replace(tmp, target)
+    except OSError as exc:
+        _discard_temps(handles, temps)
+        where = str(current) if current is not None else ", ".join(str(t) for _, t in temps)
+        raise FileError(f"cannot write {where}: {describe_os_error(exc)}") from None
+    except BaseException:
+        _discard_temps(handles, temps)
+        raise
+
+
+def _discard_temps(handles: Sequence[IO], temps: Sequence[tuple[str, Path]]) -> None:
+    for handle in handles:
+        with contextlib.suppress(OSError):
+            handle.close()
+    for tmp, _ in temps:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
-    """Open ``path`` for writing so that it appears only when complete.
+    """Open ``path`` for writing so that it appears only when complete (``-``: stdout).
 
-    Writes go to a temporary file in the same folder, which is fsynced and renamed over
-    ``path`` on success and removed on failure (including Ctrl-C). ``-`` writes stdout.
+    See :func:`atomic_write_many`; this is the one-file case.
     """
     if str(path) == STDIO:
-        if "b" in mode:
-            yield sys.stdout.buffer
-        else:
-            yield sys.stdout
+        yield sys.stdout.buffer if "b" in mode else sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, _existing_mode(target) if target.exists() else 0o666 & ~_umask())
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_write_many([path], mode) as (handle,):
+        yield handle
 
 
-def write_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
+def write_lines(path: str | os.PathLike[str], lines: Iterable[str]) -> None:
     """Write one line per item, atomically (``-`` for stdout)."""
     with atomic_write(path) as handle:
         for line in lines:
             handle.write(line + "\n")
+
+
+def write_json(path: str | os.PathLike[str], payload: object) -> None:
+    """Write ``payload`` as indented, key-sorted UTF-8 JSON, atomically (``-``: stdout)."""
+    with atomic_write(path) as handle:
+        handle.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
 def append_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
@@ -138,10 +205,13 @@ def append_lines(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
     cut, so the data is fsynced; a crash can at worst tear the last line, which
     :func:`read_jsonl_records` skips.
     """
-    with open(path, "a", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(line + "\n" for line in lines)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with open(path, "a", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(line + "\n" for line in lines)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise FileError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def read_jsonl_records(path: str | os.PathLike[str]) -> list[object]:
@@ -150,14 +220,12 @@ def read_jsonl_records(path: str | os.PathLike[str]) -> list[object]:
     Lenient on purpose: it reads checkpoints, whose last line a crash may have torn
     (or filled with NUL bytes); the lines before it are still good.
     """
-    import json
-
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {path}: {describe_os_error(exc)}") from None
     records: list[object] = []
     for raw in data.split(b"\n"):
         try:
@@ -165,3 +233,165 @@ def read_jsonl_records(path: str | os.PathLike[str]) -> list[object]:
         except (UnicodeDecodeError, ValueError):
             continue
     return records
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {describe_os_error(exc)}") from None
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- before any work
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file (through symlinks and hard links); ``-`` is never a file."""
+    if STDIO in (str(a), str(b)):
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): it cannot be the other
+        return False
+
+
+def check_outputs(
+    outputs: Iterable[str | os.PathLike[str]],
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    expected_bytes: int = 0,
+) -> None:
+    """Refuse, before any work, outputs that would destroy an input or cannot be written.
+
+    For each output (``-``, stdout, is always fine): it must not be the same file as
+    any input (``os.path.samefile``: also through a symlink or a hard link), must not
+    be a folder, and its folder must exist or be creatable, be a folder, and be
+    writable. Where ``expected_bytes`` is given, the file system must have that much
+    free space (cheap to ask, and a full disk is better found before an hour's work).
+
+    Raises:
+        InputError: an output is one of the inputs.
+        FileError: an output cannot be written there.
+    """
+    given = [Path(p) for p in inputs if str(p) != STDIO]
+    for output in outputs:
+        if str(output) == STDIO:
+            continue
+        target = Path(output)
+        for source in given:
+            if same_file(target, source):
+                how = "" if os.path.abspath(target) == os.path.abspath(source) else " (through a link)"
+                raise InputError(
+                    f"{target} is also an input of this command ({source}){how}; "
+                    "writing it would destroy the input: choose another output path"
+                )
+        check_writable(target, expected_bytes=expected_bytes)
+
+
+def check_writable(target: Path, *, expected_bytes: int = 0, folder: bool = False) -> None:
+    """Raise :class:`FileError` unless ``target`` (a file, or with ``folder`` a folder) can be written.
+
+    Nothing is created: the nearest existing ancestor is checked instead of a folder
+    that does not exist yet.
+    """
+    if target.is_dir() and not folder:
+        raise FileError(f"{target} is a folder; give a file path for the output")
+    if folder and target.exists() and not target.is_dir():
+        raise FileError(f"{target} exists and is not a folder; give a folder for the output")
+    parent = target if folder else target.parent
+    existing = parent
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FileError(f"cannot write {target}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise FileError(f"cannot write {target}: permission denied in {existing}")
+    if target.exists() and not target.is_dir() and not os.access(target, os.W_OK) and not os.access(existing, os.W_OK):
+        raise FileError(f"cannot write {target}: permission denied")
+    if expected_bytes:
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(existing).free
+            if free < expected_bytes:
+                raise FileError(
+                    f"cannot write {target}: only {free // 1024} KiB free on its file system, "
+                    f"about {max(1, expected_bytes // 1024)} KiB needed"
+                )
+
+
+# --------------------------------------------------------------------------- locks
+
+LOCK_SUFFIX = ".selaras-lock"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def _read_lock(path: Path) -> dict:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+@contextlib.contextmanager
+def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterator[Path]:
+    """Hold ``TARGET.selaras-lock`` while a run writes ``target`` (an output or checkpoint).
+
+    The lock file is created with ``O_CREAT | O_EXCL`` and holds the owner's pid, host
+    and start time. A lock whose pid no longer runs on this host is stale (the owner
+    was killed) and is taken over. Two runs on one output would otherwise mix their
+    results in one checkpoint.
+
+    Raises:
+        LockedError: another live process holds the lock (the message names its pid).
+    """
+    path = Path(f"{target}{LOCK_SUFFIX}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    record = {"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "argv": sys.argv[:8]}
+    for _attempt in range(3):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _read_lock(path)
+            pid = holder.get("pid")
+            alive = isinstance(pid, int) and (holder.get("host") not in (None, host) or _pid_alive(pid))
+            if alive and pid != os.getpid():
+                raise LockedError(
+                    f"{what or target} is in use by another selaras run (pid {pid} on {holder.get('host')}, "
+                    f"started {holder.get('started', '?')}); wait for it to finish or stop it"
+                ) from None
+            with contextlib.suppress(FileNotFoundError):  # stale: its owner is gone
+                if _read_lock(path) == holder:
+                    path.unlink()
+            continue
+        except OSError as exc:
+            raise FileError(f"cannot create the lock {path}: {describe_os_error(exc)}") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+        break
+    else:
+        raise LockedError(f"{what or target} is locked by {path}, which could not be taken over; remove it if no run is active")
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            if _read_lock(path).get("pid") == os.getpid():
+                path.unlink()
