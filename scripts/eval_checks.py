@@ -3,7 +3,8 @@
 
 UD PUD's 1000 professional Indonesian→English translations stand in for a good MT:
 
-* **false alarms** — the share of rows each flag fires on, uncorrupted;
+* **false alarms** — the share of rows each flag fires on, uncorrupted (for
+  ``entity-missing`` also the words it fired on, the table to grow);
 * **catch rate** — for rows with no flag, corrupt the English the way MT fails
   (drop a name, change a digit, copy the source, leave half in Indonesian, loop the end,
   truncate) in a random 30% of eligible rows and count how many the matching flag finds.
@@ -75,6 +76,13 @@ def main() -> None:
     base = [AlignedRow((i,), (i,), src, en, en) for i, (_, src, en) in enumerate(table, 1)]
     flags = find_flags(base)
     false_alarms = Counter(f.name for row_flags in flags for f in row_flags)
+    entity_words = Counter(
+        word
+        for row_flags in flags
+        for f in row_flags
+        if f.name == "entity-missing"
+        for word in f.detail.removeprefix("not in MT: ").split(", ")
+    )
     clean = {i for i, row_flags in enumerate(flags) if not row_flags}
     words = DocumentWords.of([r.source for r in base])
     rnd = random.Random(args.seed)
@@ -92,12 +100,26 @@ def main() -> None:
         caught = sum(1 for i in hit_rows if any(f.name == name for f in found[i]))
         catch[kind] = {"corrupted": len(hit_rows), "caught": caught, "rate": round(caught / max(len(hit_rows), 1), 3)}
 
-    result = {"rows": len(base), "false_alarm_rate": {k: round(v / len(base), 4) for k, v in sorted(false_alarms.items())}, "catch": catch}
+    entity_rows = false_alarms.get("entity-missing", 0)
+    result = {
+        "rows": len(base),
+        "false_alarm_rate": {k: round(v / len(base), 4) for k, v in sorted(false_alarms.items())},
+        "entity_missing_false_alarms": {
+            "rows": entity_rows,
+            "rate": round(entity_rows / len(base), 4),
+            "words": dict(entity_words.most_common()),
+        },
+        "catch": catch,
+    }
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
         return
     print(f"UD PUD id→en, {len(base)} human translations as MT")
     print("false alarms: " + (", ".join(f"{k} {v:.1%}" for k, v in result["false_alarm_rate"].items()) or "none"))
+    print(
+        f"entity-missing false alarms: {entity_rows}/{len(base)} rows ({entity_rows / len(base):.1%}); "
+        "words: " + (", ".join(f"{w} {n}" for w, n in entity_words.most_common()) or "none")
+    )
     print(f"{'corruption':22s} {'rows':>5s} {'caught':>6s} {'rate':>5s}")
     for kind, c in catch.items():
         print(f"{kind:22s} {c['corrupted']:5d} {c['caught']:6d} {c['rate']:5.2f}")

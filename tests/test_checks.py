@@ -17,10 +17,9 @@ from typer.testing import CliRunner
 
 from translate.checks import (
     CHECKS,
-    DEFAULT_THRESHOLDS,
     FLAG_NAMES,
+    LOW_CHRF,
     DocumentWords,
-    Thresholds,
     check_rows,
     compare_numbers,
     count_flags,
@@ -34,7 +33,16 @@ from translate.checks import (
     repeated_trigram_share,
     untranslated_score,
 )
+from translate.checks import (
+    ConfidenceScore,
+    NumberComparison,
+    RepeatScore,
+    RobustStats,
+    UntranslatedScore,
+)
 from translate.cli import app
+from translate.language import LanguageGuess
+from translate.records import Flag
 from translate.rows import read_aligned_tsv, write_aligned_tsv
 from translate.rows import AlignedRow
 
@@ -354,8 +362,8 @@ def test_low_score_fires_below_the_threshold_only() -> None:
     assert "low-score" in flags_of("Polisi datang.", "Police came.", chrf=12.0)
     assert "low-score" not in flags_of("Polisi datang.", "Police came.", chrf=30.0)
     assert "low-score" not in flags_of("Polisi datang.", "Police came.", chrf=None)
-    strict = Thresholds(low_chrf=50.0)
-    assert [f.name for f in find_flags([row("Polisi datang.", "Police came.", chrf=40.0)], thresholds=strict)[0]] == [
+    strict = {"low-score": {"min_chrf": 50.0}}
+    assert [f.name for f in find_flags([row("Polisi datang.", "Police came.", chrf=40.0)], params=strict)[0]] == [
         "low-score"
     ]
 
@@ -366,13 +374,36 @@ def test_low_score_fires_below_the_threshold_only() -> None:
 
 def test_checks_are_in_flag_order_and_every_score_survives_empty_sides() -> None:
     assert tuple(c.name for c in CHECKS) == FLAG_NAMES
-    rows = [AlignedRow((), (), "", "", ""), AlignedRow((1,), (1,), "", "", "")]
+    nothing = AlignedRow((), (), "", "", "")  # a 0-0 row: no side promised
+    promised = AlignedRow((1,), (1,), "", "", "")  # a 1-1 row whose texts are missing
+    rows = [nothing, promised]
+    none_stats = RobustStats(0.0, 0.0, 0)
+    # What each check measures on both rows: a defined zero value, never an exception.
+    expected_scores = {
+        "empty": ((), ("source", "reference")),
+        "wrong-language": (LanguageGuess(None), LanguageGuess(None)),
+        "untranslated": (UntranslatedScore(), UntranslatedScore()),
+        "repetition": (RepeatScore(), RepeatScore()),
+        "number-mismatch": (NumberComparison(), NumberComparison()),
+        "entity-missing": ([], []),
+        "length-ratio": ((None, none_stats), (None, none_stats)),
+        "low-confidence": (ConfidenceScore(None, none_stats), ConfidenceScore(None, none_stats)),
+        "low-alignment": (None, None),
+        "low-score": (None, None),
+    }
+    assert tuple(expected_scores) == FLAG_NAMES
     for check in CHECKS:
-        from translate.checks import Document
-
-        doc = Document.of(rows)
-        for r in rows:
-            check.decide(check.score(r, doc), DEFAULT_THRESHOLDS)  # no exception
+        stats = check.document_stats(rows)
+        scores = tuple(check.score(r, stats) for r in rows)
+        assert scores == expected_scores[check.name], check.name
+        flags = [check.decide(score) for score in scores]
+        if check.name == "empty":
+            assert flags == [None, Flag("empty", "empty source, reference")]
+        else:
+            assert flags == [None, None], check.name
+    assert [r.flags for r in check_rows(rows)] == [(), ()]  # no MT anywhere: only MT-free checks run
+    with_mt = find_flags([nothing, promised, row("Polisi datang.", "Police came.", "Police came.")])
+    assert with_mt[:2] == [[], [Flag("empty", "empty source, reference")]]
 
 
 def test_check_rows_orders_flags_keeps_foreign_flags_and_is_idempotent() -> None:

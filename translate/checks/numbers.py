@@ -33,9 +33,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import ClassVar
 
-Lang = Literal["id", "en"]
+from translate.checks.base import Check
+from translate.records import Flag, Lang
+from translate.rows import AlignedRow
+
+#: Unmatched number mentions a row may have before ``number-mismatch`` fires: any.
+NUMBER_MISMATCH_MAX = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,3 +276,30 @@ def compare_numbers(source: str, mt: str) -> NumberComparison:
     missing = tuple(m.text for m in src if not m.optional and not (m.values & hyp_values))
     extra = tuple(m.text for m in hyp if not m.optional and not (m.values & src_values))
     return NumberComparison(missing, extra)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberCheck(Check):
+    """More than ``max_mismatches`` source or MT numbers have no match on the other side."""
+
+    name: ClassVar[str] = "number-mismatch"
+    max_mismatches: int = NUMBER_MISMATCH_MAX
+
+    def __post_init__(self) -> None:
+        self._require_count("max_mismatches", 0)
+
+    def score(self, row: AlignedRow, stats: object = None) -> NumberComparison:
+        """:func:`compare_numbers` of source and MT; an empty side compares nothing."""
+        if not row.source.strip() or not row.mt.strip():
+            return NumberComparison()
+        return compare_numbers(row.source, row.mt)
+
+    def decide(self, score: NumberComparison) -> Flag | None:
+        if score.count <= self.max_mismatches:
+            return None
+        parts = []
+        if score.missing_in_mt:
+            parts.append("source " + ", ".join(score.missing_in_mt) + " not in MT")
+        if score.extra_in_mt:
+            parts.append("MT " + ", ".join(score.extra_in_mt) + " not in source")
+        return Flag(self.name, "; ".join(parts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +18,37 @@ from translate.checks import (
     UNTRANSLATED_MIN_ID_WORDS,
 )
 
+#: Each numeric option and the check parameter it sets; a parameter the library
+#: refuses is reported under the option's name.
+OPTION_PARAMS: dict[str, tuple[str, str]] = {
+    "--low-chrf": ("low-score", "min_chrf"),
+    "--low-align": ("low-alignment", "min_score"),
+    "--low-confidence": ("low-confidence", "threshold"),
+    "--length-factor": ("length-ratio", "min_factor"),
+    "--length-z": ("length-ratio", "z"),
+    "--id-words": ("untranslated", "min_id_words"),
+    "--repeat": ("repetition", "min_run"),
+}
+
+
+def parse_low_confidence(value: str) -> float | None:
+    """``auto`` -> ``None`` (the document-relative rule); otherwise a number."""
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise fail(f"--low-confidence must be auto or a log-probability such as -1.5, got {value!r}") from None
+    if not math.isfinite(number):
+        raise fail(f"--low-confidence must be auto or a finite log-probability such as -1.5, got {value!r}")
+    return number
+
 
 @app.command(
     epilog=examples(
         "selaras check aligned.tsv -o checked.tsv",
         "selaras check aligned.tsv --in-place --low-chrf 25",
+        "selaras check aligned.tsv --low-confidence -1.5",
         "selaras check aligned.tsv --json | jq '.counts'",
     )
 )
@@ -40,6 +67,13 @@ def check(
     ] = False,
     low_chrf: Annotated[float, typer.Option(help="low-score below this sentence chrF (0-100).")] = LOW_CHRF,
     low_align: Annotated[float, typer.Option(help="low-alignment below this aligner score (0-1).")] = LOW_ALIGN,
+    low_confidence: Annotated[
+        str,
+        typer.Option(
+            help="low-confidence below this MT log-probability per token (e.g. -1.5), or auto: "
+            "a low outlier for its document."
+        ),
+    ] = "auto",
     length_factor: Annotated[
         float, typer.Option(help="length-ratio only when MT/source is this factor off the document median.")
     ] = LENGTH_MIN_FACTOR,
@@ -51,15 +85,14 @@ def check(
         REPEAT_MIN_RUN
     ),
 ) -> None:
-    """Flag suspicious rows: empty sides, untranslated or looping MT, number and name
-    mismatches (Indonesian number formats understood), odd lengths, low scores.
+    """Flag suspicious rows: empty sides, a reference in the wrong language, untranslated
+    or looping MT, number and name mismatches (Indonesian number formats understood),
+    odd lengths, low MT confidence, low scores.
 
     The flags column is recomputed; flags from other tools are kept after ours.
     A count per flag goes to stderr.
     """
-    from dataclasses import replace
-
-    from translate.checks import DEFAULT_THRESHOLDS, FLAG_NAMES, apply_flags, count_flags, find_flags
+    from translate.checks import FLAG_NAMES, ParameterError, apply_flags, build_checks, count_flags, find_flags
     from translate.io import STDIO
     from translate.rows import read_aligned_tsv, row_as_json, write_aligned_tsv
 
@@ -67,21 +100,29 @@ def check(
         raise fail("give either -o/--output or --in-place, not both")
     if in_place and str(aligned) == STDIO:
         raise fail("--in-place needs a file, not stdin")
-    if low_align < 0 or low_align > 1:
-        raise fail(f"--low-align must be between 0 and 1, got {low_align:g}")
-    if length_factor <= 1:
-        raise fail(f"--length-factor must be above 1 (2 = twice or half as long), got {length_factor:g}")
-    thresholds = replace(
-        DEFAULT_THRESHOLDS,
-        low_chrf=low_chrf,
-        low_align=low_align,
-        length_min_factor=length_factor,
-        length_z=length_z,
-        untranslated_min_id_words=id_words,
-        repeat_min_run=repeat,
-    )
+    values = {
+        "--low-chrf": low_chrf,
+        "--low-align": low_align,
+        "--low-confidence": parse_low_confidence(low_confidence),
+        "--length-factor": length_factor,
+        "--length-z": length_z,
+        "--id-words": id_words,
+        "--repeat": repeat,
+    }
+    params: dict[str, dict[str, object]] = {}
+    for option, value in values.items():
+        check_name, param = OPTION_PARAMS[option]
+        params.setdefault(check_name, {})[param] = value
+    try:
+        checks = build_checks(params)
+    except ParameterError as exc:
+        option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), None)
+        if option is None:
+            raise
+        raise fail(f"{option} {exc.reason}") from None
+
     rows = read_aligned_tsv(aligned)
-    details = find_flags(rows, thresholds=thresholds)
+    details = find_flags(rows, checks=checks)
     checked = apply_flags(rows, details)
     target = aligned if in_place else output
     if target is not None:
