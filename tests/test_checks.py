@@ -16,10 +16,29 @@ import pytest
 from typer.testing import CliRunner
 
 from translate.checks import (
+    CHECK_TYPES,
     CHECKS,
     FLAG_NAMES,
     LOW_CHRF,
+    ConfidenceScore,
     DocumentWords,
+    EmptyCheck,
+    EntityCheck,
+    LengthRatioCheck,
+    LowAlignmentCheck,
+    LowConfidenceCheck,
+    LowScoreCheck,
+    NumberCheck,
+    NumberComparison,
+    ParameterError,
+    RepeatScore,
+    RepetitionCheck,
+    RobustStats,
+    UntranslatedCheck,
+    UntranslatedScore,
+    WrongLanguageCheck,
+    build_checks,
+    check_parameters,
     check_rows,
     compare_numbers,
     count_flags,
@@ -33,18 +52,11 @@ from translate.checks import (
     repeated_trigram_share,
     untranslated_score,
 )
-from translate.checks import (
-    ConfidenceScore,
-    NumberComparison,
-    RepeatScore,
-    RobustStats,
-    UntranslatedScore,
-)
 from translate.cli import app
 from translate.language import LanguageGuess
 from translate.records import Flag
-from translate.rows import read_aligned_tsv, write_aligned_tsv
-from translate.rows import AlignedRow
+from translate.errors import InputError
+from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PUD = DATA / "ud-pud" / "id-en.tsv"
@@ -334,6 +346,59 @@ def test_a_capitalised_word_the_document_also_writes_in_lower_case_is_not_a_name
     assert "Pemerintah" not in [w for w, _ in entity_scores("Kata Pemerintah pusat.", "x", words)]
 
 
+# Titles are not names: PUEBI capitalises an office before a name, an institution or a
+# place, and translators render it as an English common noun.
+TITLE_ROWS = [
+    ("Kepala Dinas Pendidikan Kota Bandung Ahmad Hadadi meninjau sekolah.",
+     "Bandung Education Agency head Ahmad Hadadi inspected the school."),
+    ("Rapat dibuka Wakil Gubernur Jawa Barat Uu Ruzhanul Ulum.",
+     "The meeting was opened by West Java deputy governor Uu Ruzhanul Ulum."),
+    ("Rapat dibuka Wakil Presiden.", "The vice-president opened the meeting."),
+    ("Acara itu dihadiri Camat Cibinong dan Lurah Pakansari.",
+     "The Cibinong district head and the Pakansari village head attended."),
+    ("Direktur Utama PT Pertamina Nicke Widyawati memberi keterangan.",
+     "Pertamina president director Nicke Widyawati gave a statement."),
+    ("Kepala Pelaksana BPBD Sabdo Kurnianto mengatakan banjir surut.",
+     "The BPBD executive head, Sabdo Kurnianto, said the flood receded."),
+    ("Juru Bicara Kementerian Luar Negeri Teuku Faizasyah menjelaskan.",
+     "Foreign ministry spokesman Teuku Faizasyah explained."),
+    ("Jaksa Agung ST Burhanuddin meminta maaf.", "The attorney general, ST Burhanuddin, apologised."),
+    ("Duta Besar Indonesia untuk Jepang hadir.", "The Indonesian ambassador to Japan attended."),
+    ("Jembatan itu diresmikan Bupati Bogor Ade Yasin.", "The bridge was opened by Bogor regent Ade Yasin."),
+    ("Rombongan Kapolri Jenderal Listyo Sigit Prabowo tiba.",
+     "The convoy of national police chief General Listyo Sigit Prabowo arrived."),
+    ("Sekretaris Daerah Kota Medan hadir.", "The Medan city secretary attended."),
+    ("Menurut Ketua Umum Golkar Airlangga Hartarto, rapat ditunda.",
+     "According to Golkar chairman Airlangga Hartarto, the meeting was postponed."),
+    ("Hal itu disampaikan Pelaksana Tugas Kepala Dinas Kesehatan Widyastuti.",
+     "This was said by acting health agency head Widyastuti."),
+    ("Kata Perdana Menteri Inggris Boris Johnson.", "So said British prime minister Boris Johnson."),
+    ("Uskup Agung Jakarta Ignatius Suharyo berdoa.", "The archbishop of Jakarta, Ignatius Suharyo, prayed."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "mt"), TITLE_ROWS)
+def test_titles_rendered_as_common_nouns_are_not_missing_names(source: str, mt: str) -> None:
+    assert missing_entities(source, mt) == []
+    assert "entity-missing" not in flags_of(source, mt)
+
+
+def test_the_name_after_a_title_is_still_checked() -> None:
+    source = "Rapat dibuka Wakil Gubernur Jawa Barat Uu Ruzhanul Ulum."
+    assert missing_entities(source, "The meeting was opened by the West Java deputy governor.") == [
+        "Uu",
+        "Ruzhanul",
+        "Ulum",
+    ]
+
+
+def test_a_title_modifier_is_a_name_when_no_title_comes_before_it() -> None:
+    # "Agung" is part of "Jaksa Agung" (attorney general) but also a given name.
+    source = "Acara itu dihadiri Agung Laksono."
+    assert missing_entities(source, "Laksono attended the event.") == ["Agung"]
+    assert missing_entities("Acara itu dihadiri Jaksa Agung.", "The attorney general attended.") == []
+
+
 # ---------------------------------------------------------------------------
 # Empty, low-alignment, low-score
 
@@ -422,6 +487,183 @@ def test_check_rows_orders_flags_keeps_foreign_flags_and_is_idempotent() -> None
 
 
 # ---------------------------------------------------------------------------
+# Low confidence (the MT engine's own mean log-probability per token)
+
+
+def _confidence_doc(logprobs: list[float | None]) -> list[AlignedRow]:
+    return [
+        AlignedRow((i,), (i,), f"Polisi menangkap {i} orang.", f"Police arrested {i} people.", f"Police held {i}.",
+                   mt_logprob=lp)
+        for i, lp in enumerate(logprobs, start=1)
+    ]
+
+
+TYPICAL = [-0.30, -0.25, -0.35, -0.28, -0.32, -0.40, -0.22, -0.31, -0.27, -0.36, -0.33]
+
+
+def _low_confidence_rows(rows: list[AlignedRow], **params) -> list[int]:
+    found = find_flags(rows, params={"low-confidence": params} if params else None)
+    return [i for i, flags in enumerate(found) if any(f.name == "low-confidence" for f in flags)]
+
+
+def test_low_confidence_fires_on_the_documents_outlier_only() -> None:
+    rows = _confidence_doc([*TYPICAL, -1.9])
+    assert _low_confidence_rows(rows) == [len(TYPICAL)]
+    flag = next(f for f in find_flags(rows)[-1] if f.name == "low-confidence")
+    assert flag.detail == "MT log-probability -1.90 vs document median -0.32 (modified z -26.7)"
+
+
+def test_low_confidence_is_relative_to_the_document() -> None:
+    # A whole document at -1.9 (a hard text, or a weaker model) is its own norm.
+    assert _low_confidence_rows(_confidence_doc([lp - 1.6 for lp in TYPICAL])) == []
+
+
+def test_low_confidence_needs_a_minimum_gap_on_a_near_uniform_document() -> None:
+    uniform = [-0.30, -0.30, -0.31, -0.30, -0.29, -0.30, -0.30, -0.31, -0.30, -0.30]
+    # -0.6 is a huge z-score (the MAD is tiny) but only 0.3 nats below the median.
+    assert _low_confidence_rows(_confidence_doc([*uniform, -0.6])) == []
+    # With a MAD of 0, a gap above the minimum still fires.
+    assert _low_confidence_rows(_confidence_doc([-0.3] * 10 + [-0.9])) == [10]
+
+
+def test_low_confidence_auto_needs_enough_rows_and_a_fixed_threshold_does_not() -> None:
+    few = _confidence_doc([-0.3, -0.3, -0.3, -2.5])
+    assert _low_confidence_rows(few) == []
+    assert _low_confidence_rows(few, threshold=-1.5) == [3]
+    assert _low_confidence_rows(_confidence_doc([*TYPICAL, -1.9]), threshold=-2.0) == []
+
+
+def test_rows_without_mt_logprob_never_fire_low_confidence() -> None:
+    rows = _confidence_doc([*TYPICAL, None])
+    assert _low_confidence_rows(rows) == []
+    assert _low_confidence_rows(rows, threshold=0.0) == list(range(len(TYPICAL)))
+    assert _low_confidence_rows(_confidence_doc([None] * 12), threshold=-0.1) == []
+
+
+def test_low_confidence_sits_with_the_mt_quality_flags() -> None:
+    assert FLAG_NAMES.index("low-confidence") == FLAG_NAMES.index("length-ratio") + 1
+    assert FLAG_NAMES.index("low-confidence") < FLAG_NAMES.index("low-alignment")
+    r = row("Polisi datang.", "Police came.", "Police came.", align_score=0.1, mt_logprob=-3.0)
+    assert check_rows([r], params={"low-confidence": {"threshold": -1.0}})[0].flags == (
+        "low-confidence",
+        "low-alignment",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Wrong language (a reference that is not English)
+
+
+def test_wrong_language_fires_when_the_source_is_given_as_reference() -> None:
+    source = "Presiden mengatakan bahwa pemerintah akan segera mengambil langkah yang tegas."
+    r = row(source, "The president said the government would act firmly.", source)
+    flags = find_flags([r])[0]
+    assert flags == [Flag("wrong-language", "reference reads as Indonesian (3 id vs 0 en function words)")]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "The president said that the government would soon take firm steps.",
+        "Ya.",  # too short to tell: never a guess
+        "Foto: Reuters",
+        "Terima kasih.",  # Indonesian, but no function word to go on
+        "",
+    ],
+)
+def test_wrong_language_near_misses(reference: str) -> None:
+    r = row("Presiden mengatakan bahwa pemerintah akan bertindak.", "The president said the government would act.",
+            reference)  # fmt: skip
+    assert "wrong-language" not in [f.name for f in find_flags([r])[0]]
+
+
+def test_wrong_language_runs_on_a_document_aligned_without_mt() -> None:
+    rows = [
+        AlignedRow((1,), (1,), "Saya suka kopi.", "", "Saya suka kopi dan dia juga.", align_score=0.9),
+        AlignedRow((2,), (2,), "Dia pergi.", "", "He left.", align_score=0.9),
+    ]
+    assert [r.flags for r in check_rows(rows)] == [("wrong-language",), ()]
+
+
+# ---------------------------------------------------------------------------
+# Parameters: each check owns and validates its own
+
+
+@pytest.mark.parametrize(
+    ("check_type", "params", "message"),
+    [
+        (LowScoreCheck, {"min_chrf": 150}, "low-score: min_chrf must be between 0 and 100, got 150"),
+        (LowScoreCheck, {"min_chrf": float("nan")}, "low-score: min_chrf must be between 0 and 100, got nan"),
+        (LowAlignmentCheck, {"min_score": -0.1}, "low-alignment: min_score must be between 0 and 1, got -0.1"),
+        (LengthRatioCheck, {"min_factor": 1}, "length-ratio: min_factor must be a number above 1, got 1"),
+        (LengthRatioCheck, {"z": 0}, "length-ratio: z must be a number above 0, got 0"),
+        (UntranslatedCheck, {"min_id_words": 0}, "untranslated: min_id_words must be a whole number of at least 1, got 0"),
+        (UntranslatedCheck, {"copy_ratio": 2}, "untranslated: copy_ratio must be between 0 and 1, got 2"),
+        (RepetitionCheck, {"min_run": 1}, "repetition: min_run must be a whole number of at least 2, got 1"),
+        (RepetitionCheck, {"min_run": 2.5}, "repetition: min_run must be a whole number of at least 2, got 2.5"),
+        (NumberCheck, {"max_mismatches": -1}, "number-mismatch: max_mismatches must be a whole number of at least 0, got -1"),
+        (EntityCheck, {"similarity": 1.5}, "entity-missing: similarity must be between 0 and 1, got 1.5"),
+        (WrongLanguageCheck, {"min_share": 0.3}, "wrong-language: min_share must be between 0.5 and 1, got 0.3"),
+        (LowConfidenceCheck, {"threshold": 2.0}, "low-confidence: threshold must be a log-probability of at most 0"),
+        (LowConfidenceCheck, {"min_rows": 2}, "low-confidence: min_rows must be a whole number of at least 3, got 2"),
+    ],
+)  # fmt: skip
+def test_each_check_validates_its_parameters_in_one_line(check_type, params: dict, message: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        check_type(**params)
+    text = str(caught.value)
+    assert text.startswith(message) and "\n" not in text and "--" not in text
+    assert isinstance(caught.value, InputError)
+    assert (caught.value.check, caught.value.param) == (check_type.name, next(iter(params)))
+
+
+def test_every_check_builds_with_its_defaults_and_lists_them() -> None:
+    assert tuple(t.name for t in CHECK_TYPES) == FLAG_NAMES
+    assert check_parameters("low-score") == {"min_chrf": LOW_CHRF}
+    assert check_parameters("low-confidence")["threshold"] is None
+    assert check_parameters("empty") == {}
+    assert build_checks() == CHECKS
+    assert EmptyCheck() in CHECKS
+
+
+def test_build_checks_by_parameter_name() -> None:
+    checks = build_checks({"low-score": {"min_chrf": 25}, "entity-missing": {"similarity": 0.9}})
+    by_name = {c.name: c for c in checks}
+    assert by_name["low-score"] == LowScoreCheck(min_chrf=25)
+    assert by_name["entity-missing"].similarity == 0.9
+    assert by_name["length-ratio"] == LengthRatioCheck()
+    r = row("Polisi datang.", "Police came.", "Police came.", chrf=27.0)
+    assert check_rows([r])[0].flags == ("low-score",)
+    assert check_rows([r], checks=checks)[0].flags == ()
+    assert check_rows([r], params={"low-score": {"min_chrf": 25}})[0].flags == ()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"low-scor": {"min_chrf": 25}}, "unknown check 'low-scor'; known checks: empty, wrong-language,"),
+        ({"low-score": {"min_chr": 25}}, "low-score: unknown parameter 'min_chr'; it takes min_chrf"),
+        ({"empty": {"x": 1}}, "empty: unknown parameter 'x'; it takes no parameters"),
+    ],
+)
+def test_build_checks_refuses_unknown_names(params: dict, message: str) -> None:
+    with pytest.raises(InputError, match="^" + message.replace("(", r"\(")):
+        build_checks(params)
+
+
+def test_find_flags_takes_checks_or_params_not_both() -> None:
+    with pytest.raises(TypeError):
+        find_flags([], checks=CHECKS, params={})
+
+
+def test_count_flags_lists_every_flag_name_first_with_zeros() -> None:
+    counts = count_flags([row("a", "b", flags=("reviewed", "low-score"))])
+    assert list(counts)[: len(FLAG_NAMES)] == list(FLAG_NAMES)
+    assert counts["low-score"] == 1 and counts["empty"] == 0 and counts["reviewed"] == 1
+    assert list(counts)[-1] == "reviewed"
+
+
+# ---------------------------------------------------------------------------
 # UD PUD: professional translations should rarely be flagged
 
 
@@ -441,6 +683,7 @@ def test_flags_rarely_fire_on_professional_translations() -> None:
     assert counts["entity-missing"] <= 0.03 * len(rows), counts
     for name in ("untranslated", "repetition", "number-mismatch", "length-ratio", "empty"):
         assert counts[name] <= 0.005 * len(rows), counts
+    assert counts["wrong-language"] == 0, counts
 
 
 def test_flags_catch_corrupted_professional_translations() -> None:
@@ -450,6 +693,8 @@ def test_flags_catch_corrupted_professional_translations() -> None:
     with_digits = [r for r in rows if any(c.isdigit() for c in r.mt)]
     bumped = check_rows([replace(r, mt=r.mt + " 987654") for r in with_digits])
     assert all("number-mismatch" in r.flags for r in bumped)
+    swapped = check_rows([replace(r, reference=r.source) for r in rows])
+    assert sum("wrong-language" in r.flags for r in swapped) >= 0.75 * len(rows)
 
 
 # ---------------------------------------------------------------------------
@@ -513,6 +758,44 @@ def test_cli_check_refuses_conflicting_options(aligned_tsv: Path, tmp_path: Path
     assert "not both" in result.stderr
     assert not (tmp_path / "x.tsv").exists()
     assert runner.invoke(app, ["check", str(aligned_tsv), "--low-align", "2"]).exit_code == 1
+
+
+def test_cli_check_low_confidence_auto_and_fixed(tmp_path: Path) -> None:
+    path = tmp_path / "confident.tsv"
+    write_aligned_tsv(path, _confidence_doc([*TYPICAL, -1.9]))
+    result = runner.invoke(app, ["check", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["counts"]["low-confidence"] == 1
+    assert [f["row"] for f in payload["flagged_rows"]] == [len(TYPICAL) + 1]
+    assert "low-confidence 1" in result.stderr
+    fixed = json.loads(runner.invoke(app, ["check", str(path), "--json", "--low-confidence", "-0.3"]).stdout)
+    assert fixed["counts"]["low-confidence"] == 7  # -0.35 -0.32 -0.40 -0.31 -0.36 -0.33 -1.9
+    assert runner.invoke(app, ["check", str(path), "--low-confidence", "AUTO"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--low-chrf", "150", "Error: --low-chrf must be between 0 and 100, got 150"),
+        ("--low-align", "2", "Error: --low-align must be between 0 and 1, got 2"),
+        ("--length-factor", "1", "Error: --length-factor must be a number above 1, got 1"),
+        ("--length-z", "-1", "Error: --length-z must be a number above 0, got -1"),
+        ("--id-words", "0", "Error: --id-words must be a whole number of at least 1, got 0"),
+        ("--repeat", "1", "Error: --repeat must be a whole number of at least 2, got 1"),
+        ("--low-confidence", "0.5", "Error: --low-confidence must be a log-probability of at most 0 (e.g. -1.5)"),
+        ("--low-confidence", "high", "Error: --low-confidence must be auto or a log-probability such as -1.5, got 'high'"),
+        ("--low-confidence", "-inf", "Error: --low-confidence must be auto or a finite log-probability"),
+    ],
+)
+def test_cli_check_validates_every_numeric_option_in_one_line(
+    aligned_tsv: Path, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    out = tmp_path / "out.tsv"
+    result = runner.invoke(app, ["check", str(aligned_tsv), "-o", str(out), option, value])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,7 @@ ID_TITLE_WORDS: frozenset[str] = frozenset(
     direktur dirut dirjen deputi asisten kapolri kapolda kapolres kapolsek kasat kadis kabid
     kasubag plt plh panglima pangdam danrem dandim komandan jaksa hakim duta konsul atase
     juru jubir rektor dekan kanselir senator anggota pimpinan pemimpin komisaris komisioner
-    inspektur manajer bendahara koordinator pejabat jenderal letjen mayjen brigjen kolonel
+    inspektur manajer bendahara koordinator pejabat pelaksana jenderal letjen mayjen brigjen kolonel
     letkol mayor kapten letnan sersan kopral laksamana marsekal brigadir irjen kombes akbp
     kompol iptu ipda aiptu paus uskup kardinal pendeta pastor romo suster kiai kyai ustaz
     ustadz habib syekh sultan raja ratu pangeran putri permaisuri baginda sri sang santo nabi
@@ -186,11 +186,11 @@ ID_TITLE_WORDS: frozenset[str] = frozenset(
 )
 
 #: Words that are part of a title only right after a title word (``Direktur Utama``,
-#: ``Kepala Pelaksana``, ``Jaksa Agung``, ``Duta Besar``, ``Juru Bicara``,
-#: ``Pelaksana Tugas``): elsewhere some are names (``Agung``) or other nouns.
+#: ``Jaksa Agung``, ``Duta Besar``, ``Juru Bicara``, ``Pelaksana Tugas``,
+#: ``Sekretaris Daerah``): elsewhere some are names (``Agung``) or other nouns.
 ID_TITLE_MODIFIERS: frozenset[str] = frozenset(
-    """utama pelaksana harian tugas agung besar muda madya pratama tinggi khusus umum jenderal
-    bicara ahli negara senior eksekutif luar biasa berkuasa penuh dinas staf""".split()
+    """utama harian tugas agung besar muda madya pratama tinggi khusus umum jenderal
+    bicara ahli negara senior eksekutif luar biasa berkuasa penuh dinas staf daerah""".split()
 )
 
 #: ``pe-…-an`` / ``ke-…-an`` nouns (Perjanjian, Pengadilan, Kepulauan, Kementerian),
