@@ -27,6 +27,18 @@ from translate.align.anchors import (
     parse_lexicon,
     token_matrices,
 )
+from translate.align.confidence import (
+    COPY_START,
+    DOCUMENT_CONFIDENCE_MIN,
+    AlignmentConfidence,
+    alignment_confidence,
+    background,
+    bead_cosines,
+    copied,
+    copy_overlap,
+    document_confidence,
+    evidence,
+)
 from translate.align.costs import ScoreParams
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
@@ -69,7 +81,11 @@ MT_VARIANCE = 1.0
 
 __all__ = [
     "DEFAULT_MAX_BEAD",
+    "DOCUMENT_CONFIDENCE_MIN",
+    "AlignmentConfidence",
     "align_sentences",
+    "alignment_confidence",
+    "document_confidence",
     "parse_lexicon",
     "summarise",
 ]
@@ -117,7 +133,10 @@ def align_sentences(
 
     Returns:
         Beads with 0-based indices covering every sentence of both sides once, in order;
-        ``Bead.score`` in [0, 1] (0 for unaligned sentences).
+        ``Bead.score`` in [0, 1] (0 for unaligned sentences): how sure the aligner is
+        that the bead's two sides are translations (below 0.5 when they share no more
+        evidence than random sentence pairs of the document, or copy each other; see
+        ``translate.align.confidence``). ``document_confidence(beads)`` sums it up.
 
     Raises:
         InputError: when ``mt`` does not have one line per source sentence, or
@@ -166,15 +185,28 @@ def align_sentences(
         pick = nodes[:, 2] == s
         if pick.any():
             scores[pick] = path.scorer.confidence(nodes[pick, 0], nodes[pick, 1], shape)
-    beads: list[Bead] = []
-    for (i, j, s), score in zip(path.nodes, scores):
+    spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for i, j, s in path.nodes:
         a, b = path.shapes[s]
-        beads.append(Bead(src=tuple(range(i - a, i)), tgt=tuple(range(j - b, j)), score=float(score)))
-    return beads
+        spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+    # The search's scores are relative (a bead beats leaving its sentences unaligned);
+    # the absolute evidence and copy factors make Bead.score mean "a translation" (see
+    # ``confidence``). They never change which beads were picked.
+    unscored = [Bead(src=src, tgt=tgt) for src, tgt in spans]
+    ex, ey = views[0][:2]
+    mode = "mt" if mt is not None else "anchors"
+    mean, sd = background(unscored, ex, ey, mode)
+    cos = bead_cosines(unscored, ex, ey)
+    scores = scores * evidence(cos, mean, sd, mode)
+    anchor_cos = cos if mt is None else bead_cosines(unscored, ax, ay)
+    overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_START)
+    scores = scores * (1.0 - copied(overlap))
+    return [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
 
 
 def summarise(beads: Sequence[Bead]) -> dict:
-    """Counts per bead type and the mean confidence of the non-null beads (``--json``)."""
+    """Counts per bead type, the mean confidence of the non-null beads and the document
+    confidence (``document_confidence``), for ``--json``."""
     counts = Counter(b.kind for b in beads)
     linked = [b.score for b in beads if b.src and b.tgt]
     return {
@@ -184,4 +216,5 @@ def summarise(beads: Sequence[Bead]) -> dict:
         "reference_sentences": sum(len(b.tgt) for b in beads),
         "unaligned": sum(1 for b in beads if not b.src or not b.tgt),
         "mean_score": round(float(np.mean(linked)), 4) if linked else None,
+        "document_confidence": round(document_confidence(beads), 4),
     }

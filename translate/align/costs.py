@@ -59,7 +59,7 @@ class ScoreParams:
     skip: float = 0.2
     #: weight of the cross-lingual anchor cosine beside the MT n-gram cosine (MT mode)
     anchor_weight: float = 0.5
-    #: logistic scale turning a bead score into the [0, 1] confidence ``Bead.score``
+    #: logistic scale turning a bead score into the relative factor of ``Bead.score``
     confidence_scale: float = 6.0
     #: member penalty (0 = off): each sentence of a merged side whose cosine with the
     #: other side's whole text is below ``member_floor`` costs ``member * (floor - cos)``.
@@ -273,10 +273,13 @@ class BandScorer:
         return np.stack([self.bead_scores(i, j, s) for s in self.shapes])
 
     def confidence(self, i: np.ndarray, j: np.ndarray, shape: Shape) -> np.ndarray:
-        """``Bead.score`` in [0, 1]: a logistic of how far the bead beats deleting it.
+        """The relative factor of ``Bead.score``, in [0, 1]: a logistic of how far the
+        bead beats deleting it.
 
         0.5 means the bead scores as well as leaving its sentences unaligned would; null
-        beads get 0.
+        beads get 0. It is relative to the alternatives only (an unrelated reference's
+        beads beat deleting too), so ``align_sentences`` multiplies it by the absolute
+        evidence of ``translate.align.confidence``.
         """
         a, b = shape
         if a == 0 or b == 0:
