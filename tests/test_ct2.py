@@ -51,7 +51,9 @@ def marian_backends(random_model_dir: Path, tiny_trained_model: tuple[Path, list
 
 
 def _greedy_scores_transformers(backend, texts: list[str]) -> list[float]:
-    """Log-probability of the greedy output (through ``</s>``; a forced ``</s>`` adds 0)."""
+    """Log-probability of the greedy output (through ``</s>``; a forced ``</s>`` adds 0),
+    from transformers' own ``output_scores``: an independent check of the backend's
+    recorded scores (the tiny models set ``renormalize_logits``, so these are log-probs)."""
     import torch
 
     batch = backend.tokenizer(texts, return_tensors="pt", padding=True)
@@ -68,20 +70,6 @@ def _greedy_scores_transformers(backend, texts: list[str]) -> list[float]:
     return sums
 
 
-def _greedy_scores_ct2(backend: ct2.CTranslate2Backend, texts: list[str]) -> list[float]:
-    """The same from CTranslate2, whose score is that sum divided by the tokens scored
-    (the hypothesis plus ``</s>`` unless decoding stopped at the length limit)."""
-    tokens = [backend.tokenizer.tokenize(t) for t in texts]
-    options = backend.decoding_options(beams=1)
-    results = backend.translator.translate_batch(tokens, return_scores=True, **options)
-    sums = []
-    for r in results:
-        length = len(r.hypotheses[0])
-        scored = length if length >= options["max_decoding_length"] else length + 1
-        sums.append(r.scores[0] * scored)
-    return sums
-
-
 def _texts(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
     return [s for s, _ in pairs] + SOURCES_EXTRA
 
@@ -89,9 +77,16 @@ def _texts(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
 # --------------------------------------------------------------------------- parity
 
 
+def _same_hypotheses(mine, reference, abs_score: float = 1e-4) -> None:
+    assert [h.text for h in mine] == [h.text for h in reference]
+    assert [h.tokens for h in mine] == [h.tokens for h in reference]
+    assert [h.length for h in mine] == [h.length for h in reference]
+    assert [h.score for h in mine] == pytest.approx([h.score for h in reference], abs=abs_score)
+
+
 @pytest.mark.parametrize("kind", ["trained", "random"])
 def test_float32_greedy_matches_transformers(kind, marian_backends, random_model_dir, tiny_trained_model):
-    """Same model, same inputs, float32 and greedy: identical text and scores."""
+    """Same model, same inputs, float32 and greedy: identical text, pieces, lengths and scores."""
     trained_dir, pairs = tiny_trained_model
     path = trained_dir if kind == "trained" else random_model_dir
     reference = marian_backends[kind]
@@ -99,10 +94,68 @@ def test_float32_greedy_matches_transformers(kind, marian_backends, random_model
     texts = _texts(kind, pairs)
 
     assert backend.count_tokens(texts) == reference.count_tokens(texts)
-    assert backend.translate_batch(texts, beams=1) == reference.translate_batch(texts, beams=1)
-    # A short max_length cuts both engines at the same token.
-    assert backend.translate_batch(texts, beams=1, max_length=6) == reference.translate_batch(texts, beams=1, max_length=6)
-    assert _greedy_scores_ct2(backend, texts) == pytest.approx(_greedy_scores_transformers(reference, texts), abs=1e-4)
+    _same_hypotheses(backend.translate_batch(texts, beams=1), reference.translate_batch(texts, beams=1))
+    # A short max_length cuts both engines at the same token (no </s> is scored there).
+    short = backend.translate_batch(texts, beams=1, max_length=6)
+    _same_hypotheses(short, reference.translate_batch(texts, beams=1, max_length=6))
+    assert all(h.length == 4 for h in short if len(h.tokens) == 4)
+
+
+def test_greedy_scores_are_the_models_log_probabilities(marian_backends, tiny_trained_model):
+    """The transformers backend's recorded log-probabilities are what transformers itself
+    reports with output_scores; CTranslate2's are the same (the parity test above)."""
+    _, pairs = tiny_trained_model
+    reference = marian_backends["trained"]
+    texts = _texts("trained", pairs)
+    hypotheses = reference.translate_batch(texts, beams=1)
+    assert [h.logprob for h in hypotheses] == pytest.approx(_greedy_scores_transformers(reference, texts), abs=1e-4)
+    for h in hypotheses:
+        assert h.length == len(h.tokens) + 1  # every one ended with a chosen </s>
+        assert h.score == pytest.approx(h.logprob / h.length) and h.score < 0
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_memorised_pairs_score_higher_than_shuffled_words(engine, marian_backends, tiny_trained_model):
+    """The model is sure of what it learnt: each memorised sentence scores higher than
+    the same words in reverse order (an input it never saw). A random shuffle can leave
+    a three-word sentence almost as it was (this tiny model barely minds "Saya kopi
+    suka"); reversing moves every word."""
+    path, pairs = tiny_trained_model
+    if engine == "transformers":
+        backend = marian_backends["trained"]
+    else:
+        backend = ct2.load_ct2(str(path), device="cpu", compute_type="float32")
+    sources = [s for s, _ in pairs]
+    shuffled = [" ".join(s[:-1].split()[::-1]) + s[-1] for s in sources]  # "kasih Terima."
+    known = backend.translate_batch(sources, beams=1)
+    unknown = backend.translate_batch(shuffled, beams=1)
+    assert [h.text for h in known] == [t for _, t in pairs]
+    for source, mixed, a, b in zip(sources, shuffled, known, unknown):
+        assert a.score > b.score, (source, a.score, mixed, b.score)
+
+
+def test_beam_scores_agree_between_engines(marian_backends, tiny_trained_model):
+    """With beam search each engine scores its own best hypothesis the same way; on the
+    trained model both find the same one."""
+    path, pairs = tiny_trained_model
+    backend = ct2.load_ct2(str(path), device="cpu", compute_type="float32")
+    texts = [s for s, _ in pairs]
+    _same_hypotheses(backend.translate_batch(texts, beams=4), marian_backends["trained"].translate_batch(texts, beams=4))
+
+
+def test_describe_names_the_engine(tiny_trained_model, marian_backends):
+    import ctranslate2
+
+    path, _ = tiny_trained_model
+    info = ct2.load_ct2(str(path), device="cpu").describe()
+    assert info.as_json() == {
+        "model": str(path), "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
+        "selaras": info.versions["selaras"], "ctranslate2": ctranslate2.__version__,
+    }
+    assert ct2.load_ct2(str(path), device="cpu").describe(beams=2).beams == 2
+    marian = marian_backends["trained"].describe().as_json()
+    assert (marian["backend"], marian["precision"], marian["beams"]) == ("transformers", "float32", 4)
+    assert {"model", "device", "selaras", "torch", "transformers"} <= set(marian)
 
 
 def test_trained_model_beam4_gives_the_english(tiny_trained_model):
@@ -110,7 +163,7 @@ def test_trained_model_beam4_gives_the_english(tiny_trained_model):
     path, pairs = tiny_trained_model
     backend = load_backend("ctranslate2", str(path), device="cpu")
     assert backend.name == "ctranslate2" and backend.compute_type == "int8"
-    assert backend.translate_batch([s for s, _ in pairs], beams=4) == [t for _, t in pairs]
+    assert [h.text for h in backend.translate_batch([s for s, _ in pairs], beams=4)] == [t for _, t in pairs]
 
 
 @pytest.fixture(scope="module")
@@ -143,26 +196,25 @@ def test_pad_shortcut_would_break_a_finetuned_model(finetuned_like_model, monkey
     """
     path, pairs, reference = finetuned_like_model
     texts = _texts("trained", pairs)
-    expected_text = reference.translate_batch(texts, beams=1)
-    expected = _greedy_scores_transformers(reference, texts)
+    expected = reference.translate_batch(texts, beams=1)
 
     kept = ct2.load_ct2(str(path), device="cpu", compute_type="float32")
-    assert "<pad>" in ct2._read_ct2_vocabulary(kept.model_path)  # the start token was kept...
+    assert "<pad>" in ct2.read_ct2_vocabulary(kept.model_path)  # the start token was kept...
     assert ("<pad>",) in kept.defaults.suppress_sequences  # ...and is never emitted
-    assert kept.translate_batch(texts, beams=1) == expected_text
-    assert _greedy_scores_ct2(kept, texts) == pytest.approx(expected, abs=1e-4)
+    _same_hypotheses(kept.translate_batch(texts, beams=1), expected)
 
     monkeypatch.setattr(ct2_cache, "zero_start_is_exact", lambda model: True)  # looked up there
     stock = ct2.load_ct2(str(path), device="cpu", compute_type="float32", cache_dir=tmp_path / "stock")
-    assert "<pad>" not in ct2._read_ct2_vocabulary(stock.model_path)
-    assert _greedy_scores_ct2(stock, texts) != pytest.approx(expected, abs=1e-4)
+    assert "<pad>" not in ct2.read_ct2_vocabulary(stock.model_path)
+    wrong = stock.translate_batch(texts, beams=1)
+    assert [h.score for h in wrong] != pytest.approx([h.score for h in expected], abs=1e-4)
 
 
 def test_random_opus_like_model_drops_pad(random_model_dir):
     """A zero <pad> row (as in every Opus-MT conversion) takes CTranslate2's own path:
     <pad> leaves the vocabulary, so it cannot be generated at all."""
     backend = ct2.load_ct2(str(random_model_dir), device="cpu", compute_type="float32")
-    vocabulary = ct2._read_ct2_vocabulary(backend.model_path)
+    vocabulary = ct2.read_ct2_vocabulary(backend.model_path)
     assert "<pad>" not in vocabulary
     assert vocabulary == sorted(backend.tokenizer.vocab, key=backend.tokenizer.vocab.get)[:-1]
     results = backend.translator.translate_batch(
@@ -190,7 +242,7 @@ def test_token_budget_batching_keeps_order(tiny_trained_model):
     path, pairs = tiny_trained_model
     backend = ct2.load_ct2(str(path), device="cpu", inter_threads=2, intra_threads=1, max_batch_tokens=8)
     sources = [s for s, _ in pairs][::-1]
-    assert backend.translate_batch(sources, beams=1) == [t for _, t in pairs][::-1]
+    assert [h.text for h in backend.translate_batch(sources, beams=1)] == [t for _, t in pairs][::-1]
     assert backend.translate_batch([]) == []
 
 
@@ -267,14 +319,14 @@ def test_damaged_cache_is_rebuilt(damage, tiny_trained_model, monkeypatch):
     else:  # garbage that matches a (rewritten) manifest: only CTranslate2 can tell
         model_bin.write_bytes(b"not a model")
         (entry / ct2.MANIFEST).unlink()
-        ct2._write_manifest(entry)
+        ct2_cache.write_manifest(entry)
     if damage != "unreadable":
         assert ct2.verify_cache_entry(entry) is not None
     calls = _count_conversions(monkeypatch)
     backend = ct2.load_ct2(str(path), device="cpu")
     assert len(calls) == 1
     assert ct2.verify_cache_entry(backend.model_path) is None
-    assert backend.translate_batch([pairs[0][0]], beams=1) == [pairs[0][1]]
+    assert [h.text for h in backend.translate_batch([pairs[0][0]], beams=1)] == [pairs[0][1]]
 
 
 def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _isolated_cache):
@@ -292,6 +344,59 @@ def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _
     monkeypatch.undo()
     monkeypatch.setenv("SELARAS_CACHE", str(_isolated_cache))
     assert ct2.load_ct2(str(random_model_dir), device="cpu").translate_batch(["Terima kasih."])
+
+
+def test_warm_load_hashes_the_weights_once(random_model_dir, monkeypatch):
+    """A cached load checks the converted model's checksum once, not twice."""
+    first = ct2.load_ct2(str(random_model_dir), device="cpu")
+    hashed: list[str] = []
+    real = ct2_cache._sha256
+
+    def counting(path):
+        hashed.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(ct2_cache, "_sha256", counting)
+    second = ct2.load_ct2(str(random_model_dir), device="cpu")
+    assert second.model_path == first.model_path
+    assert hashed.count("model.bin") == 1
+
+
+@pytest.mark.parametrize("compute_type", ["float16", "bfloat16", "int8_float16", "int8_bfloat16"])
+def test_gpu_compute_type_on_cpu_is_one_line_without_converting(compute_type, random_model_dir, monkeypatch):
+    """float16 arithmetic needs a GPU: refused before any model loads (EngineOptions), and
+    when device auto turns out to be the CPU, refused before converting (not converted
+    twice and then called an unreadable cache), also by auto, which does not fall back."""
+    from translate.backends import EngineOptions
+    from translate.backends.options import UnsupportedComputeType
+    from translate.errors import InputError
+
+    calls = _count_conversions(monkeypatch)
+    with pytest.raises(InputError) as err:
+        EngineOptions(backend="ctranslate2", model=str(random_model_dir), device="cpu", compute_type=compute_type)
+    message = str(err.value)
+    assert "\n" not in message and "needs a GPU" in message and "int8, int8_float32, int16, float32" in message
+    assert "--" not in message
+
+    monkeypatch.setattr(ct2, "_resolve_device", lambda device: "cpu")  # auto found no GPU
+    for backend in ("ctranslate2", "auto"):
+        with pytest.raises(UnsupportedComputeType) as err:
+            load_backend(backend, str(random_model_dir), compute_type=compute_type)
+        assert str(err.value) == message
+    assert calls == []
+
+
+def test_compute_type_the_cpu_lacks_is_refused_before_converting(random_model_dir, monkeypatch):
+    from translate.backends.options import UnsupportedComputeType
+
+    calls = _count_conversions(monkeypatch)
+    monkeypatch.setattr(ct2, "_supported_compute_types", lambda device: {"int8", "float32"})
+    with pytest.raises(UnsupportedComputeType, match="int16 does not run on this CPU .* supports: int8, float32"):
+        ct2.load_ct2(str(random_model_dir), device="cpu", compute_type="int16")
+    assert calls == []
+    assert ct2.choose_compute_type(None, "cpu", {"float32"}) == "float32"
+    assert ct2.choose_compute_type(None, "cuda", {"float16", "float32"}) == "float16"
+    assert ct2.choose_compute_type(None, "cuda", None) == "int8_float16"
 
 
 def test_cache_dir_location(monkeypatch, tmp_path):
@@ -479,7 +584,7 @@ def test_cli_cuda_without_a_gpu_is_one_error_line(tiny_trained_model, tmp_path, 
     result = CliRunner().invoke(app, ["translate", str(source), "--lines", "--model", str(path), "--device", "cuda"])
     assert result.exit_code == 4
     assert result.stderr.splitlines() == [
-        "Error: --device cuda: PyTorch sees no CUDA GPU (CPU-only build or no driver); use --device cpu or auto"
+        "Error: device cuda: PyTorch sees no CUDA GPU (CPU-only build or no driver); use device cpu or auto"
     ]
 
 

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import translate.backends
+from translate.backends import EngineInfo, Hypothesis
 from translate.cli import app
 from translate.records import Translation
 from translate.translator import (
@@ -41,6 +42,8 @@ class FakeBackend:
     name = "fake"
     model_name_or_path = "fake"
     device = "cpu"
+    default_batch_size = 16
+    fingerprint = "fake|upper"
 
     def __init__(self, max_input_tokens: int = 64) -> None:
         self.max_input_tokens = max_input_tokens
@@ -49,12 +52,16 @@ class FakeBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
+    def describe(self, beams: int | None = None) -> EngineInfo:
+        return EngineInfo("fake", "fake", "cpu", "float32", beams or 1, {"selaras": "test"})
+
     def translate_batch(
         self, texts: Sequence[str], *, beams: int | None = None, max_length: int | None = None
-    ) -> list[str]:
+    ) -> list[Hypothesis]:
         assert max(self.count_tokens(texts)) <= self.max_input_tokens, "backend got an input longer than its limit"
         self.batches.append(list(texts))
-        return [t.upper() for t in texts]
+        # One target token per word plus </s>, each with log-probability -0.5.
+        return [Hypothesis(t.upper(), tuple(t.upper().split()), -0.5 * (len(t.split()) + 1), len(t.split()) + 1) for t in texts]
 
 
 class Recorder:
@@ -68,7 +75,7 @@ class Recorder:
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def translate_batch(self, texts: Sequence[str], **kwargs: object) -> list[str]:
+    def translate_batch(self, texts: Sequence[str], **kwargs: object) -> list[Hypothesis]:
         if self.fail_after is not None and len(self.batches) >= self.fail_after:
             raise KeyboardInterrupt  # what Ctrl-C raises
         self.batches.append(list(texts))
@@ -142,7 +149,7 @@ def test_batches_are_sorted_by_length_and_order_restored(trained) -> None:
     lengths = [max(backend.count_tokens(batch)) for batch in recorder.batches]
     assert lengths == sorted(lengths, reverse=True)
     assert "" not in recorder.inputs  # empty text: no model call
-    assert result[-1] == Translation(source="", text="", pieces=0)
+    assert result[-1] == Translation(source="", text="", pieces=0, score=None, tokens=0)
 
 
 def test_batches_respect_the_token_budget_and_the_backend_default(trained) -> None:
@@ -188,7 +195,8 @@ def test_cli_json_lists_every_sentence(tmp_path: Path, tiny_trained_model) -> No
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload == [
+    keys = ("id", "source", "translation", "pieces")
+    assert [{k: row[k] for k in keys} for row in payload] == [
         {"id": 1, "source": pairs[0][0], "translation": pairs[0][1], "pieces": 1},
         {"id": 2, "source": "", "translation": "", "pieces": 0},
         {"id": 3, "source": pairs[1][0], "translation": pairs[1][1], "pieces": 1},
@@ -209,7 +217,7 @@ def test_translate_document_keeps_paragraphs(trained) -> None:
 
 def test_random_model_output_does_not_depend_on_batching(random_backend) -> None:
     texts = ["Saya suka kopi.", "Apa kabar?", "Dia membaca buku di perpustakaan.", "Terima kasih.", "Kami pergi."]
-    one_by_one = [random_backend.translate_batch([t], beams=2)[0] for t in texts]
+    one_by_one = [random_backend.translate_batch([t], beams=2)[0].text for t in texts]
     assert len(set(one_by_one)) > 1, "the random model should give input-dependent output"
     batched = translate_sentences(random_backend, texts, batch_size=3, beams=2)
     assert [t.text for t in batched] == one_by_one
@@ -230,7 +238,7 @@ def test_long_input_is_split_at_clause_boundaries_not_cut(random_model_dir: Path
     assert all(n <= 12 for n in backend.count_tokens(pieces))
     assert " ".join(pieces).split() == long.split()  # every word translated, none lost
     assert pieces[0].endswith(",") or pieces[0].endswith(";")  # cut after a clause mark
-    expected = " ".join(backend.translate_batch([p], beams=1)[0] for p in pieces)
+    expected = " ".join(backend.translate_batch([p], beams=1)[0].text for p in pieces)
     assert result[1].text == expected
 
 
@@ -379,21 +387,22 @@ def test_resume_after_interruption_skips_finished_sentences(tmp_path: Path, rand
 
 
 def test_checkpoint_for_other_options_or_text_is_not_mixed_in(tmp_path: Path) -> None:
-    path = tmp_path / "run.jsonl"
     backend = FakeBackend()
 
-    def interrupted_run() -> list[str]:
+    def interrupted_run(path: Path) -> list[str]:
         failing = Recorder(backend, fail_after=1)
         with pytest.raises(KeyboardInterrupt):
             translate_sentences(failing, SENTENCES, batch_size=5, beams=1, checkpoint=Checkpoint(path))
         return failing.inputs  # the sentences of the one finished batch
 
-    interrupted_run()
+    path = tmp_path / "run.jsonl"
+    interrupted_run(path)
     other_options = Recorder(backend)
     translate_sentences(other_options, SENTENCES, batch_size=5, beams=2, checkpoint=Checkpoint(path))
     assert len(other_options.inputs) == len(SENTENCES)  # beams changed: everything again
 
-    saved = interrupted_run()
+    path = tmp_path / "edited.jsonl"
+    saved = interrupted_run(path)
     assert len(saved) == 5
     changed = [SENTENCES.index(t) for t in saved[:2]]
     edited = [s + " diubah" if i in changed else s for i, s in enumerate(SENTENCES)]
@@ -402,6 +411,37 @@ def test_checkpoint_for_other_options_or_text_is_not_mixed_in(tmp_path: Path) ->
     expected = [edited[i] for i in changed] + [s for s in SENTENCES if s not in saved]
     assert sorted(rerun.inputs) == sorted(expected)
     assert [t.text for t in result] == [s.upper() for s in edited]
+
+
+def test_checkpoint_with_other_options_is_set_aside_not_lost(tmp_path: Path, caplog) -> None:
+    """Another model or options: one warning with the count, the old file kept beside
+    the new one (and reused if those options come back) until remove()."""
+    import logging
+
+    backend = FakeBackend()
+    path = tmp_path / "run.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        translate_sentences(Recorder(backend, fail_after=2), SENTENCES, batch_size=4, beams=1, checkpoint=Checkpoint(path))
+
+    checkpoint = Checkpoint(path)
+    with caplog.at_level(logging.WARNING, logger="translate.translator"):
+        with pytest.raises(KeyboardInterrupt):
+            translate_sentences(Recorder(backend, fail_after=1), SENTENCES, batch_size=4, beams=3, checkpoint=checkpoint)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].name == "translate.translator"
+    message = warnings[0].getMessage()
+    assert "\n" not in message and str(path) in message and "8 finished sentence(s) will not be reused" in message
+    assert checkpoint.stale == 8 and checkpoint.stale_path is not None and checkpoint.stale_path.exists()
+    assert checkpoint.stale_path.parent == path.parent
+
+    back = Recorder(backend)  # the first options again: their 8 sentences are reused
+    resumed = Checkpoint(path)
+    result = translate_sentences(back, SENTENCES, batch_size=4, beams=1, checkpoint=resumed)
+    assert resumed.resumed == 8 and len(back.inputs) == len(SENTENCES) - 8
+    assert [t.text for t in result] == [s.upper() for s in SENTENCES]
+    assert resumed.stale == 4  # the beams=3 run's batch, set aside in turn
+    resumed.remove()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_torn_checkpoint_line_is_skipped(tmp_path: Path) -> None:

@@ -17,17 +17,24 @@ call it.
   is translated and the translations are joined with spaces
   (``Translation.pieces`` > 1). Splitting is linear in the text length: each level
   counts the tokens of its segments once and packs them greedily.
-* **Checkpoints.** :class:`Checkpoint` appends every finished sentence to a JSONL file
-  after each batch (fsynced), keyed by sentence index and a hash of its source text,
-  under a header with a hash of the model and options. A rerun reuses exactly the
-  sentences whose index, text, model and options match; anything else is ignored.
+* **Scores.** Every translation keeps the model's confidence: ``Translation.score``
+  is the mean log-probability per target token (over all pieces of a split sentence,
+  weighted by their tokens) and ``Translation.tokens`` the tokens it averages over.
+* **Checkpoints.** :class:`Checkpoint` appends every finished model input (a sentence,
+  or one piece of a split one) to a JSONL file after each batch (fsynced), keyed by
+  sentence index and hashes of its source text, under a header with a hash of the
+  model and options. A rerun reuses exactly the pieces whose index, text, model and
+  options match; a checkpoint made with other options is set aside, not deleted.
 * **Empty inputs** give empty translations without calling the model.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
+import logging
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,11 +44,11 @@ from translate.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
 from translate.errors import BackendError
 from translate.records import Sentence, Translation
 
+#: Where a set-aside checkpoint is reported (the CLI shows it as one ``warning:`` line).
+logger = logging.getLogger(__name__)
+
 #: Bump when splitting or joining changes, so old checkpoints are not mixed in.
 SPLIT_VERSION = 1
-#: Sentences per batch for a backend that names no ``default_batch_size`` of its own:
-#: fits Opus-MT with 6 beams on CPU and small GPUs.
-DEFAULT_BATCH_SIZE = 16
 #: Cap on a batch's padded source tokens (sentences x longest input). Sentence-sized
 #: inputs never reach it; eight 512-token pieces do, which keeps beam-6 decoder memory
 #: bounded on long inputs whatever ``batch_size`` says.
@@ -180,13 +187,12 @@ def _text_hash(text: str) -> str:
 def run_key(backend: Backend, *, beams: int | None, max_length: int | None) -> str:
     """Hash of everything besides the source text that decides a translation.
 
-    The model's fingerprint (weights, dtype, engine) when the backend has one, else its
-    name and model; beams, max_length, the input limit and the splitting version. The
-    batch size is left out: it changes padding only, so a resume may use another one.
+    The model's fingerprint (weights, precision, engine), beams, max_length, the input
+    limit and the splitting version. The batch size is left out: it changes padding
+    only, so a resume may use another one.
     """
-    identity = getattr(backend, "fingerprint", None) or f"{backend.name}|{backend.model_name_or_path}"
     payload = {
-        "model": identity,
+        "model": backend.fingerprint,
         "beams": beams,
         "max_length": max_length,
         "max_input_tokens": backend.max_input_tokens,
@@ -195,79 +201,230 @@ def run_key(backend: Backend, *, beams: int | None, max_length: int | None) -> s
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True, slots=True)
+class FinishedPiece:
+    """One translated model input: a whole sentence (piece 0 of 1) or one piece of a split one.
+
+    Attributes:
+        sentence: the sentence's index.
+        piece: the piece's index within the sentence.
+        of: how many pieces the sentence was split into.
+        source_hash: hash of the piece's source text (a resume checks it).
+        text, logprob, length: the piece's :class:`~translate.backends.base.Hypothesis`.
+    """
+
+    sentence: int
+    piece: int
+    of: int
+    source_hash: str
+    text: str
+    logprob: float
+    length: int
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _finished_sentences(records: Sequence[object]) -> int:
+    """How many sentences a checkpoint's records finish (any version: for the warning)."""
+    pieces: dict[int, set[int]] = {}
+    of: dict[int, int] = {}
+    for rec in records[1:]:
+        if not isinstance(rec, dict) or not isinstance(rec.get("i"), int):
+            continue
+        if "of" not in rec:  # version 1: one line per finished sentence
+            pieces.setdefault(rec["i"], set()).add(0)
+            of[rec["i"]] = 1
+        elif isinstance(rec.get("of"), int) and isinstance(rec.get("piece"), int):
+            pieces.setdefault(rec["i"], set()).add(rec["piece"])
+            of[rec["i"]] = rec["of"]
+    return sum(1 for i, done in pieces.items() if len(done) >= of[i])
+
+
 class Checkpoint:
     """Finished translations of one run, in a JSONL file, for resuming.
 
-    Line 1 is a header ``{"selaras_checkpoint": 1, "key": run_key}``; every other line is
-    one finished sentence ``{"i", "src", "mt", "pieces"}`` (``src`` is a hash of the
-    source text). Lines are appended and fsynced after each batch, so Ctrl-C or
-    ``kill -9`` loses at most the batch in flight. A file with another key (model or
-    options changed) is discarded; a record whose text hash does not match the
-    sentence now at that index is ignored.
+    Line 1 is a header ``{"selaras_checkpoint": 2, "key": run_key}``; every other line is
+    one finished model input (a :class:`FinishedPiece`): ``{"i", "src", "piece", "of",
+    "piece_src", "mt", "logprob", "length"}`` (``src`` and ``piece_src`` are hashes of
+    the sentence's and the piece's source text). A sentence split into pieces is saved
+    piece by piece, so a run killed in the middle of a long sentence keeps the pieces
+    it finished. Lines are appended and fsynced after each batch, so Ctrl-C or
+    ``kill -9`` loses at most the batch in flight; a record whose hashes do not match
+    the text now at that place is ignored.
+
+    A file made with another key (another model or options) is not thrown away: it is
+    set aside beside the checkpoint (``NAME.<key>.stale``) with one warning on the
+    ``translate.translator`` logger, reused if a later run has its key again, and
+    deleted by :meth:`remove` once a run has finished.
+
+    Attributes:
+        path: the checkpoint file.
+        resumed: whole sentences reused by the last :meth:`start`.
+        resumed_pieces: pieces of unfinished sentences reused (set by
+            :func:`translate_sentences`, which checks them against the new plan).
+        stale: finished sentences in a checkpoint set aside by the last :meth:`start`
+            (made with other options), 0 if none.
+        stale_path: where that checkpoint was set aside, or ``None``.
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.resumed = 0
+        self.resumed_pieces = 0
+        self.stale = 0
+        self.stale_path: Path | None = None
+        self._hashes: list[str] = []
 
     def __repr__(self) -> str:
         return f"Checkpoint({str(self.path)!r})"
 
-    def start(self, key: str, sources: Sequence[str]) -> dict[int, Translation]:
+    def _stale_files(self) -> list[Path]:
+        return sorted(self.path.parent.glob(glob.escape(self.path.name) + ".*.stale"))
+
+    def _stale_name(self, records: Sequence[object]) -> Path:
+        header = records[0] if records else None
+        key = header.get("key") if isinstance(header, dict) else None
+        label = re.sub(r"[^0-9a-f]", "", str(key))[:12] if key else ""
+        return self.path.with_name(f"{self.path.name}.{label or 'other'}.stale")
+
+    def _matches(self, records: Sequence[object], key: str) -> bool:
+        header = records[0] if records else None
+        return (
+            isinstance(header, dict)
+            and header.get("key") == key
+            and header.get("selaras_checkpoint") == self.VERSION
+        )
+
+    def start(self, key: str, sources: Sequence[str]) -> dict[int, dict[int, FinishedPiece]]:
         """Read what can be reused for ``sources`` and rewrite the file cleanly for appending.
 
         Returns:
-            Reusable translations by sentence index.
+            Reusable pieces by sentence index, then piece index.
         """
         from translate.io import atomic_write, read_jsonl_records
 
+        self._hashes = [_text_hash(s) for s in sources]
+        self.stale, self.stale_path = 0, None
         records = read_jsonl_records(self.path)
-        done: dict[int, Translation] = {}
-        header = records[0] if records else None
-        if isinstance(header, dict) and header.get("key") == key and header.get("selaras_checkpoint") == self.VERSION:
-            for rec in records[1:]:
-                if not isinstance(rec, dict):
-                    continue
-                i = rec.get("i")
-                if (
-                    isinstance(i, int)
-                    and 0 <= i < len(sources)
-                    and rec.get("src") == _text_hash(sources[i])
-                    and isinstance(rec.get("mt"), str)
-                    and isinstance(rec.get("pieces"), int)
-                ):
-                    done[i] = Translation(source=sources[i], text=rec["mt"], pieces=rec["pieces"])
+        reused_from: Path | None = None
+        if not self._matches(records, key):
+            reuse: list[object] = []
+            for candidate in self._stale_files():
+                candidate_records = read_jsonl_records(candidate)
+                if self._matches(candidate_records, key):
+                    reused_from, reuse = candidate, candidate_records
+                    break
+            finished = _finished_sentences(records)
+            if finished:
+                self.stale, self.stale_path = finished, self._stale_name(records)
+                os.replace(self.path, self.stale_path)
+                logger.warning(
+                    "the checkpoint at %s was made with another model or options: its %d finished "
+                    "sentence(s) will not be reused (kept as %s until this run finishes)",
+                    self.path, finished, self.stale_path.name,
+                )
+            records = reuse
+            if reused_from is not None:
+                logger.info("resuming from the checkpoint set aside at %s", reused_from)
+        saved = self._valid_pieces(records)
         # Rewrite (atomically) with only the valid records: drops a torn last line and
         # stale entries, so appends start on a clean line.
         with atomic_write(self.path) as handle:
             handle.write(json.dumps({"selaras_checkpoint": self.VERSION, "key": key}) + "\n")
-            for i in sorted(done):
-                handle.write(self._line(i, done[i]) + "\n")
-        self.resumed = len(done)
-        return done
+            for i in sorted(saved):
+                for n in sorted(saved[i]):
+                    handle.write(self._line(saved[i][n]) + "\n")
+        if reused_from is not None:  # its records now live in self.path
+            reused_from.unlink(missing_ok=True)
+        self.resumed = sum(1 for pieces in saved.values() if _complete(pieces))
+        self.resumed_pieces = 0
+        return saved
 
-    @staticmethod
-    def _line(index: int, translation: Translation) -> str:
+    def _valid_pieces(self, records: Sequence[object]) -> dict[int, dict[int, FinishedPiece]]:
+        """The records that fit the sources now (a later record for a piece wins)."""
+        saved: dict[int, dict[int, FinishedPiece]] = {}
+        for rec in records[1:]:
+            if not isinstance(rec, dict):
+                continue
+            i, piece, of = rec.get("i"), rec.get("piece"), rec.get("of")
+            if not (
+                isinstance(i, int)
+                and 0 <= i < len(self._hashes)
+                and rec.get("src") == self._hashes[i]
+                and isinstance(of, int)
+                and isinstance(piece, int)
+                and 0 <= piece < of
+                and isinstance(rec.get("piece_src"), str)
+                and isinstance(rec.get("mt"), str)
+                and _is_number(rec.get("logprob"))
+                and isinstance(rec.get("length"), int)
+                and rec["length"] >= 0
+            ):
+                continue
+            saved.setdefault(i, {})[piece] = FinishedPiece(
+                sentence=i,
+                piece=piece,
+                of=of,
+                source_hash=rec["piece_src"],
+                text=rec["mt"],
+                logprob=float(rec["logprob"]),
+                length=rec["length"],
+            )
+        return saved
+
+    def _line(self, piece: FinishedPiece) -> str:
         record = {
-            "i": index,
-            "src": _text_hash(translation.source),
-            "mt": translation.text,
-            "pieces": translation.pieces,
+            "i": piece.sentence,
+            "src": self._hashes[piece.sentence],
+            "piece": piece.piece,
+            "of": piece.of,
+            "piece_src": piece.source_hash,
+            "mt": piece.text,
+            "logprob": piece.logprob,
+            "length": piece.length,
         }
         return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
-    def record(self, finished: Sequence[tuple[int, Translation]]) -> None:
-        """Append finished sentences and force them to disk."""
-        if finished:
+    def record(self, pieces: Sequence[FinishedPiece]) -> None:
+        """Append finished pieces (of sentences given to :meth:`start`) and force them to disk."""
+        if pieces:
             from translate.io import append_lines
 
-            append_lines(self.path, [self._line(i, t) for i, t in finished])
+            append_lines(self.path, [self._line(p) for p in pieces])
 
     def remove(self) -> None:
-        """Delete the file (after the final output is safely written)."""
+        """Delete the file and any checkpoint set aside beside it (after the final
+        output is safely written)."""
         self.path.unlink(missing_ok=True)
+        for stale in self._stale_files():
+            stale.unlink(missing_ok=True)
+
+
+def _complete(pieces: dict[int, FinishedPiece]) -> bool:
+    """Whether ``pieces`` hold every piece of their sentence, all from one plan."""
+    if not pieces:
+        return False
+    of = {p.of for p in pieces.values()}
+    return len(of) == 1 and set(pieces) == set(range(of.pop()))
+
+
+def _join(source: str, pieces: Sequence[FinishedPiece]) -> Translation:
+    """A sentence's translation from its pieces, in order: texts joined with spaces,
+    log-probabilities and lengths summed (so the score is the token-weighted mean)."""
+    parts = [p.text.strip() for p in pieces if p.text.strip()]
+    length = sum(p.length for p in pieces)
+    logprob = sum(p.logprob for p in pieces)
+    return Translation(
+        source=source,
+        text=" ".join(parts),
+        pieces=len(pieces),
+        score=logprob / length if length else None,
+        tokens=length,
+    )
 
 
 # --------------------------------------------------------------------------- translating
@@ -307,17 +464,19 @@ def translate_sentences(
         on_progress: called as ``on_progress(done, total)`` counting model inputs
             (pieces): once before any model call (``done`` = already in the
             checkpoint) and after every batch.
-        checkpoint: where finished sentences are saved and reused from.
+        checkpoint: where finished pieces are saved and reused from.
 
     Returns:
         One :class:`Translation` per text; ``pieces`` is how many inputs it took
-        (0 for an empty text, > 1 when it was split).
+        (0 for an empty text, > 1 when it was split); ``score`` is the model's mean
+        log-probability per target token over all pieces (``None`` for an empty
+        text) and ``tokens`` the target tokens it averages over.
 
     Raises:
         BackendError: bad arguments or an engine failure.
     """
     if batch_size is None:
-        batch_size = getattr(backend, "default_batch_size", DEFAULT_BATCH_SIZE)
+        batch_size = backend.default_batch_size
     if batch_size < 1:
         raise BackendError(f"batch size must be at least 1, got {batch_size}")
     if max_batch_tokens < 1:
@@ -327,49 +486,70 @@ def translate_sentences(
     results: list[Translation | None] = [None] * len(texts)
     for i, text in enumerate(texts):
         if not text.strip():
-            results[i] = Translation(source=text, text="", pieces=0)
-    done: dict[int, Translation] = {}
+            results[i] = Translation(source=text, text="", pieces=0, score=None, tokens=0)
+    saved: dict[int, dict[int, FinishedPiece]] = {}
     if checkpoint is not None:
-        done = checkpoint.start(run_key(backend, beams=beams, max_length=max_length), texts)
-        for i, translation in done.items():
-            if results[i] is None:
-                results[i] = translation
+        saved = checkpoint.start(run_key(backend, beams=beams, max_length=max_length), texts)
+    resumed_units = 0
+    for i, pieces in saved.items():
+        if results[i] is None and _complete(pieces):
+            results[i] = _join(texts[i], [pieces[n] for n in sorted(pieces)])
+            resumed_units += len(pieces)
     todo = [i for i, r in enumerate(results) if r is None]
-    units = _plan_units(backend, texts, todo)
+    planned = _plan_units(backend, texts, todo)
     pieces_of: dict[int, int] = {}
-    for unit in units:
+    for unit in planned:
         pieces_of[unit.sentence] = pieces_of.get(unit.sentence, 0) + 1
-    resumed_units = sum(max(1, t.pieces) for i, t in done.items() if texts[i].strip())
+    # Pieces of unfinished sentences that a killed run translated: reused when the
+    # sentence splits the same way again (same count, same piece text).
+    finished: dict[int, dict[int, FinishedPiece]] = {i: {} for i in pieces_of}
+    units: list[_Unit] = []
+    for unit in planned:
+        old = saved.get(unit.sentence, {}).get(unit.piece)
+        if old is not None and old.of == pieces_of[unit.sentence] and old.source_hash == _text_hash(unit.text):
+            finished[unit.sentence][unit.piece] = old
+        else:
+            units.append(unit)
+    reused_pieces = sum(len(p) for p in finished.values())
+    if checkpoint is not None:
+        checkpoint.resumed_pieces = reused_pieces
+    for i, pieces in finished.items():
+        if len(pieces) == pieces_of[i]:
+            results[i] = _join(texts[i], [pieces[n] for n in range(pieces_of[i])])
+    resumed_units += reused_pieces
     total_units = resumed_units + len(units)
     if on_progress is not None:
         on_progress(resumed_units, total_units)
 
     order = sorted(units, key=lambda u: (-u.tokens, u.sentence, u.piece))
-    outputs: dict[int, list[str | None]] = {i: [None] * n for i, n in pieces_of.items()}
-    remaining = dict(pieces_of)
-    finished_units = resumed_units
+    done_units = resumed_units
     for batch in _batches(order, batch_size, max_batch_tokens):
-        translated = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length)
-        if len(translated) != len(batch):
+        hypotheses = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length)
+        if len(hypotheses) != len(batch):
             raise BackendError(
-                f"backend {backend.name} returned {len(translated)} translations for {len(batch)} inputs"
+                f"backend {backend.name} returned {len(hypotheses)} translations for {len(batch)} inputs"
             )
-        finished: list[tuple[int, Translation]] = []
-        for unit, out in zip(batch, translated):
-            outputs[unit.sentence][unit.piece] = out
-            remaining[unit.sentence] -= 1
-            if remaining[unit.sentence] == 0:
-                parts = [p.strip() for p in outputs[unit.sentence] if p and p.strip()]
-                translation = Translation(
-                    source=texts[unit.sentence], text=" ".join(parts), pieces=pieces_of[unit.sentence]
-                )
-                results[unit.sentence] = translation
-                finished.append((unit.sentence, translation))
+        new: list[FinishedPiece] = []
+        for unit, hypothesis in zip(batch, hypotheses):
+            n = pieces_of[unit.sentence]
+            piece = FinishedPiece(
+                sentence=unit.sentence,
+                piece=unit.piece,
+                of=n,
+                source_hash=_text_hash(unit.text),
+                text=hypothesis.text,
+                logprob=hypothesis.logprob,
+                length=hypothesis.length,
+            )
+            finished[unit.sentence][unit.piece] = piece
+            new.append(piece)
+            if len(finished[unit.sentence]) == n:
+                results[unit.sentence] = _join(texts[unit.sentence], [finished[unit.sentence][k] for k in range(n)])
         if checkpoint is not None:
-            checkpoint.record(sorted(finished))
-        finished_units += len(batch)
+            checkpoint.record(sorted(new, key=lambda p: (p.sentence, p.piece)))
+        done_units += len(batch)
         if on_progress is not None:
-            on_progress(finished_units, total_units)
+            on_progress(done_units, total_units)
     return [r for r in results if r is not None]
 
 

@@ -1,5 +1,20 @@
-"""Translation backends: one protocol, several engines (transformers, CTranslate2)."""
+"""Translation backends: one protocol, several engines (transformers, CTranslate2).
 
-from translate.backends.base import Backend, available_backends, load_backend
+``load_backend(EngineOptions(...))`` loads one; ``backend.translate_batch(texts)`` gives a
+:class:`Hypothesis` per text (text, pieces, the model's log-probability) and
+``backend.describe()`` an :class:`EngineInfo`. Importing this package imports no engine.
+"""
 
-__all__ = ["Backend", "available_backends", "load_backend"]
+from translate.backends.base import DEFAULT_MODEL, Backend, EngineInfo, Hypothesis
+from translate.backends.options import EngineOptions
+from translate.backends.registry import available_backends, load_backend
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Backend",
+    "EngineInfo",
+    "EngineOptions",
+    "Hypothesis",
+    "available_backends",
+    "load_backend",
+]

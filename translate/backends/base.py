@@ -1,25 +1,97 @@
-"""The backend protocol and registry.
+"""The backend protocol and the records a backend returns.
 
-A backend turns a batch of source sentences into translations and knows its model's
-input limit and tokenizer; everything above it (sorting by length, splitting over-long
-inputs, checkpoints) lives in ``translate.translator`` and works with any backend.
-Backends are looked up by name and imported only when used, so importing Selaras never
-imports torch or ctranslate2.
+A backend turns a batch of source sentences into :class:`Hypothesis` objects and knows
+its model's input limit and tokenizer; everything above it (sorting by length, splitting
+over-long inputs, checkpoints) lives in ``translate.translator`` and works with any
+backend. This module imports no engine and no implementation: the implementations
+(:mod:`translate.backends.marian`, :mod:`translate.backends.ct2`) import it, and
+:mod:`translate.backends.registry` finds them by name.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
-
-from translate.errors import BackendError, ModelUnavailableError
 
 #: The default model: Opus-MT Indonesian→English (MarianMT).
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-id-en"
 
 BackendName = Literal["auto", "transformers", "ctranslate2"]
 Device = Literal["auto", "cpu", "cuda"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """One translation as the model produced it, with the model's own confidence.
+
+    Both engines define the numbers the same way, so they can be compared (equal
+    within float noise for the same model in float32 with greedy search):
+
+    Attributes:
+        text: the detokenized translation.
+        tokens: its target pieces, without special tokens.
+        logprob: the sum of the log-probabilities of the scored target tokens, each
+            renormalised over the tokens the decoder may emit (``<pad>`` never).
+        length: how many target tokens were scored: the pieces, plus the ``</s>`` the
+            model chose to end with. A ``</s>`` forced at the length limit has
+            probability 1 and is not counted (CTranslate2 stops there without one).
+    """
+
+    text: str
+    tokens: tuple[str, ...] = ()
+    logprob: float = 0.0
+    length: int = 0
+
+    @property
+    def score(self) -> float | None:
+        """Mean log-probability per scored target token (``None`` if nothing was scored).
+
+        This is the engines' own length-normalised score for a length penalty of 1.0
+        (Opus-MT's ``length_penalty``): CTranslate2 divides the sum by the hypothesis
+        length, ``</s>`` included (``finalize_hypothesis_score`` in ``decoding.cc``).
+        """
+        return self.logprob / self.length if self.length else None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What a loaded engine is, for ``metrics.json`` and reports: enough to reproduce a run.
+
+    Attributes:
+        backend: the engine that runs (``transformers`` or ``ctranslate2``; never ``auto``).
+        model: the hub id or folder it was loaded from, as given.
+        device: ``cpu`` or ``cuda``.
+        precision: CTranslate2's compute type or transformers' dtype (e.g. ``int8``).
+        beams: the beam size a translation with these settings uses.
+        versions: library versions, always ``selaras`` and the engine's own.
+    """
+
+    backend: str
+    model: str
+    device: str
+    precision: str
+    beams: int | None
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """A flat JSON object: ``model, backend, device, precision, beams`` and one key
+        per library version (``selaras``, ``ctranslate2`` or ``torch`` and ``transformers``)."""
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            "device": self.device,
+            "precision": self.precision,
+            "beams": self.beams,
+            **dict(self.versions),
+        }
+
+
+def selaras_version() -> str:
+    """This package's version (for :attr:`EngineInfo.versions`)."""
+    from translate import __version__
+
+    return __version__
 
 
 @runtime_checkable
@@ -31,14 +103,16 @@ class Backend(Protocol):
         model_name_or_path: the hub id or folder the model came from.
         max_input_tokens: the longest input (in tokens, incl. ``</s>``) the model takes.
         device: where it runs (``"cpu"`` or ``"cuda"``).
-        default_batch_size: sentences per batch that suit this engine (optional; the
-            translator falls back to 16).
+        default_batch_size: sentences per batch that suit this engine.
+        fingerprint: identifies weights, precision and engine (checkpoints use it).
     """
 
     name: str
     model_name_or_path: str
     max_input_tokens: int
     device: str
+    default_batch_size: int
+    fingerprint: str
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source length of each text in model tokens (incl. ``</s>``)."""
@@ -50,84 +124,13 @@ class Backend(Protocol):
         *,
         beams: int | None = None,
         max_length: int | None = None,
-    ) -> list[str]:
+    ) -> list[Hypothesis]:
         """Translate texts in one batch, in order; ``None`` means the model's default."""
         ...
 
-
-Loader = Callable[..., Backend]
-_REGISTRY: dict[str, Callable[[], Loader]] = {}
-
-
-def register_backend(name: str, import_loader: Callable[[], Loader]) -> None:
-    """Register a backend; ``import_loader`` imports its module only when needed."""
-    _REGISTRY[name] = import_loader
+    def describe(self, beams: int | None = None) -> EngineInfo:
+        """The engine as it runs; ``beams=None`` reports the model's own beam size."""
+        ...
 
 
-def available_backends() -> list[str]:
-    """Names of the registered backends (installed or not)."""
-    return sorted(_REGISTRY)
-
-
-def _marian_loader() -> Loader:
-    from translate.backends.marian import load_marian
-
-    return load_marian
-
-
-register_backend("transformers", _marian_loader)
-
-
-def _ct2_loader() -> Loader:
-    from translate.backends.ct2 import load_ct2
-
-    return load_ct2
-
-
-register_backend("ctranslate2", _ct2_loader)
-
-#: Where ``auto`` reports that it fell back to transformers. A library must not print;
-#: with no logging configured, Python's last-resort handler writes the message as one
-#: line on stderr, and an application can silence or reroute it.
-logger = logging.getLogger("translate.backends")
-
-
-def load_backend(
-    name: BackendName = "auto",
-    model_name_or_path: str = DEFAULT_MODEL,
-    *,
-    device: Device = "auto",
-    **options: object,
-) -> Backend:
-    """Load a backend by name.
-
-    ``auto`` tries CTranslate2 (fast; converts the model once, see
-    ``translate.backends.ct2``) and falls back to transformers when ctranslate2 is not
-    installed or cannot convert the model faithfully, logging one warning that says why.
-    A failed conversion is remembered, and ``auto`` does not retry it on later runs
-    (``retry_failed=False``): each attempt costs a torch import and seconds, and the
-    warning says how to retry. A model that cannot be found is not a reason to fall
-    back: that error is raised.
-
-    Raises:
-        ModelUnavailableError: the model cannot be had (offline, typo, no weights).
-        BackendError: the backend name is unknown or its engine failed.
-    """
-    fallback_reason: BaseException | None = None
-    if name == "auto":
-        try:
-            return _REGISTRY["ctranslate2"]()(model_name_or_path, device=device, retry_failed=False, **options)
-        except ModelUnavailableError:
-            raise
-        except (BackendError, ImportError) as exc:
-            fallback_reason = exc
-            options.pop("compute_type", None)  # a CTranslate2 setting transformers does not take
-            name = "transformers"
-    if name not in _REGISTRY:
-        raise BackendError(f"unknown backend {name!r}; choose one of: auto, {', '.join(available_backends())}")
-    backend = _REGISTRY[name]()(model_name_or_path, device=device, **options)
-    if fallback_reason is not None:
-        # Said only once the fallback works: when transformers fails too (e.g. --device
-        # cuda without a GPU), its error is the one line the user needs.
-        logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend.", fallback_reason)
-    return backend
+__all__ = ["DEFAULT_MODEL", "Backend", "BackendName", "Device", "EngineInfo", "Hypothesis", "selaras_version"]

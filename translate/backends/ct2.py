@@ -25,7 +25,7 @@ How it works:
 
 The conversion and its cache (steps 2 and 3), with the check for the ``<pad>`` trap
 of CTranslate2's Marian converter, live in :mod:`translate.backends.ct2_cache`; its
-public names are re-exported here.
+the names callers need are re-exported here.
 
 Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
 (:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
@@ -44,30 +44,34 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from translate.backends.base import EngineInfo, Hypothesis, selaras_version
 from translate.backends.ct2_cache import (
     CACHE_FORMAT,
-    COMPUTE_TYPES,
     MANIFEST,
-    _discard,
-    _read_ct2_vocabulary,
-    _write_manifest,
     cache_key,
     ct2_cache_dir,
+    discard,
     ensure_converted,
     failure_record,
     raise_known_failure,
+    read_ct2_vocabulary,
     verify_cache_entry,
     zero_start_is_exact,
 )
+from translate.backends.options import (
+    COMPUTE_TYPES,
+    GPU_COMPUTE_TYPES,
+    ComputeType,
+    UnsupportedComputeType,
+    gpu_only_message,
+)
+from translate.backends.runtime import choose_device, max_input_tokens as input_limit, usable_cpus
 from translate.errors import BackendError
 
 logger = logging.getLogger(__name__)
 
-ComputeType = Literal[
-    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
-]
 #: int8 weights with fp32 activations on CPU (the fastest on x86 and ARM); int8 weights
 #: with fp16 activations on CUDA (CTranslate2 docs, "Quantization": the fastest on GPU
 #: with a negligible quality change).
@@ -269,8 +273,8 @@ class CTranslate2Backend:
         *,
         beams: int | None = None,
         max_length: int | None = None,
-    ) -> list[str]:
-        """Translate ``texts`` in order.
+    ) -> list[Hypothesis]:
+        """Translate ``texts`` in order, each with the model's log-probability.
 
         The batch is handed to CTranslate2 whole with a token budget
         (``batch_type="tokens"``): it sorts by length, cuts sub-batches of at most
@@ -287,6 +291,13 @@ class CTranslate2Backend:
             max_length: transformers' ``max_length`` (generated tokens + 1 for the
                 decoder start, as the transformers backend takes it); ``None`` means
                 the model's own.
+
+        Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
+        tokens removed before its softmax) divided by ``length ** length_penalty``, the
+        length counting the ``</s>`` it chose (``finalize_hypothesis_score`` in
+        ``decoding.cc``; with ``return_end_token`` that ``</s>`` shows in the result).
+        The sum is recovered from it, so :attr:`Hypothesis.score` is the mean per token
+        for any length penalty; at the length limit there is no ``</s>`` to count.
 
         Raises:
             BackendError: an input is longer than ``max_input_tokens`` (the translator
@@ -306,14 +317,46 @@ class CTranslate2Backend:
         options = self.decoding_options(beams=beams, max_length=max_length)
         try:
             results = self.translator.translate_batch(
-                sources, max_batch_size=budget, batch_type="tokens", **options
+                sources,
+                max_batch_size=budget,
+                batch_type="tokens",
+                return_scores=True,
+                return_end_token=True,
+                **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
             raise BackendError(
                 f"CTranslate2 failed on {self.device} translating a batch of {len(texts)} ({exc}); "
-                "use a smaller --batch-size, --device cpu or --backend transformers"
+                "use a smaller batch size, device cpu or backend transformers"
             ) from exc
-        return [self.tokenizer.detokenize(r.hypotheses[0]) for r in results]
+        eos = self.tokenizer.eos_token
+        penalty = options["length_penalty"]
+        hypotheses = []
+        for result in results:
+            pieces = list(result.hypotheses[0])
+            length = len(pieces)
+            if pieces and pieces[-1] == eos:
+                pieces.pop()
+            logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
+            hypotheses.append(
+                Hypothesis(
+                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length
+                )
+            )
+        return hypotheses
+
+    def describe(self, beams: int | None = None) -> EngineInfo:
+        """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""
+        import ctranslate2
+
+        return EngineInfo(
+            backend=self.name,
+            model=self.model_name_or_path,
+            device=self.device,
+            precision=self.compute_type,
+            beams=int(beams if beams is not None else self.defaults.beam_size),
+            versions={"selaras": selaras_version(), "ctranslate2": str(ctranslate2.__version__)},
+        )
 
     def decoding_options(self, *, beams: int | None = None, max_length: int | None = None) -> dict[str, Any]:
         """CTranslate2 ``translate_batch`` keyword arguments for one call."""
@@ -353,24 +396,44 @@ def _probe_gpu(translator: Any, tokenizer: MarianSentencePiece, path: Path) -> N
 def _resolve_device(device: str) -> str:
     import ctranslate2
 
-    if device == "auto":
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    if device not in ("cpu", "cuda"):
-        raise BackendError(f"unknown device {device!r}; choose auto, cpu or cuda")
-    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
-        raise BackendError("no CUDA device is visible to CTranslate2; use --device cpu")
-    return device
+    return choose_device(device, engine="CTranslate2", gpu_visible=lambda: ctranslate2.get_cuda_device_count() > 0)
 
 
-def _max_input_tokens(model_dir: Path) -> int:
-    """The longest input: the model's position table, or the tokenizer's limit if smaller
-    (the same rule as the transformers backend)."""
-    config = _read_json(model_dir / "config.json")
-    limits = [int(config.get("max_position_embeddings") or 512)]  # 512: Marian's default
-    tokenizer_limit = _read_json(model_dir / "tokenizer_config.json").get("model_max_length")
-    if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < 1_000_000:  # HF writes 1e30 for "none"
-        limits.append(tokenizer_limit)
-    return min(limits)
+def _supported_compute_types(device: str) -> set[str] | None:
+    """What CTranslate2 can run on ``device`` here, or ``None`` if it cannot say."""
+    import ctranslate2
+
+    try:
+        return set(ctranslate2.get_supported_compute_types(device))
+    except (RuntimeError, ValueError):
+        return None
+
+
+def choose_compute_type(compute_type: str | None, device: str, supported: set[str] | None) -> str:
+    """The compute type to convert to and run, checked before anything is converted.
+
+    ``None`` takes :data:`DEFAULT_COMPUTE_TYPE` for the device, or the nearest type the
+    device supports (float16 on a GPU without int8, float32 on a CPU without int8).
+    A type asked for that the device cannot run is refused in one line: CTranslate2
+    itself would only refuse it after the conversion, when loading.
+
+    Raises:
+        BackendError: an unknown compute type.
+        UnsupportedComputeType: a known one this device cannot run.
+    """
+    if compute_type is None:
+        preferred = [DEFAULT_COMPUTE_TYPE[device], "float16" if device == "cuda" else "float32", "float32"]
+        return next((t for t in preferred if supported is None or t in supported), "float32")
+    if compute_type not in COMPUTE_TYPES:
+        raise BackendError(f"unknown compute type {compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}")
+    if device == "cpu" and compute_type in GPU_COMPUTE_TYPES:
+        raise UnsupportedComputeType(gpu_only_message(compute_type))
+    if supported is not None and compute_type not in supported:
+        raise UnsupportedComputeType(
+            f"compute type {compute_type} does not run on this {device.upper()} with CTranslate2; "
+            f"it supports: {', '.join(t for t in COMPUTE_TYPES if t in supported)}"
+        )
+    return compute_type
 
 
 #: Files the backend reads at every load (the conversion also needs the weights).
@@ -415,17 +478,13 @@ def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple
 
 
 def _cpu_threads(threads: int | None) -> int:
-    if threads:
-        return max(1, int(threads))
-    from translate.backends.marian import usable_cpus  # cgroup-aware; imports no torch
-
-    return usable_cpus()
+    return max(1, int(threads)) if threads else usable_cpus()
 
 
 def load_ct2(
     model_name_or_path: str,
     device: str = "auto",
-    compute_type: str | None = None,
+    compute_type: ComputeType | None = None,
     *,
     threads: int | None = None,
     inter_threads: int | None = None,
@@ -437,7 +496,6 @@ def load_ct2(
     max_decoding_length: int | None = None,
     min_decoding_length: int | None = None,
     length_penalty: float | None = None,
-    dtype: str = "auto",
     retry_failed: bool = True,
 ) -> CTranslate2Backend:
     """Load a MarianMT model with CTranslate2, converting it on first use.
@@ -446,7 +504,8 @@ def load_ct2(
         model_name_or_path: a folder or a hub id (through the Hugging Face cache).
         device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
         compute_type: weight/activation type; default ``int8`` on CPU,
-            ``int8_float16`` on CUDA (:data:`DEFAULT_COMPUTE_TYPE`).
+            ``int8_float16`` on CUDA (:data:`DEFAULT_COMPUTE_TYPE`). Checked against the
+            device before any conversion (:func:`choose_compute_type`).
         threads: CPU threads in all (default: the CPUs this process may use), split
             into parallel translators by :func:`default_threads`.
         inter_threads, intra_threads: set CTranslate2's threading directly.
@@ -455,27 +514,22 @@ def load_ct2(
         max_batch_tokens: the largest sub-batch, in source tokens.
         num_beams, max_decoding_length, min_decoding_length, length_penalty:
             override the model's generation config (lengths count generated tokens).
-        dtype: the transformers backend's option; only ``"auto"`` is accepted here
-            (use ``compute_type``).
         retry_failed: whether to retry a conversion that failed before for this
-            model, CTranslate2 version and compute type. ``--backend auto`` passes
-            ``False`` so it falls back at once instead of paying for a torch import and
-            a doomed conversion on every run (see :func:`ensure_converted`).
+            model, CTranslate2 version and compute type. ``auto`` passes ``False`` so it
+            falls back at once instead of paying for a torch import and a doomed
+            conversion on every run (see :func:`ensure_converted`).
 
     Raises:
         ModelUnavailableError: the model cannot be found or downloaded.
+        UnsupportedComputeType: the compute type cannot run on this device.
         BackendError: ctranslate2 is missing, the conversion failed or is not faithful.
     """
     try:
         import ctranslate2
     except ImportError as exc:
         raise BackendError(f"ctranslate2 is not installed ({exc}); run: pip install ctranslate2") from exc
-    if dtype != "auto":
-        raise BackendError(f"dtype={dtype!r} is a transformers option; CTranslate2 takes --compute-type")
     device = _resolve_device(device)
-    compute_type = compute_type or DEFAULT_COMPUTE_TYPE[device]
-    if compute_type not in COMPUTE_TYPES:
-        raise BackendError(f"unknown compute type {compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}")
+    compute_type = choose_compute_type(compute_type, device, _supported_compute_types(device))
     if device == "cuda":
         inter, intra = inter_threads or 1, intra_threads or 0
     else:
@@ -484,18 +538,25 @@ def load_ct2(
 
     model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=False)
     root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
-    key = cache_key(model_dir, compute_type, fingerprint)
-    if verify_cache_entry(root / key) is not None:
-        if not retry_failed:  # before fetching weights that a doomed conversion would need
-            raise_known_failure(failure_record(root, key))
-        model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=True)
+    entry = root / cache_key(model_dir, compute_type, fingerprint)
+    # The one checksum pass of a warm load (~0.05 s for 75 MB); ensure_converted would
+    # repeat it, so it runs only when this entry is not usable.
+    problem = verify_cache_entry(entry)
+    with_weights = False
     tokenizer = MarianSentencePiece(model_dir)
 
     translator = None
+    path = entry
     for attempt in range(2):
-        path, _ = ensure_converted(
-            model_dir, compute_type, fingerprint=fingerprint, cache_dir=root, retry_failed=retry_failed
-        )
+        if problem is not None:
+            if not with_weights:
+                if not retry_failed:  # before fetching weights that a doomed conversion would need
+                    raise_known_failure(failure_record(root, entry.name))
+                model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=True)
+                with_weights = True
+            path, _ = ensure_converted(
+                model_dir, compute_type, fingerprint=fingerprint, cache_dir=root, retry_failed=retry_failed
+            )
         try:
             translator = ctranslate2.Translator(
                 str(path), device=device, compute_type=compute_type, inter_threads=inter, intra_threads=intra
@@ -505,10 +566,11 @@ def load_ct2(
             if attempt:
                 raise BackendError(f"CTranslate2 cannot load {path} ({exc}); delete it and retry") from exc
             logger.info("discarding unreadable CTranslate2 model %s: %s", path, exc)
-            _discard(path)
+            discard(path)
+            problem = "unreadable"
     if device == "cuda":
         _probe_gpu(translator, tokenizer, path)
-    kept = set(_read_ct2_vocabulary(path))
+    kept = set(read_ct2_vocabulary(path))
     defaults = read_generation_defaults(model_dir, tokenizer.vocab, kept)
     overrides = {
         "beam_size": num_beams,
@@ -519,11 +581,11 @@ def load_ct2(
     defaults = DecodingDefaults(
         **{**_asdict(defaults), **{k: v for k, v in overrides.items() if v is not None}}
     )
-    limit = _max_input_tokens(model_dir)
-    if max_input_tokens is not None:
-        limit = min(limit, int(max_input_tokens))
-    if limit < 2:
-        raise BackendError(f"max_input_tokens={limit} leaves no room for text (one token is </s>)")
+    config = _read_json(model_dir / "config.json")
+    tokenizer_config = _read_json(model_dir / "tokenizer_config.json")
+    limit = input_limit(
+        config.get("max_position_embeddings"), tokenizer_config.get("model_max_length"), max_input_tokens
+    )
     return CTranslate2Backend(
         translator,
         tokenizer,
@@ -549,17 +611,17 @@ __all__ = [
     "DEFAULT_COMPUTE_TYPE",
     "MANIFEST",
     "MAX_BATCH_TOKENS",
-    "ComputeType",
     "CTranslate2Backend",
+    "ComputeType",
     "DecodingDefaults",
     "MarianSentencePiece",
-    # Re-exported from ct2_cache for tests that rewrite a manifest by hand.
-    "_write_manifest",
     "cache_key",
+    "choose_compute_type",
     "ct2_cache_dir",
     "default_threads",
     "ensure_converted",
     "load_ct2",
+    "read_ct2_vocabulary",
     "read_generation_defaults",
     "resolve_local_model",
     "verify_cache_entry",

@@ -33,15 +33,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from translate.backends.options import COMPUTE_TYPES
 from translate.errors import BackendError
 from translate.io import atomic_write
 
 logger = logging.getLogger(__name__)
-
-#: Every quantization the CTranslate2 converter accepts (``Converter.convert`` docstring).
-COMPUTE_TYPES: tuple[str, ...] = (
-    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32",
-)
 
 #: Bump when the layout of a cache entry changes, so old entries are rebuilt.
 CACHE_FORMAT = 1
@@ -118,7 +114,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_manifest(folder: Path, **info: Any) -> None:
+def write_manifest(folder: Path, **info: Any) -> None:
+    """Write the completion marker of a cache entry: size and SHA-256 of every file, plus ``info``."""
     files = {
         p.name: {"size": p.stat().st_size, "sha256": _sha256(p)}
         for p in sorted(folder.iterdir())
@@ -209,7 +206,7 @@ def _is_environmental(exc: BaseException) -> bool:
     return isinstance(cause, (OSError, MemoryError, ImportError))
 
 
-def _discard(folder: Path) -> None:
+def discard(folder: Path) -> None:
     """Remove a cache entry without ever leaving a half-deleted folder under its name."""
     trash = folder.with_name(f".trash-{folder.name}-{uuid.uuid4().hex[:8]}")
     with contextlib.suppress(OSError):
@@ -248,7 +245,7 @@ def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
 
     converter = _MarianConverter(str(model_dir))
     try:
-        from translate.backends.marian import quiet_transformers
+        from translate.backends.runtime import quiet_transformers
 
         with quiet_transformers():
             converter.convert(str(out_dir), quantization=compute_type, force=True)
@@ -325,11 +322,16 @@ def _check_vocabulary(model: Any, tokenizer: Any, out_dir: Path) -> None:
     on the zero-start path), or CTranslate2 would map pieces to the wrong rows."""
     tokens = [token for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])]
     expected = tokens[:-1] if zero_start_is_exact(model) else tokens
-    if _read_ct2_vocabulary(out_dir) != expected:
+    if read_ct2_vocabulary(out_dir) != expected:
         raise BackendError(f"the converted vocabulary does not match vocab.json{_HINT}")
 
 
-def _read_ct2_vocabulary(folder: Path) -> list[str]:
+def read_ct2_vocabulary(folder: Path) -> list[str]:
+    """The target vocabulary of a converted model, token by token.
+
+    Raises:
+        BackendError: the folder has no vocabulary file.
+    """
     for name in ("shared_vocabulary.json", "target_vocabulary.json"):
         if (folder / name).is_file():
             return list(json.loads((folder / name).read_text(encoding="utf-8")))
@@ -377,7 +379,7 @@ def ensure_converted(
         raise_known_failure(record)
     if final.exists():
         logger.info("rebuilding the CTranslate2 cache at %s: %s", final, problem)
-        _discard(final)
+        discard(final)
     try:
         root.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=root))
@@ -392,7 +394,7 @@ def ensure_converted(
             if not _is_environmental(exc):
                 _remember_failure(record, str(exc))
             raise
-        _write_manifest(
+        write_manifest(
             staged, source=str(model_dir.resolve()), compute_type=compute_type, ctranslate2=_ct2_version()
         )
         for _attempt in range(2):
@@ -402,7 +404,7 @@ def ensure_converted(
             except OSError:  # another process finished first, or a bad entry reappeared
                 if verify_cache_entry(final) is None:
                     break
-                _discard(final)
+                discard(final)
         else:
             raise BackendError(f"cannot move the converted model into {final}; delete that folder and retry")
     finally:

@@ -10,63 +10,20 @@ unless beams or ``max_length`` are given. Sorting, splitting and checkpoints liv
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from translate.backends.base import Device
+from translate.backends.base import Device, EngineInfo, Hypothesis, selaras_version
 from translate.backends.loading import ModelSource, model_errors, resolve_model
+from translate.backends.runtime import choose_device, max_input_tokens as input_limit, quiet_transformers, usable_cpus
 from translate.errors import BackendError
 
 #: Files a local MarianMT folder needs besides weights (the Opus-MT tokenizer layout).
 MARIAN_FILES: tuple[str, ...] = ("config.json", "source.spm", "target.spm", "vocab.json")
-#: ``tokenizer.model_max_length`` is a huge sentinel (``int(1e30)``) when a tokenizer sets
-#: none; below this we trust it as a real limit.
-_SANE_MAX_LENGTH = 1_000_000
-
-
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Keep transformers' loading chatter off the terminal while loading.
-
-    Hides the "Loading weights" bar, info logs and the "pip install sacremoses" hint
-    (the tokenizer then skips Moses punctuation normalisation, as it says), and
-    restores the library's settings afterwards so notebook users keep theirs.
-    """
-    from transformers.utils import logging as hf_logging
-
-    verbosity = hf_logging.get_verbosity()
-    bar = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-            yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bar:
-            hf_logging.enable_progress_bar()
-
-
-def usable_cpus() -> int:
-    """CPUs this process may use: the affinity mask, capped by a cgroup v2 CPU quota.
-
-    ``torch`` defaults to the number of physical cores of the host, which oversubscribes
-    a container limited by quota (``/sys/fs/cgroup/cpu.max``, e.g. ``200000 100000`` = 2).
-    """
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        count = os.cpu_count() or 1
-    with contextlib.suppress(OSError, ValueError):
-        quota, period = open("/sys/fs/cgroup/cpu.max", encoding="ascii").read().split()[:2]
-        if quota != "max":
-            count = min(count, max(1, int(int(quota) // int(period))))
-    return max(1, count)
+#: The dtypes :func:`load_marian` takes.
+DTYPES: tuple[str, ...] = ("auto", "float32", "float16")
 
 
 def pick_device(device: Device) -> str:
@@ -77,15 +34,37 @@ def pick_device(device: Device) -> str:
     """
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise BackendError(
-            "--device cuda: PyTorch sees no CUDA GPU (CPU-only build or no driver); use --device cpu or auto"
-        )
-    if device not in ("cpu", "cuda"):
-        raise BackendError(f"unknown device {device!r}; choose auto, cpu or cuda")
-    return device
+    return choose_device(device, engine="PyTorch", gpu_visible=torch.cuda.is_available)
+
+
+def _chosen_token_recorder(keep: int) -> Any:
+    """A logits processor that keeps, per decoding step and row, the ``keep`` best tokens
+    and their log-probabilities, renormalised over what the other processors allow.
+
+    It runs after the model's own processors (transformers appends user processors),
+    so ``<pad>`` and other banned tokens are already at ``-inf``, as in CTranslate2,
+    which masks them before its softmax. Keeping the top tokens instead of
+    ``output_scores`` (every step's full-vocabulary scores: ~21 MB a step for 16
+    sentences, 6 beams and Opus-MT's 54,796 tokens) keeps memory flat. A token beam
+    search keeps is among the best ``2 * beams`` of its row (transformers' ``beams_to_keep``),
+    so ``keep`` covers it.
+    """
+    import torch
+    from transformers import LogitsProcessor
+
+    class ChosenTokenRecorder(LogitsProcessor):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.values: list[Any] = []
+            self.ids: list[Any] = []
+
+        def __call__(self, input_ids: Any, scores: Any) -> Any:
+            logprobs = torch.log_softmax(scores.float(), dim=-1)
+            values, ids = logprobs.topk(min(keep, logprobs.shape[-1]), dim=-1)
+            self.values.append(values)
+            self.ids.append(ids)
+            return scores
+
+    return ChosenTokenRecorder()
 
 
 class MarianBackend:
@@ -96,6 +75,7 @@ class MarianBackend:
         model_name_or_path: the hub id or folder it was loaded from.
         max_input_tokens: longest input in tokens, ``</s>`` included.
         device: ``"cpu"`` or ``"cuda"``.
+        dtype: the weights' dtype (``"float32"`` or ``"float16"``).
         fingerprint: identifies weights, dtype and engine, for checkpoints.
     """
 
@@ -115,6 +95,25 @@ class MarianBackend:
     def __repr__(self) -> str:
         return f"MarianBackend({self.model_name_or_path!r}, device={self.device!r}, dtype={self.dtype!r})"
 
+    def describe(self, beams: int | None = None) -> EngineInfo:
+        """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""
+        import torch
+        import transformers
+
+        default = self.model.generation_config.num_beams or 1
+        return EngineInfo(
+            backend=self.name,
+            model=self.model_name_or_path,
+            device=self.device,
+            precision=self.dtype,
+            beams=int(beams if beams is not None else default),
+            versions={
+                "selaras": selaras_version(),
+                "torch": str(torch.__version__),
+                "transformers": str(transformers.__version__),
+            },
+        )
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source length of each text in model tokens, ``</s>`` included.
 
@@ -133,8 +132,12 @@ class MarianBackend:
         *,
         beams: int | None = None,
         max_length: int | None = None,
-    ) -> list[str]:
+    ) -> list[Hypothesis]:
         """Translate one batch, in order; ``None`` keeps the model's generation config.
+
+        Each :class:`~translate.backends.base.Hypothesis` carries the model's
+        log-probability of its tokens (see there; a ``</s>`` forced at ``max_length``
+        is not counted), recorded during decoding by a logits processor.
 
         Raises:
             BackendError: an input is longer than ``max_input_tokens`` (split it first:
@@ -142,6 +145,7 @@ class MarianBackend:
                 engine failed (e.g. out of GPU memory).
         """
         import torch
+        from transformers import LogitsProcessorList
 
         if not texts:
             return []
@@ -157,16 +161,67 @@ class MarianBackend:
             config.num_beams = beams
         if max_length is not None:
             config.max_length = max_length
+            config.max_new_tokens = None
         config.do_sample = False
+        config.return_dict_in_generate = True
+        width = max(1, int(config.num_beams or 1))
+        recorder = _chosen_token_recorder(4 * width + 1)
         batch = {k: v.to(self.device) for k, v in batch.items()}
         try:
             with torch.inference_mode():
-                output = self.model.generate(**batch, generation_config=config)
+                output = self.model.generate(
+                    **batch,
+                    generation_config=config,
+                    logits_processor=LogitsProcessorList([recorder]),
+                )
         except torch.cuda.OutOfMemoryError:
             raise BackendError(
-                f"out of GPU memory translating a batch of {len(texts)}; use a smaller --batch-size or --device cpu"
+                f"out of GPU memory translating a batch of {len(texts)}; use a smaller batch size or device cpu"
             ) from None
-        return self.tokenizer.batch_decode(output, skip_special_tokens=True)
+        sequences = output.sequences
+        texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        beam_indices = getattr(output, "beam_indices", None) if width > 1 else None
+        values = torch.stack(recorder.values).cpu()  # (steps, rows, keep)
+        ids = torch.stack(recorder.ids).cpu()
+        rows = beam_indices.cpu().tolist() if beam_indices is not None else None
+        limit = (config.max_new_tokens + 1) if config.max_new_tokens is not None else int(config.max_length)
+        forced_eos = config.forced_eos_token_id is not None
+        eos = config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        results = []
+        for b, (sequence, text) in enumerate(zip(sequences[:, 1:].cpu().tolist(), texts_out)):
+            pieces: list[int] = []
+            logprob = 0.0
+            length = 0
+            for t, token in enumerate(sequence):
+                if t >= values.shape[0]:
+                    break
+                row = rows[b][t] if rows is not None else b
+                if row < 0:  # beam search: this hypothesis ended before step t
+                    break
+                if token in eos_ids:
+                    if not (forced_eos and t + 1 == limit - 1):  # a forced </s> has probability 1
+                        logprob += _logprob_of(token, values[t, row], ids[t, row])
+                        length += 1
+                    break
+                logprob += _logprob_of(token, values[t, row], ids[t, row])
+                length += 1
+                pieces.append(token)
+            tokens = tuple(self.tokenizer.convert_ids_to_tokens(pieces))
+            results.append(Hypothesis(text=text, tokens=tokens, logprob=logprob, length=length))
+        return results
+
+
+def _logprob_of(token: int, values: Any, ids: Any) -> float:
+    """The recorded log-probability of ``token`` in one row of one step.
+
+    A kept token is always among the recorded ones unless it ties with the last of
+    them; then its log-probability is that last value.
+    """
+    hits = (ids == token).nonzero()
+    if len(hits):
+        return float(values[int(hits[0, 0])])
+    return float(values[-1])
 
 
 def load_marian(
@@ -176,7 +231,6 @@ def load_marian(
     dtype: str = "auto",
     threads: int | None = None,
     max_input_tokens: int | None = None,
-    **options: object,
 ) -> MarianBackend:
     """Load an Opus-MT/MarianMT model with transformers.
 
@@ -186,20 +240,17 @@ def load_marian(
         dtype: ``auto`` (fp16 on CUDA, fp32 on CPU), ``float32`` or ``float16``.
             fp16 halves GPU memory and time; fp16 on CPU is slow, so ``auto`` avoids it.
         threads: PyTorch CPU threads; default: the CPUs this process may use
-            (:func:`usable_cpus`), unless ``OMP_NUM_THREADS`` says otherwise.
+            (:func:`~translate.backends.runtime.usable_cpus`), unless ``OMP_NUM_THREADS``
+            says otherwise.
         max_input_tokens: a lower input limit than the model's (tests use it to force
-            splitting); default ``min(max_position_embeddings, tokenizer.model_max_length)``.
-        options: other backends' options (e.g. ``compute_type``) are refused.
+            splitting); default :func:`~translate.backends.runtime.max_input_tokens`.
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded (one line with the fix).
-        BackendError: bad device/dtype or unknown options.
+        BackendError: bad device or dtype.
     """
-    if options:
-        raise BackendError(
-            f"the transformers backend does not take {', '.join(sorted(options))}; "
-            "those options belong to another backend (e.g. --backend ctranslate2)"
-        )
+    if dtype not in DTYPES:
+        raise BackendError(f"unknown dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
     source = resolve_model(model_name_or_path, required_files=MARIAN_FILES)
 
     import torch
@@ -208,10 +259,8 @@ def load_marian(
     where = pick_device(device)
     if dtype == "auto":
         torch_dtype = torch.float16 if where == "cuda" else torch.float32
-    elif dtype in ("float32", "float16"):
-        torch_dtype = getattr(torch, dtype)
     else:
-        raise BackendError(f"unknown dtype {dtype!r}; choose auto, float32 or float16")
+        torch_dtype = getattr(torch, dtype)
     if where == "cpu":
         if threads is not None:
             torch.set_num_threads(max(1, threads))
@@ -223,11 +272,5 @@ def load_marian(
         model = MarianMTModel.from_pretrained(source.path_or_id, dtype=torch_dtype, **source.pretrained_kwargs())
     model.eval()
     model.to(where)
-    limit = int(model.config.max_position_embeddings)
-    if tokenizer.model_max_length and tokenizer.model_max_length < _SANE_MAX_LENGTH:
-        limit = min(limit, int(tokenizer.model_max_length))
-    if max_input_tokens is not None:
-        limit = min(limit, int(max_input_tokens))
-    if limit < 2:
-        raise BackendError(f"max_input_tokens={limit} leaves no room for text (one token is </s>)")
+    limit = input_limit(model.config.max_position_embeddings, tokenizer.model_max_length, max_input_tokens)
     return MarianBackend(model, tokenizer, source, where, limit)

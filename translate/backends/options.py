@@ -1,0 +1,174 @@
+"""Engine options: the one owner of every setting that picks and runs a translation engine.
+
+:class:`EngineOptions` holds them (backend, model, device, precision, beams, batch
+size, threads), checks them when it is made, before any model loads, and hands each
+engine only its own (:meth:`EngineOptions.for_engine`). The CLI builds one from its
+flags, the notebook API from keyword arguments, and both get the same one-line
+:class:`~translate.errors.InputError` for a bad value.
+
+This module is light on purpose (no torch, no ctranslate2): ``selaras --help`` imports it
+for :data:`COMPUTE_TYPES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from translate.backends.base import DEFAULT_MODEL, BackendName, Device
+from translate.errors import BackendError, InputError
+
+ComputeType = Literal[
+    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
+]
+Dtype = Literal["auto", "float32", "float16"]
+
+#: Every quantization CTranslate2 accepts (``ctranslate2.converters.Converter.convert``
+#: docstring; the same list is ``TranslationOptions``' compute types).
+COMPUTE_TYPES: tuple[str, ...] = get_args(ComputeType)
+#: Compute types whose arithmetic is float16 or bfloat16: CTranslate2 runs them only on
+#: a GPU ("Quantization" in its docs; on a CPU ``ctranslate2.Translator`` refuses them).
+GPU_COMPUTE_TYPES: tuple[str, ...] = ("int8_float16", "int8_bfloat16", "float16", "bfloat16")
+#: What CTranslate2 can run on a CPU (int16 needs Intel MKL; checked again at load time).
+CPU_COMPUTE_TYPES: tuple[str, ...] = tuple(t for t in COMPUTE_TYPES if t not in GPU_COMPUTE_TYPES)
+BACKENDS: tuple[str, ...] = get_args(BackendName)
+DEVICES: tuple[str, ...] = get_args(Device)
+DTYPES: tuple[str, ...] = get_args(Dtype)
+
+#: The widest beam accepted. Decoding time and memory grow with the beam (``--beams
+#: 100000`` once ran 10 minutes at 4.7 GB before failing); Opus-MT uses 4 to 6, and
+#: wider beams make translations worse, not better (Koehn & Knowles 2017, "Six
+#: Challenges for Neural Machine Translation", the beam search challenge).
+MAX_BEAMS = 64
+#: The largest batch accepted: far above what either engine gains from (transformers 16,
+#: CTranslate2 64 by default), low enough that a typo cannot ask for all memory at once.
+MAX_BATCH_SIZE = 1024
+
+
+class UnsupportedComputeType(BackendError):
+    """The compute type asked for cannot run on the device the engine got.
+
+    A :class:`BackendError`, so the CLI prints it in one line; ``auto`` raises it rather
+    than falling back, since the user asked for that precision.
+    """
+
+
+def gpu_only_message(compute_type: str) -> str:
+    """The one line for a float16/bfloat16 compute type on a CPU."""
+    arithmetic = "bfloat16" if "bfloat16" in compute_type else "float16"
+    return (
+        f"compute type {compute_type} needs a GPU ({arithmetic} arithmetic); "
+        f"on the CPU use one of: {', '.join(CPU_COMPUTE_TYPES)}"
+    )
+
+
+def _check_int(name: str, value: int | None, low: int, high: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{name} must be a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InputError(f"{name} must be {bound}, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """Which engine translates, with which model, where and how; checked when made.
+
+    Attributes:
+        backend: ``auto`` (CTranslate2, else transformers with one warning),
+            ``transformers`` or ``ctranslate2``.
+        model: a hub id or a local folder.
+        device: ``auto`` (CUDA when the engine sees a GPU), ``cpu`` or ``cuda``.
+        compute_type: CTranslate2 weights/arithmetic (:data:`COMPUTE_TYPES`); ``None``
+            is int8 on CPU, int8_float16 on CUDA. CTranslate2 only.
+        dtype: transformers weights (``auto``: float16 on CUDA, float32 on CPU).
+            Transformers only.
+        beams: beam size, 1 to :data:`MAX_BEAMS`; ``None`` is the model's own.
+        batch_size: inputs per batch, 1 to :data:`MAX_BATCH_SIZE`; ``None`` is the engine's.
+        threads: CPU threads (at least 1); ``None`` is the CPUs this process may use.
+        max_input_tokens: an input limit below the model's (tests use it to force splitting).
+
+    Raises:
+        InputError: one line naming the bad value and what is allowed.
+    """
+
+    backend: BackendName = "auto"
+    model: str = DEFAULT_MODEL
+    device: Device = "auto"
+    compute_type: ComputeType | None = None
+    dtype: Dtype | None = None
+    beams: int | None = None
+    batch_size: int | None = None
+    threads: int | None = None
+    max_input_tokens: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise InputError(f"unknown backend {self.backend!r}; choose one of: {', '.join(BACKENDS)}")
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise InputError(f"model must be a hub id such as {DEFAULT_MODEL} or a model folder, got {self.model!r}")
+        if self.device not in DEVICES:
+            raise InputError(f"unknown device {self.device!r}; choose one of: {', '.join(DEVICES)}")
+        _check_int("beams", self.beams, 1, MAX_BEAMS)
+        _check_int("batch size", self.batch_size, 1, MAX_BATCH_SIZE)
+        _check_int("threads", self.threads, 1, None)
+        _check_int("max input tokens", self.max_input_tokens, 2, None)
+        if self.dtype is not None:
+            if self.dtype not in DTYPES:
+                raise InputError(f"unknown dtype {self.dtype!r}; choose one of: {', '.join(DTYPES)}")
+            if self.backend == "ctranslate2":
+                raise InputError(
+                    f"dtype {self.dtype} is a transformers setting; CTranslate2 takes a compute type "
+                    f"({', '.join(COMPUTE_TYPES)})"
+                )
+        if self.compute_type is not None:
+            if self.compute_type not in COMPUTE_TYPES:
+                raise InputError(
+                    f"unknown compute type {self.compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}"
+                )
+            if self.backend == "transformers":
+                raise InputError(
+                    f"compute type {self.compute_type} is a CTranslate2 setting; use backend ctranslate2 or auto, "
+                    "or dtype for transformers"
+                )
+            if self.device == "cpu" and self.compute_type in GPU_COMPUTE_TYPES:
+                raise InputError(gpu_only_message(self.compute_type))
+
+    def for_engine(self, engine: Literal["transformers", "ctranslate2"]) -> dict[str, object]:
+        """Keyword arguments for that engine's loader (besides the model), only its own.
+
+        ``auto`` tries CTranslate2 with ``for_engine("ctranslate2")``; its fallback uses
+        ``for_engine("transformers")``, which leaves the compute type out.
+        """
+        common: dict[str, object] = {"device": self.device}
+        if self.threads is not None:
+            common["threads"] = self.threads
+        if self.max_input_tokens is not None:
+            common["max_input_tokens"] = self.max_input_tokens
+        if engine == "ctranslate2":
+            return {**common, "compute_type": self.compute_type}
+        if engine == "transformers":
+            return {**common, "dtype": self.dtype or "auto"}
+        raise ValueError(f"no such engine: {engine!r}")  # a programming error, not user input
+
+
+__all__ = [
+    "BACKENDS",
+    "COMPUTE_TYPES",
+    "CPU_COMPUTE_TYPES",
+    "DEFAULT_MODEL",
+    "DEVICES",
+    "DTYPES",
+    "GPU_COMPUTE_TYPES",
+    "MAX_BATCH_SIZE",
+    "MAX_BEAMS",
+    "BackendName",
+    "ComputeType",
+    "Device",
+    "Dtype",
+    "EngineOptions",
+    "UnsupportedComputeType",
+    "gpu_only_message",
+]
