@@ -757,7 +757,11 @@ def test_cli_check_refuses_conflicting_options(aligned_tsv: Path, tmp_path: Path
     assert result.exit_code == 1
     assert "not both" in result.stderr
     assert not (tmp_path / "x.tsv").exists()
-    assert runner.invoke(app, ["check", str(aligned_tsv), "--low-align", "2"]).exit_code == 1
+    assert runner.invoke(app, ["check", str(aligned_tsv), "--low-align", "2"]).exit_code == 2  # a bad value, like InputError
+    before = aligned_tsv.read_bytes()
+    same = runner.invoke(app, ["check", str(aligned_tsv), "-o", str(aligned_tsv), "--low-chrf", "90"])
+    assert same.exit_code == 2 and "is also an input" in same.stderr and "--in-place" not in same.stdout
+    assert aligned_tsv.read_bytes() == before
 
 
 def test_cli_check_low_confidence_auto_and_fixed(tmp_path: Path) -> None:
@@ -793,7 +797,7 @@ def test_cli_check_validates_every_numeric_option_in_one_line(
 ) -> None:
     out = tmp_path / "out.tsv"
     result = runner.invoke(app, ["check", str(aligned_tsv), "-o", str(out), option, value])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert not out.exists()
 

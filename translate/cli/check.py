@@ -38,9 +38,9 @@ def parse_low_confidence(value: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise fail(f"--low-confidence must be auto or a log-probability such as -1.5, got {value!r}") from None
+        raise fail(f"--low-confidence must be auto or a log-probability such as -1.5, got {value!r}", 2) from None
     if not math.isfinite(number):
-        raise fail(f"--low-confidence must be auto or a finite log-probability such as -1.5, got {value!r}")
+        raise fail(f"--low-confidence must be auto or a finite log-probability such as -1.5, got {value!r}", 2)
     return number
 
 
@@ -93,7 +93,7 @@ def check(
     A count per flag goes to stderr.
     """
     from translate.checks import FLAG_NAMES, ParameterError, apply_flags, build_checks, count_flags, find_flags
-    from translate.io import STDIO
+    from translate.io import STDIO, check_outputs
     from translate.rows import read_aligned_tsv, row_as_json, write_aligned_tsv
 
     if in_place and output is not None:
@@ -119,8 +119,10 @@ def check(
         option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), None)
         if option is None:
             raise
-        raise fail(f"{option} {exc.reason}") from None
+        raise fail(f"{option} {exc.reason}", exc.exit_code) from None
 
+    if output is not None:
+        check_outputs([output], [aligned])  # --in-place is the one way to rewrite ALIGNED
     rows = read_aligned_tsv(aligned)
     details = find_flags(rows, checks=checks)
     checked = apply_flags(rows, details)
