@@ -222,7 +222,10 @@ class AlignmentConfidence:
         """The one-line warning for a caller to print, or ``None`` when ``ok``."""
         if self.ok:
             return None
-        return f"the reference does not look like a translation of the source ({self.reason}; alignment confidence {self.value:.2f})"
+        return (
+            "the reference does not look like a translation of the source "
+            f"({self.reason}; alignment confidence {self.value:.2f})"
+        )
 
 
 def document_confidence(beads: Sequence[Bead]) -> float:

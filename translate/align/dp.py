@@ -178,7 +178,9 @@ def traceback(band: Band, shapes: list[Shape], back: np.ndarray) -> list[tuple[i
     while i > 0 or j > 0:
         s = int(back[i, j - lo[i]])
         if s < 0:
-            raise RuntimeError("alignment traceback left the band; this is a bug, please report it with the input files")
+            raise RuntimeError(
+                "alignment traceback left the band; this is a bug, please report it with the input files"
+            )
         path.append((i, j, s))
         a, b = shapes[s]
         i, j = i - a, j - b

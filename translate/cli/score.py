@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from translate.cli.app import JsonOption, app, examples, handle_errors, print_json
+from translate.metrics import MIN_BOOTSTRAP, N_BOOTSTRAP
 
 
 @app.command(
     epilog=examples(
         "selaras score mt.en.txt seeds/belarus-2020.en.close.txt",
         "selaras score mt.en.txt ref1.txt ref2.txt --json",
+        "selaras score mt.en.txt ref.txt --bootstrap 0",
     )
 )
 @handle_errors
@@ -21,17 +23,28 @@ def score(
     hypothesis: Annotated[Path, typer.Argument(help="Machine translation, one segment per line.")],
     references: Annotated[list[Path], typer.Argument(help="One or more line-parallel reference files.")],
     as_json: JsonOption = False,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CI (1 = off).")] = 1000,
+    bootstrap: Annotated[
+        int,
+        typer.Option(help=f"Bootstrap resamples for the 95% CIs: at least {MIN_BOOTSTRAP}, or 0 for none."),
+    ] = N_BOOTSTRAP,
 ) -> None:
-    """Score a translation against references, like sacrebleu (BLEU, chrF, chrF++, TER)."""
-    from translate.io import read_lines
-    from translate.metrics import corpus_scores, scores_as_json
+    """Score a translation against references, like sacrebleu (BLEU, chrF, chrF++, TER).
 
-    hyps = read_lines(hypothesis)
-    refs = [read_lines(r) for r in references]
-    scores = corpus_scores(hyps, refs, n_bootstrap=bootstrap)
+    The files must be line-parallel: line n of the hypothesis translates line n of each
+    reference. Blank lines that are blank in every file are paragraph breaks and are
+    not scored; a line blank in some files only is an error (the files do not match
+    there), as is a different number of lines.
+    """
+    from translate.io import read_lines
+    from translate.metrics import check_bootstrap, corpus_scores, paragraph_segments, scores_as_json
+
+    n_bootstrap = check_bootstrap(bootstrap)
+    hyps, refs = paragraph_segments(
+        read_lines(hypothesis), [read_lines(r) for r in references], names=[str(hypothesis), *map(str, references)]
+    )
+    scores = corpus_scores(hyps, refs, n_bootstrap=n_bootstrap)
     if as_json:
         print_json(scores_as_json(scores, len(hyps)))
         return
-    for key, s in scores.items():
+    for s in scores.values():
         typer.echo(f"{s.text}\n    {s.signature}")
