@@ -7,7 +7,8 @@ UD PUD's 1000 professional Indonesian→English translations stand in for a good
   ``entity-missing`` also the words it fired on, the table to grow);
 * **catch rate** — for rows with no flag, corrupt the English the way MT fails
   (drop a name, change a digit, copy the source, leave half in Indonesian, loop the end,
-  truncate) in a random 30% of eligible rows and count how many the matching flag finds.
+  truncate), or give the source as the reference, in a random 30% of eligible rows and
+  count how many the matching flag finds.
 
 Usage: python scripts/eval_checks.py [PUD_TSV] [--seed N] [--json]
 (default ``../shared/data/ud-pud/id-en.tsv`` beside the repository).
@@ -58,10 +59,22 @@ def corrupt(kind: str, row: AlignedRow, words: DocumentWords) -> str | None:
     if kind == "length-ratio":
         en = mt.split()
         return " ".join(en[: len(en) * 3 // 10]) if len(en) >= 10 else None
+    if kind == "wrong-language (source as ref)":
+        return row.source
     raise ValueError(kind)
 
 
-KINDS = ("entity-missing", "number-mismatch", "untranslated (copy)", "untranslated (half)", "repetition", "length-ratio")
+KINDS = (
+    "entity-missing",
+    "number-mismatch",
+    "untranslated (copy)",
+    "untranslated (half)",
+    "repetition",
+    "length-ratio",
+    "wrong-language (source as ref)",
+)
+#: Corruptions of the reference rather than the MT.
+REFERENCE_KINDS = {"wrong-language (source as ref)"}
 
 
 def main() -> None:
@@ -92,8 +105,9 @@ def main() -> None:
         doc, hit_rows = list(base), []
         for i in sorted(clean):
             damaged = corrupt(kind, base[i], words)
-            if damaged is not None and damaged != base[i].mt and rnd.random() < CORRUPT_SHARE:
-                doc[i] = replace(base[i], mt=damaged)
+            side = "reference" if kind in REFERENCE_KINDS else "mt"
+            if damaged is not None and damaged != getattr(base[i], side) and rnd.random() < CORRUPT_SHARE:
+                doc[i] = replace(base[i], **{side: damaged})
                 hit_rows.append(i)
         found = find_flags(doc)
         name = kind.split(" ")[0]
@@ -120,9 +134,10 @@ def main() -> None:
         f"entity-missing false alarms: {entity_rows}/{len(base)} rows ({entity_rows / len(base):.1%}); "
         "words: " + (", ".join(f"{w} {n}" for w, n in entity_words.most_common()) or "none")
     )
-    print(f"{'corruption':22s} {'rows':>5s} {'caught':>6s} {'rate':>5s}")
+    width = max(len(k) for k in catch)
+    print(f"{'corruption':{width}s} {'rows':>5s} {'caught':>6s} {'rate':>5s}")
     for kind, c in catch.items():
-        print(f"{kind:22s} {c['corrupted']:5d} {c['caught']:6d} {c['rate']:5.2f}")
+        print(f"{kind:{width}s} {c['corrupted']:5d} {c['caught']:6d} {c['rate']:5.2f}")
 
 
 if __name__ == "__main__":
