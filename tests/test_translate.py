@@ -535,3 +535,71 @@ def test_cli_resumes_after_kill_9(tmp_path: Path, random_model_dir: Path) -> Non
     assert resumed >= 3
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(texts)
     assert not partial.exists()
+
+
+# --------------------------------------------------------------------------- scores and pieces
+
+
+LONG = [
+    f"kalimat panjang {n}, " + ", ".join(" ".join(f"kata{n}{k}{j}" for j in range(3 + (n + k) % 3)) for k in range(5)) + "."
+    for n in range(6)
+]
+
+
+def test_scores_are_token_weighted_over_pieces(tmp_path: Path) -> None:
+    backend = FakeBackend(max_input_tokens=8)
+    texts = ["satu dua", "", *LONG[:2]]
+    result = translate_sentences(backend, texts, batch_size=3)
+    assert result[0] == Translation(source="satu dua", text="SATU DUA", pieces=1, score=-0.5, tokens=3)
+    assert result[1] == Translation(source="", text="", pieces=0, score=None, tokens=0)
+    for translation in result[2:]:
+        assert translation.pieces > 1
+        pieces = split_to_fit(translation.source, backend.count_tokens, 8)
+        assert translation.tokens == sum(len(p.split()) + 1 for p in pieces)
+        assert translation.score == pytest.approx(-0.5)
+
+
+def test_real_model_scores_reach_the_translation(trained) -> None:
+    backend, pairs = trained
+    sources = [s for s, _ in pairs]
+    result = translate_sentences(backend, sources, beams=1)
+    hypotheses = backend.translate_batch(sources, beams=1)
+    assert [t.score for t in result] == pytest.approx([h.score for h in hypotheses])
+    assert [t.tokens for t in result] == [h.length for h in hypotheses]
+
+
+def test_a_killed_run_keeps_the_pieces_it_finished(tmp_path: Path) -> None:
+    """Sentences split into pieces are checkpointed piece by piece: a run killed in the
+    middle of a sentence keeps its finished pieces, the rerun translates only the rest,
+    and the result (text, scores, tokens) is exactly an uninterrupted run's."""
+    backend = FakeBackend(max_input_tokens=8)
+    texts = ["pendek sekali.", *LONG]
+    clean = translate_sentences(FakeBackend(max_input_tokens=8), texts, batch_size=2)
+    all_pieces = [p for t in texts for p in split_to_fit(t, backend.count_tokens, 8)]
+
+    path = tmp_path / "run.jsonl"
+    failing = Recorder(backend, fail_after=5)
+    with pytest.raises(KeyboardInterrupt):
+        translate_sentences(failing, texts, batch_size=2, checkpoint=Checkpoint(path))
+    assert len(failing.inputs) == 10
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(records) == 10 and any(r["of"] > 1 for r in records)
+    whole = {r["i"] for r in records if sum(1 for q in records if q["i"] == r["i"]) == r["of"]}
+    assert len(whole) < len({r["i"] for r in records})  # some sentences are only partly done
+
+    again = Recorder(backend)
+    checkpoint = Checkpoint(path)
+    resumed = translate_sentences(again, texts, batch_size=2, checkpoint=checkpoint)
+    assert sorted(again.inputs) == sorted(p for p in all_pieces if p not in failing.inputs)
+    assert checkpoint.resumed == len(whole) and checkpoint.resumed_pieces > 0
+    assert resumed == clean
+
+
+def test_checkpoint_restores_scores_exactly(tmp_path: Path, trained) -> None:
+    backend, pairs = trained
+    sources = [s for s, _ in pairs]
+    path = tmp_path / "run.jsonl"
+    first = translate_sentences(backend, sources, beams=1, checkpoint=Checkpoint(path))
+    again = Recorder(backend)
+    second = translate_sentences(again, sources, beams=1, checkpoint=Checkpoint(path))
+    assert again.inputs == [] and second == first
