@@ -1,9 +1,12 @@
-"""Names in the source that the MT may have dropped: capitalised words, folded spellings, exonyms.
+"""``entity-missing``: names in the source that the MT may have dropped.
 
 Indonesian capitalises names, titles and the first word of a sentence; these helpers
-pick the words worth looking for (:func:`entity_candidates`) and score how well the MT
-renders each (:func:`entity_scores`), allowing for spelling across languages
-(:func:`name_similarity`) and for exonyms (:data:`ID_EXONYMS`).
+pick the words worth looking for (:func:`entity_candidates`: not sentence-initial
+words, not titles such as ``Kepala Dinas`` or ``Direktur Utama``, see
+:data:`ID_TITLE_WORDS`) and score how well the MT renders each
+(:func:`entity_scores`), allowing for spelling across languages
+(:func:`name_similarity`) and for exonyms (:data:`ID_EXONYMS`);
+:class:`EntityCheck` applies the threshold.
 """
 
 from __future__ import annotations
