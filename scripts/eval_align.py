@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluate ``selaras align`` on the shared sentence-alignment benchmarks.
 
-Usage: ``python scripts/eval_align.py [DATA_DIR] [--dev] [--json] [--oracle-nulls]`` where DATA_DIR
+Usage: ``python scripts/eval_align.py [DATA_DIR] [--dev] [--json] [--oracle-nulls] [--confidence]`` where DATA_DIR
 defaults to ``../shared/data/align-bench`` (relative to the repository root); the UD
 PUD stress test reads ``DATA_DIR/../ud-pud/id-en.tsv``.
 
@@ -18,6 +18,12 @@ without MT; ParIce en-is without MT; and a UD PUD id-en stress test built here w
 fixed seed (documents of 20-200 sentences, merged adjacent English sentences, deleted
 sentences on both sides). ``--dev`` scores the Text+Berg dev document instead (used for
 tuning; the test set is only reported).
+
+``--confidence`` checks the aligner's confidence instead of its beads: each document is
+aligned with its own reference and with the next document's (an unrelated reference in
+the right language), and the table gives the share of linked beads below the
+``low-alignment`` threshold and the document confidence (min/median/max), the numbers
+behind ``translate.align.confidence.DOCUMENT_CONFIDENCE_MIN``.
 """
 
 from __future__ import annotations
@@ -37,7 +43,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translate.align import align_sentences  # noqa: E402
+from translate.align import DOCUMENT_CONFIDENCE_MIN, align_sentences, document_confidence  # noqa: E402
+from translate.align.confidence import CONFIDENT_BEAD  # noqa: E402
 from translate.io import read_lines  # noqa: E402
 
 Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -223,6 +230,50 @@ def evaluate(docs, *, oracle_nulls: bool = False, **kwargs) -> dict[str, float]:
     return score_multiple(golds, tests)
 
 
+def confidence_report(docs) -> dict[str, dict[str, float]]:
+    """Low-bead share and document confidence with the true and an unrelated reference.
+
+    The unrelated reference of document ``k`` is document ``k + 1``'s (cyclically); a
+    suite of one document has none.
+    """
+    out: dict[str, dict[str, float]] = {}
+    cases = {"true": [(src, tgt, mt) for src, tgt, mt, _ in docs]}
+    if len(docs) > 1:
+        cases["unrelated"] = [(src, docs[(k + 1) % len(docs)][1], mt) for k, (src, _, mt, _) in enumerate(docs)]
+    for name, pairs in cases.items():
+        low = linked = 0
+        values = []
+        for src, tgt, mt in pairs:
+            beads = align_sentences(src, tgt, mt=mt)
+            scored = [b.score for b in beads if b.src and b.tgt]
+            low += sum(score < CONFIDENT_BEAD for score in scored)
+            linked += len(scored)
+            values.append(document_confidence(beads))
+        out[name] = {
+            "low_share": low / linked if linked else 0.0,
+            "min": float(np.min(values)),
+            "median": float(np.median(values)),
+            "max": float(np.max(values)),
+            "warned": int(sum(v < DOCUMENT_CONFIDENCE_MIN for v in values)),
+            "documents": len(values),
+        }
+    return out
+
+
+def _print_confidence(results: dict) -> None:
+    head = f"| {'benchmark':<48} | reference | beads < 0.5 | doc confidence min / median / max | {'warned':<8} |"
+    print(head)
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for label, report in results.values():
+        for name, r in report.items():
+            spread = f"{r['min']:.2f} / {r['median']:.2f} / {r['max']:.2f}"
+            print(
+                f"| {label:<48} | {name:<9} | {r['low_share']:11.2f} | {spread:>33} | "
+                f"{r['warned']:>2} of {r['documents']:<2} |"
+            )
+    print(f"(warned: document confidence < DOCUMENT_CONFIDENCE_MIN = {DOCUMENT_CONFIDENCE_MIN})")
+
+
 def _align_without_gold_nulls(src, tgt, mt, gold: Alignment, **kwargs) -> Alignment:
     null_src = {i for a, b in gold if not b for i in a}
     null_tgt = {j for a, b in gold if not a for j in b}
@@ -243,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--oracle-nulls", action="store_true",
         help="diagnostic: remove the gold's unaligned sentences before aligning (an upper bound for null detection)",
     )
+    parser.add_argument(
+        "--confidence", action="store_true",
+        help="report the aligner's confidence with the true and with an unrelated reference instead of F1",
+    )
     args = parser.parse_args(argv)
     root = Path(args.data_dir)
     if not root.is_dir():
@@ -258,6 +313,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     pud = root.parent / "ud-pud" / "id-en.tsv"
     if pud.exists():
         suites.append(("pud-stress", "UD PUD id-en stress (merges+deletions), no MT", pud_stress_docs(pud)))
+    if args.confidence:
+        report = {key: (label, confidence_report(docs)) for key, label, docs in suites}
+        if args.json:
+            print(json.dumps({k: {"label": lab, **r} for k, (lab, r) in report.items()}, indent=2, sort_keys=True))
+        else:
+            _print_confidence(report)
+        return 0
     results = {}
     for key, label, docs in suites:
         t0 = time.perf_counter()
