@@ -68,7 +68,7 @@ def _hub_error(cls: type[Exception], message: str) -> Exception:
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        ("RepositoryNotFoundError", "no such model on the Hugging Face hub"),
+        ("RepositoryNotFoundError", "the id was not found on the Hugging Face hub"),
         ("GatedRepoError", "gated repository"),
     ],
 )
@@ -87,6 +87,64 @@ def test_hub_errors_become_one_line_with_the_fix(error: str, expected: str) -> N
     assert expected in str(err.value)
     assert "Helsinki-NLP/opus-mt-id-enn" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def _resolve_with_hub_error(name: str, exc: Exception, *, offline: bool = False) -> str:
+    import huggingface_hub
+
+    with (
+        mock.patch.object(loading, "_offline", return_value=offline),
+        mock.patch.object(loading, "_hub_host_resolves", return_value=True),
+        mock.patch.object(loading, "_cached_repo_ids", return_value=[]),
+        mock.patch.object(huggingface_hub, "hf_hub_download", side_effect=exc),
+    ):
+        with pytest.raises(ModelUnavailableError) as err:
+            resolve_model(name)
+    assert err.value.exit_code == 3
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+def test_misspelled_hub_id_says_not_found_not_download() -> None:
+    """A typo of the default id: the hub says it does not exist, so the line says so and
+    suggests the id, instead of advising 'hf download <the typo>'."""
+    from huggingface_hub import errors
+
+    message = _resolve_with_hub_error("Helsinki-NLP/opus-mt-id-enn", _hub_error(errors.RepositoryNotFoundError, "404"))
+    assert "'Helsinki-NLP/opus-mt-id-enn': the id was not found on the Hugging Face hub" in message
+    assert "did you mean 'Helsinki-NLP/opus-mt-id-en'?" in message and "check the spelling" in message
+    assert "hf download" not in message
+
+    far = _resolve_with_hub_error("someone/unrelated-model", _hub_error(errors.RepositoryNotFoundError, "404"))
+    assert "not found" in far and "did you mean" not in far and "hf download" not in far
+
+    plain_404 = _hub_error(errors.HfHubHTTPError, "404 Client Error")
+    plain_404.response.status_code = 404
+    assert "not found" in _resolve_with_hub_error("Helsinki-NLP/opus-mt-id-enn", plain_404)
+
+
+def test_misspelled_hub_id_offline_suggests_the_close_id() -> None:
+    """Offline the hub cannot say whether an id exists: a near miss of a known id is
+    named first; downloading is offered only for the case that the id is right."""
+    from huggingface_hub import errors
+
+    exc = errors.LocalEntryNotFoundError("not cached")
+    message = _resolve_with_hub_error("Helsinki-NLP/opus-mt-id-enn", exc, offline=True)
+    assert "not in the Hugging Face cache" in message and "HF_HUB_OFFLINE is set" in message
+    assert "did you mean 'Helsinki-NLP/opus-mt-id-en'? Check the spelling" in message
+    assert "if 'Helsinki-NLP/opus-mt-id-enn' is right" in message
+
+    exact = _resolve_with_hub_error("Helsinki-NLP/opus-mt-id-en", exc, offline=True)
+    assert "did you mean" not in exact and "hf download Helsinki-NLP/opus-mt-id-en" in exact
+
+
+def test_hub_repo_without_config_is_not_a_model() -> None:
+    from huggingface_hub import errors
+
+    cls = getattr(errors, "RemoteEntryNotFoundError", errors.EntryNotFoundError)
+    message = _resolve_with_hub_error("someone/a-dataset", _hub_error(cls, "404 entry"))
+    assert "has no config.json" in message and "hf download" not in message
 
 
 def test_unresolvable_hub_host_loads_from_cache_only() -> None:

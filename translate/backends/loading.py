@@ -70,6 +70,37 @@ def _download_hint(name: str) -> str:
     return f"download it once with 'hf download {repo}' or pass --model PATH to a local copy"
 
 
+def _cached_repo_ids() -> list[str]:
+    """The model ids in the Hugging Face cache (``models--org--name`` folders)."""
+    from huggingface_hub import constants
+
+    try:
+        folders = list(Path(constants.HF_HUB_CACHE).iterdir())
+    except OSError:
+        return []
+    return [f.name.removeprefix("models--").replace("--", "/") for f in folders if f.name.startswith("models--")]
+
+
+def _close_id(name: str) -> str | None:
+    """A known id that ``name`` is probably a misspelling of: the default model or a
+    cached one (``difflib`` similarity of at least 0.85), or ``None``."""
+    import difflib
+
+    candidates = [c for c in dict.fromkeys([EXAMPLE_ID, *_cached_repo_ids()]) if c != name]
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.85)
+    return matches[0] if matches else None
+
+
+def _not_found(name: str, where: str) -> ModelUnavailableError:
+    """The one line for an id the hub does not know (a typo, or a private repository)."""
+    close = _close_id(name)
+    hint = f"did you mean '{close}'? " if close else ""
+    return ModelUnavailableError(
+        f"cannot load model '{name}': the id was not found on {where} (misspelled, or private); "
+        f"{hint}check the spelling (the default model is {EXAMPLE_ID}) or pass --model PATH to a local copy"
+    )
+
+
 def _looks_like_path(name: str) -> bool:
     """A path the user meant as a folder rather than a hub id (``./x``, ``/x``, ``~/x``, ``a/b/c``)."""
     return name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
@@ -167,6 +198,7 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
 
     from huggingface_hub import constants, hf_hub_download
     from huggingface_hub.errors import (
+        EntryNotFoundError,
         GatedRepoError,
         HFValidationError,
         LocalEntryNotFoundError,
@@ -194,21 +226,33 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
             f"{constants.ENDPOINT}/{name} and log in with 'hf auth login', or pass --model PATH"
         ) from None
     except RepositoryNotFoundError:
-        raise ModelUnavailableError(
-            f"cannot load model '{name}': no such model on the Hugging Face hub (typo? private?); "
-            f"check the id, e.g. {EXAMPLE_ID}, or pass --model PATH to a local copy"
-        ) from None
+        raise _not_found(name, "the Hugging Face hub") from None
     except RevisionNotFoundError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': the requested revision does not exist on the hub"
         ) from None
     except LocalEntryNotFoundError:
+        # Offline: the hub cannot say whether the id exists. A near miss of the default
+        # or of a cached model is most likely a typo, so say that first.
         why = "HF_HUB_OFFLINE is set" if offline else "the hub is unreachable (offline)"
+        close = _close_id(name)
+        if close is not None:
+            raise ModelUnavailableError(
+                f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
+                f"did you mean '{close}'? Check the spelling; if '{name}' is right, {_download_hint(name)}"
+            ) from None
         raise ModelUnavailableError(
             f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
             f"check the spelling, {_download_hint(name)}"
         ) from None
+    except EntryNotFoundError:
+        raise ModelUnavailableError(
+            f"cannot load model '{name}': the hub repository has no config.json, so it is not a transformers "
+            f"model; check the id (the default model is {EXAMPLE_ID}) or pass --model PATH"
+        ) from None
     except (OSError, ValueError) as exc:  # HTTP errors (HfHubHTTPError is an OSError), disk errors
+        if getattr(getattr(exc, "response", None), "status_code", None) == 404:
+            raise _not_found(name, "the Hugging Face hub") from None
         raise ModelUnavailableError(f"cannot load model '{name}': {_first_line(exc)}; {_download_hint(name)}") from None
     snapshot = Path(config).parent
     # The cache stores files under snapshots/<commit>/: the commit pins the weights.
