@@ -28,7 +28,7 @@ from translate.align.anchors import (
     token_matrices,
 )
 from translate.align.confidence import (
-    COPY_START,
+    COPY_CANDIDATE_COS,
     DOCUMENT_CONFIDENCE_MIN,
     AlignmentConfidence,
     alignment_confidence,
@@ -199,7 +199,7 @@ def align_sentences(
     cos = bead_cosines(unscored, ex, ey)
     scores = scores * evidence(cos, mean, sd, mode)
     anchor_cos = cos if mt is None else bead_cosines(unscored, ax, ay)
-    overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_START)
+    overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_CANDIDATE_COS)
     scores = scores * (1.0 - copied(overlap))
     return [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
 

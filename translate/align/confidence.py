@@ -38,8 +38,8 @@ from translate.records import Bead
 EvidenceMode = Literal["mt", "anchors"]
 
 #: Random sentence pairs drawn to estimate a document's background similarity; 4,000
-#: keep the mean and spread within ~0.005 of all pairs' on the seed and Text+Berg, and
-#: cost a few milliseconds whatever the document size.
+#: keep the MT-mode mean and sd within 0.004 of those of all off-path pairs (seed and
+#: three Text+Berg test documents), and cost a few milliseconds whatever the size.
 BACKGROUND_PAIRS = 4000
 
 #: Pairs closer than this (in target sentences) to the path's partner of their source
@@ -77,6 +77,11 @@ DEFAULT_BACKGROUND: dict[str, tuple[float, float]] = {"mt": (0.08, 0.05), "ancho
 #: and numbers only (UD PUD's 1,000 1-1 pairs: median 0.05, 99th percentile 0.32, most 0.5).
 COPY_START = 0.5
 COPY_FULL = 0.8
+
+#: Anchor cosine from which ``align_sentences`` checks a bead for copying: a copy has
+#: the same anchors on both sides (cosine 1), while word sets cost ~2 s per 100,000
+#: sentences, too much to build for every bead.
+COPY_CANDIDATE_COS = 0.5
 
 #: Document confidence below which the reference does not look like a translation of
 #: the source. Measured (true reference -> the reference of another document):
@@ -168,10 +173,10 @@ def copy_overlap(
     1.0 means the same words on both sides: the target copies the source.
 
     Args:
-        candidates: optional mask of the beads worth checking (others get 0). Word sets
-            cost ~2 s per 100,000 sentences, so ``align_sentences`` only checks beads
-            whose anchor cosine is at least ``COPY_START`` (a copy shares every anchor;
-            a copy without any anchor has no evidence to cancel anyway).
+        candidates: optional mask of the beads worth checking (others get 0).
+            ``align_sentences`` checks the beads whose anchor cosine is at least
+            ``COPY_CANDIDATE_COS`` (a copy shares every anchor; a copy without any
+            anchor has no anchor evidence to cancel, and its MT evidence is low).
     """
     out = np.zeros(len(beads))
     pick = [k for k, b in enumerate(beads) if b.src and b.tgt and (candidates is None or candidates[k])]
