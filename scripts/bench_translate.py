@@ -84,7 +84,7 @@ def _run_naive(model_dir: str, sentences: list[str], beams: int, length: int) ->
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from translate.backends.marian import usable_cpus
+    from translate.backends.runtime import usable_cpus
 
     # PyTorch's default is the host's core count; in a CPU-quota container (CI, this
     # benchmark's machine) that oversubscribes and makes the naive loop ~10x slower
@@ -104,16 +104,17 @@ def _run_naive(model_dir: str, sentences: list[str], beams: int, length: int) ->
 
 
 def _run_selaras(backend_name: str, model_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
-    from translate.backends import load_backend
+    from translate.backends import EngineOptions, load_backend
     from translate.translator import translate_sentences
 
     start = time.perf_counter()
     if backend_name == "ctranslate2":
-        backend = load_backend(
-            "ctranslate2", model_dir, device="cpu", min_decoding_length=length, max_decoding_length=length
-        )
+        from translate.backends.ct2 import load_ct2
+
+        # Forced lengths are CTranslate2's own loader options, not engine options.
+        backend = load_ct2(model_dir, device="cpu", min_decoding_length=length, max_decoding_length=length)
     else:
-        backend = load_backend("transformers", model_dir, device="cpu")
+        backend = load_backend(EngineOptions(backend="transformers", model=model_dir, device="cpu"))
         # The transformers backend has no length options; its generation config is the
         # documented way to force the output length in transformers.
         backend.model.generation_config.min_new_tokens = length
