@@ -55,6 +55,7 @@ def test_transformers_on_cuda_uses_fp16_and_translates_exactly(tiny_trained_mode
     for beams in (1, 4):
         out = translate_sentences(backend, [s for s, _ in many], beams=beams, batch_size=8)
         assert [t.text for t in out] == [t for _, t in many]
+        assert all(t.score is not None and t.score < 0 and t.tokens > 0 for t in out)
 
 
 def test_ctranslate2_on_cuda_int8_float16_translates_exactly(tiny_trained_model) -> None:
@@ -68,6 +69,7 @@ def test_ctranslate2_on_cuda_int8_float16_translates_exactly(tiny_trained_model)
     for beams in (1, 4):
         out = translate_sentences(backend, [s for s, _ in many], beams=beams, batch_size=16)
         assert [t.text for t in out] == [t for _, t in many]
+        assert all(t.score is not None and t.score < 0 and t.tokens > 0 for t in out)
 
 
 def test_ctranslate2_float32_on_cuda_matches_transformers_on_cpu(random_model_dir) -> None:
@@ -78,9 +80,13 @@ def test_ctranslate2_float32_on_cuda_matches_transformers_on_cpu(random_model_di
     from translate.backends.marian import load_marian
 
     texts = ["Saya membaca buku di pasar pada hari Minggu.", "Kopi, teh; dan hujan!", "Apa kabar? Terima kasih."]
-    cpu = load_marian(str(random_model_dir), device="cpu", threads=1)
+    cpu = load_marian(str(random_model_dir), device="cpu", threads=1).translate_batch(texts, beams=1)
     gpu = load_backend("ctranslate2", str(random_model_dir), device="cuda", compute_type="float32")
-    assert gpu.translate_batch(texts, beams=1) == cpu.translate_batch(texts, beams=1)
+    on_gpu = gpu.translate_batch(texts, beams=1)
+    assert [h.text for h in on_gpu] == [h.text for h in cpu]
+    assert [h.length for h in on_gpu] == [h.length for h in cpu]
+    # The model's own scores agree too (GPU float32 kernels differ from the CPU's in the last bits).
+    assert [h.score for h in on_gpu] == pytest.approx([h.score for h in cpu], abs=1e-3)
 
 
 def test_auto_runs_on_the_gpu_and_says_which_engine(tiny_trained_model, caplog) -> None:
@@ -97,7 +103,7 @@ def test_auto_runs_on_the_gpu_and_says_which_engine(tiny_trained_model, caplog) 
         assert warnings == []
     else:
         assert len(warnings) == 1 and "CTranslate2" in warnings[0]
-    assert backend.translate_batch([s for s, _ in pairs], beams=4) == [t for _, t in pairs]
+    assert [h.text for h in backend.translate_batch([s for s, _ in pairs], beams=4)] == [t for _, t in pairs]
 
 
 def test_cli_translates_on_cuda(tiny_trained_model, tmp_path: Path) -> None:
