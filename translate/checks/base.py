@@ -9,7 +9,7 @@ with a human detail, or ``None``. A check that judges a row against the whole do
 :meth:`Check.document_stats`, which :meth:`score` then receives.
 
 A new check is one module with a ``Check`` subclass (a frozen dataclass whose fields
-are its parameters) and one line in :data:`translate.checks.registry.CHECK_TYPES`.
+are its parameters) and one line in :data:`translate.checks.CHECK_TYPES`.
 """
 
 from __future__ import annotations
