@@ -11,7 +11,8 @@ never writes in lower case, and a sentence of ten words holds three or four of t
 enough (``MIN_EVIDENCE`` function words) and one-sided (``MIN_SHARE``); otherwise it
 returns ``lang=None`` rather than guess, so a heading, a name list or a mixed page is
 "not known", never "wrong". It is pure, needs no dependency and reads at most
-``max_words`` words, so a whole-document call costs about a millisecond.
+``max_words`` words from the start, so a whole-document call costs a few
+milliseconds (7 ms for UD PUD's 1000 sentences, stopping at 5000 words).
 
 Only Indonesian and English are told apart; a French text is ``None`` at best
 (too few hits) and may read as English through borrowed words.
@@ -22,7 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+
+from translate.records import Lang
 
 #: Frequent Indonesian function words, lower-case; seen in an English MT they mean
 #: text was left untranslated. Words that are also common in English text ("para",
@@ -72,8 +74,6 @@ MIN_SHARE = 0.8
 #: running text settles the question long before this.
 MAX_WORDS = 5000
 
-Language = Literal["id", "en"]
-
 # Words with their inner hyphens and apostrophes, so "60-an" and "baru-baru" stay
 # whole and are not looked up; "it's" is looked up as "it".
 _TOKEN = re.compile(r"[\w'’-]+")
@@ -90,7 +90,7 @@ class LanguageGuess:
     ``words`` is how many words were read.
     """
 
-    lang: Language | None
+    lang: Lang | None
     id_words: int = 0
     en_words: int = 0
     words: int = 0
@@ -170,7 +170,7 @@ def detect_language(
     """
     id_words, en_words, words = count_function_words(texts, max_words=max_words)
     evidence = id_words + en_words
-    lang: Language | None = None
+    lang: Lang | None = None
     if evidence >= min_evidence:
         if id_words >= min_share * evidence:
             lang = "id"
