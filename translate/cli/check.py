@@ -70,6 +70,7 @@ def check(
     low_confidence: Annotated[
         str,
         typer.Option(
+            metavar="auto|LOGPROB",
             help="low-confidence below this MT log-probability per token (e.g. -1.5), or auto: "
             "a low outlier for its document."
         ),
