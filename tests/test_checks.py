@@ -644,6 +644,7 @@ def test_build_checks_by_parameter_name() -> None:
         ({"low-scor": {"min_chrf": 25}}, "unknown check 'low-scor'; known checks: empty, wrong-language,"),
         ({"low-score": {"min_chr": 25}}, "low-score: unknown parameter 'min_chr'; it takes min_chrf"),
         ({"empty": {"x": 1}}, "empty: unknown parameter 'x'; it takes no parameters"),
+        ({"low-score": 25}, "low-score: parameters must be a mapping of name to value, got 25"),
     ],
 )
 def test_build_checks_refuses_unknown_names(params: dict, message: str) -> None:

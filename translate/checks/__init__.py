@@ -231,7 +231,10 @@ def build_checks(params: CheckParams | None = None) -> tuple[Check, ...]:
         _check_type(name)
     checks: list[Check] = []
     for check_type in CHECK_TYPES:
-        given = dict(params.get(check_type.name, {}))
+        given = params.get(check_type.name, {})
+        if not isinstance(given, Mapping):
+            raise InputError(f"{check_type.name}: parameters must be a mapping of name to value, got {given!r}")
+        given = dict(given)
         known = {f.name for f in dataclasses.fields(check_type)}
         unknown = sorted(set(given) - known)
         if unknown:
