@@ -321,7 +321,15 @@ class Checkpoint:
             finished = _finished_sentences(records)
             if finished:
                 self.stale, self.stale_path = finished, self._stale_name(records)
-                os.replace(self.path, self.stale_path)
+                try:
+                    os.replace(self.path, self.stale_path)
+                except OSError as exc:
+                    from translate.errors import FileError
+                    from translate.io import describe_os_error
+
+                    raise FileError(
+                        f"cannot set aside the checkpoint {self.path} made with other options: {describe_os_error(exc)}"
+                    ) from None
                 logger.warning(
                     "the checkpoint at %s was made with another model or options: its %d finished "
                     "sentence(s) will not be reused (kept as %s until this run finishes)",
