@@ -200,3 +200,16 @@ def test_hypothesis_score_and_engine_info():
         "model": "m", "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
         "selaras": "0.1.0", "ctranslate2": "4.8",
     }
+
+
+@pytest.mark.parametrize("module", ["base", "options", "registry", "runtime", "ct2", "ct2_cache_public"])
+def test_all_lists_only_real_public_names(module):
+    import importlib
+
+    if module == "ct2_cache_public":  # ct2 takes only public names from ct2_cache
+        source = (REPO_ROOT / "translate" / "backends" / "ct2.py").read_text(encoding="utf-8")
+        block = source.split("from translate.backends.ct2_cache import (")[1].split(")")[0]
+        assert not [name for name in block.replace(",", " ").split() if name.startswith("_")]
+        return
+    mod = importlib.import_module(f"translate.backends.{module}")
+    assert all(hasattr(mod, name) and not name.startswith("_") for name in mod.__all__)

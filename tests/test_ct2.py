@@ -174,7 +174,8 @@ def finetuned_like_model(tiny_trained_model, tmp_path_factory):
     import torch
     from transformers import MarianMTModel
 
-    from translate.backends.marian import load_marian, quiet_transformers
+    from translate.backends.marian import load_marian
+    from translate.backends.runtime import quiet_transformers
 
     source, pairs = tiny_trained_model
     target = tmp_path_factory.mktemp("finetuned-like")
