@@ -603,3 +603,13 @@ def test_checkpoint_restores_scores_exactly(tmp_path: Path, trained) -> None:
     again = Recorder(backend)
     second = translate_sentences(again, sources, beams=1, checkpoint=Checkpoint(path))
     assert again.inputs == [] and second == first
+
+
+def test_translator_refuses_absurd_beams_and_batches_before_any_model_call() -> None:
+    from translate.errors import BackendError
+
+    backend = FakeBackend()
+    for kwargs, message in (({"beams": 100000}, "beams must be between 1 and 64"), ({"batch_size": 0}, "batch size")):
+        with pytest.raises(BackendError, match=message):
+            translate_sentences(backend, ["satu"], **kwargs)
+    assert backend.batches == []

@@ -36,7 +36,9 @@ class Translation:
     clause boundaries, translated piece by piece and rejoined (never silently cut).
     ``score`` is the engine's confidence: the mean log-probability per target token,
     length-normalised as the engine does (``None`` for an empty input, which is never
-    given to the model); ``tokens`` is how many target tokens it averages over.
+    given to the model); ``tokens`` is how many target tokens it averages over (the
+    pieces' tokens and the ``</s>`` the model chose, summed over the pieces of a split
+    source, so the score of a split source is the token-weighted mean of its pieces').
     """
 
     source: str

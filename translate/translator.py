@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
+from translate.backends.options import MAX_BATCH_SIZE, MAX_BEAMS
 from translate.errors import BackendError
 from translate.records import Sentence, Translation
 
@@ -485,12 +486,14 @@ def translate_sentences(
     """
     if batch_size is None:
         batch_size = backend.default_batch_size
-    if batch_size < 1:
-        raise BackendError(f"batch size must be at least 1, got {batch_size}")
+    # The same bounds as EngineOptions (which the CLI checks before loading anything),
+    # for callers that come straight here.
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise BackendError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}")
     if max_batch_tokens < 1:
         raise BackendError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
-    if beams is not None and beams < 1:
-        raise BackendError(f"beams must be at least 1, got {beams}")
+    if beams is not None and not 1 <= beams <= MAX_BEAMS:
+        raise BackendError(f"beams must be between 1 and {MAX_BEAMS}, got {beams}")
     results: list[Translation | None] = [None] * len(texts)
     for i, text in enumerate(texts):
         if not text.strip():
