@@ -1,13 +1,20 @@
-"""The notebook API at the package root: light to import, every name resolves."""
+"""The notebook API at the package root: light to import, every name resolves; and the
+package's import graph: no module imports one that imports it back."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import translate
+
+PACKAGE = Path(translate.__file__).parent
 
 
 def test_importing_the_package_and_cli_loads_no_heavy_library() -> None:
@@ -20,8 +27,102 @@ def test_importing_the_package_and_cli_loads_no_heavy_library() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(translate._API))
-def test_every_public_name_resolves(name: str) -> None:
-    assert callable(getattr(translate, name))
+def test_every_public_name_is_the_documented_function_of_its_module(name: str) -> None:
+    """``translate.X`` is the very object its module defines, documented, with typed arguments."""
+    module = importlib.import_module(translate._API[name])
+    obj = getattr(translate, name)
+    assert obj is getattr(module, name)
+    assert inspect.isfunction(obj) and obj.__module__ == module.__name__, f"{name} is re-exported, not defined, there"
+    doc = inspect.getdoc(obj) or ""
+    assert len(doc.split()) >= 5, f"{name} needs a docstring that says what it does"
+    params = [p for p in inspect.signature(obj).parameters.values() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    assert all(p.annotation is not inspect.Parameter.empty for p in params), f"{name} has untyped arguments"
+
+
+def _module_name(path: Path) -> str:
+    parts = ["translate", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports_of(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that ``path`` imports, at the top or inside functions."""
+    found: set[str] = set()
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        for name in names:
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != _module_name(path):
+                found.add(name)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    modules = {_module_name(f) for f in files}
+    return {_module_name(f): _imports_of(f, modules) for f in files}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One path per cycle found by depth-first search (empty when the graph is acyclic)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    graph = _import_graph()
+    assert "translate.backends.base" in graph and "translate.rows" in graph["translate.pipeline"]
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+
+
+def test_layers_stay_apart() -> None:
+    """The aligner needs no metrics or engines; checks and review need no serialiser of export."""
+    graph = _import_graph()
+
+    def reaches(module: str) -> set[str]:
+        seen, todo = set(), [module]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    align = {m for m in graph if m.startswith("translate.align")}
+    for module in align:
+        assert not {"translate.metrics", "translate.backends"} & {m.rsplit(".", 1)[0] if m.startswith("translate.backends.") else m for m in reaches(module)}, module
+    for module in (m for m in graph if m.startswith(("translate.checks", "translate.review"))):
+        assert "translate.export" not in reaches(module), module
+    assert not any(m.startswith("translate.backends.") and m != "translate.backends.base" for m in graph["translate.backends.base"])
 
 
 def test_unknown_names_raise_attribute_error() -> None:

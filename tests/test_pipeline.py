@@ -18,15 +18,27 @@ runner = CliRunner()
 
 
 @pytest.fixture()
-def documents(tmp_path: Path, tiny_trained_model) -> tuple[Path, Path, Path, list[tuple[str, str]]]:
-    """A source paragraph of the trained pairs and a free reference that merges two of them."""
-    model, pairs = tiny_trained_model
+def texts(tmp_path: Path) -> tuple[Path, Path, list[tuple[str, str]]]:
+    """A source of the trained pairs (two paragraphs) and a free reference that merges two
+    of them; no model is built (for the tests that need none)."""
+    import build_marian
+
+    pairs = list(build_marian.DEFAULT_PAIRS)
     source = tmp_path / "doc.id.txt"
     source.write_text(" ".join(src for src, _ in pairs[:3]) + "\n\n" + " ".join(src for src, _ in pairs[3:]) + "\n")
     english = [tgt for _, tgt in pairs]
     merged = english[:3] + [english[3][:-1] + " and " + english[4][0].lower() + english[4][1:]] + english[5:]
     reference = tmp_path / "ref.en.txt"
     reference.write_text(" ".join(merged) + "\n")
+    return source, reference, pairs
+
+
+@pytest.fixture()
+def documents(texts, tiny_trained_model) -> tuple[Path, Path, Path, list[tuple[str, str]]]:
+    """:func:`texts` and the tiny model trained to translate its pairs exactly."""
+    model, pairs = tiny_trained_model
+    source, reference, text_pairs = texts
+    assert pairs == text_pairs
     return model, source, reference, pairs
 
 
@@ -82,8 +94,8 @@ def test_run_with_two_references_writes_one_tsv_each(tmp_path: Path, documents) 
     assert result.metrics["references"][1]["metrics"]["chrf"] == pytest.approx(100.0)
 
 
-def test_run_with_an_existing_mt_needs_no_model(tmp_path: Path, documents) -> None:
-    _, source, reference, pairs = documents
+def test_run_with_an_existing_mt_needs_no_model(tmp_path: Path, texts) -> None:
+    source, reference, pairs = texts
     mt = tmp_path / "mt.txt"
     mt.write_text("\n".join(tgt for _, tgt in pairs[:3]) + "\n\n" + "\n".join(tgt for _, tgt in pairs[3:]) + "\n")
     result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "r"), "--mt", str(mt), "--model", "/nonexistent"])
@@ -91,8 +103,8 @@ def test_run_with_an_existing_mt_needs_no_model(tmp_path: Path, documents) -> No
     assert read_lines(tmp_path / "r" / "mt.txt") == [tgt for _, tgt in pairs]
 
 
-def test_run_rejects_an_mt_with_the_wrong_line_count(tmp_path: Path, documents) -> None:
-    _, source, reference, pairs = documents
+def test_run_rejects_an_mt_with_the_wrong_line_count(tmp_path: Path, texts) -> None:
+    source, reference, pairs = texts
     mt = tmp_path / "mt.txt"
     mt.write_text("Only one line.\n")
     result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "r"), "--mt", str(mt)])
@@ -100,8 +112,8 @@ def test_run_rejects_an_mt_with_the_wrong_line_count(tmp_path: Path, documents) 
     assert result.stderr.count("\n") == 1 and "1 non-empty lines but the source has 6 sentences" in result.stderr
 
 
-def test_run_without_mt_aligns_source_and_reference_only(tmp_path: Path, documents) -> None:
-    _, source, reference, _ = documents
+def test_run_without_mt_aligns_source_and_reference_only(tmp_path: Path, texts) -> None:
+    source, reference, _ = texts
     out = tmp_path / "r"
     result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(out), "--no-mt"])
     assert result.exit_code == 0, result.output
@@ -113,8 +125,8 @@ def test_run_without_mt_aligns_source_and_reference_only(tmp_path: Path, documen
     assert not (out / "mt.txt").exists()
 
 
-def test_run_with_an_unreachable_model_says_so_in_one_line(tmp_path: Path, documents, monkeypatch) -> None:
-    _, source, reference, _ = documents
+def test_run_with_an_unreachable_model_says_so_in_one_line(tmp_path: Path, texts, monkeypatch) -> None:
+    source, reference, _ = texts
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
     out = tmp_path / "r"
@@ -127,8 +139,8 @@ def test_run_with_an_unreachable_model_says_so_in_one_line(tmp_path: Path, docum
 
 
 @pytest.mark.parametrize("with_reference, args, message", [(False, [], "--reference"), (True, ["--mt", "x.txt", "--no-mt"], "contradict")])
-def test_run_rejects_contradictory_or_missing_options(tmp_path: Path, documents, with_reference, args, message) -> None:
-    _, source, reference, _ = documents
+def test_run_rejects_contradictory_or_missing_options(tmp_path: Path, texts, with_reference, args, message) -> None:
+    source, reference, _ = texts
     ref_args = ["-r", str(reference)] if with_reference else []
     result = runner.invoke(app, ["run", str(source), "-o", str(tmp_path / "r"), *ref_args, *args])
     assert result.exit_code == 2 and message in result.stderr

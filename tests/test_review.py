@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,23 +18,14 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
+from translate.checks import LOW_CHRF
 from translate.cli import app
-from translate.errors import InputError
-from translate.rows import write_aligned_tsv
-from translate.metrics import corpus_scores, scores_as_json, sentence_scores
-from translate.rows import AlignedRow
-from translate.review import (
-    WEAK_CHRF,
-    check_metrics,
-    chrf_histogram,
-    compute_metrics,
-    fill_sentence_scores,
-    is_weak,
-    mt_match_segments,
-    select_rows,
-)
+from translate.metrics import score_rows, sentence_scores
+from translate.review import chrf_histogram, fill_sentence_scores, is_weak, mt_match_segments, rows_for_review
 from translate.review.html import json_for_script, render_html
 from translate.review.terminal import review_table, summary_line
+from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
+from translate.rundir import scored_digest
 
 runner = CliRunner()
 
@@ -97,16 +89,16 @@ def test_mt_match_segments_rejoin_to_the_mt(mt: str, reference: str) -> None:
     assert all(p.casefold() in ref_words for p in parts[1::2])
 
 
-def test_select_rows_filters_sorts_weakest_first_and_keeps_positions() -> None:
+def test_rows_for_review_filters_sorts_weakest_first_and_keeps_positions() -> None:
     rows = fill_sentence_scores(make_rows())
-    flagged = select_rows(rows, only_flagged=True)
+    flagged = rows_for_review(rows, only_flagged=True)
     assert [p for p, _ in flagged] == [3, 4, 7]
-    by_score = select_rows(rows, sort="score")
+    by_score = rows_for_review(rows, sort="score")
     scored = [r.chrf for _, r in by_score if r.chrf is not None]
     assert scored == sorted(scored)
     assert by_score[-1][1].chrf is None  # the 1-0 bead has nothing to compare: last
-    assert [p for p, _ in select_rows(rows, sort="score", limit=2)] == [p for p, _ in by_score[:2]]
-    assert select_rows(rows, limit=0) == []
+    assert [p for p, _ in rows_for_review(rows, sort="score", limit=2)] == [p for p, _ in by_score[:2]]
+    assert rows_for_review(rows, limit=0) == []
 
 
 def test_fill_sentence_scores_computes_only_missing_scorable_rows() -> None:
@@ -118,9 +110,9 @@ def test_fill_sentence_scores_computes_only_missing_scorable_rows() -> None:
 
 
 def test_is_weak_for_flags_or_low_chrf() -> None:
-    row = AlignedRow((1,), (1,), "a", "b", "c", chrf=WEAK_CHRF + 1)
+    row = AlignedRow((1,), (1,), "a", "b", "c", chrf=LOW_CHRF + 1)
     assert not is_weak(row)
-    assert is_weak(AlignedRow((1,), (1,), "a", "b", "c", chrf=WEAK_CHRF - 1))
+    assert is_weak(AlignedRow((1,), (1,), "a", "b", "c", chrf=LOW_CHRF - 1))
     assert is_weak(AlignedRow((1,), (1,), "a", "b", "c", chrf=99.0, flags=("repetition",)))
 
 
@@ -130,22 +122,6 @@ def test_histogram_counts_every_scored_row_with_100_in_the_last_bin() -> None:
     counts = chrf_histogram(rows)
     assert len(counts) == 20
     assert (counts[0], counts[1], counts[-1], sum(counts)) == (2, 1, 1, 4)
-
-
-def test_compute_metrics_scores_only_beads_with_both_sides() -> None:
-    rows = make_rows()
-    aligned = [r for r in rows if r.mt.strip() and r.reference.strip()]
-    expected = scores_as_json(corpus_scores([r.mt for r in aligned], [[r.reference for r in aligned]], n_bootstrap=1), 6)
-    assert compute_metrics(rows) == expected
-    assert compute_metrics([AlignedRow((1,), (), "a", "b", "")]) is None
-
-
-def test_check_metrics_rejects_what_is_not_a_metrics_file() -> None:
-    good = {"bleu": 30.1, "chrf": 55.0, "signatures": {"bleu": "nrefs:1"}}
-    assert check_metrics(good, "m.json") == good
-    for bad in ([1, 2], {"bleu": 1.0}, {"bleu": "x", "chrf": 1.0}, {"bleu": 1, "chrf": 2, "signatures": []}):
-        with pytest.raises(InputError, match="selaras run"):
-            check_metrics(bad, "m.json")
 
 
 def test_json_for_script_cannot_close_the_script_element() -> None:
@@ -185,7 +161,7 @@ def squash(text: str) -> str:
 def test_table_fits_100_columns_and_keeps_every_text() -> None:
     rows = fill_sentence_scores(make_rows())
     console = Console(width=100, record=True, file=open("/dev/null", "w"), color_system=None)  # noqa: SIM115
-    console.print(review_table(select_rows(rows)))
+    console.print(review_table(rows_for_review(rows)))
     text = console.export_text()
     lines = text.splitlines()
     assert lines and max(cell_len(line) for line in lines) <= 100
@@ -204,7 +180,7 @@ def test_table_fits_100_columns_and_keeps_every_text() -> None:
 def test_table_highlights_weak_rows_only() -> None:
     rows = fill_sentence_scores(make_rows())
     console = Console(width=120, record=True, file=open("/dev/null", "w"), force_terminal=True, color_system="standard")  # noqa: SIM115
-    console.print(review_table(select_rows(rows)))
+    console.print(review_table(rows_for_review(rows)))
     ansi = console.export_text(styles=True)
     red_ids = [f"\x1b[1;31m{','.join(map(str, r.src_ids)) or '-'}→" in ansi for r in rows]
     assert red_ids == [is_weak(r) for r in rows]
@@ -213,7 +189,7 @@ def test_table_highlights_weak_rows_only() -> None:
 
 def test_summary_line_counts_rows_flags_and_shows_corpus_scores() -> None:
     rows = make_rows()
-    metrics = compute_metrics(rows)
+    metrics = score_rows(rows)
     assert metrics is not None
     line = summary_line(rows, metrics, shown=2)
     assert line.startswith("7 rows · 2 shown · 3 flagged · 6 scored beads (MT + reference)")
@@ -225,8 +201,8 @@ def test_summary_line_counts_rows_flags_and_shows_corpus_scores() -> None:
 
 def test_html_is_self_contained_and_escapes_text() -> None:
     rows = fill_sentence_scores(make_rows())
-    metrics = compute_metrics(rows)
-    page = render_html(select_rows(rows), metrics=metrics, title="<b>doc</b>.tsv")
+    metrics = score_rows(rows)
+    page = render_html(rows_for_review(rows), metrics=metrics, title="<b>doc</b>.tsv")
     assert "<img" not in page and "alert(1)" not in page.split('id="selaras-data">')[0]
     assert "&lt;b&gt;doc&lt;/b&gt;.tsv" in page
     assert not re.search(r"https?://|//cdn|<link rel=.stylesheet|<script[^>]+src=", page)
@@ -234,8 +210,8 @@ def test_html_is_self_contained_and_escapes_text() -> None:
     blob = page.split('<script type="application/json" id="selaras-data">')[1].split("</script>")[0]
     data = json.loads(blob)
     assert len(data["rows"]) == len(rows)
-    xss_row = data["rows"][-1]
-    assert xss_row[4] == XSS and "".join(xss_row[5]) == XSS and xss_row[6] == XSS
+    xss_row = dict(zip(data["columns"], data["rows"][-1]))
+    assert xss_row["source"] == XSS and "".join(xss_row["mt"]) == XSS and xss_row["reference"] == XSS
     assert metrics is not None
     for key in ("bleu", "chrf", "chrfpp", "ter"):
         assert metrics["signatures"][key] in page
@@ -246,7 +222,8 @@ def test_html_survives_nan_scores() -> None:
     row = AlignedRow((1,), (1,), "a", "b", "c", align_score=float("nan"), chrf=10.0, bleu=1.0)
     page = render_html([(1, row)], metrics=None, title="t")
     blob = page.split('id="selaras-data">')[1].split("</script>")[0]
-    assert json.loads(blob)["rows"][0][7] is None
+    data = json.loads(blob)
+    assert dict(zip(data["columns"], data["rows"][0]))["align_score"] is None
     assert "No corpus score" in page
 
 
@@ -277,7 +254,7 @@ def test_cli_json_only_flagged_sorted_by_score(aligned_tsv: Path) -> None:
     assert all(row["flags"] for row in data["selected"])
     chrfs = [row["chrf"] for row in data["selected"]]
     assert chrfs == sorted(chrfs)
-    assert data["metrics"] == compute_metrics(make_rows())
+    assert data["metrics"] == score_rows(make_rows(), n_bootstrap=0)  # the review's default: no bootstrap
 
 
 def test_cli_terminal_view_skips_the_ter_it_does_not_show(aligned_tsv: Path, monkeypatch) -> None:
@@ -286,14 +263,14 @@ def test_cli_terminal_view_skips_the_ter_it_does_not_show(aligned_tsv: Path, mon
     from sacrebleu.metrics import TER
 
     calls: list[int] = []
-    real = TER.corpus_score
+    real = TER._extract_corpus_statistics
 
-    def counting(self, hypotheses, references, **kwargs):
+    def counting(self, hypotheses, references):
         calls.append(len(hypotheses))
-        return real(self, hypotheses, references, **kwargs)
+        return real(self, hypotheses, references)
 
-    monkeypatch.setattr(TER, "corpus_score", counting)
-    expected = compute_metrics(make_rows())
+    monkeypatch.setattr(TER, "_extract_corpus_statistics", counting)
+    expected = score_rows(make_rows(), n_bootstrap=0)
     calls.clear()
     result = runner.invoke(app, ["review", str(aligned_tsv), "--width", "100"])
     assert result.exit_code == 0, result.output
@@ -311,11 +288,16 @@ def test_cli_limit(aligned_tsv: Path) -> None:
     assert [row["position"] for row in json.loads(result.stdout)["selected"]] == [1, 2]
 
 
+def _run_metrics(tsv: Path, scores: dict | None) -> dict:
+    """A run's metrics.json that describes ``tsv`` (by the digest of its scored text)."""
+    return {"references": [{"aligned": tsv.name, "scored_sha256": scored_digest(read_aligned_tsv(tsv)), "metrics": scores}]}
+
+
 def test_cli_html_with_saved_metrics(aligned_tsv: Path, tmp_path: Path) -> None:
-    metrics = compute_metrics(make_rows()[:2])
+    metrics = score_rows(make_rows()[:2])  # other numbers than the file's own: the page must show these
     assert metrics is not None
     metrics_path = tmp_path / "metrics.json"
-    metrics_path.write_text(json.dumps(metrics), encoding="utf-8")
+    metrics_path.write_text(json.dumps(_run_metrics(aligned_tsv, metrics)), encoding="utf-8")
     out = tmp_path / "out" / "review.html"
     result = runner.invoke(app, ["review", str(aligned_tsv), "--html", str(out), "--metrics", str(metrics_path)])
     assert result.exit_code == 0, result.output
@@ -328,10 +310,16 @@ def test_cli_html_with_saved_metrics(aligned_tsv: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not valid JSON"), ('{"bleu": 1}', "no numeric 'chrf'")],
+    [
+        ("{not json", "not valid JSON"),
+        ('{"bleu": 1, "chrf": 2}', "does not say which aligned TSV"),
+        ("described, no chrf", "no numeric 'chrf'"),
+    ],
 )
 def test_cli_bad_metrics_file_is_a_clear_error(aligned_tsv: Path, tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "metrics.json"
+    if content == "described, no chrf":
+        content = json.dumps(_run_metrics(aligned_tsv, {"bleu": 1.0}))
     bad.write_text(content, encoding="utf-8")
     result = runner.invoke(app, ["review", str(aligned_tsv), "--metrics", str(bad)])
     assert result.exit_code == 2
@@ -373,7 +361,7 @@ def test_review_of_a_run_without_mt(tmp_path: Path) -> None:
     tsv = tmp_path / "aligned.tsv"
     write_aligned_tsv(tsv, rows)
     metrics = tmp_path / "metrics.json"
-    metrics.write_text('{"mt": null, "references": [], "source": "x", "source_sentences": 2}')
+    metrics.write_text(json.dumps({"mt": None, **_run_metrics(tsv, None)}))
     result = CliRunner().invoke(app, ["review", str(tsv), "--metrics", str(metrics), "--width", "100"])
     assert result.exit_code == 0, result.output
     assert "MT" not in result.stdout.split("\n")[2] and "reference" in result.stdout
@@ -393,7 +381,7 @@ def two_reference_run(tmp_path: Path) -> Path:
     mt.write_text("".join(f"{m}\n" for _, m, _ in SENTENCES), encoding="utf-8")
     ref.write_text("".join(f"{r}\n" for _, _, r in SENTENCES), encoding="utf-8")
     out = tmp_path / "run"
-    args = ["run", str(source), "-r", str(ref), "-r", str(mt), "--mt", str(mt), "-o", str(out), "--lines", "--bootstrap", "1"]
+    args = ["run", str(source), "-r", str(ref), "-r", str(mt), "--mt", str(mt), "-o", str(out), "--lines", "--bootstrap", "0"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return out
@@ -415,10 +403,16 @@ def test_cli_saved_metrics_are_those_of_the_reviewed_tsv(two_reference_run: Path
 
 
 def test_cli_saved_metrics_for_another_tsv_is_a_clear_error(two_reference_run: Path, tmp_path: Path) -> None:
+    """Scores belong to content, not to a file name: a copy of a run's TSV under another
+    name keeps its scores; a TSV whose MT differs has none in that metrics.json."""
     out = two_reference_run
-    renamed = tmp_path / "mine.tsv"
+    renamed = tmp_path / "copy.tsv"
     renamed.write_bytes((out / "aligned.ref2.tsv").read_bytes())
-    result = runner.invoke(app, ["review", str(renamed), "--metrics", str(out / "metrics.json")])
+    assert runner.invoke(app, ["review", str(renamed), "--metrics", str(out / "metrics.json")]).exit_code == 0
+    changed = tmp_path / "mine.tsv"
+    rows = read_aligned_tsv(out / "aligned.ref2.tsv")
+    write_aligned_tsv(changed, [replace(rows[0], mt="Something else entirely."), *rows[1:]])
+    result = runner.invoke(app, ["review", str(changed), "--metrics", str(out / "metrics.json")])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "mine.tsv" in result.stderr and "aligned.tsv" in result.stderr and "aligned.ref2.tsv" in result.stderr

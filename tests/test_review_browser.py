@@ -28,7 +28,8 @@ from translate.cli import app
 from translate.rows import read_aligned_tsv, write_aligned_tsv
 from translate.metrics import sentence_scores
 from translate.rows import AlignedRow
-from translate.review import compute_metrics
+from translate.metrics import score_rows
+from translate.rundir import scored_digest
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +112,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[AlignedR
     rows = read_aligned_tsv(folder / "aligned.tsv")  # scores as the page sees them (2 decimals)
     result = runner.invoke(app, ["review", str(folder / "aligned.tsv"), "--html", str(folder / "review.html")])
     assert result.exit_code == 0, result.output
-    metrics = compute_metrics(rows)
+    metrics = score_rows(rows, n_bootstrap=0)
     assert metrics is not None
     return folder / "review.html", rows, metrics
 
@@ -122,8 +123,10 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("review-large")
     rows = make_rows(10_000, seed=2, score=False)
     write_aligned_tsv(folder / "aligned.tsv", rows)
-    metrics = compute_metrics(rows[:50])
-    (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    metrics = score_rows(rows[:50], n_bootstrap=0)
+    digest = scored_digest(read_aligned_tsv(folder / "aligned.tsv"))
+    run_metrics = {"references": [{"aligned": "aligned.tsv", "scored_sha256": digest, "metrics": metrics}]}
+    (folder / "metrics.json").write_text(json.dumps(run_metrics), encoding="utf-8")
     args = ["review", str(folder / "aligned.tsv"), "--html", str(folder / "review.html")]
     result = runner.invoke(app, [*args, "--metrics", str(folder / "metrics.json")])
     assert result.exit_code == 0, result.output

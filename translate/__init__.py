@@ -5,6 +5,7 @@ The notebook API, importable from the package root::
     import translate
     result = translate.run("doc.id.txt", ["doc.en.txt"], "runs/doc")   # the whole job
     doc = translate.translate_document("Saya suka kopi. Dia membaca buku.")
+    translate.translate_file("artikel.id.txt", "artikel.en.txt")          # resumable, atomic
     beads = translate.align_sentences(src_sentences, ref_sentences, mt=mt_lines)
 
 The package is importable without torch: these names (and the heavy libraries behind
@@ -21,15 +22,19 @@ __version__ = "0.1.0"
 #: Public name -> module that defines it (imported on first access, PEP 562).
 _API: dict[str, str] = {
     "run": "translate.pipeline",
+    "translate_file": "translate.pipeline",
+    "align_files": "translate.pipeline",
     "split_sentences": "translate.segment",
-    "load_backend": "translate.backends",
+    "load_backend": "translate.backends.registry",
     "translate_document": "translate.translator",
     "translate_sentences": "translate.translator",
     "align_sentences": "translate.align",
     "build_rows": "translate.rows",
     "corpus_scores": "translate.metrics",
     "sentence_scores": "translate.metrics",
+    "score_rows": "translate.metrics",
     "check_rows": "translate.checks",
+    "detect_language": "translate.language",
     "read_aligned_tsv": "translate.rows",
     "write_aligned_tsv": "translate.rows",
 }

@@ -1,51 +1,54 @@
-"""The whole job in one call — segment, translate, align, check, score — for the CLI
-(``selaras run``) and notebooks.
+"""The jobs users run, one call each, for the CLI and notebooks: ``translate_file``
+(``selaras translate``), ``align_files`` (``selaras align``) and ``run`` (``selaras run``:
+segment, translate, align, check, score into one run folder).
 
-Every step between the two ends is a pure function over records; this module only
-wires them together and writes the run folder:
+Every step between the two ends is a pure function over records; this module reads
+the inputs, wires the steps together and writes the outputs, in the order that keeps
+the user's files safe:
 
-* ``source.txt`` — the source sentences, line *n* = sentence *n* (the ``src_ids``);
-* ``mt.txt`` — the machine translation, line-parallel with ``source.txt``;
-* ``reference.txt`` (``reference2.txt``, …) — each reference's sentences;
-* ``aligned.tsv`` (``aligned.ref2.tsv``, …) — one aligned TSV per reference, with QA flags;
-* ``metrics.json`` — corpus BLEU/chrF/chrF++/TER over the aligned beads, with signatures.
+1. **Before any work** the outputs are checked (``translate.io.check_outputs``): an
+   output that is one of the inputs (also through a link), a folder where a file is
+   expected, or a place that cannot be written is refused with one line, before the
+   model loads.
+2. **One run per output**: an exclusive lock (``translate.io.exclusive_lock``) keeps a
+   second run off the same output and checkpoint, so two runs never mix their results.
+3. **Resumable translation**: finished sentences go to a checkpoint
+   (``translate.translator.Checkpoint``, located by ``translate.rundir``).
+4. **Atomic outputs**: every file appears complete or not at all; a run folder is
+   replaced as one set (``translate.rundir.write_run_folder``).
 
-A translation interrupted midway resumes on rerun from ``mt.selaras-partial`` in the run
-folder (see :class:`translate.translator.Checkpoint`); every file is written atomically.
+Warnings about the inputs (a source that is not Indonesian, a reference that is not
+English or does not look like a translation of the source) are logged when found
+(the CLI shows each as one ``warning:`` line on stderr, before the long work) and
+travel in the results' ``warnings``, so ``--json`` and ``metrics.json`` carry them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
 from translate.errors import InputError
-from translate.records import Sentence
+from translate.records import Bead, Lang, Sentence
 from translate.rows import AlignedRow
-from translate.translator import ProgressCallback
+from translate.translator import DocumentTranslation, ProgressCallback
 
-#: Name of the checkpoint inside the run folder (gitignored pattern ``*.selaras-partial``).
-CHECKPOINT_NAME = "mt.selaras-partial"
+logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class RunResult:
-    """What a run produced; ``aligned[k]`` are the rows for ``references[k]``."""
-
-    out_dir: Path
-    sentences: list[Sentence]
-    mt: list[str] | None
-    references: list[Path]
-    aligned: list[list[AlignedRow]]
-    metrics: dict
-    resumed: int = 0
-    split: int = 0
+#: Bytes of output per byte of input a translation may need, for the free-space check
+#: (English output plus JSON keys; generous so a full disk is found before the work).
+OUTPUT_BYTES_PER_INPUT_BYTE = 3
 
 
-def read_sentences(path: str | Path, lang: str, *, lines: bool) -> list[Sentence]:
+# --------------------------------------------------------------------------- reading
+
+
+def read_sentences(path: str | Path, lang: Lang, *, lines: bool) -> list[Sentence]:
     """The sentences of a document file: segmented, or (``lines``) one per non-empty line.
 
     Raises:
@@ -58,29 +61,10 @@ def read_sentences(path: str | Path, lang: str, *, lines: bool) -> list[Sentence
     if lines:
         found = [Sentence(text=line.strip(), paragraph=0) for line in text.split("\n") if line.strip()]
     else:
-        found = split_sentences(text, lang)  # type: ignore[arg-type]
+        found = split_sentences(text, lang)
     if not found:
         raise InputError(f"{path} has no sentences (it is empty or blank); give a non-empty {lang} text")
     return found
-
-
-def _aligned_name(k: int) -> str:
-    return "aligned.tsv" if k == 0 else f"aligned.ref{k + 1}.tsv"
-
-
-def _reference_name(k: int) -> str:
-    return "reference.txt" if k == 0 else f"reference{k + 1}.txt"
-
-
-def _metrics_for(rows: Sequence[AlignedRow], *, n_bootstrap: int) -> dict | None:
-    """Corpus scores over the beads that have both an MT and a reference."""
-    from translate.metrics import corpus_scores, scores_as_json
-
-    scored = [r for r in rows if r.mt.strip() and r.reference.strip()]
-    if not scored:
-        return None
-    scores = corpus_scores([r.mt for r in scored], [[r.reference for r in scored]], n_bootstrap=n_bootstrap)
-    return scores_as_json(scores, len(scored))
 
 
 def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
@@ -95,35 +79,266 @@ def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
         raise InputError(
             f"{path} has {len(mt)} non-empty lines but the source has {n_sentences} sentences; the MT must "
             "have one line per source sentence: use the file selaras translate wrote for this source "
-            "(with --lines only if the source was translated line by line)"
+            "(translated line by line only if the source is read line by line too)"
         )
     return mt
 
 
-def engine_settings(backend: object, model: str, beams: int | None) -> dict:
-    """What made the MT, for ``metrics.json``: the engine that actually ran (``auto``
-    names none), where, in which precision and with how many beams, so that a score can
-    be reproduced or compared with another run's."""
-    from translate import __version__
-
-    return {
-        "model": model,
-        "backend": getattr(backend, "name", None),
-        "device": getattr(backend, "device", None),
-        "precision": getattr(backend, "compute_type", None) or getattr(backend, "dtype", None),
-        "beams": beams if beams is not None else _model_beams(backend),
-        "selaras": __version__,
-    }
+# --------------------------------------------------------------------------- warnings
 
 
-def _model_beams(backend: object) -> int | None:
-    """The beam size the backend uses when none is asked for (the model's own)."""
-    defaults = getattr(backend, "defaults", None)  # CTranslate2
-    if defaults is not None:
-        return int(defaults.beam_size)
-    model = getattr(backend, "model", None)  # transformers
-    config = getattr(model, "generation_config", None)
-    return int(config.num_beams) if config is not None and config.num_beams else None
+_LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
+
+
+def language_warning(texts: Sequence[str], expected: Lang, name: str) -> str | None:
+    """A warning when ``texts`` (one document) clearly are not in the ``expected`` language."""
+    from translate.language import detect_language
+
+    guess = detect_language(list(texts))
+    if guess.lang is None or guess.lang == expected:
+        return None
+    return (
+        f"{name} looks like {_LANGUAGE_NAMES.get(guess.lang, guess.lang)}, not "
+        f"{_LANGUAGE_NAMES[expected]} ({guess.describe()})"
+    )
+
+
+def alignment_warning(beads: Sequence[Bead], name: str) -> str | None:
+    """A warning when the aligner found little evidence that a reference translates the source."""
+    from translate.align import DOCUMENT_CONFIDENCE_MIN, document_confidence
+
+    confidence = document_confidence(beads)
+    if confidence >= DOCUMENT_CONFIDENCE_MIN:
+        return None
+    return (
+        f"{name} does not look like a translation of the source (alignment confidence "
+        f"{confidence:.2f} < {DOCUMENT_CONFIDENCE_MIN:g}); its scores and flags mean little"
+    )
+
+
+def _engine_options(
+    options: Any, *, model: str, engine: BackendName, device: Device, beams: int | None, batch_size: int | None, **extra: object
+) -> Any:
+    """The :class:`~translate.backends.EngineOptions` of a call, built from keywords if not given."""
+    from translate.backends import EngineOptions
+
+    if options is not None:
+        return options
+    return EngineOptions(backend=engine, model=model, device=device, beams=beams, batch_size=batch_size, **extra)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- translate
+
+
+@dataclass(frozen=True)
+class TranslateResult:
+    """What :func:`translate_file` produced.
+
+    ``engine`` is the engine that ran (``EngineInfo.as_json()``); ``resumed`` counts the
+    sentences taken from a checkpoint; ``warnings`` are one-line notes about the input.
+    """
+
+    document: DocumentTranslation
+    output: str
+    engine: dict[str, Any]
+    max_input_tokens: int
+    resumed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """The ``--json`` shape: one object per sentence (``id`` is 1-based)."""
+        return [
+            {
+                "id": number,
+                "source": s.text,
+                "translation": t.text,
+                "pieces": t.pieces,
+                "score": None if t.score is None else round(t.score, 6),
+                "tokens": t.tokens,
+            }
+            for number, (s, t) in enumerate(zip(self.document.sentences, self.document.translations), start=1)
+        ]
+
+
+def translate_file(
+    source: str | Path,
+    output: str | Path | None = None,
+    *,
+    options: Any = None,
+    model: str = DEFAULT_MODEL,
+    engine: BackendName = "auto",
+    device: Device = "auto",
+    beams: int | None = None,
+    batch_size: int | None = None,
+    lines: bool = False,
+    as_json: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> TranslateResult:
+    """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
+
+    Args:
+        source: the document (``-``: standard input).
+        output: where the English goes, written atomically once complete.
+        options: an :class:`~translate.backends.EngineOptions`; or give ``model``,
+            ``engine``, ``device``, ``beams``, ``batch_size``.
+        lines: one sentence per input line (line-parallel output) instead of segmenting.
+        as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`) instead of text.
+        on_progress: ``on_progress(done, total)`` over model inputs.
+
+    Raises:
+        InputError: unreadable or empty input, an output that is the input.
+        FileError: the output cannot be written. LockedError: another run holds it.
+        ModelUnavailableError, BackendError: the engine cannot be had or failed.
+    """
+    from translate.backends import load_backend
+    from translate.io import atomic_write, check_outputs, exclusive_lock, read_text, write_lines
+    from translate.rundir import checkpoint_path
+    from translate.translator import Checkpoint, document_sentences, translate_sentences
+
+    opts = _engine_options(options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size)
+    name = str(source)
+    target = "-" if output is None else str(output)
+    check_outputs([target], [name])
+    text = read_text(name)
+    if not text.strip():
+        raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
+    check_outputs([target], expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
+    sentences = document_sentences(text, lines=lines)
+    warnings = _warned([language_warning([s.text for s in sentences], "id", name)])
+    checkpoint = Checkpoint(checkpoint_path(output, text, lines=lines))
+    with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
+        backend = load_backend(opts)
+        reported = False
+
+        def report(done: int, total: int) -> None:
+            nonlocal reported
+            if not reported and checkpoint.resumed:  # the first report comes before any model call
+                real = sum(1 for s in sentences if s.text.strip())
+                logger.info("resuming: %d of %d sentences already translated", checkpoint.resumed, real)
+            reported = True
+            if on_progress is not None:
+                on_progress(done, total)
+
+        translations = translate_sentences(
+            backend,
+            [s.text for s in sentences],
+            batch_size=opts.batch_size,
+            beams=opts.beams,
+            on_progress=report,
+            checkpoint=checkpoint,
+        )
+        document = DocumentTranslation(sentences, translations, lines)
+        result = TranslateResult(
+            document=document,
+            output=target,
+            engine=backend.describe(opts.beams).as_json(),
+            max_input_tokens=backend.max_input_tokens,
+            resumed=checkpoint.resumed,
+            warnings=warnings,
+        )
+        if as_json:
+            with atomic_write(target) as handle:
+                handle.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        else:
+            write_lines(target, document.output_lines())
+        checkpoint.remove()
+    return result
+
+
+# --------------------------------------------------------------------------- align
+
+
+@dataclass(frozen=True)
+class AlignResult:
+    """What :func:`align_files` produced: the beads, their rows and warnings about the inputs."""
+
+    beads: list[Bead]
+    rows: list[AlignedRow]
+    warnings: list[str] = field(default_factory=list)
+
+
+def align_files(
+    source: str | Path,
+    reference: str | Path,
+    output: str | Path | None = None,
+    *,
+    mt: str | Path | None = None,
+    lines: bool = False,
+    max_bead: int | None = None,
+    lexicon: str | Path | None = None,
+) -> AlignResult:
+    """Align a source document with its reference (and optional MT) into an aligned TSV.
+
+    Writes ``output`` (``None``: nothing; ``-``: stdout) atomically, with the QA flags
+    ``selaras check`` computes.
+
+    Raises:
+        InputError: unreadable inputs, an MT that does not match the source, an output
+            that is one of the inputs. FileError: the output cannot be written.
+    """
+    from translate.align import DEFAULT_MAX_BEAD, align_sentences, parse_lexicon
+    from translate.checks import check_rows
+    from translate.io import check_outputs, read_lines
+    from translate.rows import build_rows, write_aligned_tsv
+
+    inputs = [p for p in (source, reference, mt, lexicon) if p is not None]
+    if output is not None:
+        check_outputs([output], inputs)
+    src = [s.text for s in read_sentences(source, "id", lines=lines)]
+    ref = [s.text for s in read_sentences(reference, "en", lines=lines)]
+    mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
+    lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
+    warnings = _input_warnings(source, src, [(reference, ref)])
+    beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD, lexicon=lex)
+    warnings += _warned([alignment_warning(beads, str(reference))])
+    rows = check_rows(build_rows(src, ref, mt_lines, beads))
+    if output is not None:
+        write_aligned_tsv(output, rows)
+    return AlignResult(beads=beads, rows=rows, warnings=warnings)
+
+
+#: One side having this many times more sentences than the other is suspicious enough
+#: to warn (a wrong file, or a reference that only covers part of the source).
+IMBALANCE_WARNING = 3.0
+
+
+def _input_warnings(source: str | Path, src: Sequence[str], references: Sequence[tuple[str | Path, Sequence[str]]]) -> list[str]:
+    """Warnings about the languages and sizes of a source and its references (logged)."""
+    found = [language_warning(src, "id", str(source))]
+    for path, ref in references:
+        found.append(language_warning(ref, "en", str(path)))
+        if max(len(src), len(ref)) > IMBALANCE_WARNING * min(len(src), len(ref)):
+            found.append(
+                f"{len(src)} source vs {len(ref)} sentences in {path} (more than {IMBALANCE_WARNING:g}x): "
+                "many sentences will be left unaligned; check that the files belong together"
+            )
+    return _warned(found)
+
+
+def _warned(found: Sequence[str | None]) -> list[str]:
+    """The warnings among ``found``, each logged once (the CLI prints it as one line)."""
+    warnings = [w for w in found if w]
+    for warning in warnings:
+        logger.warning("%s", warning)
+    return warnings
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced; ``aligned[k]`` are the rows for ``references[k]``."""
+
+    out_dir: Path
+    sentences: list[Sentence]
+    mt: list[str] | None
+    references: list[Path]
+    aligned: list[list[AlignedRow]]
+    metrics: dict
+    resumed: int = 0
+    split: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def run(
@@ -131,6 +346,7 @@ def run(
     references: Sequence[str | Path],
     out_dir: str | Path,
     *,
+    options: Any = None,
     model: str = DEFAULT_MODEL,
     engine: BackendName = "auto",
     device: Device = "auto",
@@ -150,92 +366,123 @@ def run(
         source: the Indonesian document.
         references: one or more English reference translations of it (any
             segmentation: the aligner pairs merged and split sentences).
-        out_dir: the run folder (created; files in it are replaced atomically).
-        model, engine, device, batch_size, beams, backend_options: translation settings
-            (see :func:`translate.translator.translate_document`).
+        out_dir: the run folder (created; its files are replaced as one set, see
+            :mod:`translate.rundir`; a file the run was given is never written over).
+        options: an :class:`~translate.backends.EngineOptions`; or give ``model``,
+            ``engine``, ``device``, ``batch_size``, ``beams`` and ``backend_options``.
         lines: one sentence per non-empty line in the source and references.
         mt: use this existing MT (one line per source sentence) instead of translating.
         translate: ``False`` skips MT altogether: source–reference alignment only.
         max_bead: largest bead for the aligner (default: the aligner's).
-        n_bootstrap: resamples for the metrics' 95% CIs.
+        n_bootstrap: resamples for the metrics' 95% CIs (0: none).
         on_progress: ``on_progress(done, total)`` during translation.
 
     Raises:
-        InputError: unreadable or empty inputs, an MT that does not match the source.
+        InputError: unreadable or empty inputs, an MT that does not match the source,
+            an input that the run would write over.
+        FileError: the run folder cannot be written. LockedError: another run holds it.
         ModelUnavailableError: the model cannot be loaded (use ``translate=False`` or
             ``mt=`` to align without it).
     """
     from translate.align import DEFAULT_MAX_BEAD, align_sentences
     from translate.checks import check_rows
-    from translate.io import atomic_write, write_lines
-    from translate.rows import build_rows, write_aligned_tsv
+    from translate.io import check_outputs, check_writable, exclusive_lock
+    from translate.metrics import check_bootstrap, score_rows
+    from translate.rows import build_rows, tsv_lines
+    from translate.rundir import (
+        CHECKPOINT_NAME,
+        MT_NAME,
+        SOURCE_NAME,
+        aligned_name,
+        reference_name,
+        run_file_names,
+        scored_digest,
+        stale_files,
+        write_run_folder,
+    )
 
     if not references:
-        raise InputError("no reference given; pass --reference FILE (an English translation of the source)")
+        raise InputError("no reference given; give at least one English translation of the source")
+    n_bootstrap = check_bootstrap(n_bootstrap)
+    with_mt = mt is not None or translate
+    opts = None
+    if mt is None and translate:
+        opts = _engine_options(
+            options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size, **backend_options
+        )
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out} exists and is not a folder; give -o a folder for the run's files")
+    check_writable(out, folder=True)
+    inputs = [Path(p) for p in (source, *references, *([mt] if mt is not None else []))]
+    written = [out / name for name in (*run_file_names(len(references), with_mt=with_mt), CHECKPOINT_NAME)]
+    check_outputs([*written, *stale_files(out, [p.name for p in written])], inputs)
+
     sentences = read_sentences(source, "id", lines=lines)
     ref_sentences = [read_sentences(ref, "en", lines=lines) for ref in references]
     src_texts = [s.text for s in sentences]
+    warnings = _input_warnings(source, src_texts, [(r, [s.text for s in refs]) for r, refs in zip(references, ref_sentences)])
 
-    mt_lines: list[str] | None = None
-    mt_info: dict | str | None = str(mt) if mt is not None else None
-    resumed = split = 0
-    if mt is not None:
-        mt_lines = read_mt_lines(mt, len(sentences))
-    elif translate:
-        from translate.backends import load_backend
-        from translate.translator import Checkpoint, translate_sentences
+    with exclusive_lock(out, what=f"the run folder {out}"):
+        mt_lines: list[str] | None = None
+        mt_scores: list[tuple[float | None, int]] | None = None
+        mt_info: dict | str | None = str(mt) if mt is not None else None
+        resumed = split = 0
+        if mt is not None:
+            mt_lines = read_mt_lines(mt, len(sentences))
+        elif translate:
+            from translate.backends import load_backend
+            from translate.translator import Checkpoint, translate_sentences
 
-        backend = load_backend(engine, model, device=device, **backend_options)
-        out.mkdir(parents=True, exist_ok=True)  # only once there is something to write
-        checkpoint = Checkpoint(out / CHECKPOINT_NAME)
-        translations = translate_sentences(
-            backend, src_texts, batch_size=batch_size, beams=beams, on_progress=on_progress, checkpoint=checkpoint
-        )
-        mt_lines = [t.text for t in translations]
-        mt_info = engine_settings(backend, model, beams)
-        resumed = checkpoint.resumed
-        split = sum(1 for t in translations if t.pieces > 1)
+            backend = load_backend(opts)
+            out.mkdir(parents=True, exist_ok=True)  # only once there is something to write
+            checkpoint = Checkpoint(out / CHECKPOINT_NAME)
+            translations = translate_sentences(
+                backend, src_texts, batch_size=opts.batch_size, beams=opts.beams, on_progress=on_progress,
+                checkpoint=checkpoint,
+            )
+            mt_lines = [t.text for t in translations]
+            mt_scores = [(t.score, t.tokens) for t in translations]
+            mt_info = backend.describe(opts.beams).as_json()
+            resumed = checkpoint.resumed
+            split = sum(1 for t in translations if t.pieces > 1)
 
-    out.mkdir(parents=True, exist_ok=True)
-    write_lines(out / "source.txt", src_texts)
-    if mt_lines is not None:
-        write_lines(out / "mt.txt", mt_lines)
+        files: dict[str, str] = {SOURCE_NAME: "".join(t + "\n" for t in src_texts)}
+        if mt_lines is not None:
+            files[MT_NAME] = "".join(t + "\n" for t in mt_lines)
+        aligned: list[list[AlignedRow]] = []
+        per_reference: list[dict] = []
+        for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
+            ref_texts = [s.text for s in refs]
+            beads = align_sentences(src_texts, ref_texts, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD)
+            warnings += _warned([alignment_warning(beads, str(ref_path))])
+            rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
+            files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
+            files[aligned_name(k)] = "".join(tsv_lines(rows))
+            aligned.append(rows)
+            per_reference.append(
+                {
+                    "reference": str(ref_path),
+                    "aligned": aligned_name(k),
+                    "reference_sentences": len(ref_texts),
+                    "beads": len(rows),
+                    "scored_sha256": scored_digest(rows),
+                    "metrics": score_rows(rows, n_bootstrap=n_bootstrap) if mt_lines is not None else None,
+                }
+            )
 
-    aligned: list[list[AlignedRow]] = []
-    per_reference: list[dict] = []
-    for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
-        ref_texts = [s.text for s in refs]
-        beads = align_sentences(src_texts, ref_texts, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD)
-        rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads))
-        write_lines(out / _reference_name(k), ref_texts)
-        write_aligned_tsv(out / _aligned_name(k), rows)
-        aligned.append(rows)
-        per_reference.append(
-            {
-                "reference": str(ref_path),
-                "aligned": _aligned_name(k),
-                "reference_sentences": len(ref_texts),
-                "beads": len(rows),
-                "metrics": _metrics_for(rows, n_bootstrap=n_bootstrap) if mt_lines is not None else None,
-            }
-        )
-
-    metrics: dict = {
-        "source": str(source),
-        "source_sentences": len(sentences),
-        "mt": mt_info,
-        "references": per_reference,
-    }
-    primary = per_reference[0]["metrics"]
-    if primary:
-        metrics.update(primary)  # top-level bleu/chrf/chrfpp/ter/signatures for the first reference
-    with atomic_write(out / "metrics.json") as handle:
-        handle.write(json.dumps(metrics, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    if mt is None and translate:
-        (out / CHECKPOINT_NAME).unlink(missing_ok=True)
+        metrics: dict = {
+            "source": str(source),
+            "source_sentences": len(sentences),
+            "mt": mt_info,
+            "references": per_reference,
+            "warnings": warnings,
+        }
+        primary = per_reference[0]["metrics"]
+        if primary:
+            metrics.update(primary)  # top-level bleu/chrf/chrfpp/ter/signatures for the first reference
+        out.mkdir(parents=True, exist_ok=True)
+        metrics = write_run_folder(out, files, metrics)
+        if mt is None and translate:
+            checkpoint.remove()
     return RunResult(
         out_dir=out,
         sentences=sentences,
@@ -245,4 +492,5 @@ def run(
         metrics=metrics,
         resumed=resumed,
         split=split,
+        warnings=warnings,
     )

@@ -38,12 +38,9 @@ backtracking blow-up on a huge line without punctuation).
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from translate.errors import InputError
-from translate.records import Sentence
-
-Language = Literal["id", "en"]
+from translate.records import Lang, Sentence
 
 #: How far back (characters) to look for the word before a period. Abbreviations and
 #: initials are short; capping the look-back keeps each candidate O(1) even in a huge
@@ -253,7 +250,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_sentences(text: str, lang: Language = "id") -> list[Sentence]:
+def split_sentences(text: str, lang: Lang = "id") -> list[Sentence]:
     """Split ``text`` into sentences; blank lines separate paragraphs.
 
     Args:
@@ -280,4 +277,4 @@ def split_sentences(text: str, lang: Language = "id") -> list[Sentence]:
     return out
 
 
-__all__ = ["Language", "split_sentences"]
+__all__ = ["split_sentences"]

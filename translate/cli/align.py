@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, handle_errors, print_json
-
-#: One side having this many times more sentences than the other is suspicious enough
-#: to warn (a wrong file, or a reference that only covers part of the source).
-IMBALANCE_WARNING = 3.0
-
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from translate.cli.options import MAX_BEAD
 
 @app.command(
     epilog=examples(
@@ -32,34 +28,29 @@ def align(
     ] = None,
     lines: Annotated[bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")] = False,
     output: Annotated[Path, typer.Option("-o", "--output", help="Write the aligned TSV here ('-' = stdout).")] = Path("-"),
-    max_bead: Annotated[int, typer.Option("--max-bead", help="Most sentences in one bead, both sides together.")] = 5,
+    max_bead: Annotated[
+        int, typer.Option("--max-bead", help=f"Most sentences in one bead, both sides together (2-{MAX_BEAD}).")
+    ] = 5,
     lexicon: Annotated[
         Path | None, typer.Option(help="Bilingual lexicon, one 'source<TAB>target' pair per line (used without MT).")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV."""
-    from translate.align import align_sentences, parse_lexicon, summarise
-    from translate.checks import check_rows
-    from translate.io import read_lines
-    from translate.rows import build_rows, write_aligned_tsv
-    from translate.pipeline import read_mt_lines, read_sentences
+    """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV.
 
-    src = [s.text for s in read_sentences(source, "id", lines=lines)]
-    ref = [s.text for s in read_sentences(reference, "en", lines=lines)]
-    mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
-    lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
-    if max(len(src), len(ref)) > IMBALANCE_WARNING * min(len(src), len(ref)):
-        typer.echo(
-            f"Warning: {len(src)} source vs {len(ref)} reference sentences (more than "
-            f"{IMBALANCE_WARNING:g}x); many sentences will be left unaligned. Check the files belong together.",
-            err=True,
-        )
-    beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead, lexicon=lex)
-    rows = check_rows(build_rows(src, ref, mt_lines, beads))  # QA flags, as selaras check computes them
+    The TSV carries the QA flags selaras check computes. A reference that is not
+    English, or does not look like a translation of the source, gets one warning line
+    (and "warnings" in --json).
+    """
+    from translate.align import summarise
+    from translate.pipeline import align_files
+
+    if not 2 <= max_bead <= MAX_BEAD:
+        raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
+    to_file = str(output) != "-"
+    result = align_files(
+        source, reference, output if (to_file or not as_json) else None, mt=mt, lines=lines, max_bead=max_bead,
+        lexicon=lexicon,
+    )
     if as_json:
-        if str(output) != "-":
-            write_aligned_tsv(output, rows)
-        print_json(summarise(beads))
-        return
-    write_aligned_tsv(output, rows)
+        print_json({**summarise(result.beads), "warnings": result.warnings})

@@ -60,6 +60,14 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:
+            # The library turns the OS errors it expects into FileError/InputError; this
+            # is the last line of defence, so that none becomes a traceback.
+            from translate.errors import FileError
+            from translate.io import describe_os_error
+
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise fail(f"{where}{describe_os_error(exc)}", FileError.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -69,18 +77,43 @@ def print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+#: Seconds between plain progress lines when stderr is not a terminal (CI, nohup, a
+#: pipe): often enough to show a long run is alive, rare enough to keep a log short.
+#: ``SELARAS_PROGRESS_SECONDS`` overrides it.
+PLAIN_PROGRESS_SECONDS = 10.0
+
+
 @contextlib.contextmanager
 def progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (stdout stays clean for results); yields ``advance(n)``.
+    """Progress on stderr (stdout stays clean for results); yields ``advance(n)``.
 
-    Hidden when stderr is not a terminal or ``total`` is 0, so logs and pipes stay tidy.
+    A rich bar on a terminal. Elsewhere (a log file, CI, ``nohup``) one plain line
+    (``translating: 120/2308 (5%)``) every :data:`PLAIN_PROGRESS_SECONDS`, and a last
+    one at the end once any was printed, so a long run is never silent (a short one
+    prints nothing). Nothing when ``total`` is 0.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
-    if not total or not console.is_terminal:
+    if not total:
         yield lambda n=1: None
+        return
+    if not console.is_terminal:
+        import os
+        import time
+
+        every = float(os.environ.get("SELARAS_PROGRESS_SECONDS") or PLAIN_PROGRESS_SECONDS)
+        state = {"done": 0, "last": time.monotonic(), "printed": False}
+
+        def advance(n: int = 1) -> None:
+            state["done"] += n
+            now = time.monotonic()
+            if now - state["last"] >= every or (state["printed"] and state["done"] >= total):
+                state["last"], state["printed"] = now, True
+                typer.echo(f"{description}: {state['done']}/{total} ({100 * state['done'] // total}%)", err=True)
+
+        yield advance
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:

@@ -63,13 +63,16 @@ def export(
     """
     from translate.checks import FLAG_NAMES
     from translate.export import export_paths, export_rows
-    from translate.io import STDIO
+    from translate.io import STDIO, check_outputs
     from translate.rows import read_aligned_tsv
 
     if output == STDIO and as_json:
         raise fail("--json prints to stdout, so it cannot go with -o -; give -o PATH")
     if output == STDIO and fmt is Format.moses:
         raise fail("the moses format writes two files (PATH.id, PATH.en); give -o PATH, not -")
+    if min_chrf is not None and not 0 <= min_chrf <= 100:
+        raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
+    check_outputs(export_paths(output, fmt.value), [aligned])
     excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
     rows = read_aligned_tsv(aligned)
     present = {flag for row in rows for flag in row.flags}

@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from translate.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
+
 
 class BackendChoice(str, Enum):
     """Translation engine: ``auto`` = CTranslate2 when it can convert the model, else transformers."""
@@ -28,9 +30,10 @@ class DeviceChoice(str, Enum):
     cuda = "cuda"
 
 
-#: CTranslate2 compute types (``translate.backends.ct2.COMPUTE_TYPES``; kept literal so
-#: ``--help`` imports no engine).
-COMPUTE_TYPE_CHOICES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+#: Largest ``--max-bead`` accepted: the aligner tries every shape with up to this many
+#: sentences, so its work grows with the square of it, and beads of more than a dozen
+#: sentences are not alignments anyone can review.
+MAX_BEAD = 12
 
 ModelOption = Annotated[
     str,
@@ -48,28 +51,45 @@ ComputeTypeOption = Annotated[
     Optional[str],
     typer.Option(
         "--compute-type",
-        help="CTranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPE_CHOICES) + ". Default: int8 on CPU, int8_float16 on CUDA.",
+        help="CTranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPES) + ". Default: int8 on CPU, int8_float16 on CUDA.",
     ),
 ]
 DeviceOption = Annotated[DeviceChoice, typer.Option("--device", help="auto = CUDA when available.")]
 BeamsOption = Annotated[
-    Optional[int], typer.Option("--beams", min=1, help="Beam size. Default: the model's own (Opus-MT: 6).")
+    Optional[int],
+    typer.Option("--beams", help=f"Beam size, 1-{MAX_BEAMS}. Default: the model's own (Opus-MT: 6)."),
 ]
 BatchSizeOption = Annotated[
     Optional[int],
-    typer.Option("--batch-size", min=1, help="Sentences per batch. Default: the engine's (transformers 16, CTranslate2 64)."),
+    typer.Option(
+        "--batch-size",
+        help=f"Sentences per batch, 1-{MAX_BATCH_SIZE}. Default: the engine's (transformers 16, CTranslate2 64).",
+    ),
 ]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]
 
 
-def backend_options(backend: BackendChoice, compute_type: str | None) -> dict[str, object]:
-    """Check that the engine flags fit together; the extra options for ``load_backend``."""
-    if compute_type is None:
-        return {}
-    if compute_type not in COMPUTE_TYPE_CHOICES:
-        raise typer.BadParameter(f"choose one of: {', '.join(COMPUTE_TYPE_CHOICES)}", param_hint="--compute-type")
-    if backend is BackendChoice.transformers:
-        raise typer.BadParameter("is a CTranslate2 option; use --backend ctranslate2 or auto", param_hint="--compute-type")
-    return {"compute_type": compute_type}
+def engine_options(
+    *,
+    backend: BackendChoice,
+    model: str,
+    device: DeviceChoice,
+    compute_type: str | None,
+    beams: int | None,
+    batch_size: int | None,
+) -> EngineOptions:
+    """The engine options of a command's flags, checked before anything loads.
+
+    ``EngineOptions`` validates every value (beams and batch size in range, a compute
+    type CTranslate2 knows and the device can run) and raises one ``InputError`` line.
+    """
+    return EngineOptions(
+        backend=backend.value,
+        model=model,
+        device=device.value,
+        compute_type=compute_type,
+        beams=beams,
+        batch_size=batch_size,
+    )

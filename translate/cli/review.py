@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 
@@ -13,24 +13,8 @@ from translate.cli.app import JsonOption, app, examples, fail, handle_errors, pr
 #: TER searches word shifts per sentence and took 59 s for 10,000 random-word beads on one
 #: core (sacrebleu 2.6; BLEU 0.9 s, chrF 2 s), i.e. about 12 s at this size.
 SLOW_SCORING_BEADS = 2000
-
-
-def _read_metrics(path: Path, aligned: Path) -> dict[str, Any] | None:
-    """The scores in ``path`` for the TSV ``aligned`` (a run's metrics.json holds one
-    entry per reference; see :func:`translate.review.metrics_for_tsv`)."""
-    import json
-
-    from translate.errors import InputError
-    from translate.io import read_text
-    from translate.review import metrics_for_tsv
-
-    try:
-        payload = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path} is not valid JSON (line {exc.lineno}); give the metrics.json written by selaras run"
-        ) from None
-    return metrics_for_tsv(payload, str(path), aligned.name)
+#: Table widths accepted: narrower cannot show three text columns; wider is no screen.
+MIN_WIDTH, MAX_WIDTH = 40, 1000
 
 
 @app.command(
@@ -50,9 +34,9 @@ def review(
         typer.Option(help="Row order: file order, or score (lowest sentence chrF first)."),
     ] = "file",
     width: Annotated[
-        int | None, typer.Option(min=40, help="Table width in columns (default: the terminal's).")
+        int | None, typer.Option(help=f"Table width in columns, {MIN_WIDTH}-{MAX_WIDTH} (default: the terminal's).")
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=0, help="Show at most N rows (after filter and sort).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most N rows (after filter and sort), N >= 0.")] = None,
     html: Annotated[
         Path | None,
         typer.Option("--html", help="Write a self-contained HTML review page here instead of the table."),
@@ -61,12 +45,12 @@ def review(
         Path | None,
         typer.Option(
             help="Corpus scores from selaras run (metrics.json) to show instead of recomputing; "
-            "the entry for this TSV's reference is used."
+            "they must have been computed on this TSV's content (checked by digest)."
         ),
     ] = None,
     bootstrap: Annotated[
-        int, typer.Option(min=1, help="Bootstrap resamples for 95% CIs of recomputed corpus scores (1 = off).")
-    ] = 1,
+        int, typer.Option(help="Bootstrap resamples for 95% CIs of recomputed corpus scores: 0 = none, else at least 100.")
+    ] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -77,32 +61,41 @@ def review(
     """
     from rich.console import Console
 
-    from translate.io import atomic_write
-    from translate.rows import read_aligned_tsv, row_as_json
-    from translate.review import compute_metrics, fill_sentence_scores, is_aligned, select_rows
+    from translate.io import atomic_write, check_outputs
+    from translate.metrics import check_bootstrap, score_rows
+    from translate.review import fill_sentence_scores, rows_for_review
     from translate.review.terminal import review_table, summary_line
+    from translate.rows import is_scored, read_aligned_tsv, row_as_json
+    from translate.rundir import metrics_for_rows, read_metrics
 
     html_to_stdout = html is not None and str(html) == "-"
     if html_to_stdout and as_json:
         raise fail("--html - and --json both write to stdout; give --html a file name", 2)
+    if width is not None and not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise fail(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} columns, got {width}", 2)
+    if limit is not None and limit < 0:
+        raise fail(f"--limit must be 0 or more, got {limit}", 2)
+    bootstrap = check_bootstrap(bootstrap)
+    if html is not None:
+        check_outputs([html], [aligned, *([metrics] if metrics is not None else [])])
     rows = fill_sentence_scores(read_aligned_tsv(aligned))
     if metrics is not None:
-        corpus = _read_metrics(metrics, aligned)
+        corpus = metrics_for_rows(read_metrics(metrics), str(metrics), rows, aligned.name)
         origin = f"from {metrics.name}"
     else:
         # The terminal shows corpus chrF and BLEU only; the page and --json show all four.
         # TER is what makes scoring slow, so the terminal view leaves it out.
         keys = ("chrf", "bleu") if html is None and not as_json else None
-        n_aligned = sum(1 for row in rows if is_aligned(row))
-        if keys is None and n_aligned > SLOW_SCORING_BEADS:
+        n_scored = sum(1 for row in rows if is_scored(row))
+        if keys is None and n_scored > SLOW_SCORING_BEADS:
             typer.echo(
-                f"Scoring {n_aligned} beads (TER takes a while on long documents; "
+                f"Scoring {n_scored} beads (TER takes a while on long documents; "
                 "--metrics metrics.json from selaras run skips this).",
                 err=True,
             )
-        corpus = compute_metrics(rows, n_bootstrap=bootstrap, keys=keys)
+        corpus = score_rows(rows, n_bootstrap=bootstrap, keys=keys)
         origin = "computed from this file"
-    selected = select_rows(rows, only_flagged=only_flagged, sort=sort, limit=limit)
+    selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit)
     summary = summary_line(rows, corpus, shown=len(selected))
 
     if html is not None:
@@ -121,7 +114,7 @@ def review(
                 "rows": len(rows),
                 "shown": len(selected),
                 "flagged": sum(1 for row in rows if row.flags),
-                "aligned": sum(1 for row in rows if is_aligned(row)),
+                "aligned": sum(1 for row in rows if is_scored(row)),
                 "metrics": corpus,
                 "html": None if html is None else str(html),
                 "selected": [{"position": position, **row_as_json(row)} for position, row in selected],

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
 from translate.backends.base import DEFAULT_MODEL
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
 from translate.cli.options import (
     BackendChoice,
     BackendOption,
@@ -17,9 +17,10 @@ from translate.cli.options import (
     ComputeTypeOption,
     DeviceChoice,
     DeviceOption,
+    MAX_BEAD,
     LinesOption,
     ModelOption,
-    backend_options,
+    engine_options,
 )
 
 
@@ -51,15 +52,19 @@ def run(
     batch_size: BatchSizeOption = None,
     lines: LinesOption = False,
     max_bead: Annotated[
-        Optional[int], typer.Option("--max-bead", min=2, help="Most sentences in one bead (both sides).")
+        Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead (both sides), 2-{MAX_BEAD}.")
     ] = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CIs (1 = off).")] = 1000,
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap resamples for the 95% CIs: at least 100, or 0 for none.")
+    ] = 1000,
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
 
     Writes source.txt, mt.txt, reference.txt, aligned.tsv (aligned.ref2.tsv … for more
-    references) and metrics.json. An interrupted translation resumes on rerun.
+    references) and metrics.json, which lists them: a rerun into the same folder replaces
+    the whole set. A file you give is never written over (choose another -o then). An
+    interrupted translation resumes on rerun.
     """
     from translate.pipeline import run as run_pipeline
 
@@ -67,24 +72,25 @@ def run(
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
-    options = backend_options(backend, compute_type)
+    if max_bead is not None and not 2 <= max_bead <= MAX_BEAD:
+        raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
+    options = None
+    if mt is None and not no_mt:
+        options = engine_options(
+            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
+        )
     with progress_reporter("translating") as on_progress:
         result = run_pipeline(
             source,
             reference,
             out_dir,
-            model=model,
-            engine=backend.value,
-            device=device.value,
+            options=options,
             lines=lines,
-            batch_size=batch_size,
-            beams=beams,
             mt=mt,
             translate=not no_mt,
             max_bead=max_bead,
             n_bootstrap=bootstrap,
             on_progress=on_progress,
-            **options,
         )
     if result.resumed:
         typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)

@@ -45,10 +45,12 @@ def segment(
     import json
 
     from translate.errors import InputError
-    from translate.io import atomic_write, read_text
+    from translate.io import atomic_write, check_outputs, read_text
     from translate.segment import split_sentences
 
     name = str(file)
+    if output is not None:
+        check_outputs([output], [file])
     sentences = split_sentences(read_text(name), lang.value)  # type: ignore[arg-type]
     if not sentences:
         raise InputError(f"{name} is empty (no text to split); give a UTF-8 text file with at least one sentence")

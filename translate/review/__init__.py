@@ -1,33 +1,28 @@
 """Review of an aligned TSV: what the terminal table and the HTML page share.
 
 Rendering lives in ``terminal`` (a rich table) and ``html`` (one self-contained page);
-this module holds the small pure steps both need: picking and ordering rows, corpus
-metrics over the aligned beads, the chrF histogram, and which MT words the reference
-also contains. Nothing here opens files or prints.
+this module holds the small pure steps both need: picking and ordering rows, the chrF
+histogram, and which MT words the reference also contains. Corpus scores come from
+``translate.metrics.score_rows``, flag counts from ``translate.checks.count_flags``,
+the row's columns from ``translate.rows``. Nothing here opens files or prints.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import PurePath
-from typing import Any, Literal
+from typing import Literal
 
-from translate.errors import InputError
-from translate.rows import AlignedRow
+from translate.checks import LOW_CHRF
+from translate.rows import AlignedRow, is_scored
 
 SortOrder = Literal["file", "score"]
 
-#: Sentence chrF below which a row is shown as weak (red). A display heuristic chosen
-#: for this view, not a published cut-off: chrF (Popović 2015, 0-100 scale) has no
-#: agreed threshold, and ``selaras check`` flags remain the authoritative QA signal.
-WEAK_CHRF = 30.0
-
-#: chrF at or above which a sentence is shown green (between the two: yellow). A
-#: display band like ``WEAK_CHRF``, not a published cut-off.
+#: chrF at or above which a sentence is shown green (between ``LOW_CHRF``, the
+#: ``low-score`` flag's threshold, and this: yellow). A display band, not a published
+#: cut-off: chrF (Popović 2015, 0-100 scale) has no agreed threshold.
 GOOD_CHRF = 60.0
 
 #: Histogram bin width in chrF points: 20 bins over 0-100, fine enough to see a bimodal
@@ -41,12 +36,7 @@ METRIC_LABELS: dict[str, str] = {"bleu": "BLEU", "chrf": "chrF2", "chrfpp": "chr
 _WORD = re.compile(r"\w+")
 
 
-def is_aligned(row: AlignedRow) -> bool:
-    """Whether a row has both an MT and a reference side, so it can be scored."""
-    return bool(row.mt.strip()) and bool(row.reference.strip())
-
-
-def is_weak(row: AlignedRow, weak_chrf: float = WEAK_CHRF) -> bool:
+def is_weak(row: AlignedRow, weak_chrf: float = LOW_CHRF) -> bool:
     """A row that deserves a second look: it carries a flag or its chrF is low."""
     return bool(row.flags) or (row.chrf is not None and row.chrf < weak_chrf)
 
@@ -62,7 +52,7 @@ def fill_sentence_scores(rows: Sequence[AlignedRow]) -> list[AlignedRow]:
 
     filled: list[AlignedRow] = []
     for row in rows:
-        if (row.chrf is None or row.bleu is None) and is_aligned(row):
+        if (row.chrf is None or row.bleu is None) and is_scored(row):
             scores = sentence_scores(row.mt, row.reference)
             if scores is not None:
                 chrf, bleu = scores
@@ -75,7 +65,7 @@ def fill_sentence_scores(rows: Sequence[AlignedRow]) -> list[AlignedRow]:
     return filled
 
 
-def select_rows(
+def rows_for_review(
     rows: Sequence[AlignedRow],
     *,
     only_flagged: bool = False,
@@ -100,91 +90,6 @@ def select_rows(
     if limit is not None:
         picked = picked[: max(limit, 0)]
     return picked
-
-
-def flag_counts(rows: Sequence[AlignedRow]) -> Counter[str]:
-    """How many rows carry each flag name (flags are opaque names from ``selaras check``)."""
-    return Counter(flag for row in rows for flag in row.flags)
-
-
-def compute_metrics(
-    rows: Sequence[AlignedRow], *, n_bootstrap: int = 1, keys: Sequence[str] | None = None
-) -> dict[str, Any] | None:
-    """Corpus BLEU/chrF/chrF++/TER over the aligned beads, in the ``metrics.json`` shape.
-
-    Only rows with both an MT and a reference are scored: a 1-0 or 0-1 bead has nothing
-    to compare, and counting it as an empty line would punish the aligner, not the MT.
-
-    ``keys`` limits the metrics (default: all of :data:`translate.metrics.METRIC_KEYS`).
-
-    Returns:
-        ``translate.metrics.scores_as_json`` output, or ``None`` when no row is scorable.
-    """
-    from translate.metrics import METRIC_KEYS, corpus_scores, scores_as_json
-
-    pairs = [(row.mt, row.reference) for row in rows if is_aligned(row)]
-    if not pairs:
-        return None
-    hyps = [mt for mt, _ in pairs]
-    refs = [ref for _, ref in pairs]
-    scores = corpus_scores(hyps, [refs], n_bootstrap=n_bootstrap, keys=keys or METRIC_KEYS)
-    return scores_as_json(scores, len(pairs))
-
-
-def check_metrics(payload: Any, name: str) -> dict[str, Any] | None:
-    """Validate a ``metrics.json`` payload (from ``selaras run`` or ``selaras score --json``).
-
-    Returns:
-        The scores, or ``None`` for a run made without MT (``"mt": null``), which has none.
-
-    Raises:
-        InputError: when it is not an object with numeric ``bleu`` and ``chrf``.
-    """
-    hint = "give the metrics.json written by selaras run (or the output of selaras score --json)"
-    if not isinstance(payload, Mapping):
-        raise InputError(f"{name} is not a metrics file (expected a JSON object); {hint}")
-    if "mt" in payload and payload["mt"] is None and "bleu" not in payload:
-        return None
-    for key in ("bleu", "chrf"):
-        value = payload.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InputError(f"{name} has no numeric {key!r}; {hint}")
-    for key in ("signatures", "ci95"):
-        if key in payload and not isinstance(payload[key], Mapping):
-            raise InputError(f"{name}: {key!r} must be an object; {hint}")
-    return dict(payload)
-
-
-def metrics_for_tsv(payload: Any, name: str, tsv_name: str) -> dict[str, Any] | None:
-    """The scores in a ``metrics.json`` payload that belong to the aligned TSV ``tsv_name``.
-
-    ``selaras run`` with several references writes one aligned TSV per reference and
-    lists each under ``references`` (``aligned``: the TSV's file name, ``metrics``: its
-    scores); the top-level scores are the first reference's only, so showing them
-    beside ``aligned.ref2.tsv`` would be wrong. The entry is matched by file name, the
-    only link between the TSV and ``metrics.json``. A payload without ``references``
-    (``selaras score --json``, or a run without any) is taken as is.
-
-    Returns:
-        The scores, or ``None`` where the run has none for that TSV (no MT).
-
-    Raises:
-        InputError: no entry is for ``tsv_name`` (the message lists those that are),
-            or the scores are malformed (see :func:`check_metrics`).
-    """
-    references = payload.get("references") if isinstance(payload, Mapping) else None
-    if not isinstance(references, list) or not references:
-        return check_metrics(payload, name)
-    entries = [e for e in references if isinstance(e, Mapping) and isinstance(e.get("aligned"), str)]
-    for entry in entries:
-        if PurePath(entry["aligned"]).name == tsv_name:
-            scores = entry.get("metrics")
-            return None if scores is None else check_metrics(scores, f"{name} ({tsv_name})")
-    held = ", ".join(f"{e['aligned']} (reference {e.get('reference', '?')})" for e in entries) or "none"
-    raise InputError(
-        f"{name} has no scores for {tsv_name}; it holds scores for: {held}. "
-        "Review one of those TSVs, or leave out --metrics to score this file"
-    )
 
 
 def chrf_histogram(rows: Sequence[AlignedRow], bin_width: float = HISTOGRAM_BIN) -> list[int]:
@@ -219,26 +124,15 @@ def mt_match_segments(mt: str, reference: str) -> list[str]:
     return parts
 
 
-def format_ids(ids: Sequence[int]) -> str:
-    """1-based sentence numbers as the TSV writes them (``3,4``); empty for no sentence."""
-    return ",".join(str(i) for i in ids)
-
-
 __all__ = [
     "GOOD_CHRF",
     "HISTOGRAM_BIN",
     "METRIC_LABELS",
-    "WEAK_CHRF",
     "SortOrder",
-    "check_metrics",
     "chrf_histogram",
-    "compute_metrics",
     "fill_sentence_scores",
-    "flag_counts",
-    "format_ids",
-    "is_aligned",
     "is_weak",
-    "metrics_for_tsv",
+    "LOW_CHRF",
     "mt_match_segments",
-    "select_rows",
+    "rows_for_review",
 ]

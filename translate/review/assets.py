@@ -88,9 +88,11 @@ JS = r"""
 "use strict";
 (function () {
   var data = JSON.parse(document.getElementById("selaras-data").textContent);
-  // Row layout, see translate/review/html.py (_row_payload).
-  var POS = 0, SRC = 1, REF = 2, BEAD = 3, SOURCE = 4, MT = 5, REFERENCE = 6,
-      ALIGN = 7, CHRF = 8, BLEU = 9, FLAGS = 10;
+  // Row layout: data.columns names each cell (translate/review/html.py, PAGE_COLUMNS).
+  var C = {};
+  data.columns.forEach(function (name, i) { C[name] = i; });
+  var POS = C.pos, SRC = C.src_ids, REF = C.ref_ids, BEAD = C.bead, SOURCE = C.source, MT = C.mt,
+      REFERENCE = C.reference, ALIGN = C.align_score, CHRF = C.chrf, BLEU = C.bleu, FLAGS = C.flags;
   var rows = data.rows;
   var SCORE_COLUMN = { chrf: CHRF, bleu: BLEU, align: ALIGN };
   var SORT_KEYS = {

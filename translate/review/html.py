@@ -23,18 +23,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from translate import __version__
-from translate.rows import AlignedRow
+from translate.checks import count_flags
 from translate.review import (
     GOOD_CHRF,
     HISTOGRAM_BIN,
+    LOW_CHRF,
     METRIC_LABELS,
-    WEAK_CHRF,
     SortOrder,
     chrf_histogram,
-    flag_counts,
-    is_aligned,
     mt_match_segments,
 )
+from translate.rows import COLUMN_NAMES, COLUMNS, AlignedRow, Column, is_scored
 from translate.review.assets import CSS, JS
 
 #: Rows drawn per page. 200 rows of three wrapped sentences is a few screens of
@@ -73,21 +72,30 @@ def _finite(value: float | None, digits: int) -> float | None:
     return round(value, digits)
 
 
+#: The page's row layout: the position in the TSV, then the aligned TSV's columns in
+#: ``translate.rows.COLUMNS`` order. The script finds each column by name in this list
+#: (``data.columns``), so a new TSV column needs no change here.
+PAGE_COLUMNS: tuple[str, ...] = ("pos", *COLUMN_NAMES)
+
+
+def _cell_payload(row: AlignedRow, column: Column) -> Any:
+    """One cell as the page's script reads it: lists for ids and flags, finite rounded
+    numbers, and the MT as alternating plain/matched pieces (see ``mt_match_segments``)."""
+    if column.kind == "bead":
+        return row.bead
+    if column.name == "mt":
+        return mt_match_segments(row.mt, row.reference)
+    value = getattr(row, column.name)
+    if column.kind in ("ids", "flags"):
+        return list(value)
+    if column.kind == "score":
+        return _finite(value, column.digits)
+    return value
+
+
 def _row_payload(position: int, row: AlignedRow) -> list[Any]:
-    """One row as a compact array (the order is mirrored by the constants in assets.JS)."""
-    return [
-        position,
-        list(row.src_ids),
-        list(row.ref_ids),
-        row.bead,
-        row.source,
-        mt_match_segments(row.mt, row.reference),
-        row.reference,
-        _finite(row.align_score, 4),
-        _finite(row.chrf, 2),
-        _finite(row.bleu, 2),
-        list(row.flags),
-    ]
+    """One row as a compact array in :data:`PAGE_COLUMNS` order."""
+    return [position, *(_cell_payload(row, column) for column in COLUMNS)]
 
 
 def _metrics_html(metrics: Mapping[str, Any] | None, metrics_origin: str) -> str:
@@ -116,7 +124,7 @@ def _metrics_html(metrics: Mapping[str, Any] | None, metrics_origin: str) -> str
     return note + '<div id="metrics">' + "".join(cards) + "</div>"
 
 
-def histogram_svg(counts: Sequence[int], bin_width: float = HISTOGRAM_BIN, weak_chrf: float = WEAK_CHRF) -> str:
+def histogram_svg(counts: Sequence[int], bin_width: float = HISTOGRAM_BIN, weak_chrf: float = LOW_CHRF) -> str:
     """An inline SVG bar chart of sentence chrF counts; bars carry their range for filtering."""
     w, h, pad = _SVG_W, _SVG_H, _SVG_PAD
     plot_w, plot_h = w - 2 * pad, h - 2 * pad
@@ -155,13 +163,13 @@ def render_html(
     title: str,
     sort: SortOrder = "file",
     metrics_origin: str = "computed from this file",
-    weak_chrf: float = WEAK_CHRF,
+    weak_chrf: float = LOW_CHRF,
     page_size: int = PAGE_SIZE,
 ) -> str:
     """The whole review page as one string.
 
     Args:
-        rows: ``(position, row)`` pairs from ``translate.review.select_rows``.
+        rows: ``(position, row)`` pairs from ``translate.review.rows_for_review``.
         metrics: corpus scores in the ``metrics.json`` shape, or ``None``.
         title: shown in the heading and the tab (usually the TSV's file name).
         sort: the initial order (``score``: weakest chrF first); headers re-sort in-page.
@@ -170,11 +178,12 @@ def render_html(
         page_size: rows drawn per page.
     """
     plain_rows = [row for _, row in rows]
-    counts = flag_counts(plain_rows)
+    counts = {name: n for name, n in count_flags(plain_rows).items() if n}
     flagged = sum(1 for row in plain_rows if row.flags)
-    aligned = sum(1 for row in plain_rows if is_aligned(row))
+    aligned = sum(1 for row in plain_rows if is_scored(row))
     unscored = sum(1 for row in plain_rows if row.chrf is None)
     payload = {
+        "columns": list(PAGE_COLUMNS),
         "rows": [_row_payload(position, row) for position, row in rows],
         "weak": weak_chrf,
         "good": GOOD_CHRF,

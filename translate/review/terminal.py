@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from translate.rows import AlignedRow
-from translate.review import GOOD_CHRF, METRIC_LABELS, WEAK_CHRF, format_ids, is_aligned, is_weak
+from translate.review import GOOD_CHRF, LOW_CHRF, METRIC_LABELS, is_weak
+from translate.rows import format_ids, is_scored
 
 
 def _chrf_style(chrf: float | None, weak_chrf: float) -> str:
@@ -47,10 +48,10 @@ def _score_cell(row: AlignedRow, weak_chrf: float) -> Text:
 def review_table(
     rows: Sequence[tuple[int, AlignedRow]],
     *,
-    weak_chrf: float = WEAK_CHRF,
+    weak_chrf: float = LOW_CHRF,
     title: str | None = None,
 ) -> Table:
-    """A rich table of ``(position, row)`` pairs from ``select_rows``.
+    """A rich table of ``(position, row)`` pairs from ``rows_for_review``.
 
     Columns: sentence ids with the bead type beneath (``3,4→5`` / ``2-1``), source, MT
     (left out when no row has one), reference, and sentence chrF with the row's flags beneath. Stacking the narrow
@@ -93,7 +94,7 @@ def summary_line(
     after ``--only-flagged``/``--limit``.
     """
     flagged = sum(1 for row in rows if row.flags)
-    aligned = sum(1 for row in rows if is_aligned(row))
+    aligned = sum(1 for row in rows if is_scored(row))
     parts = [f"{len(rows)} rows", f"{flagged} flagged", f"{aligned} scored beads (MT + reference)"]
     if shown is not None and shown != len(rows):
         parts.insert(1, f"{shown} shown")
