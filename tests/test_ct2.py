@@ -22,7 +22,7 @@ import pytest
 from translate.backends import load_backend
 from translate.backends import ct2
 from translate.backends import ct2_cache
-from translate.errors import BackendError
+from translate.errors import RETRY_CTRANSLATE2, BackendError
 
 SOURCES_EXTRA = [
     "Saya membaca buku di pasar pada hari Minggu.",
@@ -472,7 +472,7 @@ def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplo
     assert len(calls) == 1  # remembered: no second attempt
     _assert_one_fallback_line(caplog, backend, "converter exploded")
     message = caplog.records[-1].getMessage()
-    assert str(record) in message and "--backend ctranslate2" in message
+    assert str(record) in message and RETRY_CTRANSLATE2 in message and "--backend" not in message
 
     with pytest.raises(BackendError, match="converter exploded"):  # explicit: retried
         load_backend("ctranslate2", str(random_model_dir), device="cpu")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,9 +14,15 @@ import pytest
 
 from translate.backends import loading
 from translate.backends.loading import resolve_model
-from translate.errors import ModelUnavailableError
+from translate.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names_no_flag(message: str) -> bool:
+    """Library messages give the fix in words (notebook users have no flags); the CLI
+    rewrites them into ``--model PATH`` (tests/test_hints.py)."""
+    return re.search(r"(?<![\w-])--[a-z]", message) is None
 
 
 def _run_cli(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -39,13 +46,15 @@ def test_bogus_folder_names_the_missing_files(tmp_path: Path) -> None:
     message = str(err.value)
     assert "config.json" in message and "source.spm" in message and "model.safetensors" in message
     assert "\n" not in message
+    assert USE_SAVED_MODEL_FOLDER in message and _names_no_flag(message)
 
 
 def test_missing_path_and_invalid_id_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="no such folder"):
         resolve_model(str(tmp_path / "no" / "such" / "model"))
-    with pytest.raises(ModelUnavailableError, match="neither an existing folder nor a valid hub id"):
+    with pytest.raises(ModelUnavailableError, match="neither an existing folder nor a valid hub id") as err:
         resolve_model("opus mt id en")
+    assert str(err.value).endswith(f"check the spelling or {USE_LOCAL_MODEL}") and _names_no_flag(str(err.value))
     file = tmp_path / "model.bin"
     file.write_bytes(b"x")
     with pytest.raises(ModelUnavailableError, match="is a file"):
@@ -103,6 +112,7 @@ def _resolve_with_hub_error(name: str, exc: Exception, *, offline: bool = False)
     assert err.value.exit_code == 3
     message = str(err.value)
     assert "\n" not in message
+    assert _names_no_flag(message), message
     return message
 
 
@@ -137,6 +147,7 @@ def test_misspelled_hub_id_offline_suggests_the_close_id() -> None:
 
     exact = _resolve_with_hub_error("Helsinki-NLP/opus-mt-id-en", exc, offline=True)
     assert "did you mean" not in exact and "hf download Helsinki-NLP/opus-mt-id-en" in exact
+    assert exact.endswith(f"or {USE_LOCAL_MODEL}")
 
 
 def test_hub_repo_without_config_is_not_a_model() -> None:

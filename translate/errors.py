@@ -41,3 +41,34 @@ class LockedError(SelarasError):
     """Another Selaras run holds the output or checkpoint this run needs."""
 
     exit_code = 6
+
+
+# Advice in plain words. Library messages say how to fix a problem in words that work
+# in a notebook as well as on the command line, never with a CLI flag; each phrase
+# below is used word for word, and ``translate.cli.hints`` rewrites it into the flag
+# that does it, so a CLI user still reads ``--model PATH``. Change a phrase here and
+# the CLI follows (a test checks every phrase has its flag).
+
+#: A local copy of the model instead of a hub id (the CLI's ``--model PATH``).
+USE_LOCAL_MODEL = "give a local model folder instead"
+#: A folder ``from_pretrained`` can load (the CLI's ``--model``).
+USE_SAVED_MODEL_FOLDER = "give a folder saved with save_pretrained"
+#: The PyTorch engine (the CLI's ``--backend transformers``).
+USE_TRANSFORMERS = "use the transformers backend"
+#: The CPU, or the PyTorch engine (``--device cpu`` or ``--backend transformers``).
+USE_CPU_OR_TRANSFORMERS = "use the CPU or the transformers backend"
+#: An explicit CTranslate2 backend, which retries a remembered failed conversion
+#: (``auto`` does not; the CLI's ``--backend ctranslate2``).
+RETRY_CTRANSLATE2 = "choose the ctranslate2 backend by name, not auto, to retry"
+#: Export the reference side, or make an MT first (``--pair reference``, ``--mt``).
+USE_REFERENCE_PAIR = "export the reference pair (the default), or align with an MT"
+
+#: Every phrase above, for the CLI's table and its test.
+ADVICE: tuple[str, ...] = (
+    USE_LOCAL_MODEL,
+    USE_SAVED_MODEL_FOLDER,
+    USE_TRANSFORMERS,
+    USE_CPU_OR_TRANSFORMERS,
+    RETRY_CTRANSLATE2,
+    USE_REFERENCE_PAIR,
+)

@@ -4,7 +4,7 @@ The aligned TSV is the working format; these are the formats other tools read. T
 what CAT tools (OmegaT, Trados, memoQ) import; Moses plain text (two line-parallel
 files) is what MT training scripts take; JSONL keeps every field for scripts.
 
-Rows are selected first (:func:`select_rows`: empty sides, ``--min-chrf``, flags,
+Rows are selected first (:func:`select_rows`: empty sides, ``min_chrf``, flags,
 duplicates, each counted), then written atomically: everything goes to temporary
 files in the target folder that are renamed into place only when complete, so a
 failed export leaves no partial file behind (``translate.io.atomic_write_many``;
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from translate.errors import InputError
+from translate.errors import USE_REFERENCE_PAIR, InputError
 from translate.io import STDIO, atomic_write, atomic_write_many, read_lines
 from translate.rows import AlignedRow, format_ids, write_aligned_tsv, write_jsonl
 
@@ -67,6 +67,7 @@ class ExportSummary:
 
     @property
     def skipped(self) -> int:
+        """Rows left out, for every reason together."""
         return self.skipped_empty + self.skipped_low_chrf + self.skipped_flagged + self.skipped_duplicate
 
     def as_json(self) -> dict[str, int]:
@@ -79,17 +80,9 @@ class ExportSummary:
             "skipped_duplicate": self.skipped_duplicate,
         }
 
-    def line(self) -> str:
-        """The one-line summary printed by ``selaras export``."""
-        return (
-            f"exported {self.exported}, skipped {self.skipped} (empty side: {self.skipped_empty}, "
-            f"below --min-chrf: {self.skipped_low_chrf}, flagged: {self.skipped_flagged}, "
-            f"duplicate: {self.skipped_duplicate})"
-        )
-
 
 def target_text(row: AlignedRow, pair: PairSide) -> str:
-    """The English side that ``--pair`` selects."""
+    """The English side that ``pair`` selects."""
     return row.reference if pair == "reference" else row.mt
 
 
@@ -142,7 +135,7 @@ def check_pair(rows: Sequence[AlignedRow], pair: str, name: str) -> None:
     """Refuse a ``pair`` the rows cannot provide.
 
     A TSV made without MT (``selaras run --no-mt``, ``selaras align`` without ``--mt``)
-    has an empty MT column; ``--pair mt`` on it would skip every bead as "empty side"
+    has an empty MT column; ``pair="mt"`` on it would skip every bead as "empty side"
     and write a valid but empty corpus with exit 0, which looks like success. An
     empty TSV is not refused: it exports nothing whichever side is asked for.
 
@@ -150,11 +143,9 @@ def check_pair(rows: Sequence[AlignedRow], pair: str, name: str) -> None:
         InputError: ``pair`` is unknown, or ``"mt"`` while no row has MT text.
     """
     if pair not in ("reference", "mt"):
-        raise InputError(f"unknown --pair {pair!r}; choose reference or mt")
+        raise InputError(f"unknown pair {pair!r}; choose reference or mt")
     if pair == "mt" and rows and not any(row.mt.strip() for row in rows):
-        raise InputError(
-            f"{name} has no MT column content; use --pair reference (the default) or align with --mt"
-        )
+        raise InputError(f"{name} has no MT column content; {USE_REFERENCE_PAIR}")
 
 
 def export_rows(
@@ -337,7 +328,7 @@ def write_moses(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pai
         InputError: for ``-`` (two files cannot both go to stdout).
     """
     if str(path) == STDIO:
-        raise InputError("the moses format writes two files (PATH.id, PATH.en); give -o PATH, not -")
+        raise InputError("the moses format writes two files (PATH.id, PATH.en); give a path, not - (stdout)")
     with atomic_write_many(export_paths(path, "moses")) as (src, tgt):
         for row in rows:
             src.write(one_line(row.source) + "\n")

@@ -68,7 +68,7 @@ from translate.backends.options import (
     gpu_only_message,
 )
 from translate.backends.runtime import choose_device, max_input_tokens as input_limit, usable_cpus
-from translate.errors import BackendError
+from translate.errors import USE_CPU_OR_TRANSFORMERS, USE_TRANSFORMERS, BackendError
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class MarianSentencePiece:
 
         config = _read_json(model_dir / "tokenizer_config.json")
         if config.get("separate_vocabs"):
-            raise BackendError("separate source and target vocabularies are not supported; use --backend transformers")
+            raise BackendError(f"separate source and target vocabularies are not supported; {USE_TRANSFORMERS}")
         self.eos_token = str(config.get("eos_token") or "</s>")
         self.unk_token = str(config.get("unk_token") or "<unk>")
         self.pad_token = str(config.get("pad_token") or "<pad>")
@@ -389,7 +389,7 @@ def _probe_gpu(translator: Any, tokenizer: MarianSentencePiece, path: Path) -> N
     except RuntimeError as exc:
         raise BackendError(
             f"CTranslate2 cannot run {path.name} on the GPU ({exc}); "
-            "install the CUDA 12 libraries CTranslate2 needs, or use --device cpu or --backend transformers"
+            f"install the CUDA 12 libraries CTranslate2 needs, or {USE_CPU_OR_TRANSFORMERS}"
         ) from exc
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.backends.options import COMPUTE_TYPES
-from translate.errors import BackendError
+from translate.errors import RETRY_CTRANSLATE2, USE_TRANSFORMERS, BackendError
 from translate.io import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def raise_known_failure(record: Path) -> None:
     if reason is not None:
         raise BackendError(
             f"converting this model failed before: {reason} "
-            f"(delete {record} or run with --backend ctranslate2 to retry)"
+            f"(delete {record}, or {RETRY_CTRANSLATE2})"
         )
 
 
@@ -253,13 +253,12 @@ def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
         raise
     except Exception as exc:  # the converter raises ValueError/RuntimeError/NotImplementedError/...
         raise BackendError(
-            f"CTranslate2 could not convert {model_dir} ({type(exc).__name__}: {exc}); "
-            "use --backend transformers"
+            f"CTranslate2 could not convert {model_dir} ({type(exc).__name__}: {exc}); {USE_TRANSFORMERS}"
         ) from exc
     _check_vocabulary(converter.model, converter.tokenizer, out_dir)
 
 
-_HINT = "; use --backend transformers for this model"
+_HINT = f"; {USE_TRANSFORMERS} for this model"
 
 
 def _check_marian(model: Any, tokenizer: Any) -> list[str]:

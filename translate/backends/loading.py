@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from translate.errors import ModelUnavailableError
+from translate.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
 
 #: Weight files ``from_pretrained`` can load (transformers 5 reads safetensors and
 #: PyTorch pickles; sharded checkpoints come with an index file).
@@ -67,7 +67,7 @@ class ModelSource:
 def _download_hint(name: str) -> str:
     repo = name if "/" in name else EXAMPLE_ID
     # ``hf`` is huggingface_hub's CLI (``huggingface-cli`` was removed in huggingface_hub 1.0).
-    return f"download it once with 'hf download {repo}' or pass --model PATH to a local copy"
+    return f"download it once with 'hf download {repo}' or {USE_LOCAL_MODEL}"
 
 
 def _cached_repo_ids() -> list[str]:
@@ -97,7 +97,7 @@ def _not_found(name: str, where: str) -> ModelUnavailableError:
     hint = f"did you mean '{close}'? " if close else ""
     return ModelUnavailableError(
         f"cannot load model '{name}': the id was not found on {where} (misspelled, or private); "
-        f"{hint}check the spelling (the default model is {EXAMPLE_ID}) or pass --model PATH to a local copy"
+        f"{hint}check the spelling (the default model is {EXAMPLE_ID}) or {USE_LOCAL_MODEL}"
     )
 
 
@@ -153,7 +153,7 @@ def check_local_model(folder: Path, name: str, required_files: Sequence[str] = (
     if missing:
         raise ModelUnavailableError(
             f"cannot load model '{name}': the folder has no {', '.join(missing)}; "
-            f"point --model at a folder saved with save_pretrained (e.g. a copy of {EXAMPLE_ID}) or give a hub id"
+            f"{USE_SAVED_MODEL_FOLDER} (e.g. a copy of {EXAMPLE_ID}) or a hub id"
         )
     files = tuple(list(required_files) + weights)
     return ModelSource(
@@ -213,7 +213,7 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
     except HFValidationError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': it is neither an existing folder nor a valid hub id "
-            f"(like {EXAMPLE_ID}); check the spelling or pass --model PATH"
+            f"(like {EXAMPLE_ID}); check the spelling or {USE_LOCAL_MODEL}"
         ) from None
 
     offline = _offline()
@@ -223,7 +223,7 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
     except GatedRepoError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': it is a gated repository; accept its terms at "
-            f"{constants.ENDPOINT}/{name} and log in with 'hf auth login', or pass --model PATH"
+            f"{constants.ENDPOINT}/{name} and log in with 'hf auth login', or {USE_LOCAL_MODEL}"
         ) from None
     except RepositoryNotFoundError:
         raise _not_found(name, "the Hugging Face hub") from None
@@ -248,7 +248,7 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
     except EntryNotFoundError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': the hub repository has no config.json, so it is not a transformers "
-            f"model; check the id (the default model is {EXAMPLE_ID}) or pass --model PATH"
+            f"model; check the id (the default model is {EXAMPLE_ID}) or {USE_LOCAL_MODEL}"
         ) from None
     except (OSError, ValueError) as exc:  # HTTP errors (HfHubHTTPError is an OSError), disk errors
         if getattr(getattr(exc, "response", None), "status_code", None) == 404:

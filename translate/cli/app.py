@@ -54,7 +54,9 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SelarasError as exc:
-            raise fail(str(exc), exc.exit_code) from None
+            from translate.cli.hints import cli_message
+
+            raise fail(cli_message(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; finished work is kept, rerun the same command to resume.", err=True)
             raise typer.Exit(130) from None

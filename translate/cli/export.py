@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from translate.export import ExportSummary
 
 
 class Format(str, Enum):
@@ -25,6 +28,16 @@ class Pair(str, Enum):
 
     reference = "reference"
     mt = "mt"
+
+
+def summary_line(summary: ExportSummary) -> str:
+    """The one line ``selaras export`` prints on stderr: what was written, and each skip
+    reason counted under the flag that caused it."""
+    return (
+        f"exported {summary.exported}, skipped {summary.skipped} (empty side: {summary.skipped_empty}, "
+        f"below --min-chrf: {summary.skipped_low_chrf}, flagged: {summary.skipped_flagged}, "
+        f"duplicate: {summary.skipped_duplicate})"
+    )
 
 
 @app.command(
@@ -93,7 +106,7 @@ def export(
         dedupe=dedupe,
         name="stdin" if str(aligned) == STDIO else aligned.name,
     )
-    typer.echo(summary.line(), err=True)
+    typer.echo(summary_line(summary), err=True)
     if as_json:
         print_json(
             {
