@@ -30,9 +30,12 @@ def test_cache_root_prefers_selaras_cache_then_xdg_then_home(monkeypatch, tmp_pa
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("SELARAS_CACHE", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HF_HOME", raising=False)
     assert cache_root() == tmp_path / "home" / ".cache" / "selaras"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_root() == tmp_path / "xdg" / "selaras"
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert cache_root() == (tmp_path / "selaras").resolve()  # beside the Hugging Face cache
     monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "mine"))
     assert cache_root() == tmp_path / "mine"
 

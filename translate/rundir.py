@@ -15,9 +15,8 @@ TSV is the one those scores were computed on (:func:`scored_digest`).
 * ``metrics.json`` — scores, the engine that made the MT, warnings, the manifest;
 * ``mt.selaras-partial`` — the translation checkpoint while a run is unfinished.
 
-The cache root is ``$SELARAS_CACHE``, else ``$XDG_CACHE_HOME/selaras``, else
-``~/.cache/selaras``; converted CTranslate2 models and the checkpoints of runs that
-write to stdout live under it.
+The cache root (:func:`cache_root`) holds converted CTranslate2 models (``ct2/``)
+and the checkpoints of runs that write to stdout (``checkpoints/``).
 """
 
 from __future__ import annotations
@@ -72,12 +71,20 @@ def run_file_names(n_references: int, *, with_mt: bool) -> list[str]:
 
 
 def cache_root() -> Path:
-    """Selaras' cache folder (``$SELARAS_CACHE``, ``$XDG_CACHE_HOME/selaras``, ``~/.cache/selaras``)."""
+    """Selaras' cache folder.
+
+    ``$SELARAS_CACHE`` if set; otherwise beside the Hugging Face cache, so both are
+    found (and cleaned) together: ``$HF_HOME/../selaras`` when ``HF_HOME`` is set, else
+    ``$XDG_CACHE_HOME/selaras`` (default ``~/.cache/selaras``, next to
+    ``~/.cache/huggingface``).
+    """
     explicit = os.environ.get("SELARAS_CACHE")
     if explicit:
         return Path(explicit).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser().resolve().parent / "selaras"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "selaras"
+    return Path(base).expanduser() / "selaras"
 
 
 def checkpoint_path(output: str | os.PathLike[str] | None, text: str, *, lines: bool) -> Path:

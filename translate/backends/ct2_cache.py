@@ -59,19 +59,12 @@ _SOURCE_FILES = (
 
 
 def ct2_cache_dir() -> Path:
-    """Where converted models live.
+    """Where converted models live: ``ct2/`` under Selaras' cache root
+    (:func:`translate.rundir.cache_root`: ``$SELARAS_CACHE``, else beside the Hugging
+    Face cache, else ``~/.cache/selaras``)."""
+    from translate.rundir import cache_root
 
-    ``$SELARAS_CACHE/ct2`` if set; otherwise beside the Hugging Face cache, so both are
-    found (and cleaned) together: ``$HF_HOME/../selaras/ct2`` when ``HF_HOME`` is set,
-    else ``$XDG_CACHE_HOME/selaras/ct2`` (default ``~/.cache/selaras/ct2``, next to
-    ``~/.cache/huggingface``).
-    """
-    if os.environ.get("SELARAS_CACHE"):
-        return Path(os.environ["SELARAS_CACHE"]).expanduser() / "ct2"
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]).expanduser().resolve().parent / "selaras" / "ct2"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "selaras" / "ct2"
+    return cache_root() / "ct2"
 
 
 def _ct2_version() -> str:

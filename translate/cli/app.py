@@ -151,8 +151,10 @@ class _StderrLogHandler(logging.Handler):
     that swap ``sys.stderr`` see them)."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        from translate.cli.hints import cli_text
+
         prefix = "warning: " if record.levelno >= logging.WARNING else "note: "
-        typer.echo(prefix + record.getMessage(), err=True)
+        typer.echo(prefix + cli_text(record.getMessage()), err=True)
 
 
 def _show_library_notes() -> None:
