@@ -59,6 +59,9 @@ def test_run_translates_aligns_and_scores(tmp_path: Path, documents) -> None:
     assert [i for r in rows for i in r.src_ids] == [1, 2, 3, 4, 5, 6]
     assert [i for r in rows for i in r.ref_ids] == [1, 2, 3, 4, 5]
     assert rows[0].chrf == pytest.approx(100.0)
+    # The engine's confidence reaches the TSV: a mean log-probability per token, below 0.
+    assert all(r.mt_logprob is not None and r.mt_logprob < 0 for r in rows)
+    assert "low-confidence" not in {f for r in rows for f in r.flags}  # memorised pairs: none is an outlier
 
     # metrics.json holds sacrebleu's corpus scores over the aligned beads.
     metrics = json.loads((out / "metrics.json").read_text())
@@ -101,6 +104,7 @@ def test_run_with_an_existing_mt_needs_no_model(tmp_path: Path, texts) -> None:
     result = runner.invoke(app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "r"), "--mt", str(mt), "--model", "/nonexistent"])
     assert result.exit_code == 0, result.output
     assert read_lines(tmp_path / "r" / "mt.txt") == [tgt for _, tgt in pairs]
+    assert all(r.mt_logprob is None for r in read_aligned_tsv(tmp_path / "r" / "aligned.tsv"))  # not Selaras' MT
 
 
 def test_run_rejects_an_mt_with_the_wrong_line_count(tmp_path: Path, texts) -> None:

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import translate.backends
 from translate.backends import EngineInfo, Hypothesis
 from translate.cli import app
+from translate.errors import InputError
 from translate.records import Translation
 from translate.translator import (
     Checkpoint,
@@ -201,6 +202,10 @@ def test_cli_json_lists_every_sentence(tmp_path: Path, tiny_trained_model) -> No
         {"id": 2, "source": "", "translation": "", "pieces": 0},
         {"id": 3, "source": pairs[1][0], "translation": pairs[1][1], "pieces": 1},
     ]
+    # The model's own confidence: a mean log-probability per token (< 0) over the
+    # tokens it produced; nothing for the blank line, which never reached the model.
+    assert [(row["score"] is None, row["tokens"] > 0) for row in payload] == [(False, True), (True, False), (False, True)]
+    assert all(row["score"] < 0 for row in payload if row["score"] is not None)
 
 
 def test_translate_document_keeps_paragraphs(trained) -> None:
@@ -210,6 +215,17 @@ def test_translate_document_keeps_paragraphs(trained) -> None:
     assert [[t.text for t in p] for p in doc.paragraphs] == [[pairs[2][1], pairs[3][1]], [pairs[4][1]]]
     assert doc.text == f"{pairs[2][1]}\n{pairs[3][1]}\n\n{pairs[4][1]}\n"
     assert doc.split_count == 0
+
+
+def test_translate_document_takes_engine_options(tiny_trained_model) -> None:
+    from translate.backends import EngineOptions
+
+    model_dir, pairs = tiny_trained_model
+    options = EngineOptions(backend="transformers", model=str(model_dir), device="cpu", beams=1)
+    doc = translate_document(f"{pairs[0][0]} {pairs[1][0]}", options=options)
+    assert [t.text for t in doc.translations] == [pairs[0][1], pairs[1][1]]
+    with pytest.raises(InputError, match="beams must be between 1 and 64"):
+        translate_document("Saya suka kopi.", options=EngineOptions(backend="transformers", beams=65))
 
 
 # --------------------------------------------------------------------------- random model: batching, splitting
@@ -606,7 +622,7 @@ def test_checkpoint_restores_scores_exactly(tmp_path: Path, trained) -> None:
 
 
 def test_translator_refuses_absurd_beams_and_batches_before_any_model_call() -> None:
-    from translate.errors import BackendError
+    from translate.errors import InputError, BackendError
 
     backend = FakeBackend()
     for kwargs, message in (({"beams": 100000}, "beams must be between 1 and 64"), ({"batch_size": 0}, "batch size")):

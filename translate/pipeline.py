@@ -98,22 +98,18 @@ def language_warning(texts: Sequence[str], expected: Lang, name: str) -> str | N
     if guess.lang is None or guess.lang == expected:
         return None
     return (
-        f"{name} looks like {_LANGUAGE_NAMES.get(guess.lang, guess.lang)}, not "
-        f"{_LANGUAGE_NAMES[expected]} ({guess.describe()})"
+        f"{name} looks like {_LANGUAGE_NAMES.get(guess.lang, guess.lang)}, not {_LANGUAGE_NAMES[expected]} "
+        f"({guess.id_words} Indonesian and {guess.en_words} English function words)"
     )
 
 
-def alignment_warning(beads: Sequence[Bead], name: str) -> str | None:
-    """A warning when the aligner found little evidence that a reference translates the source."""
-    from translate.align import DOCUMENT_CONFIDENCE_MIN, document_confidence
+def alignment_warning(beads: Sequence[Bead], name: str, source: Sequence[str], reference: Sequence[str]) -> str | None:
+    """A warning when the aligner found little evidence that ``name`` translates the source
+    (``translate.align.alignment_confidence``: unrelated text, or a copy of the source)."""
+    from translate.align import alignment_confidence
 
-    confidence = document_confidence(beads)
-    if confidence >= DOCUMENT_CONFIDENCE_MIN:
-        return None
-    return (
-        f"{name} does not look like a translation of the source (alignment confidence "
-        f"{confidence:.2f} < {DOCUMENT_CONFIDENCE_MIN:g}); its scores and flags mean little"
-    )
+    warning = alignment_confidence(beads, source=source, target=reference).warning()
+    return None if warning is None else f"{name}: {warning}; its scores and flags mean little"
 
 
 def _engine_options(
@@ -290,7 +286,7 @@ def align_files(
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
     beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD, lexicon=lex)
-    warnings += _warned([alignment_warning(beads, str(reference))])
+    warnings += _warned([alignment_warning(beads, str(reference), src, ref)])
     rows = check_rows(build_rows(src, ref, mt_lines, beads))
     if output is not None:
         write_aligned_tsv(output, rows)
@@ -453,7 +449,7 @@ def run(
         for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
             ref_texts = [s.text for s in refs]
             beads = align_sentences(src_texts, ref_texts, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD)
-            warnings += _warned([alignment_warning(beads, str(ref_path))])
+            warnings += _warned([alignment_warning(beads, str(ref_path), src_texts, ref_texts)])
             rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
             files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
-from translate.backends.options import MAX_BATCH_SIZE, MAX_BEAMS
+from translate.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
 from translate.errors import BackendError
 from translate.records import Sentence, Translation
 
@@ -666,6 +666,7 @@ def translate_document(
     max_length: int | None = None,
     on_progress: ProgressCallback | None = None,
     checkpoint: Checkpoint | None = None,
+    options: EngineOptions | None = None,
     **backend_options: object,
 ) -> DocumentTranslation:
     """Translate an Indonesian document to English, keeping its paragraphs (notebook API).
@@ -686,17 +687,24 @@ def translate_document(
         lines: treat each line as one sentence (line-parallel output).
         batch_size, beams, max_length, on_progress, checkpoint: see
             :func:`translate_sentences`.
-        backend_options: passed to the backend loader (e.g. ``compute_type``).
+        options: the engine as one :class:`~translate.backends.EngineOptions` (instead
+            of ``model``, ``engine``, ``device`` and ``backend_options``); its beams and
+            batch size apply where ``beams``/``batch_size`` are not given.
+        backend_options: engine options by keyword (e.g. ``compute_type``).
 
     Raises:
+        InputError: an engine option out of range.
         ModelUnavailableError: the model cannot be loaded.
-        BackendError: bad options or an engine failure.
+        BackendError: an engine failure.
     """
     sentences = document_sentences(text, lines=lines)
+    if options is not None:
+        beams = options.beams if beams is None else beams
+        batch_size = options.batch_size if batch_size is None else batch_size
     if backend is None:
         from translate.backends import load_backend
 
-        backend = load_backend(engine, model, device=device, **backend_options)
+        backend = load_backend(options or EngineOptions(backend=engine, model=model, device=device, **backend_options))
     translations = translate_sentences(
         backend,
         [s.text for s in sentences],
