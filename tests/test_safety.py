@@ -202,6 +202,18 @@ def test_permission_denied_is_one_line(docs: Path) -> None:
     assert "permission denied" in line and "locked" in line and result.returncode == 5
 
 
+def test_a_read_only_file_system_is_named_as_such(docs: Path) -> None:
+    mount = docs / "ro"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)]).returncode:
+        pytest.skip("needs root and tmpfs mounts (CI runs as root); the permission test covers the rest")
+    try:
+        line = one_error_line(selaras("align", "src.txt", "ref.txt", "-o", "ro/a.tsv", cwd=docs))
+        assert "read-only file system" in line
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
 @pytest.fixture()
 def tiny_disk(tmp_path: Path):
     """A real 64 KiB tmpfs where the test runs as root; None elsewhere (then faults are injected)."""
@@ -295,6 +307,20 @@ def test_an_unrelated_or_wrong_language_reference_is_flagged_and_warned(tmp_path
 
     real = selaras("align", str(SEED_ID), str(SEED_EN), "-o", "real.tsv", "--json", cwd=tmp_path)
     assert real.returncode == 0 and json.loads(real.stdout)["warnings"] == []
+
+
+def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
+    """With an MT the evidence is MT against reference; an MT of another text must not
+    make the user doubt a good reference."""
+    wrong_mt = tmp_path / "wrong-mt.txt"
+    from translate.pipeline import read_sentences
+
+    n = len(read_sentences(SEED_ID, "id", lines=False))
+    wrong_mt.write_text("\n".join(_pud_english(n, skip=500)) + "\n", encoding="utf-8")
+    result = selaras("align", str(SEED_ID), str(SEED_EN), "--mt", str(wrong_mt), "-o", "a.tsv", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = json.loads(result.stdout)["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"the MT does not match {SEED_EN}"), warnings
 
 
 def test_review_refuses_the_metrics_of_another_tsv(docs: Path) -> None:

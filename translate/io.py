@@ -314,7 +314,11 @@ def check_writable(target: Path, *, expected_bytes: int = 0, folder: bool = Fals
     if not existing.is_dir():
         raise FileError(f"cannot write {target}: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise FileError(f"cannot write {target}: permission denied in {existing}")
+        read_only = False
+        with contextlib.suppress(OSError, AttributeError):
+            read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        cause = "read-only file system" if read_only else "permission denied"
+        raise FileError(f"cannot write {target}: {cause} in {existing}")
     if target.exists() and not target.is_dir() and not os.access(target, os.W_OK) and not os.access(existing, os.W_OK):
         raise FileError(f"cannot write {target}: permission denied")
     if expected_bytes:

@@ -103,13 +103,39 @@ def language_warning(texts: Sequence[str], expected: Lang, name: str) -> str | N
     )
 
 
-def alignment_warning(beads: Sequence[Bead], name: str, source: Sequence[str], reference: Sequence[str]) -> str | None:
+def alignment_warning(
+    beads: Sequence[Bead],
+    name: str,
+    source: Sequence[str],
+    reference: Sequence[str],
+    *,
+    mt: Sequence[str] | None = None,
+    max_bead: int | None = None,
+) -> str | None:
     """A warning when the aligner found little evidence that ``name`` translates the source
-    (``translate.align.alignment_confidence``: unrelated text, or a copy of the source)."""
-    from translate.align import alignment_confidence
+    (``translate.align.alignment_confidence``: unrelated text, or a copy of the source).
 
-    warning = alignment_confidence(beads, source=source, target=reference).warning()
-    return None if warning is None else f"{name}: {warning}; its scores and flags mean little"
+    With an MT the evidence is MT-to-reference similarity, so a broken MT (a wrong
+    model, a file for another document) looks like a wrong reference. When that
+    happens the source is aligned with the reference once more without the MT (linear
+    time): if that alignment is confident, the MT is what is wrong, and the warning says
+    so instead of blaming the reference.
+    """
+    from translate.align import DEFAULT_MAX_BEAD, alignment_confidence, align_sentences
+
+    confidence = alignment_confidence(beads, source=source, target=reference)
+    if confidence.ok:
+        return None
+    if mt is not None:
+        plain = align_sentences(source, reference, max_bead=max_bead or DEFAULT_MAX_BEAD)
+        without_mt = alignment_confidence(plain, source=source, target=reference)
+        if without_mt.ok:
+            return (
+                f"the MT does not match {name} (alignment confidence {confidence.value:.2f} with the MT, "
+                f"{without_mt.value:.2f} without it): the MT looks wrong for this source (another model or "
+                "document?); its scores and flags mean little"
+            )
+    return f"{name}: {confidence.warning()}; its scores and flags mean little"
 
 
 def _engine_options(
@@ -286,7 +312,7 @@ def align_files(
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
     beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD, lexicon=lex)
-    warnings += _warned([alignment_warning(beads, str(reference), src, ref)])
+    warnings += _warned([alignment_warning(beads, str(reference), src, ref, mt=mt_lines, max_bead=max_bead)])
     rows = check_rows(build_rows(src, ref, mt_lines, beads))
     if output is not None:
         write_aligned_tsv(output, rows)
@@ -449,7 +475,9 @@ def run(
         for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
             ref_texts = [s.text for s in refs]
             beads = align_sentences(src_texts, ref_texts, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD)
-            warnings += _warned([alignment_warning(beads, str(ref_path), src_texts, ref_texts)])
+            warnings += _warned(
+                [alignment_warning(beads, str(ref_path), src_texts, ref_texts, mt=mt_lines, max_bead=max_bead)]
+            )
             rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
             files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))
