@@ -21,7 +21,14 @@ from typer.testing import CliRunner
 from translate.checks import LOW_CHRF
 from translate.cli import app
 from translate.metrics import score_rows, sentence_scores
-from translate.review import chrf_histogram, fill_sentence_scores, is_weak, mt_match_segments, rows_for_review
+from translate.review import (
+    chrf_histogram,
+    document_warnings,
+    fill_sentence_scores,
+    is_weak,
+    mt_match_segments,
+    rows_for_review,
+)
 from translate.review.html import json_for_script, render_html
 from translate.review.terminal import review_table, summary_line
 from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
@@ -416,3 +423,24 @@ def test_cli_saved_metrics_for_another_tsv_is_a_clear_error(two_reference_run: P
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "mine.tsv" in result.stderr and "aligned.tsv" in result.stderr and "aligned.ref2.tsv" in result.stderr
+
+
+def test_document_warnings_come_from_the_tsv_alone() -> None:
+    """A reviewer with only the TSV is told what `selaras align` would have said."""
+    good = [AlignedRow((i,), (i,), f"Kalimat {i}.", "", f"The sentence {i} is in the text.", align_score=0.9) for i in (1, 2)]
+    assert document_warnings(good) == []
+    unrelated = [replace(row, align_score=0.05) for row in good]
+    assert ["does not look like a translation" in w for w in document_warnings(unrelated)] == [True]
+    indonesian = [replace(row, reference="Dia tidak akan pergi ke pasar dengan adiknya.") for row in good]
+    assert ["looks like Indonesian" in w for w in document_warnings(indonesian)] == [True]
+    assert document_warnings([replace(row, align_score=None) for row in good]) == []  # a hand-made TSV
+
+
+def test_cli_review_warns_and_the_page_shows_it(tmp_path: Path) -> None:
+    rows = [AlignedRow((i,), (i,), f"Kalimat {i}.", f"Sentence {i}.", f"Sentence {i}.", align_score=0.01) for i in (1, 2, 3)]
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, rows)
+    result = runner.invoke(app, ["review", str(tsv), "--html", str(tmp_path / "r.html"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["warnings"] == [w.split(": ", 2)[2] for w in result.stderr.splitlines() if w.startswith("warning: ")]
+    assert 'class="warnings"' in (tmp_path / "r.html").read_text(encoding="utf-8")

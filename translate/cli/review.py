@@ -63,7 +63,7 @@ def review(
 
     from translate.io import atomic_write, check_outputs
     from translate.metrics import check_bootstrap, score_rows
-    from translate.review import fill_sentence_scores, rows_for_review
+    from translate.review import document_warnings, fill_sentence_scores, rows_for_review
     from translate.review.terminal import review_table, summary_line
     from translate.rows import is_scored, read_aligned_tsv, row_as_json
     from translate.rundir import metrics_for_rows, read_metrics
@@ -79,6 +79,9 @@ def review(
     if html is not None:
         check_outputs([html], [aligned, *([metrics] if metrics is not None else [])])
     rows = fill_sentence_scores(read_aligned_tsv(aligned))
+    warnings = document_warnings(rows)
+    for warning in warnings:
+        typer.echo(f"warning: {aligned}: {warning}", err=True)
     if metrics is not None:
         corpus = metrics_for_rows(read_metrics(metrics), str(metrics), rows, aligned.name)
         origin = f"from {metrics.name}"
@@ -101,7 +104,9 @@ def review(
     if html is not None:
         from translate.review.html import render_html
 
-        page = render_html(selected, metrics=corpus, title=aligned.name, sort=sort, metrics_origin=origin)
+        page = render_html(
+            selected, metrics=corpus, title=aligned.name, sort=sort, metrics_origin=origin, warnings=warnings
+        )
         with atomic_write(html) as handle:
             handle.write(page)
         if not html_to_stdout:
@@ -116,6 +121,7 @@ def review(
                 "flagged": sum(1 for row in rows if row.flags),
                 "aligned": sum(1 for row in rows if is_scored(row)),
                 "metrics": corpus,
+                "warnings": warnings,
                 "html": None if html is None else str(html),
                 "selected": [{"position": position, **row_as_json(row)} for position, row in selected],
             }

@@ -92,6 +92,39 @@ def rows_for_review(
     return picked
 
 
+def document_warnings(rows: Sequence[AlignedRow]) -> list[str]:
+    """What looks wrong with the document as a whole, from the TSV alone.
+
+    The same two checks ``selaras align`` and ``run`` make, so a reviewer who only has
+    the TSV is told too: the reference side is not English
+    (``translate.language.detect_language``), or the alignment confidence (the
+    sentence-weighted mean ``align_score``, ``translate.align.document_confidence``) is
+    so low that the reference does not look like a translation of the source. Corpus
+    scores above such a TSV mean little.
+    """
+    from translate.align import DOCUMENT_CONFIDENCE_MIN, document_confidence
+    from translate.language import detect_language
+    from translate.records import Bead
+
+    warnings: list[str] = []
+    guess = detect_language([row.reference for row in rows if row.reference.strip()])
+    if guess.lang == "id":
+        warnings.append(
+            f"the reference looks like Indonesian, not English ({guess.id_words} Indonesian and "
+            f"{guess.en_words} English function words)"
+        )
+    scored = [row for row in rows if row.align_score is not None]
+    if scored:
+        beads = [Bead(tuple(r.src_ids), tuple(r.ref_ids), float(r.align_score or 0.0)) for r in scored]
+        confidence = document_confidence(beads)
+        if confidence < DOCUMENT_CONFIDENCE_MIN:
+            warnings.append(
+                f"the reference does not look like a translation of the source (alignment confidence "
+                f"{confidence:.2f} < {DOCUMENT_CONFIDENCE_MIN:g}); its scores mean little"
+            )
+    return warnings
+
+
 def chrf_histogram(rows: Sequence[AlignedRow], bin_width: float = HISTOGRAM_BIN) -> list[int]:
     """Counts of sentence chrF per bin over 0-100 (a score of 100 falls in the last bin)."""
     n_bins = math.ceil(100.0 / bin_width)
@@ -130,6 +163,7 @@ __all__ = [
     "METRIC_LABELS",
     "SortOrder",
     "chrf_histogram",
+    "document_warnings",
     "fill_sentence_scores",
     "is_weak",
     "LOW_CHRF",

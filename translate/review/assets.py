@@ -34,6 +34,9 @@ body { margin: 0; padding: 1rem 1.25rem 3rem; background: var(--bg); color: var(
 h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
 h2 { font-size: 1rem; margin: 1.2rem 0 .5rem; }
 .sub { color: var(--muted); margin: 0 0 .8rem; }
+.warnings { border: 1px solid var(--weak-edge); background: var(--weak); border-radius: 6px;
+  padding: .5rem .8rem; margin: 0 0 .8rem; }
+.warnings ul { margin: .3rem 0 0; padding-left: 1.2rem; }
 code { font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; word-break: break-all; }
 #metrics { display: flex; flex-wrap: wrap; gap: .6rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
