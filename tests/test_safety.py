@@ -391,3 +391,22 @@ def test_a_run_without_a_terminal_prints_plain_progress_lines(tmp_path: Path, ra
     assert result.returncode == 0, result.stderr
     progress = [line for line in result.stderr.splitlines() if line.startswith("translating: ")]
     assert progress and progress[-1] == "translating: 12/12 (100%)"
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["align", "src.txt"], "Missing argument 'reference'"),
+        (["score", "mt.txt", "ref.txt", "--bootstrap", "many"], "--bootstrap"),
+        (["translate", "src.txt", "--no-such-flag"], "No such option"),
+    ],
+)
+def test_usage_errors_are_one_line_too(docs: Path, args: list[str], words: str) -> None:
+    result = selaras(*args, cwd=docs)
+    line = one_error_line(result)
+    assert words in line and f"selaras {args[0]} --help" in line and result.returncode == 2
+
+
+def test_plain_selaras_shows_the_help(docs: Path) -> None:
+    result = selaras(cwd=docs)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: selaras") and "translate" in result.stdout
