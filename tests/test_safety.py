@@ -149,7 +149,8 @@ def test_a_second_run_on_a_locked_output_says_who_holds_it(docs: Path) -> None:
 def test_two_translations_into_one_output_cannot_mix(tmp_path: Path, random_model_dir: Path) -> None:
     """The reported race: two runs with different options on one output, 8 s apart."""
     source = tmp_path / "doc.txt"
-    source.write_text("\n".join(f"Kalimat nomor {n} ada di sini." for n in range(400)) + "\n", encoding="utf-8")
+    # Long enough that the first run cannot finish while the second starts (it is killed anyway).
+    source.write_text("\n".join(f"Kalimat nomor {n} ada di sini." for n in range(1500)) + "\n", encoding="utf-8")
     common = ["translate", "doc.txt", "--lines", "--model", str(random_model_dir), "--backend", "transformers"]
     common += ["--device", "cpu", "--batch-size", "1", "-o", "race.txt"]
     first = subprocess.Popen(
