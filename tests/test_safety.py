@@ -322,6 +322,10 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     warnings = json.loads(result.stdout)["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"the MT does not match {SEED_EN}"), warnings
+    from translate.rows import read_aligned_tsv
+
+    # The TSV holds the alignment made without the broken MT: the close reference is 1-1.
+    assert [r.bead for r in read_aligned_tsv(tmp_path / "a.tsv")] == ["1-1"] * n
 
 
 def test_review_refuses_the_metrics_of_another_tsv(docs: Path) -> None:
@@ -411,3 +415,67 @@ def test_usage_errors_are_one_line_too(docs: Path, args: list[str], words: str) 
 def test_plain_selaras_shows_the_help(docs: Path) -> None:
     result = selaras(cwd=docs)
     assert result.returncode == 0 and result.stdout.startswith("Usage: selaras") and "translate" in result.stdout
+
+
+# --------------------------------------------------------------------------- what an output path really is
+
+
+def test_an_output_that_is_a_pipe_or_a_device_is_written_not_replaced(docs: Path) -> None:
+    fifo = docs / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = selaras("segment", "src.txt", "-o", "fifo", cwd=docs)
+    out, _ = reader.communicate(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert out.decode("utf-8").startswith("Polisi menangkap lima orang")
+    assert fifo.is_fifo()  # still a pipe, not a regular file in its place
+    (docs / "null").symlink_to("/dev/null")
+    assert selaras("segment", "src.txt", "-o", "null", cwd=docs).returncode == 0
+    assert Path("/dev/null").is_char_device() and (docs / "null").is_symlink()
+
+
+def test_a_symlinked_output_keeps_its_link_and_updates_its_target(docs: Path) -> None:
+    assert selaras("align", "src.txt", "ref.txt", "-o", "real.tsv", cwd=docs).returncode == 0
+    (docs / "link.tsv").symlink_to("real.tsv")
+    before = (docs / "real.tsv").read_text(encoding="utf-8")
+    assert selaras("check", "link.tsv", "--in-place", "--low-align", "0.999", cwd=docs).returncode == 0
+    assert (docs / "link.tsv").is_symlink()
+    assert (docs / "real.tsv").read_text(encoding="utf-8") != before  # the flags changed in the real file
+
+
+def test_the_lock_holds_under_another_spelling_of_the_same_folder(docs: Path) -> None:
+    from translate.errors import LockedError
+    from translate.io import exclusive_lock
+
+    (docs / "run").mkdir()
+    (docs / "alias").symlink_to(docs / "run")
+    with exclusive_lock(docs / "run"):
+        with pytest.raises(LockedError, match="another call in this process"):
+            with exclusive_lock(docs / "alias"):
+                pass
+    with exclusive_lock(docs / "alias"):  # released: free again
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # another live process's lock, reached through the alias: refused, and says how to clear it
+        lock = Path(os.path.realpath(docs / "run") + ".selaras-lock")
+        lock.write_text(json.dumps({"pid": holder.pid, "host": os.uname().nodename, "token": "x"}))
+        with pytest.raises(LockedError, match=f"pid {holder.pid}.*delete .*run.selaras-lock"):
+            with exclusive_lock(docs / "alias"):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    # A lock with this very pid but not held here is a leftover (pids repeat after a restart).
+    lock.write_text(json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "token": "old"}))
+    with exclusive_lock(docs / "run"):
+        assert json.loads(lock.read_text())["token"] != "old"
+    assert not lock.exists()
+
+
+def test_a_tab_inside_a_line_keeps_the_saved_scores_valid(docs: Path) -> None:
+    """Rows in memory and the TSV on disk hold the same text, so the digest in metrics.json matches."""
+    (docs / "mt-tab.txt").write_text(MT.replace("Police arrested", "Police\tarrested"), encoding="utf-8")
+    assert selaras("run", "src.txt", "-r", "ref.txt", "--mt", "mt-tab.txt", "-o", "r", cwd=docs).returncode == 0
+    result = selaras("review", "r/aligned.tsv", "--metrics", "r/metrics.json", "--json", cwd=docs)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["metrics"]["bleu"] == json.loads((docs / "r" / "metrics.json").read_text())["bleu"]

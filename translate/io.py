@@ -24,9 +24,11 @@ import json
 import os
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -126,49 +128,56 @@ def describe_os_error(exc: OSError) -> str:
 def atomic_write_many(paths: Sequence[str | os.PathLike[str]], mode: str = "w") -> Iterator[list[IO]]:
     """Open several files that appear together, each only when all are complete.
 
-    Writes go to temporary files in each target's folder, which are fsynced and
-    renamed over the targets once the ``with`` block succeeds; on failure (including
-    Ctrl-C, a full disk) every temporary file is removed and no target is touched.
+    Writes go to temporary files beside each target, which are fsynced and renamed
+    over the targets once the ``with`` block succeeds; on a failure before the renames
+    (including Ctrl-C, a full disk) every temporary file is removed and no target is
+    touched. The renames come last, one after the other: they are what cannot half
+    happen for one file. A symlink keeps pointing where it did (the file it names is
+    replaced); a target that is not a regular file (a pipe, ``/dev/stdout``,
+    ``/dev/null``) is written directly, as ``-`` is, instead of being replaced by a file.
     An OS error becomes one :class:`FileError` naming the target.
     """
-    temps: list[tuple[str, Path]] = []
-    handles: list[IO] = []
+    entries: list[tuple[IO, str | None, Path]] = []  # (handle, temporary file or None, target)
     current: Path | None = None
+    kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
         for path in paths:
-            current = Path(path)
+            current = Path(os.path.realpath(path))
+            if current.exists() and not stat.S_ISREG(current.stat().st_mode):
+                entries.append((open(current, mode, **kwargs), None, current))  # noqa: SIM115
+                continue
             current.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{current.name}.", suffix=".tmp", dir=current.parent)
-            temps.append((tmp, current))
+            entries.append((os.fdopen(fd, mode, **kwargs), tmp, current))
             os.chmod(tmp, _plain_mode(current))
-            kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-            handles.append(os.fdopen(fd, mode, **kwargs))
         current = None
-        yield handles
-        for handle, (_, target) in zip(handles, temps):
+        yield [handle for handle, _, _ in entries]
+        for handle, tmp, target in entries:
             current = target
             handle.flush()
-            os.fsync(handle.fileno())
+            if tmp is not None:
+                os.fsync(handle.fileno())
             handle.close()
-        for tmp, target in temps:
+        for _, tmp, target in entries:
             current = target
-            os.replace(tmp, target)
+            if tmp is not None:
+                os.replace(tmp, target)
     except OSError as exc:
-        _discard_temps(handles, temps)
-        where = str(current) if current is not None else ", ".join(str(t) for _, t in temps)
+        _discard_temps(entries)
+        where = str(current) if current is not None else ", ".join(str(t) for _, _, t in entries)
         raise FileError(f"cannot write {where}: {describe_os_error(exc)}") from None
     except BaseException:
-        _discard_temps(handles, temps)
+        _discard_temps(entries)
         raise
 
 
-def _discard_temps(handles: Sequence[IO], temps: Sequence[tuple[str, Path]]) -> None:
-    for handle in handles:
+def _discard_temps(entries: Sequence[tuple[IO, str | None, Path]]) -> None:
+    for handle, tmp, _ in entries:
         with contextlib.suppress(OSError):
             handle.close()
-    for tmp, _ in temps:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @contextlib.contextmanager
@@ -233,20 +242,6 @@ def read_jsonl_records(path: str | os.PathLike[str]) -> list[object]:
         except (UnicodeDecodeError, ValueError):
             continue
     return records
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {describe_os_error(exc)}") from None
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- before any work
@@ -319,8 +314,6 @@ def check_writable(target: Path, *, expected_bytes: int = 0, folder: bool = Fals
             read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
         cause = "read-only file system" if read_only else "permission denied"
         raise FileError(f"cannot write {target}: {cause} in {existing}")
-    if target.exists() and not target.is_dir() and not os.access(target, os.W_OK) and not os.access(existing, os.W_OK):
-        raise FileError(f"cannot write {target}: permission denied")
     if expected_bytes:
         with contextlib.suppress(OSError):
             free = shutil.disk_usage(existing).free
@@ -334,6 +327,8 @@ def check_writable(target: Path, *, expected_bytes: int = 0, folder: bool = Fals
 # --------------------------------------------------------------------------- locks
 
 LOCK_SUFFIX = ".selaras-lock"
+#: Lock files this process holds now (see :func:`exclusive_lock`).
+_HELD: set[str] = set()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -358,18 +353,31 @@ def _read_lock(path: Path) -> dict:
 def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterator[Path]:
     """Hold ``TARGET.selaras-lock`` while a run writes ``target`` (an output or checkpoint).
 
-    The lock file is created with ``O_CREAT | O_EXCL`` and holds the owner's pid, host
-    and start time. A lock whose pid no longer runs on this host is stale (the owner
-    was killed) and is taken over. Two runs on one output would otherwise mix their
-    results in one checkpoint.
+    The lock file is created with ``O_CREAT | O_EXCL`` and holds the owner's pid, host,
+    start time and a random token. A lock whose pid no longer runs on this host is
+    stale (the owner was killed) and is taken over; so is one with this process's own
+    pid that this process does not hold (pids repeat after a container restart). A
+    lock another call of this process holds is refused too (two threads of a notebook).
+    Two runs on one output would otherwise mix their results in one checkpoint.
 
     Raises:
         LockedError: another live process holds the lock (the message names its pid).
     """
-    path = Path(f"{target}{LOCK_SUFFIX}")
+    # The real path: another spelling of the same output (a symlink, ``./out``) must
+    # meet the same lock.
+    path = Path(os.path.realpath(target) + LOCK_SUFFIX)
     path.parent.mkdir(parents=True, exist_ok=True)
     host = socket.gethostname()
-    record = {"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "argv": sys.argv[:8]}
+    if str(path) in _HELD:
+        raise LockedError(f"{what or target} is being written by another call in this process; wait for it to finish")
+    token = uuid.uuid4().hex
+    record = {
+        "pid": os.getpid(),
+        "host": host,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "token": token,
+        "argv": sys.argv[:8],
+    }
     for _attempt in range(3):
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -380,7 +388,8 @@ def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterato
             if alive and pid != os.getpid():
                 raise LockedError(
                     f"{what or target} is in use by another selaras run (pid {pid} on {holder.get('host')}, "
-                    f"started {holder.get('started', '?')}); wait for it to finish or stop it"
+                    f"started {holder.get('started', '?')}); wait for it to finish or stop it "
+                    f"(if no run is active, delete {path})"
                 ) from None
             with contextlib.suppress(FileNotFoundError):  # stale: its owner is gone
                 if _read_lock(path) == holder:
@@ -393,9 +402,11 @@ def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterato
         break
     else:
         raise LockedError(f"{what or target} is locked by {path}, which could not be taken over; remove it if no run is active")
+    _HELD.add(str(path))
     try:
         yield path
     finally:
+        _HELD.discard(str(path))
         with contextlib.suppress(OSError):
-            if _read_lock(path).get("pid") == os.getpid():
+            if _read_lock(path).get("token") == token:
                 path.unlink()

@@ -177,3 +177,21 @@ def detect_language(
         elif en_words >= min_share * evidence:
             lang = "en"
     return LanguageGuess(lang, id_words, en_words, words)
+
+
+_NAMES = {"id": "Indonesian", "en": "English"}
+
+
+def language_warning(texts: str | Sequence[str], expected: Lang, name: str) -> str | None:
+    """One warning line when ``texts`` (one document) clearly are not in ``expected``.
+
+    ``name`` says what the texts are (a file name, "the reference"). ``None`` when the
+    language is the expected one or the evidence is too thin to say (short texts).
+    """
+    guess = detect_language(texts)
+    if guess.lang is None or guess.lang == expected:
+        return None
+    return (
+        f"{name} looks like {_NAMES[guess.lang]}, not {_NAMES[expected]} "
+        f"({guess.id_words} Indonesian and {guess.en_words} English function words)"
+    )

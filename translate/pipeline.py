@@ -25,7 +25,6 @@ travel in the results' ``warnings``, so ``--json`` and ``metrics.json`` carry th
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from translate.backends.base import DEFAULT_MODEL, BackendName, Device
 from translate.errors import InputError
 from translate.records import Bead, Lang, Sentence
 from translate.rows import AlignedRow
+from translate.language import language_warning
 from translate.translator import DocumentTranslation, ProgressCallback
 
 logger = logging.getLogger(__name__)
@@ -87,55 +87,42 @@ def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
 # --------------------------------------------------------------------------- warnings
 
 
-_LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
-
-
-def language_warning(texts: Sequence[str], expected: Lang, name: str) -> str | None:
-    """A warning when ``texts`` (one document) clearly are not in the ``expected`` language."""
-    from translate.language import detect_language
-
-    guess = detect_language(list(texts))
-    if guess.lang is None or guess.lang == expected:
-        return None
-    return (
-        f"{name} looks like {_LANGUAGE_NAMES.get(guess.lang, guess.lang)}, not {_LANGUAGE_NAMES[expected]} "
-        f"({guess.id_words} Indonesian and {guess.en_words} English function words)"
-    )
-
-
-def alignment_warning(
-    beads: Sequence[Bead],
-    name: str,
+def align_reference(
     source: Sequence[str],
     reference: Sequence[str],
+    mt: Sequence[str] | None,
+    name: str,
     *,
-    mt: Sequence[str] | None = None,
     max_bead: int | None = None,
-) -> str | None:
-    """A warning when the aligner found little evidence that ``name`` translates the source
-    (``translate.align.alignment_confidence``: unrelated text, or a copy of the source).
+    lexicon: Any = None,
+) -> tuple[list[Bead], str | None]:
+    """Align a source with one reference, and say when the result cannot be trusted.
 
-    With an MT the evidence is MT-to-reference similarity, so a broken MT (a wrong
-    model, a file for another document) looks like a wrong reference. When that
-    happens the source is aligned with the reference once more without the MT (linear
-    time): if that alignment is confident, the MT is what is wrong, and the warning says
-    so instead of blaming the reference.
+    Returns the beads and a warning (``None`` when the alignment is confident; see
+    ``translate.align.alignment_confidence``: an unrelated reference, or a copy of the
+    source). With an MT the evidence is MT-to-reference similarity, so a broken MT (a
+    wrong model, the MT of another document) looks like a wrong reference. When the MT
+    alignment is not confident the source is aligned once more without the MT (linear
+    time); if that one is confident, its beads are used (the MT-based ones pair the
+    wrong sentences) and the warning names the MT instead of the reference.
     """
-    from translate.align import DEFAULT_MAX_BEAD, alignment_confidence, align_sentences
+    from translate.align import DEFAULT_MAX_BEAD, align_sentences, alignment_confidence
 
+    bead_limit = max_bead or DEFAULT_MAX_BEAD
+    beads = align_sentences(source, reference, mt=mt, max_bead=bead_limit, lexicon=lexicon)
     confidence = alignment_confidence(beads, source=source, target=reference)
     if confidence.ok:
-        return None
+        return beads, None
     if mt is not None:
-        plain = align_sentences(source, reference, max_bead=max_bead or DEFAULT_MAX_BEAD)
+        plain = align_sentences(source, reference, max_bead=bead_limit, lexicon=lexicon)
         without_mt = alignment_confidence(plain, source=source, target=reference)
         if without_mt.ok:
-            return (
+            return plain, (
                 f"the MT does not match {name} (alignment confidence {confidence.value:.2f} with the MT, "
                 f"{without_mt.value:.2f} without it): the MT looks wrong for this source (another model or "
-                "document?); its scores and flags mean little"
+                "document?), so the sentences were aligned without it; its scores mean little"
             )
-    return f"{name}: {confidence.warning()}; its scores and flags mean little"
+    return beads, f"{name}: {confidence.warning()}; its scores and flags mean little"
 
 
 def _engine_options(
@@ -147,6 +134,51 @@ def _engine_options(
     if options is not None:
         return options
     return EngineOptions(backend=engine, model=model, device=device, beams=beams, batch_size=batch_size, **extra)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- segment
+
+
+def paragraph_lines(sentences: Sequence[Sentence]) -> list[str]:
+    """One line per sentence, one blank line between paragraphs (``selaras segment``'s text)."""
+    lines: list[str] = []
+    for k, sentence in enumerate(sentences):
+        if k and sentence.paragraph != sentences[k - 1].paragraph:
+            lines.append("")
+        lines.append(sentence.text)
+    return lines
+
+
+def segment_file(source: str | Path, output: str | Path | None = None, *, lang: Lang = "id", as_json: bool = False) -> list[Sentence]:
+    """Split a text file into sentences and write them to ``output`` (``None``/``-``: stdout).
+
+    Text output is :func:`paragraph_lines`; ``as_json`` writes a list of
+    ``{id, paragraph, text, start, end}`` (``id`` 1-based, ``paragraph`` 0-based,
+    ``start``/``end`` character offsets into the input).
+
+    Raises:
+        InputError: unreadable or empty input, or an output that is the input.
+        FileError: the output cannot be written.
+    """
+    from translate.io import check_outputs, read_text, write_json, write_lines
+    from translate.segment import split_sentences
+
+    target = "-" if output is None else str(output)
+    check_outputs([target], [source])
+    sentences = split_sentences(read_text(source), lang)
+    if not sentences:
+        raise InputError(f"{source} is empty (no text to split); give a UTF-8 text file with at least one sentence")
+    if as_json:
+        write_json(
+            target,
+            [
+                {"id": number, "paragraph": s.paragraph, "text": s.text, "start": s.start, "end": s.end}
+                for number, s in enumerate(sentences, start=1)
+            ],
+        )
+    else:
+        write_lines(target, paragraph_lines(sentences))
+    return sentences
 
 
 # --------------------------------------------------------------------------- translate
@@ -213,7 +245,7 @@ def translate_file(
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
     from translate.backends import load_backend
-    from translate.io import atomic_write, check_outputs, exclusive_lock, read_text, write_lines
+    from translate.io import check_outputs, exclusive_lock, read_text, write_json, write_lines
     from translate.rundir import checkpoint_path
     from translate.translator import Checkpoint, document_sentences, translate_sentences
 
@@ -226,7 +258,7 @@ def translate_file(
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
     check_outputs([target], expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
     sentences = document_sentences(text, lines=lines)
-    warnings = _warned([language_warning([s.text for s in sentences], "id", name)])
+    warnings = _warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     checkpoint = Checkpoint(checkpoint_path(output, text, lines=lines))
     with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
         backend = load_backend(opts)
@@ -259,8 +291,7 @@ def translate_file(
             warnings=warnings,
         )
         if as_json:
-            with atomic_write(target) as handle:
-                handle.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+            write_json(target, result.as_json())
         else:
             write_lines(target, document.output_lines())
         checkpoint.remove()
@@ -298,7 +329,7 @@ def align_files(
         InputError: unreadable inputs, an MT that does not match the source, an output
             that is one of the inputs. FileError: the output cannot be written.
     """
-    from translate.align import DEFAULT_MAX_BEAD, align_sentences, parse_lexicon
+    from translate.align import parse_lexicon
     from translate.checks import check_rows
     from translate.io import check_outputs, read_lines
     from translate.rows import build_rows, write_aligned_tsv
@@ -311,8 +342,8 @@ def align_files(
     mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
-    beads = align_sentences(src, ref, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD, lexicon=lex)
-    warnings += _warned([alignment_warning(beads, str(reference), src, ref, mt=mt_lines, max_bead=max_bead)])
+    beads, warning = align_reference(src, ref, mt_lines, str(reference), max_bead=max_bead, lexicon=lex)
+    warnings += _warned([warning])
     rows = check_rows(build_rows(src, ref, mt_lines, beads))
     if output is not None:
         write_aligned_tsv(output, rows)
@@ -406,7 +437,6 @@ def run(
         ModelUnavailableError: the model cannot be loaded (use ``translate=False`` or
             ``mt=`` to align without it).
     """
-    from translate.align import DEFAULT_MAX_BEAD, align_sentences
     from translate.checks import check_rows
     from translate.io import check_outputs, check_writable, exclusive_lock
     from translate.metrics import check_bootstrap, score_rows
@@ -474,10 +504,8 @@ def run(
         per_reference: list[dict] = []
         for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
             ref_texts = [s.text for s in refs]
-            beads = align_sentences(src_texts, ref_texts, mt=mt_lines, max_bead=max_bead or DEFAULT_MAX_BEAD)
-            warnings += _warned(
-                [alignment_warning(beads, str(ref_path), src_texts, ref_texts, mt=mt_lines, max_bead=max_bead)]
-            )
+            beads, warning = align_reference(src_texts, ref_texts, mt_lines, str(ref_path), max_bead=max_bead)
+            warnings += _warned([warning])
             rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
             files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))

@@ -322,9 +322,11 @@ def build_rows(
 
     rows: list[AlignedRow] = []
     for bead in beads:
-        src_text = " ".join(source[i] for i in bead.src)
-        ref_text = " ".join(reference[j] for j in bead.tgt)
-        mt_text = " ".join(mt[i] for i in bead.src) if mt is not None else ""
+        # As the TSV will hold them (no tab or line break inside a cell), so rows in
+        # memory and rows read back are equal, and so are the scores and digests of both.
+        src_text = clean_cell(" ".join(source[i] for i in bead.src))
+        ref_text = clean_cell(" ".join(reference[j] for j in bead.tgt))
+        mt_text = clean_cell(" ".join(mt[i] for i in bead.src)) if mt is not None else ""
         chrf = bleu = None
         if mt_text and ref_text:
             pair = sentence_scores(mt_text, ref_text)

@@ -13,7 +13,12 @@ TSV is the one those scores were computed on (:func:`scored_digest`).
 * ``reference.txt`` (``reference2.txt``, …) — each reference's sentences;
 * ``aligned.tsv`` (``aligned.ref2.tsv``, …) — one aligned TSV per reference;
 * ``metrics.json`` — scores, the engine that made the MT, warnings, the manifest;
-* ``mt.selaras-partial`` — the translation checkpoint while a run is unfinished.
+* ``mt.selaras-partial`` — the translation checkpoint while a run is unfinished (it
+  stays through runs that do not translate, so no finished translation is lost).
+
+While a run writes the folder, ``DIR.selaras-lock`` beside it keeps a second run out
+(``translate.io.exclusive_lock``; beside, so that a run that fails before writing
+anything leaves no folder behind).
 
 The cache root (:func:`cache_root`) holds converted CTranslate2 models (``ct2/``)
 and the checkpoints of runs that write to stdout (``checkpoints/``).
@@ -37,8 +42,6 @@ METRICS_NAME = "metrics.json"
 #: Suffix of a translation checkpoint (gitignored pattern ``*.selaras-partial``).
 PARTIAL_SUFFIX = ".selaras-partial"
 CHECKPOINT_NAME = "mt" + PARTIAL_SUFFIX
-#: Lock file stem inside a run folder (``run.selaras-lock``, see ``translate.io.exclusive_lock``).
-LOCK_STEM = "run"
 #: Bump when the layout of ``metrics.json`` changes incompatibly.
 METRICS_FORMAT = 2
 
@@ -111,9 +114,11 @@ def scored_digest(rows: Iterable[Any]) -> str:
     Flags, notes and alignment scores may change (``selaras check --in-place``) without
     changing the scores; a changed MT or reference, or another TSV, changes the digest.
     """
+    from translate.rows import is_scored
+
     digest = hashlib.sha256()
     for row in rows:
-        if row.mt.strip() and row.reference.strip():
+        if is_scored(row):
             digest.update(row.mt.encode("utf-8") + b"\x1f" + row.reference.encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 

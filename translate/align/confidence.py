@@ -94,7 +94,7 @@ COPY_CANDIDATE_COS = 0.5
 DOCUMENT_CONFIDENCE_MIN = 0.3
 
 #: Bead score below which a bead is not confident: the ``low-alignment`` threshold
-#: (``translate.checks.thresholds.LOW_ALIGN``, "less sure than not").
+#: (``translate.checks.scores.LOW_ALIGN``, "less sure than not").
 CONFIDENT_BEAD = 0.5
 
 

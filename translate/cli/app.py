@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
-import sys
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
@@ -75,8 +73,10 @@ def handle_errors(func: F) -> F:
 
 
 def print_json(payload: Any) -> None:
-    """Machine-readable output: one JSON document on stdout."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    """Machine-readable output: one JSON document on stdout (``translate.io.write_json``'s format)."""
+    from translate.io import write_json
+
+    write_json("-", payload)
 
 
 #: Seconds between plain progress lines when stderr is not a terminal (CI, nohup, a

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, handle_errors, print_json
+from translate.cli.app import JsonOption, app, examples, handle_errors
 
 
 class Lang(str, Enum):
@@ -42,34 +42,6 @@ def segment(
     {id, paragraph, text, start, end}: id is the 1-based sentence number (blank lines are
     not counted), paragraph is 0-based, start/end are character offsets into the input.
     """
-    import json
+    from translate.pipeline import segment_file
 
-    from translate.errors import InputError
-    from translate.io import atomic_write, check_outputs, read_text
-    from translate.segment import split_sentences
-
-    name = str(file)
-    if output is not None:
-        check_outputs([output], [file])
-    sentences = split_sentences(read_text(name), lang.value)  # type: ignore[arg-type]
-    if not sentences:
-        raise InputError(f"{name} is empty (no text to split); give a UTF-8 text file with at least one sentence")
-    target = str(output) if output is not None else "-"
-    if as_json:
-        payload = [
-            {"id": number, "paragraph": s.paragraph, "text": s.text, "start": s.start, "end": s.end}
-            for number, s in enumerate(sentences, start=1)
-        ]
-        if target == "-":
-            print_json(payload)
-        else:
-            with atomic_write(target) as handle:
-                handle.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-        return
-    with atomic_write(target) as handle:
-        previous = sentences[0].paragraph
-        for s in sentences:
-            if s.paragraph != previous:
-                handle.write("\n")
-                previous = s.paragraph
-            handle.write(s.text + "\n")
+    segment_file(file, output, lang=lang.value, as_json=as_json)  # type: ignore[arg-type]

@@ -97,32 +97,21 @@ def document_warnings(rows: Sequence[AlignedRow]) -> list[str]:
 
     The same two checks ``selaras align`` and ``run`` make, so a reviewer who only has
     the TSV is told too: the reference side is not English
-    (``translate.language.detect_language``), or the alignment confidence (the
-    sentence-weighted mean ``align_score``, ``translate.align.document_confidence``) is
-    so low that the reference does not look like a translation of the source. Corpus
-    scores above such a TSV mean little.
+    (``translate.language.language_warning``), or the alignment confidence (the
+    sentence-weighted mean ``align_score``, ``translate.align.alignment_confidence``)
+    is so low that the reference does not look like a translation of the source.
+    Corpus scores above such a TSV mean little. The wording is those functions' own.
     """
-    from translate.align import DOCUMENT_CONFIDENCE_MIN, document_confidence
-    from translate.language import detect_language
+    from translate.align import alignment_confidence
+    from translate.language import language_warning
     from translate.records import Bead
 
-    warnings: list[str] = []
-    guess = detect_language([row.reference for row in rows if row.reference.strip()])
-    if guess.lang == "id":
-        warnings.append(
-            f"the reference looks like Indonesian, not English ({guess.id_words} Indonesian and "
-            f"{guess.en_words} English function words)"
-        )
+    warnings = [language_warning([row.reference for row in rows if row.reference.strip()], "en", "the reference")]
     scored = [row for row in rows if row.align_score is not None]
     if scored:
-        beads = [Bead(tuple(r.src_ids), tuple(r.ref_ids), float(r.align_score or 0.0)) for r in scored]
-        confidence = document_confidence(beads)
-        if confidence < DOCUMENT_CONFIDENCE_MIN:
-            warnings.append(
-                f"the reference does not look like a translation of the source (alignment confidence "
-                f"{confidence:.2f} < {DOCUMENT_CONFIDENCE_MIN:g}); its scores mean little"
-            )
-    return warnings
+        beads = [Bead(tuple(i - 1 for i in r.src_ids), tuple(j - 1 for j in r.ref_ids), float(r.align_score or 0.0)) for r in scored]
+        warnings.append(alignment_confidence(beads).warning())
+    return [w for w in warnings if w]
 
 
 def chrf_histogram(rows: Sequence[AlignedRow], bin_width: float = HISTOGRAM_BIN) -> list[int]:
