@@ -175,7 +175,8 @@ def test_unresolvable_hub_host_loads_from_cache_only() -> None:
     ):
         source = resolve_model("x/y")
     assert seen == {"local_files_only": True}
-    assert source.local_files_only and source.pretrained_kwargs() == {"local_files_only": True}
+    # Later files come from the commit the config came from (no second look-up per file).
+    assert source.local_files_only and source.pretrained_kwargs() == {"local_files_only": True, "revision": "abc123"}
     assert source.fingerprint == "hub:x/y@abc123"
 
 

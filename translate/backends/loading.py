@@ -50,6 +50,7 @@ class ModelSource:
         fingerprint: identifies these exact weights (hub commit, or folder + file
             sizes and times), so a checkpoint made with other weights is not reused.
         is_local: ``path_or_id`` is a folder.
+        commit: the hub commit the cached files belong to (``None`` for a folder).
     """
 
     name: str
@@ -58,10 +59,19 @@ class ModelSource:
     fingerprint: str = ""
     is_local: bool = False
     files: tuple[str, ...] = field(default_factory=tuple)
+    commit: str | None = None
 
     def pretrained_kwargs(self) -> dict[str, object]:
-        """Keyword arguments for ``from_pretrained``."""
-        return {"local_files_only": True} if self.local_files_only else {}
+        """Keyword arguments for ``from_pretrained`` and ``hf_hub_download``.
+
+        The commit that resolution found pins every later file to it: the tokenizer
+        and weights match the config, and huggingface_hub serves a cached file of a
+        known commit without asking the hub again (one request per load, not seven).
+        """
+        kwargs: dict[str, object] = {"local_files_only": True} if self.local_files_only else {}
+        if self.commit:
+            kwargs["revision"] = self.commit
+        return kwargs
 
 
 def _download_hint(name: str) -> str:
@@ -256,12 +266,14 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
         raise ModelUnavailableError(f"cannot load model '{name}': {_first_line(exc)}; {_download_hint(name)}") from None
     snapshot = Path(config).parent
     # The cache stores files under snapshots/<commit>/: the commit pins the weights.
-    revision = snapshot.name if snapshot.parent.name == "snapshots" else _local_fingerprint(snapshot, ["config.json"])
+    commit = snapshot.name if snapshot.parent.name == "snapshots" else None
+    revision = commit or _local_fingerprint(snapshot, ["config.json"])
     return ModelSource(
         name=name,
         path_or_id=name,
         local_files_only=offline or unreachable,
         fingerprint=f"hub:{name}@{revision}",
+        commit=commit,
     )
 
 

@@ -181,8 +181,9 @@ class MarianBackend:
         sequences = output.sequences
         texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
         beam_indices = getattr(output, "beam_indices", None) if width > 1 else None
-        values = torch.stack(recorder.values).cpu()  # (steps, rows, keep)
-        ids = torch.stack(recorder.ids).cpu()
+        # Plain lists once per batch: the per-token lookups below then cost no torch calls.
+        values = torch.stack(recorder.values).cpu().tolist()  # [steps][rows][keep]
+        ids = torch.stack(recorder.ids).cpu().tolist()
         rows = beam_indices.cpu().tolist() if beam_indices is not None else None
         limit = (config.max_new_tokens + 1) if config.max_new_tokens is not None else int(config.max_length)
         forced_eos = config.forced_eos_token_id is not None
@@ -194,17 +195,17 @@ class MarianBackend:
             logprob = 0.0
             length = 0
             for t, token in enumerate(sequence):
-                if t >= values.shape[0]:
+                if t >= len(values):
                     break
                 row = rows[b][t] if rows is not None else b
                 if row < 0:  # beam search: this hypothesis ended before step t
                     break
                 if token in eos_ids:
                     if not (forced_eos and t + 1 == limit - 1):  # a forced </s> has probability 1
-                        logprob += _logprob_of(token, values[t, row], ids[t, row])
+                        logprob += _logprob_of(token, values[t][row], ids[t][row])
                         length += 1
                     break
-                logprob += _logprob_of(token, values[t, row], ids[t, row])
+                logprob += _logprob_of(token, values[t][row], ids[t][row])
                 length += 1
                 pieces.append(token)
             tokens = tuple(self.tokenizer.convert_ids_to_tokens(pieces))
@@ -212,16 +213,16 @@ class MarianBackend:
         return results
 
 
-def _logprob_of(token: int, values: Any, ids: Any) -> float:
+def _logprob_of(token: int, values: Sequence[float], ids: Sequence[int]) -> float:
     """The recorded log-probability of ``token`` in one row of one step.
 
     A kept token is always among the recorded ones unless it ties with the last of
     them; then its log-probability is that last value.
     """
-    hits = (ids == token).nonzero()
-    if len(hits):
-        return float(values[int(hits[0, 0])])
-    return float(values[-1])
+    for value, candidate in zip(values, ids):
+        if candidate == token:
+            return value
+    return values[-1]
 
 
 def load_marian(
