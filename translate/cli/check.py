@@ -93,9 +93,10 @@ def check(
     The flags column is recomputed; flags from other tools are kept after ours.
     A count per flag goes to stderr.
     """
-    from translate.checks import FLAG_NAMES, ParameterError, apply_flags, build_checks, count_flags, find_flags
-    from translate.io import STDIO, check_outputs
-    from translate.rows import read_aligned_tsv, row_as_json, write_aligned_tsv
+    from translate.checks import FLAG_NAMES, ParameterError, build_checks, count_flags
+    from translate.io import STDIO
+    from translate.pipeline import check_file
+    from translate.rows import row_as_json
 
     if in_place and output is not None:
         raise fail("give either -o/--output or --in-place, not both")
@@ -122,16 +123,9 @@ def check(
             raise
         raise fail(f"{option} {exc.reason}", exc.exit_code) from None
 
-    if output is not None:
-        check_outputs([output], [aligned])  # --in-place is the one way to rewrite ALIGNED
-    rows = read_aligned_tsv(aligned)
-    details = find_flags(rows, checks=checks)
-    checked = apply_flags(rows, details)
-    target = aligned if in_place else output
-    if target is not None:
-        write_aligned_tsv(target, checked)
-    elif not as_json:
-        write_aligned_tsv(STDIO, checked)
+    to_stdout = output is None and not in_place and not as_json  # --json alone prints only the JSON
+    result = check_file(aligned, STDIO if to_stdout else output, checks=checks, in_place=in_place)
+    checked, details = result.rows, result.details
     counts = count_flags(checked)
     flagged = sum(1 for row in checked if row.flags)
     summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n or name in FLAG_NAMES)

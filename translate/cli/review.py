@@ -9,10 +9,6 @@ import typer
 
 from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
 
-#: Above this many beads, say on stderr that corpus scoring may take a while: sacrebleu's
-#: TER searches word shifts per sentence and took 59 s for 10,000 random-word beads on one
-#: core (sacrebleu 2.6; BLEU 0.9 s, chrF 2 s), i.e. about 12 s at this size.
-SLOW_SCORING_BEADS = 2000
 #: Table widths accepted: narrower cannot show three text columns; wider is no screen.
 MIN_WIDTH, MAX_WIDTH = 40, 1000
 
@@ -62,11 +58,11 @@ def review(
     from rich.console import Console
 
     from translate.io import atomic_write, check_outputs
-    from translate.metrics import check_bootstrap, score_rows
-    from translate.review import document_warnings, fill_sentence_scores, rows_for_review
+    from translate.metrics import check_bootstrap
+    from translate.pipeline import review_file
+    from translate.review import rows_for_review
     from translate.review.terminal import review_table, summary_line
-    from translate.rows import is_scored, read_aligned_tsv, row_as_json
-    from translate.rundir import metrics_for_rows, read_metrics
+    from translate.rows import is_scored, row_as_json
 
     html_to_stdout = html is not None and str(html) == "-"
     if html_to_stdout and as_json:
@@ -78,26 +74,11 @@ def review(
     bootstrap = check_bootstrap(bootstrap)
     if html is not None:
         check_outputs([html], [aligned, *([metrics] if metrics is not None else [])])
-    rows = fill_sentence_scores(read_aligned_tsv(aligned))
-    warnings = document_warnings(rows)
-    for warning in warnings:
-        typer.echo(f"warning: {aligned}: {warning}", err=True)
-    if metrics is not None:
-        corpus = metrics_for_rows(read_metrics(metrics), str(metrics), rows, aligned.name)
-        origin = f"from {metrics.name}"
-    else:
-        # The terminal shows corpus chrF and BLEU only; the page and --json show all four.
-        # TER is what makes scoring slow, so the terminal view leaves it out.
-        keys = ("chrf", "bleu") if html is None and not as_json else None
-        n_scored = sum(1 for row in rows if is_scored(row))
-        if keys is None and n_scored > SLOW_SCORING_BEADS:
-            typer.echo(
-                f"Scoring {n_scored} beads (TER takes a while on long documents; "
-                "--metrics metrics.json from selaras run skips this).",
-                err=True,
-            )
-        corpus = score_rows(rows, n_bootstrap=bootstrap, keys=keys)
-        origin = "computed from this file"
+    # The terminal shows corpus chrF and BLEU only; the page and --json show all four.
+    # TER is what makes scoring slow, so the terminal view leaves it out.
+    keys = ("chrf", "bleu") if html is None and not as_json else None
+    data = review_file(aligned, metrics=metrics, keys=keys, n_bootstrap=bootstrap)
+    rows, corpus, origin, warnings = data.rows, data.corpus, data.origin, data.warnings
     selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit)
     summary = summary_line(rows, corpus, shown=len(selected))
 
