@@ -1,8 +1,8 @@
 """``low-confidence``: the MT engine was unsure of its own translation.
 
 ``row.mt_logprob`` is the engine's mean log-probability per target token. What counts
-as low depends on the model and the text (a Marian model on news sits near -0.3, on
-poetry far lower), so by default a row is judged against its own document: it fires
+as low depends on the model and the kind of text (no fixed value was measured on the
+real Opus-MT model here), so by default a row is judged against its own document: it fires
 when its log-probability is a low outlier by the modified z-score of Iglewicz &
 Hoaglin (1993, "How to Detect and Handle Outliers": ``0.6745 (x - median) / MAD <
 -3.5``) *and* at least ``CONFIDENCE_MIN_GAP`` below the document's median, so a clean
