@@ -43,6 +43,12 @@ class LockedError(SelarasError):
     exit_code = 6
 
 
+class ConflictError(SelarasError):
+    """A review change was made on a stale version, or the file changed on disk meanwhile."""
+
+    exit_code = 7
+
+
 # Advice in plain words. Library messages say how to fix a problem in words that work
 # in a notebook as well as on the command line, never with a CLI flag; each phrase
 # below is used word for word, and ``translate.cli.hints`` rewrites it into the flag

@@ -7,8 +7,9 @@ the column names from the page data) all follow it.
 
 The TSV is UTF-8, header row first, tab-separated, no quoting (tabs and newlines in
 text become spaces). Columns marked ``required=False`` may be missing from older files
-(``flags`` before ``selaras check`` existed, ``mt_logprob`` before v0.2); extra columns
-written by other tools are ignored.
+(``flags`` before ``selaras check`` existed, ``mt_logprob`` before v0.2, ``status`` and
+``note`` before the review workbench: such rows read as pending with no note); extra
+columns written by other tools are ignored.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from translate.errors import InputError
 from translate.io import atomic_write, read_lines
 from translate.records import Bead
 
-ColumnKind = Literal["bead", "ids", "text", "score", "flags"]
+ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status"]
+
+#: A reviewer's verdict on a bead (``selaras review --serve``); empty means pending.
+Status = Literal["", "accepted", "rejected"]
+STATUSES: tuple[str, ...] = ("accepted", "rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,8 @@ class AlignedRow:
     bleu: float | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
     mt_logprob: float | None = None
+    status: Status = ""
+    note: str = ""
 
     @property
     def bead(self) -> str:
@@ -82,6 +89,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("chrf", "score", 2),
     Column("bleu", "score", 2),
     Column("flags", "flags", required=False),
+    Column("status", "status", required=False),
+    Column("note", "text", required=False),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
@@ -108,7 +117,7 @@ def _format_cell(row: AlignedRow, column: Column) -> str:
     value = getattr(row, column.name)
     if column.kind == "ids":
         return format_ids(value)
-    if column.kind == "text":
+    if column.kind in ("text", "status"):
         return clean_cell(value)
     if column.kind == "score":
         return "" if value is None else f"{value:.{column.digits}f}"
@@ -139,7 +148,15 @@ def _parse_cell(cell: str, column: Column, where: str) -> Any:
             raise InputError(f"{where}: column {column.name} must be a number or empty, got {cell!r}") from None
     if column.kind == "flags":
         return tuple(f for f in cell.split(",") if f)
+    if column.kind == "status":
+        return _check_status(cell.strip(), f"{where}: column {column.name}")
     return cell
+
+
+def _check_status(value: object, where: str) -> str:
+    if value not in ("", *STATUSES):
+        raise InputError(f"{where} must be {', '.join(STATUSES)} or empty (pending), got {value!r}")
+    return value  # type: ignore[return-value]
 
 
 def format_row(row: AlignedRow) -> list[str]:
@@ -249,6 +266,8 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
         elif column.kind == "text":
             if not isinstance(value, str):
                 raise InputError(f"{where}: {column.name} must be a string, got {value!r}")
+        elif column.kind == "status":
+            value = _check_status(value, f"{where}: {column.name}")
         elif column.kind == "score":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
                 raise InputError(f"{where}: {column.name} must be a number or null, got {value!r}")
@@ -359,8 +378,10 @@ __all__ = [
     "COLUMN_NAMES",
     "REQUIRED_COLUMNS",
     "SCORE_COLUMNS",
+    "STATUSES",
     "AlignedRow",
     "Column",
+    "Status",
     "build_rows",
     "clean_cell",
     "format_ids",

@@ -45,6 +45,7 @@ def summary_line(summary: ExportSummary) -> str:
         "selaras export aligned.tsv --format tmx -o belarus.tmx",
         "selaras export aligned.tsv --format moses -o corpus --min-chrf 40 --exclude-flags number-mismatch,empty",
         "selaras export aligned.tsv --format jsonl -o mt.jsonl --pair mt --dedupe --json",
+        "selaras export reviewed.tsv --format tmx -o accepted.tmx --status accepted",
     )
 )
 @handle_errors
@@ -67,6 +68,10 @@ def export(
         str, typer.Option(help="Leave out rows with any of these comma-separated flags (see selaras check).")
     ] = "",
     dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out repeated (source, target) pairs.")] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Export only beads with these review statuses: accepted, rejected, pending (comma-separated)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Export aligned rows as a parallel corpus for CAT tools (TMX) or MT training (Moses).
@@ -87,7 +92,14 @@ def export(
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
     check_outputs(export_paths(output, fmt.value), [aligned])
     excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
+    from translate.review import parse_statuses, rows_with_status
+
+    statuses = parse_statuses(status) if status is not None else None
     rows = read_aligned_tsv(aligned)
+    n_read = len(rows)
+    if statuses is not None:
+        rows = rows_with_status(rows, statuses)
+        typer.echo(f"{len(rows)} of {n_read} beads have status {status}", err=True)
     present = {flag for row in rows for flag in row.flags}
     unknown = [f for f in excluded if f not in FLAG_NAMES and f not in present]
     if unknown:

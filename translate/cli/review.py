@@ -19,6 +19,9 @@ MIN_WIDTH, MAX_WIDTH = 40, 1000
         "selaras review aligned.tsv --only-flagged --sort score --limit 20",
         "selaras review aligned.tsv --html review.html --metrics metrics.json",
         "selaras review aligned.tsv --only-flagged --json",
+        "selaras review aligned.tsv --status pending --only-flagged",
+        "selaras review aligned.tsv --serve",
+        "selaras review aligned.tsv --serve --port 8765 --no-open",
     )
 )
 @handle_errors
@@ -47,6 +50,21 @@ def review(
     bootstrap: Annotated[
         int, typer.Option(help="Bootstrap resamples for 95% CIs of recomputed corpus scores: 0 = none, else at least 100.")
     ] = 0,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Show only rows with these review statuses: accepted, rejected, pending (comma-separated)."),
+    ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Start the review workbench: edit, accept, merge and split beads in the browser, saved to the TSV."
+        ),
+    ] = False,
+    host: Annotated[
+        str, typer.Option(help="With --serve: address to listen on (anything but loopback is warned about).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --serve: port to listen on; 0 picks a free one.")] = 0,
+    no_open: Annotated[bool, typer.Option("--no-open", help="With --serve: do not open a browser.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -54,7 +72,28 @@ def review(
     The table (or page) shows each bead's sentence ids, source | MT | reference,
     sentence chrF and the flags from selaras check. Corpus scores cover the beads that
     have both an MT and a reference; --metrics shows saved ones instead.
+
+    With --serve it prints one line, the workbench's address with a fresh token, and
+    serves until Ctrl-C; every change is journalled beside the TSV and saved into it.
     """
+    if serve:
+        others = [
+            name
+            for name, given in (
+                ("--html", html is not None), ("--json", as_json), ("--metrics", metrics is not None),
+                ("--only-flagged", only_flagged), ("--limit", limit is not None), ("--status", status is not None),
+                ("--width", width is not None), ("--bootstrap", bootstrap != 0), ("--sort", sort != "file"),
+            )
+            if given
+        ]
+        if others:
+            raise fail(f"--serve edits the whole file in the browser; {', '.join(others)} cannot go with it", 2)
+        _serve(aligned, host=host, port=port, open_browser=not no_open)
+        return
+    if not serve and (host != "127.0.0.1" or port != 0 or no_open):
+        raise fail("--host, --port and --no-open go with --serve", 2)
+    if not 0 <= port <= 65535:
+        raise fail(f"--port must be 0-65535, got {port}", 2)
     from rich.console import Console
 
     from translate.io import atomic_write, check_outputs
@@ -79,7 +118,10 @@ def review(
     keys = ("chrf", "bleu") if html is None and not as_json else None
     data = review_file(aligned, metrics=metrics, keys=keys, n_bootstrap=bootstrap)
     rows, corpus, origin, warnings = data.rows, data.corpus, data.origin, data.warnings
-    selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit)
+    from translate.review import parse_statuses
+
+    statuses = parse_statuses(status) if status is not None else None
+    selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
     summary = summary_line(rows, corpus, shown=len(selected))
 
     if html is not None:
@@ -113,3 +155,21 @@ def review(
     if html is None:
         console.print(review_table(selected))
     console.print(summary, soft_wrap=True)
+
+
+def _serve(aligned: Path, *, host: str, port: int, open_browser: bool) -> None:
+    """Run the workbench: the URL on stdout (one line), notes on stderr."""
+    if not 0 <= port <= 65535:
+        raise fail(f"--port must be 0-65535, got {port}", 2)
+    if str(aligned) == "-":
+        raise fail("--serve saves changes into the TSV, so it needs a file, not - (stdin)", 2)
+    from translate.review.server import serve
+
+    def ready(url: str) -> None:
+        typer.echo(url)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    serve(str(aligned), host=host, port=port, on_ready=ready, on_note=lambda note: typer.echo(note, err=True))

@@ -71,6 +71,7 @@ def rows_for_review(
     only_flagged: bool = False,
     sort: SortOrder = "file",
     limit: int | None = None,
+    statuses: Sequence[str] | None = None,
 ) -> list[tuple[int, AlignedRow]]:
     """Pick and order rows for display, keeping each row's 1-based position in the file.
 
@@ -80,16 +81,47 @@ def rows_for_review(
         sort: ``file`` keeps file order; ``score`` puts the weakest chrF first (rows
             without a chrF, e.g. 1-0 beads, go last: there is nothing to compare).
         limit: keep at most this many rows after filtering and sorting.
+        statuses: keep rows with one of these review statuses (see :func:`parse_statuses`).
 
     Returns:
         ``(position, row)`` pairs.
     """
-    picked = [(number, row) for number, row in enumerate(rows, start=1) if row.flags or not only_flagged]
+    picked = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if (row.flags or not only_flagged) and (statuses is None or row.status in statuses)
+    ]
     if sort == "score":
         picked.sort(key=lambda item: (item[1].chrf is None, item[1].chrf or 0.0, item[0]))
     if limit is not None:
         picked = picked[: max(limit, 0)]
     return picked
+
+
+#: Review statuses as a user names them; ``pending`` is the empty ``status`` cell.
+STATUS_NAMES: dict[str, str] = {"accepted": "accepted", "rejected": "rejected", "pending": ""}
+
+
+def parse_statuses(text: str) -> tuple[str, ...]:
+    """``accepted,pending`` -> the ``status`` cell values to keep (``pending`` is empty).
+
+    Raises:
+        InputError: an unknown status name, or none given.
+    """
+    from translate.errors import InputError
+
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in STATUS_NAMES]
+    if unknown or not names:
+        raise InputError(
+            f"unknown review status {', '.join(unknown) or repr(text)}; use {', '.join(STATUS_NAMES)} (comma-separated)"
+        )
+    return tuple(STATUS_NAMES[name] for name in names)
+
+
+def rows_with_status(rows: Sequence[AlignedRow], statuses: Sequence[str]) -> list[AlignedRow]:
+    """The rows whose review status is one of ``statuses`` (``status`` cell values)."""
+    return [row for row in rows if row.status in statuses]
 
 
 def document_warnings(rows: Sequence[AlignedRow]) -> list[str]:
@@ -150,6 +182,7 @@ __all__ = [
     "GOOD_CHRF",
     "HISTOGRAM_BIN",
     "METRIC_LABELS",
+    "STATUS_NAMES",
     "SortOrder",
     "chrf_histogram",
     "document_warnings",
@@ -157,5 +190,7 @@ __all__ = [
     "is_weak",
     "LOW_CHRF",
     "mt_match_segments",
+    "parse_statuses",
     "rows_for_review",
+    "rows_with_status",
 ]

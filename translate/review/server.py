@@ -1,0 +1,373 @@
+"""The review workbench's web server: the page, its assets and a JSON API, guarded.
+
+A Starlette app (run by uvicorn) over one :class:`~translate.review.session.ReviewSession`.
+It is a server even on loopback, so every request passes :class:`Guard` first:
+
+- **Host** must be ``localhost``, an IP literal, or the ``--host`` name, with the bound
+  port: a DNS-rebinding page (``evil.example`` resolving to 127.0.0.1) is refused.
+- **Token**: 128 random bits (``secrets.token_urlsafe(16)``), given as ``?token=`` on
+  the first load (answered with a redirect that sets an HttpOnly, SameSite=Strict
+  cookie, so the token leaves the address bar), or as ``Authorization: Bearer``.
+  Without it: 403, for the page, the assets and the API alike.
+- **POST** needs ``Content-Type: application/json`` and, when the browser sends an
+  ``Origin``, this server's own origin (CSRF); bodies over :data:`MAX_BODY` get 413.
+
+API errors are JSON ``{"error": message}``: 400 for malformed JSON, unknown fields or
+an out-of-range row, 409 for a stale version or a TSV changed on disk (with the
+current ``version``). No request names a file: the server serves the one TSV it was
+started on. Rows are addressed by their current 0-based position.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import secrets
+import threading
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs
+
+from translate.errors import ConflictError, InputError, SelarasError
+from translate.review.session import Change, ReviewSession
+from translate.rows import AlignedRow, row_as_json
+
+#: Largest request body accepted, in bytes (brief: 1 MB); a bead's text is far smaller.
+MAX_BODY = 1_000_000
+
+#: What the page may load: its own script, style and API only; no inline code, no frames.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def new_token() -> str:
+    """A fresh URL-safe token of 128 random bits."""
+    return secrets.token_urlsafe(16)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(header: str, bound_host: str, port: int) -> bool:
+    """Whether a ``Host`` header names this server: ``localhost``, an IP literal or the
+    bound name, with the bound port. A hostname that merely resolves here is refused."""
+    host, sep, port_text = header.rpartition(":")
+    if not sep or port_text != str(port) or (host.startswith("[") != host.endswith("]")):
+        return False
+    host = host.lower()
+    return host == "localhost" or _is_ip(host) or host == bound_host.lower()
+
+
+class Guard:
+    """ASGI middleware: Host check, token (query, cookie or bearer), POST content rules."""
+
+    def __init__(self, app: Any, *, token: str, bound_host: str, port: int) -> None:
+        self.app, self.token, self.bound_host, self.port = app, token, bound_host, port
+        self.cookie = f"selaras_review_{port}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        if not host_allowed(host, self.bound_host, self.port):
+            await _plain(send, 403, "Forbidden: this server answers only to localhost or its IP address.")
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        given = query.get("token", [""])[0]
+        via_query = bool(given) and self._valid(given)
+        if not (via_query or self._valid(self._cookie(headers)) or self._valid(self._bearer(headers))):
+            await _plain(send, 403, "Forbidden: open the address with ?token=... that selaras review --serve printed.")
+            return
+        if via_query and scope["method"] == "GET" and scope["path"] == "/":
+            # Trade the token in the address bar for a cookie the page's script cannot read.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 303,
+                    "headers": [
+                        (b"location", b"/"),
+                        (b"set-cookie", f"{self.cookie}={self.token}; HttpOnly; SameSite=Strict; Path=/".encode()),
+                        (b"cache-control", b"no-store"),
+                        (b"content-length", b"0"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            kind = headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/json":
+                await _json(send, 415, {"error": "send the request body as JSON (Content-Type: application/json)"})
+                return
+            origin = headers.get("origin")
+            if origin is not None and origin != f"http://{host}":
+                await _json(send, 403, {"error": f"cross-origin request from {origin} refused"})
+                return
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+                await _json(send, 413, {"error": f"request body over {MAX_BODY} bytes"})
+                return
+        await self.app(scope, receive, send)
+
+    def _valid(self, candidate: str | None) -> bool:
+        return bool(candidate) and hmac.compare_digest(candidate.encode(), self.token.encode())  # type: ignore[union-attr]
+
+    def _cookie(self, headers: dict[str, str]) -> str | None:
+        jar = SimpleCookie()
+        try:
+            jar.load(headers.get("cookie", ""))
+        except Exception:  # a malformed Cookie header is no token
+            return None
+        morsel = jar.get(self.cookie)
+        return morsel.value if morsel is not None else None
+
+    @staticmethod
+    def _bearer(headers: dict[str, str]) -> str | None:
+        scheme, _, value = headers.get("authorization", "").partition(" ")
+        return value.strip() if scheme.lower() == "bearer" else None
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _json(send: Send, status: int, payload: Any) -> None:
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def rows_payload(rows: list[AlignedRow]) -> list[dict[str, Any]]:
+    """Rows as the API sends them: :func:`translate.rows.row_as_json` of each."""
+    return [row_as_json(row) for row in rows]
+
+
+def change_payload(session: ReviewSession, change: Change) -> dict[str, Any]:
+    """The answer to a change: the splice to apply to a copy of the rows, and the summary."""
+    return {
+        "version": session.version,
+        "change": {"op": change.op, "at": change.at, "remove": len(change.old), "rows": rows_payload(list(change.new))},
+        "summary": session.summary(),
+    }
+
+
+def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int, title: str = "") -> Any:
+    """The guarded Starlette app serving ``session``.
+
+    Args:
+        session: the open review session (the server serialises calls on it).
+        token: the secret every request must carry.
+        bound_host, port: the address the server listens on (for the Host check).
+        title: shown in the page heading (usually the TSV's name).
+    """
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from translate.review.workbench import CSS, JS, page_html
+
+    lock = threading.Lock()
+    security = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+                "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+
+    def error(status: int, message: str) -> JSONResponse:
+        return JSONResponse({"error": message, "version": session.version}, status_code=status, headers=security)
+
+    async def read_json(request: Request) -> dict[str, Any]:
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise _TooLarge
+        if not body:
+            return {}
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"the request body is not valid JSON ({exc})") from None
+        if not isinstance(payload, dict):
+            raise InputError("the request body must be a JSON object")
+        return payload
+
+    def action(names: tuple[str, ...], call: Callable[[dict[str, Any]], Change], optional: tuple[str, ...] = ()):
+        async def endpoint(request: Request) -> Response:
+            try:
+                payload = await read_json(request)
+                missing = [n for n in names if n not in payload]
+                unknown = sorted(set(payload) - set(names) - set(optional))
+                if missing:
+                    raise InputError(f"missing field(s) {', '.join(missing)}; expected {', '.join(names)}")
+                if unknown:
+                    raise InputError(f"unknown field(s) {', '.join(unknown)}; expected {', '.join(names + optional)}")
+                with lock:
+                    change = call(payload)
+                    answer = change_payload(session, change)
+            except _TooLarge:
+                return error(413, f"request body over {MAX_BODY} bytes")
+            except ConflictError as exc:
+                return error(409, str(exc))
+            except InputError as exc:
+                return error(400, str(exc))
+            except SelarasError as exc:  # e.g. FileError: the TSV could not be written
+                return error(500, str(exc))
+            return JSONResponse(answer, headers=security)
+
+        return endpoint
+
+    async def page(request: Request) -> Response:
+        return Response(page_html(title), media_type="text/html; charset=utf-8", headers=security)
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name == "workbench.js":
+            return Response(JS, media_type="text/javascript; charset=utf-8", headers=security)
+        if name == "workbench.css":
+            return Response(CSS, media_type="text/css; charset=utf-8", headers=security)
+        return Response("not found", status_code=404, headers=security)
+
+    async def get_rows(request: Request) -> Response:
+        with lock:
+            payload = {**session.summary(), "rows": rows_payload(session.rows)}
+        return JSONResponse(payload, headers=security)
+
+    async def get_pieces(request: Request) -> Response:
+        raw = request.query_params.get("row", "")
+        with lock:
+            if not raw.isdigit() or int(raw) >= len(session.rows):
+                return error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
+            return JSONResponse({"row": int(raw), **session.pieces(session.rows[int(raw)])}, headers=security)
+
+    routes = [
+        Route("/", page),
+        Route("/assets/{name}", asset),
+        Route("/api/rows", get_rows),
+        Route("/api/pieces", get_pieces),
+        Route("/api/edit", action(("row", "field", "text", "version"), lambda p: session.edit(p["row"], p["field"], p["text"], p["version"])), methods=["POST"]),
+        Route(
+            "/api/status",
+            action(("row", "status", "version"), lambda p: session.set_status(p["row"], p["status"], p["version"], p.get("note")), ("note",)),
+            methods=["POST"],
+        ),
+        Route("/api/merge", action(("row", "version"), lambda p: session.merge(p["row"], p["version"])), methods=["POST"]),
+        Route(
+            "/api/split",
+            action(("row", "src_at", "ref_at", "version"), lambda p: session.split(p["row"], p["src_at"], p["ref_at"], p["version"])),
+            methods=["POST"],
+        ),
+        Route("/api/undo", action((), lambda p: session.undo(p.get("version")), ("version",)), methods=["POST"]),
+        Route("/api/redo", action((), lambda p: session.redo(p.get("version")), ("version",)), methods=["POST"]),
+    ]
+    app = Starlette(routes=routes)
+    return Guard(app, token=token, bound_host=bound_host, port=port)
+
+
+class _TooLarge(Exception):
+    """A streamed body passed :data:`MAX_BODY` (no Content-Length to refuse it earlier)."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    path: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    on_ready: Callable[[str], None],
+    on_note: Callable[[str], None] = lambda _: None,
+) -> None:
+    """Open ``path`` for review and serve it until interrupted (Ctrl-C), then save and close.
+
+    The TSV is locked for the whole session (``translate.io.exclusive_lock``), so two
+    servers never edit one file. ``on_ready`` gets the URL with the token once the
+    socket listens; ``on_note`` gets one-line ``Note:``/``Warning:`` lines (journal
+    replayed, a non-loopback address).
+
+    Raises:
+        InputError: unreadable TSV or a journal that does not fit it.
+        LockedError: another session serves this TSV. FileError: cannot bind or write.
+    """
+    import socket
+
+    import uvicorn
+
+    from translate.errors import FileError
+    from translate.io import describe_os_error, exclusive_lock
+
+    with exclusive_lock(path, what=f"{path} (open in another review session)"):
+        session, report = ReviewSession.open(path)
+        for note in report.notes:
+            on_note(f"Note: {note}")
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+        except OSError as exc:
+            sock.close()
+            raise FileError(f"cannot listen on {host}:{port}: {describe_os_error(exc)}") from None
+        bound_port = sock.getsockname()[1]
+        token = new_token()
+        from pathlib import Path
+
+        app = create_app(session, token=token, bound_host=host, port=bound_port, title=Path(path).name)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        server = uvicorn.Server(config)
+        url_host = f"[{host}]" if ":" in host else host
+        if not is_loopback(host):
+            on_note(f"Warning: listening on {host}, not loopback: anyone who can reach it and has the token can edit the file")
+        original_startup = server.startup
+
+        async def startup(sockets: Any = None) -> None:
+            await original_startup(sockets=sockets)
+            on_ready(f"http://{url_host}:{bound_port}/?token={token}")
+
+        server.startup = startup  # type: ignore[method-assign]
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
+            try:
+                session.close()
+            except ConflictError as exc:  # the TSV changed on disk: keep the journal, say why
+                on_note(f"Warning: {exc}; the changes stay in {session.journal}")
+
+
+__all__ = ["CSP", "MAX_BODY", "Guard", "create_app", "host_allowed", "is_loopback", "new_token", "serve"]
