@@ -362,6 +362,8 @@ def serve(
         server.startup = startup  # type: ignore[method-assign]
         try:
             server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: a normal stop
+            pass
         finally:
             sock.close()
             try:

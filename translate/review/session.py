@@ -289,7 +289,7 @@ class ReviewSession:
                 counts[row.status] += 1
         return {
             "version": self.version,
-            "rows": len(self.rows),
+            "total": len(self.rows),
             "reviewed": counts["accepted"] + counts["rejected"],
             "accepted": counts["accepted"],
             "rejected": counts["rejected"],

@@ -257,7 +257,7 @@ JS = r"""
 
   function drawSummary() {
     var s = summary;
-    var reviewed = s.reviewed, total = s.rows;
+    var reviewed = s.reviewed, total = s.total;
     var p = $("progress");
     p.replaceChildren();
     var strong = document.createElement("strong");
