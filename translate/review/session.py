@@ -208,8 +208,10 @@ class ReviewSession:
             raise InputError(f"cannot read {path}: {describe_os_error(exc)}") from None
         from translate.io import decode_text
 
+        from translate.review import fill_sentence_scores
+
         lines = decode_text(data, str(path)).split("\n")
-        rows = parse_tsv(lines, str(path))
+        rows = fill_sentence_scores(parse_tsv(lines, str(path)))
         recheck = bool(lines) and "flags" in lines[0].split("\t")
         session = cls(path, rows, checks=checks, recheck=recheck)
         session._sha, session._disk = _digest(data), session._identity()

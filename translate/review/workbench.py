@@ -23,6 +23,9 @@ from translate.review.assets import CSS as STATIC_CSS
 CSS = STATIC_CSS + """
 #top { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; justify-content: space-between; }
 #progress { font-size: 1.05rem; }
+#corpus { display: flex; flex-wrap: wrap; gap: .6rem; max-width: 44rem; }
+#corpus .card { flex: 1 1 16rem; }
+#corpus .sub { flex-basis: 100%; margin: 0; }
 #progress .bar { display: block; height: 6px; width: 18rem; max-width: 100%; background: var(--line);
   border-radius: 3px; margin-top: .3rem; overflow: hidden; }
 #progress .bar span { display: block; height: 100%; background: var(--hi); }

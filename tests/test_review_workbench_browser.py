@@ -1,0 +1,153 @@
+"""The review workbench in a real headless Chromium against a real ``selaras review --serve``.
+
+Same skip policy and browser setup as the static page's test (``test_review_browser``,
+whose ``browser`` fixture and row maker this module reuses). The screenshots land in
+the test's temporary folder (``workbench-*.png``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from test_review_browser import browser, make_rows  # noqa: F401  (a fixture, reused)
+from test_review_server import sample_rows, serving, split_url
+
+from translate.metrics import sentence_scores
+from translate.rows import read_aligned_tsv, write_aligned_tsv
+
+pytestmark = pytest.mark.slow
+
+#: Generous bound for one page action (brief: < 100 ms round trip on an idle machine;
+#: scripts/bench_review.py measures it, this only catches a pathological regression).
+MAX_ACTION_MS = 3000
+
+
+def wait_for(predicate: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+    """Poll ``predicate`` until it is truthy (bounded in time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def version_of(driver: Any) -> int:
+    return int(driver.execute_script("return document.body.dataset.version || -1"))
+
+
+def press(driver: Any, keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(keys).perform()
+
+
+def page_rows(driver: Any) -> list[dict]:
+    return driver.execute_script("return window.selarasWorkbench.rows();")
+
+
+def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, sample_rows())
+    with serving(tsv) as (proc, url):
+        base, token = split_url(url)
+        browser.get(url)
+        wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
+        assert "token" not in browser.current_url  # traded for the cookie
+        assert "0 of 5 reviewed" in browser.find_element(By.ID, "progress").text
+        browser.save_screenshot(str(tmp_path / "workbench-open.png"))
+
+        # Row 1: accept with the keyboard.
+        press(browser, "a")
+        wait_for(lambda: version_of(browser) == 1, "accept")
+        assert "1 of 5 reviewed" in browser.find_element(By.ID, "progress").text
+
+        # Row 2: edit its MT (j moves down, e opens the editor, Enter saves).
+        press(browser, "j")
+        press(browser, "e")
+        editor = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
+        editor.clear()
+        editor.send_keys("Budi went to the market.")
+        editor.send_keys(Keys.ENTER)
+        wait_for(lambda: version_of(browser) == 2, "edit")
+        row2 = page_rows(browser)[1]
+        assert row2["mt"] == "Budi went to the market." and row2["chrf"] == 100.0
+
+        # Rows 3-4: merge, then split back at the same boundary.
+        press(browser, "j")
+        press(browser, "m")
+        wait_for(lambda: version_of(browser) == 3, "merge")
+        merged = page_rows(browser)[2]
+        assert merged["src_ids"] == [4, 5] and merged["ref_ids"] == [4, 5]
+        chrf, _ = sentence_scores(merged["mt"], merged["reference"])  # type: ignore[misc]
+        assert merged["chrf"] == round(chrf, 2)
+        browser.save_screenshot(str(tmp_path / "workbench-merged.png"))
+        press(browser, "s")
+        src_at = wait_for(lambda: browser.find_elements(By.ID, "split-src_at"), "the split form")[0]
+        ref_at = browser.find_element(By.ID, "split-ref_at")
+        for box in (src_at, ref_at):
+            box.clear()
+            box.send_keys("1")
+        browser.save_screenshot(str(tmp_path / "workbench-split.png"))
+        ref_at.send_keys(Keys.ENTER)
+        wait_for(lambda: version_of(browser) == 4, "split")
+        assert [r["src_ids"] for r in page_rows(browser)] == [[1, 2], [3], [4], [5], [6]]
+
+        # Undo once: the split is taken back.
+        press(browser, "u")
+        wait_for(lambda: version_of(browser) == 5, "undo")
+        assert [r["src_ids"] for r in page_rows(browser)] == [[1, 2], [3], [4, 5], [6]]
+
+        action_ms = browser.execute_script("return window.selarasWorkbench.actionMs;")
+        assert len(action_ms) == 5 and max(action_ms) < MAX_ACTION_MS
+
+        # Reload: the page and the file on disk agree.
+        browser.refresh()
+        wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the reload")
+        shown = page_rows(browser)
+        on_disk = read_aligned_tsv(tsv)
+        assert [(r["src_ids"], r["ref_ids"], r["mt"], r["status"]) for r in shown] == [
+            (list(r.src_ids), list(r.ref_ids), r.mt, r.status) for r in on_disk
+        ]
+        assert on_disk[0].status == "accepted" and on_disk[1].mt == "Budi went to the market."
+        texts = [tr.text for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tr")]
+        assert len(texts) == 4 and "accepted" in texts[0]
+
+        # A stale tab: a script changes the file under the page; the page's next change is 409.
+        r = httpx.post(f"{base}/api/status", json={"row": 3, "status": "rejected", "version": 5},
+                       headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+        press(browser, "x")
+        message = wait_for(lambda: browser.find_element(By.ID, "message").text, "the 409 message")
+        assert "Not saved" in message and "version 5" in message
+        assert read_aligned_tsv(tsv)[0].status == "accepted"  # not overwritten
+        browser.save_screenshot(str(tmp_path / "workbench-409.png"))
+
+
+def test_page_without_token_is_403(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, sample_rows())
+    with serving(tsv) as (_, url):
+        base, _ = split_url(url)
+        browser.get(base + "/")
+        assert "Forbidden" in browser.page_source
+        assert browser.execute_script("return window.selarasWorkbench === undefined")
+
+
+def test_hostile_text_stays_text(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, make_rows(30, seed=3, score=False))  # row 1 holds markup and </script>
+    with serving(tsv) as (_, url):
+        browser.get(url)
+        wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
+        assert browser.execute_script("return window.pwned === undefined")
+        assert "<img" in browser.execute_script("return document.querySelector('#rows td.src').textContent")
