@@ -241,18 +241,23 @@ def split_url(url: str) -> tuple[str, str]:
     return base, token
 
 
-def test_serve_prints_one_url_line_with_a_128_bit_token(tsv: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_prints_one_url_line_with_a_128_bit_token(tsv: Path, stop: signal.Signals) -> None:
     with serving(tsv) as (proc, url):
         base, token = split_url(url)
         assert base.startswith("http://127.0.0.1:") and int(base.rsplit(":", 1)[1]) > 0
         assert len(token) == 22  # 16 random bytes, URL-safe base64
         assert httpx.get(f"{base}/api/rows").status_code == 403
-        assert httpx.get(f"{base}/api/rows", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-        proc.send_signal(signal.SIGINT)
+        headers = {"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{base}/api/rows", headers=headers).status_code == 200
+        r = httpx.post(f"{base}/api/status", json={"row": 0, "status": "accepted", "version": 0}, headers=headers)
+        assert r.status_code == 200 and journal_path(tsv).exists()
+        proc.send_signal(stop)
         out, _ = proc.communicate(timeout=20)
     assert out == ""  # nothing after the URL line on stdout
     assert proc.returncode == 0
     assert not journal_path(tsv).exists()  # a clean stop leaves only the TSV
+    assert read_aligned_tsv(tsv)[0].status == "accepted"
 
 
 def test_kill_9_then_restart_keeps_every_acknowledged_change(tsv: Path) -> None:

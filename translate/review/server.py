@@ -305,6 +305,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_sigterm_interrupt() -> Any:
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(
     path: str,
     *,
@@ -360,11 +380,16 @@ def serve(
             on_ready(f"http://{url_host}:{bound_port}/?token={token}")
 
         server.startup = startup  # type: ignore[method-assign]
+        # uvicorn stops on SIGINT/SIGTERM and then re-raises the signal; SIGTERM's default
+        # action would end the process before the session is closed, so it becomes
+        # KeyboardInterrupt like Ctrl-C. (A kill -9 is what the journal is for.)
+        previous = _on_sigterm_interrupt()
         try:
             server.run(sockets=[sock])
-        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down: a normal stop
+        except KeyboardInterrupt:  # a normal stop
             pass
         finally:
+            _restore_sigterm(previous)
             sock.close()
             try:
                 session.close()

@@ -103,6 +103,7 @@ JS = r"""
       apply(true);
       drawSummary();
       api.loadMs = performance.now() - t0;
+      if (!api.readyAt) api.readyAt = performance.now();
       api.ready = true;
       document.body.dataset.ready = "true";
       document.body.dataset.version = version;
