@@ -91,7 +91,7 @@ class Guard:
         given = query.get("token", [""])[0]
         via_query = bool(given) and self._valid(given)
         if not (via_query or self._valid(self._cookie(headers)) or self._valid(self._bearer(headers))):
-            await _plain(send, 403, "Forbidden: open the address with ?token=... that selaras review --serve printed.")
+            await _plain(send, 403, "Forbidden: open the address with ?token=... that the workbench printed when it started.")
             return
         if via_query and scope["method"] == "GET" and scope["path"] == "/":
             # Trade the token in the address bar for a cookie the page's script cannot read.
