@@ -316,3 +316,23 @@ def test_serve_refuses_options_of_the_static_views(tsv: Path) -> None:
     assert result.exit_code == 2 and "cannot go with it" in result.output
     result = runner.invoke(cli_app, ["review", str(tsv), "--port", "80"])
     assert result.exit_code == 2 and "go with --serve" in result.output
+
+
+def test_export_and_review_filter_by_status(tsv: Path, tmp_path: Path) -> None:
+    session, _ = ReviewSession.open(tsv)
+    session.set_status(0, "accepted", 0)
+    session.set_status(2, "rejected", 1, note="wrong")
+    session.close()
+    out = tmp_path / "accepted.jsonl"
+    result = runner.invoke(cli_app, ["export", str(tsv), "-f", "jsonl", "-o", str(out), "--status", "accepted"])
+    assert result.exit_code == 0, result.output
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["src_ids"] for r in exported] == [[1, 2]] and exported[0]["status"] == "accepted"
+    assert "1 of 5 beads have status accepted" in result.stderr
+    result = runner.invoke(cli_app, ["review", str(tsv), "--status", "pending,rejected", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [r["position"] for r in data["selected"]] == [2, 3, 4, 5]
+    assert data["selected"][1]["note"] == "wrong"
+    result = runner.invoke(cli_app, ["export", str(tsv), "-f", "tsv", "-o", "-", "--status", "done"])
+    assert result.exit_code == 2 and "unknown review status done" in result.output

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 
 from translate import __version__
+from translate.review import GOOD_CHRF, LOW_CHRF
 from translate.review.assets import CSS as STATIC_CSS
 
 CSS = STATIC_CSS + """
@@ -61,6 +62,8 @@ JS = r"""
   var rows = [], view = [], version = 0, summary = null, flagNames = [];
   var state = { flag: "", status: "", query: "", sort: "pos", page: 0, cur: 0 };
   var PAGE = 200;
+  // Colour bands of sentence chrF, as on the static page (translate.review LOW_CHRF, GOOD_CHRF).
+  var WEAK = Number(document.body.dataset.weak), GOOD = Number(document.body.dataset.good);
   var busy = false, editing = null;
   var api = { ready: false, lastMs: 0, actionMs: [], renderMs: 0 };
   window.selarasWorkbench = api;
@@ -164,7 +167,7 @@ JS = r"""
   }
 
   function fmt(v, d) { return v === null || v === undefined ? "\u2013" : Number(v).toFixed(d); }
-  function band(v) { return v === null ? "" : (v < 30 ? "lo" : (v < 60 ? "mid" : "hi")); }
+  function band(v) { return v === null ? "" : (v < WEAK ? "lo" : (v < GOOD ? "mid" : "hi")); }
 
   function td(tr, text, cls) {
     var cell = document.createElement("td");
@@ -186,7 +189,7 @@ JS = r"""
   function rowElement(i, viewIndex) {
     var r = rows[i], tr = document.createElement("tr");
     var cls = [];
-    if (r.flags.length || (r.chrf !== null && r.chrf < 30)) cls.push("weak");
+    if (r.flags.length || (r.chrf !== null && r.chrf < WEAK)) cls.push("weak");
     if (r.status) cls.push(r.status);
     if (viewIndex === state.cur) cls.push("current");
     tr.className = cls.join(" ");
@@ -481,7 +484,7 @@ def page_html(title: str) -> str:
 <title>Selaras workbench · {esc_title}</title>
 <link rel="stylesheet" href="/assets/workbench.css">
 </head>
-<body>
+<body data-weak="{LOW_CHRF:g}" data-good="{GOOD_CHRF:g}">
 <header id="top">
 <div><h1>Selaras review workbench</h1>
 <p class="sub">{esc_title} · changes are saved to the TSV as you make them</p>
