@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from translate.cli import app as cli_app
-from translate.review.server import MAX_BODY, create_app, host_allowed
+from translate.review.server import MAX_BODY, create_app, host_allowed, is_loopback
 from translate.review.session import ReviewSession, journal_path
 from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
 
@@ -107,6 +107,13 @@ def test_query_token_becomes_an_httponly_strict_cookie(client: TestClient) -> No
 )
 def test_host_header_check(host: str, allowed: bool) -> None:
     assert host_allowed(host, "127.0.0.1", PORT) is allowed
+
+
+def test_a_wildcard_bind_accepts_ip_addresses_not_names() -> None:
+    assert host_allowed(f"192.168.1.20:{PORT}", "0.0.0.0", PORT)
+    assert not host_allowed(f"rebind.example:{PORT}", "0.0.0.0", PORT)
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
 
 
 def test_rebinding_host_gets_403(client: TestClient) -> None:

@@ -197,8 +197,13 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
     from translate.review.workbench import CSS, JS, page_html
 
     lock = threading.Lock()
-    security = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
-                "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+    security = {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message, "version": session.version}, status_code=status, headers=security)
@@ -267,23 +272,27 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
                 return error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
             return JSONResponse({"row": int(raw), **session.pieces(session.rows[int(raw)])}, headers=security)
 
+    def edit(p: dict[str, Any]) -> Change:
+        return session.edit(p["row"], p["field"], p["text"], p["version"])
+
+    def status(p: dict[str, Any]) -> Change:
+        return session.set_status(p["row"], p["status"], p["version"], p.get("note"))
+
+    def merge(p: dict[str, Any]) -> Change:
+        return session.merge(p["row"], p["version"])
+
+    def split(p: dict[str, Any]) -> Change:
+        return session.split(p["row"], p["src_at"], p["ref_at"], p["version"])
+
     routes = [
         Route("/", page),
         Route("/assets/{name}", asset),
         Route("/api/rows", get_rows),
         Route("/api/pieces", get_pieces),
-        Route("/api/edit", action(("row", "field", "text", "version"), lambda p: session.edit(p["row"], p["field"], p["text"], p["version"])), methods=["POST"]),
-        Route(
-            "/api/status",
-            action(("row", "status", "version"), lambda p: session.set_status(p["row"], p["status"], p["version"], p.get("note")), ("note",)),
-            methods=["POST"],
-        ),
-        Route("/api/merge", action(("row", "version"), lambda p: session.merge(p["row"], p["version"])), methods=["POST"]),
-        Route(
-            "/api/split",
-            action(("row", "src_at", "ref_at", "version"), lambda p: session.split(p["row"], p["src_at"], p["ref_at"], p["version"])),
-            methods=["POST"],
-        ),
+        Route("/api/edit", action(("row", "field", "text", "version"), edit), methods=["POST"]),
+        Route("/api/status", action(("row", "status", "version"), status, ("note",)), methods=["POST"]),
+        Route("/api/merge", action(("row", "version"), merge), methods=["POST"]),
+        Route("/api/split", action(("row", "src_at", "ref_at", "version"), split), methods=["POST"]),
         Route("/api/undo", action((), lambda p: session.undo(p.get("version")), ("version",)), methods=["POST"]),
         Route("/api/redo", action((), lambda p: session.redo(p.get("version")), ("version",)), methods=["POST"]),
     ]
