@@ -343,3 +343,15 @@ def test_export_and_review_filter_by_status(tsv: Path, tmp_path: Path) -> None:
     assert data["selected"][1]["note"] == "wrong"
     result = runner.invoke(cli_app, ["export", str(tsv), "-f", "tsv", "-o", "-", "--status", "done"])
     assert result.exit_code == 2 and "unknown review status done" in result.output
+
+
+def test_a_second_server_on_the_same_tsv_is_refused(tsv: Path) -> None:
+    with serving(tsv):
+        result = runner.invoke(cli_app, ["review", str(tsv), "--serve", "--no-open"])
+    assert result.exit_code == 6 and "open in another review session" in result.output
+
+
+def test_serve_needs_an_existing_file(tmp_path: Path) -> None:
+    result = runner.invoke(cli_app, ["review", str(tmp_path / "missing" / "x.tsv"), "--serve", "--no-open"])
+    assert result.exit_code == 2 and "is not a file" in result.output
+    assert not (tmp_path / "missing").exists()

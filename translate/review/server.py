@@ -360,6 +360,10 @@ def serve(
     from translate.errors import FileError
     from translate.io import describe_os_error, exclusive_lock
 
+    from pathlib import Path
+
+    if not Path(path).is_file():
+        raise InputError(f"{path} is not a file; give the aligned TSV to review (from selaras align, run or check)")
     with exclusive_lock(path, what=f"{path} (open in another review session)"):
         session, report = ReviewSession.open(path)
         for note in report.notes:
@@ -374,8 +378,6 @@ def serve(
             raise FileError(f"cannot listen on {host}:{port}: {describe_os_error(exc)}") from None
         bound_port = sock.getsockname()[1]
         token = new_token()
-        from pathlib import Path
-
         app = create_app(session, token=token, bound_host=host, port=bound_port, title=Path(path).name)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
