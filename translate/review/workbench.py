@@ -321,7 +321,17 @@ JS = r"""
       version = res.data.version; summary = res.data.summary;
       c.rows.forEach(function (r) { r.flags.forEach(function (f) {
         if (flagNames.indexOf(f) < 0) { flagNames.push(f); flagNames.sort(); fillFlagFilter(); } }); });
-      apply(false, c.at);
+      // One row changed in place and still shown in file order: redraw only that row.
+      var tr = c.remove === 1 && c.rows.length === 1 && state.sort === "pos" && keep(rows[c.at]) ?
+        $("rows").querySelector('tr[data-pos="' + c.at + '"]') : null;
+      if (tr) {
+        var k = view.indexOf(c.at);
+        state.cur = k;
+        tr.replaceWith(rowElement(c.at, k));
+        editing = null;
+      } else {
+        apply(false, c.at);
+      }
       drawSummary();
       msg(op + " saved (version " + version + ")");
       document.body.dataset.version = version;
