@@ -1,7 +1,8 @@
 """Review of an aligned TSV: what the terminal table and the HTML page share.
 
 Rendering lives in ``terminal`` (a rich table) and ``html`` (one self-contained page);
-this module holds the small pure steps both need: picking and ordering rows, the chrF
+the editing workbench in ``session`` (the model), ``server`` and ``workbench`` (its page).
+This module holds the small pure steps both need: picking and ordering rows, the chrF
 histogram, and which MT words the reference also contains. Corpus scores come from
 ``translate.metrics.score_rows``, flag counts from ``translate.checks.count_flags``,
 the row's columns from ``translate.rows``. Nothing here opens files or prints.
