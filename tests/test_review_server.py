@@ -212,12 +212,18 @@ def test_file_changed_on_disk_is_409_and_not_overwritten(client: TestClient, tsv
 
 
 @contextmanager
-def serving(tsv: Path, *extra: str, timeout: float = 60.0) -> Iterator[tuple[subprocess.Popen, str]]:
-    """``selaras review TSV --serve --no-open`` in a subprocess; yields it and its URL line."""
+def serving(
+    tsv: Path, *extra: str, timeout: float = 60.0, browser: str | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``selaras review TSV --serve --no-open`` in a subprocess; yields it and its URL line.
+
+    ``browser``: open one instead (``$BROWSER``, e.g. ``/bin/echo``), without ``--no-open``.
+    """
     code = "from translate.cli import main; main()"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **({"BROWSER": browser} if browser else {})}
+    opening = [] if browser else ["--no-open"]
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "review", str(tsv), "--serve", "--no-open", *extra],
+        [sys.executable, "-c", code, "review", str(tsv), "--serve", *opening, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
@@ -355,3 +361,11 @@ def test_serve_needs_an_existing_file(tmp_path: Path) -> None:
     result = runner.invoke(cli_app, ["review", str(tmp_path / "missing" / "x.tsv"), "--serve", "--no-open"])
     assert result.exit_code == 2 and "is not a file" in result.output
     assert not (tmp_path / "missing").exists()
+
+
+def test_serve_opens_the_browser_whose_output_stays_off_stdout(tsv: Path) -> None:
+    with serving(tsv, browser="/bin/echo") as (proc, url):  # the "browser" prints the URL
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert out == "" and url in err  # stdout held the URL line only

@@ -168,8 +168,19 @@ def _serve(aligned: Path, *, host: str, port: int, open_browser: bool) -> None:
     def ready(url: str) -> None:
         typer.echo(url)
         if open_browser:
+            import os
+            import sys
             import webbrowser
 
-            webbrowser.open(url)
+            # stdout holds exactly one line: a browser launched here (and anything it
+            # prints, "Opening in existing browser session.") gets stderr as its stdout.
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                os.dup2(2, 1)
+                webbrowser.open(url)
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
 
     serve(str(aligned), host=host, port=port, on_ready=ready, on_note=lambda note: typer.echo(note, err=True))
