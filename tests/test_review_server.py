@@ -347,6 +347,8 @@ def test_export_and_review_filter_by_status(tsv: Path, tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert [r["position"] for r in data["selected"]] == [2, 3, 4, 5]
     assert data["selected"][1]["note"] == "wrong"
+    result = runner.invoke(cli_app, ["review", str(tsv), "--status", "accepted", "--width", "120"])
+    assert result.exit_code == 0 and "accepted" in result.stdout and "1 shown" in result.stdout
     result = runner.invoke(cli_app, ["export", str(tsv), "-f", "tsv", "-o", "-", "--status", "done"])
     assert result.exit_code == 2 and "unknown review status done" in result.output
 

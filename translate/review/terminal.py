@@ -35,6 +35,8 @@ def _ids_cell(row: AlignedRow, weak: bool) -> Text:
     ref = format_ids(row.ref_ids) or "-"
     text = Text(f"{src}→{ref}", style="bold red" if weak else "")
     text.append(f"\n{row.bead}", style="dim")
+    if row.status:  # the reviewer's verdict (selaras review --serve)
+        text.append(f"\n{row.status}", style="green" if row.status == "accepted" else "red")
     return text
 
 
