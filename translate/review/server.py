@@ -341,13 +341,15 @@ def serve(
     port: int = 0,
     on_ready: Callable[[str], None],
     on_note: Callable[[str], None] = lambda _: None,
+    checks: Any = None,
 ) -> None:
     """Open ``path`` for review and serve it until interrupted (Ctrl-C), then save and close.
 
     The TSV is locked for the whole session (``translate.io.exclusive_lock``), so two
     servers never edit one file. ``on_ready`` gets the URL with the token once the
     socket listens; ``on_note`` gets one-line ``Note:``/``Warning:`` lines (journal
-    replayed, a non-loopback address).
+    replayed, a non-loopback address). ``checks`` (``translate.checks.build_checks``)
+    recompute changed beads' flags; default: ``selaras check``'s thresholds.
 
     Raises:
         InputError: unreadable TSV or a journal that does not fit it.
@@ -365,7 +367,7 @@ def serve(
     if not Path(path).is_file():
         raise InputError(f"{path} is not a file; give the aligned TSV to review (from selaras align, run or check)")
     with exclusive_lock(path, what=f"{path} (open in another review session)"):
-        session, report = ReviewSession.open(path)
+        session, report = ReviewSession.open(path, checks=checks)
         for note in report.notes:
             on_note(f"Note: {note}")
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
