@@ -329,6 +329,28 @@ def test_serve_refuses_options_of_the_static_views(tsv: Path) -> None:
     assert result.exit_code == 2 and "cannot go with it" in result.output
     result = runner.invoke(cli_app, ["review", str(tsv), "--port", "80"])
     assert result.exit_code == 2 and "go with --serve" in result.output
+    result = runner.invoke(cli_app, ["review", str(tsv), "--serve", "--checked-with", "--low-chrf"])
+    assert result.exit_code == 2 and "pairs" in result.output
+    result = runner.invoke(cli_app, ["review", str(tsv), "--serve", "--checked-with", "--low-chrf 300"])
+    assert result.exit_code == 2 and "--checked-with: --low-chrf" in result.output
+
+
+@pytest.mark.parametrize(("checked_with", "flagged"), [(None, False), ("--low-chrf 80", True)])
+def test_changed_beads_are_flagged_with_the_thresholds_given(
+    tmp_path: Path, checked_with: str | None, flagged: bool
+) -> None:
+    from translate.checks import build_checks, check_rows
+
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, check_rows(sample_rows(), checks=build_checks({"low-score": {"min_chrf": 80}})))
+    extra = ("--checked-with", checked_with) if checked_with else ()
+    with serving(tsv, *extra) as (_, url):
+        base, token = split_url(url)
+        body = {"row": 1, "field": "mt", "text": "Budi goes to a market.", "version": 0}
+        r = httpx.post(f"{base}/api/edit", json=body, headers={"Authorization": f"Bearer {token}"})
+        row = r.json()["change"]["rows"][0]
+    assert 30 < row["chrf"] < 80
+    assert ("low-score" in row["flags"]) is flagged
 
 
 def test_export_and_review_filter_by_status(tsv: Path, tmp_path: Path) -> None:

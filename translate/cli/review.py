@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -65,6 +65,14 @@ def review(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="With --serve: port to listen on; 0 picks a free one.")] = 0,
     no_open: Annotated[bool, typer.Option("--no-open", help="With --serve: do not open a browser.")] = False,
+    checked_with: Annotated[
+        str | None,
+        typer.Option(
+            "--checked-with",
+            help="With --serve: the selaras check options the TSV was checked with (e.g. \"--low-chrf 25\"), "
+            "so changed beads are flagged with the same thresholds (default: check's defaults).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -88,10 +96,10 @@ def review(
         ]
         if others:
             raise fail(f"--serve edits the whole file in the browser; {', '.join(others)} cannot go with it", 2)
-        _serve(aligned, host=host, port=port, open_browser=not no_open)
+        _serve(aligned, host=host, port=port, open_browser=not no_open, checks=_checks_from(checked_with))
         return
-    if not serve and (host != "127.0.0.1" or port != 0 or no_open):
-        raise fail("--host, --port and --no-open go with --serve", 2)
+    if host != "127.0.0.1" or port != 0 or no_open or checked_with is not None:
+        raise fail("--host, --port, --no-open and --checked-with go with --serve", 2)
     if not 0 <= port <= 65535:
         raise fail(f"--port must be 0-65535, got {port}", 2)
     from rich.console import Console
@@ -157,7 +165,40 @@ def review(
     console.print(summary, soft_wrap=True)
 
 
-def _serve(aligned: Path, *, host: str, port: int, open_browser: bool) -> None:
+def _checks_from(checked_with: str | None) -> Any:
+    """The checks that ``--checked-with "--low-chrf 25 ..."`` describes (``None``: defaults)."""
+    if checked_with is None:
+        return None
+    import shlex
+
+    from translate.checks import ParameterError, build_checks
+    from translate.cli.check import OPTION_PARAMS, parse_low_confidence
+
+    words = shlex.split(checked_with)
+    if len(words) % 2:
+        raise fail(f"--checked-with takes pairs of selaras check options and values, got {checked_with!r}", 2)
+    params: dict[str, dict[str, object]] = {}
+    for option, raw in zip(words[::2], words[1::2]):
+        if option not in OPTION_PARAMS:
+            raise fail(f"--checked-with: {option} is not a selaras check option; use {', '.join(OPTION_PARAMS)}", 2)
+        value: object
+        if option == "--low-confidence":
+            value = parse_low_confidence(raw)
+        else:
+            try:
+                value = int(raw) if option in ("--id-words", "--repeat") else float(raw)
+            except ValueError:
+                raise fail(f"--checked-with: {option} needs a number, got {raw!r}", 2) from None
+        check_name, param = OPTION_PARAMS[option]
+        params.setdefault(check_name, {})[param] = value
+    try:
+        return build_checks(params)
+    except ParameterError as exc:
+        option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), "")
+        raise fail(f"--checked-with: {option} {exc.reason}", 2) from None
+
+
+def _serve(aligned: Path, *, host: str, port: int, open_browser: bool, checks: Any) -> None:
     """Run the workbench: the URL on stdout (one line), notes on stderr."""
     if not 0 <= port <= 65535:
         raise fail(f"--port must be 0-65535, got {port}", 2)
@@ -183,4 +224,11 @@ def _serve(aligned: Path, *, host: str, port: int, open_browser: bool) -> None:
                 os.dup2(saved, 1)
                 os.close(saved)
 
-    serve(str(aligned), host=host, port=port, on_ready=ready, on_note=lambda note: typer.echo(note, err=True))
+    serve(
+        str(aligned),
+        host=host,
+        port=port,
+        on_ready=ready,
+        on_note=lambda note: typer.echo(note, err=True),
+        checks=checks,
+    )
