@@ -273,6 +273,7 @@ class CTranslate2Backend:
         *,
         beams: int | None = None,
         max_length: int | None = None,
+        alignment: bool = False,
     ) -> list[Hypothesis]:
         """Translate ``texts`` in order, each with the model's log-probability.
 
@@ -291,6 +292,8 @@ class CTranslate2Backend:
             max_length: transformers' ``max_length`` (generated tokens + 1 for the
                 decoder start, as the transformers backend takes it); ``None`` means
                 the model's own.
+            alignment: also return the word alignment (CTranslate2's
+                ``return_attention``; see :mod:`translate.backends.attention`).
 
         Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
         tokens removed before its softmax) divided by ``length ** length_penalty``, the
@@ -322,6 +325,7 @@ class CTranslate2Backend:
                 batch_type="tokens",
                 return_scores=True,
                 return_end_token=True,
+                return_attention=alignment,
                 **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
@@ -332,15 +336,23 @@ class CTranslate2Backend:
         eos = self.tokenizer.eos_token
         penalty = options["length_penalty"]
         hypotheses = []
-        for result in results:
+        for source, result in zip(sources, results):
             pieces = list(result.hypotheses[0])
             length = len(pieces)
             if pieces and pieces[-1] == eos:
                 pieces.pop()
             logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
+            links: dict[str, Any] = {}
+            if alignment:
+                from translate.backends.attention import alignment_from_attention
+
+                real = source[:-1] if source and source[-1] == eos else source
+                pairs, weights = alignment_from_attention(result.attention[0], len(real), len(pieces))
+                links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
             hypotheses.append(
                 Hypothesis(
-                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length
+                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length,
+                    **links,
                 )
             )
         return hypotheses
