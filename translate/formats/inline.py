@@ -14,9 +14,10 @@ code) then gets a range of that English:
   sentences it touches): never lost, never duplicated. An atomic span (inline code)
   keeps its source text: it replaces the words it aligns to, or, when unsure, is put
   in at the place its share of the sentence points to.
-* **By length** (SRT cues): a position in a source sentence maps to the same share of
-  its translation, snapped to the nearest word boundary, so spans that cut a sentence
-  into parts (cues) cut its translation into parts of the same proportions.
+* **By length** (SRT cues, spans that cut the unit into consecutive parts): where a
+  part starts in a source sentence maps to the same share of its translation, snapped
+  to the nearest word boundary, and each part runs to the next one's start, so the
+  parts share out the whole translation in the source's proportions.
 
 Finally the ranges are made to nest as the source's did (a span inside its parent; two
 that would cross become their union), so every format can write them back.
@@ -66,6 +67,10 @@ def piece_offsets(text: str, pieces: Sequence[str]) -> list[tuple[int, int]] | N
     return offsets
 
 
+def _is_wordy(piece: str) -> bool:
+    return any(ch.isalnum() for ch in piece)
+
+
 def aligned_range(source: str, start: int, end: int, translation: Translation) -> tuple[int, int] | None:
     """Where ``source[start:end]`` went in ``translation.text``, or ``None`` when unsure.
 
@@ -90,9 +95,11 @@ def aligned_range(source: str, start: int, end: int, translation: Translation) -
         return None
     first, last = strong[0], strong[-1]
     pieces = translation.target_pieces
-    while first > 0 and not pieces[first].startswith(WORD_START):
+    # Widen to whole words (a piece without the word-start mark continues the word
+    # before it), but not onto punctuation that follows a word.
+    while first > 0 and not pieces[first].startswith(WORD_START) and _is_wordy(pieces[first]) and _is_wordy(pieces[first - 1]):
         first -= 1
-    while last + 1 < len(pieces) and not pieces[last + 1].startswith(WORD_START):
+    while last + 1 < len(pieces) and not pieces[last + 1].startswith(WORD_START) and _is_wordy(pieces[last + 1]):
         last += 1
     span_pieces = range(first, last + 1)
     support = sum(1 for t in span_pieces if link_of.get(t) in inside) / len(span_pieces)
@@ -156,11 +163,21 @@ def place_spans(
     def touched(span: Span) -> list[int]:
         return [k for k, (ss, se) in enumerate(bounds) if ss < span.end and span.start < se]
 
+    if placement == "length":
+        # The spans cut the unit into parts (cues): each part runs to where the next
+        # begins, so no word between them is lost.
+        cuts = [len(lead)] + [by_length(span.start) for span in unit.spans[1:]] + [len(lead) + len(body)]
+        for k in range(1, len(cuts)):
+            cuts[k] = max(cuts[k], cuts[k - 1])
+        return TranslatedUnit(
+            text=english,
+            spans=tuple(Span(cuts[k], cuts[k + 1], span.tag, span.atomic) for k, span in enumerate(unit.spans)),
+        )
     placed: list[tuple[int, int]] = []
     sure: list[bool] = []
     for span in unit.spans:
         hit = touched(span)
-        if placement == "length" or not hit:
+        if not hit:
             placed.append((by_length(span.start), by_length(span.end)) if span.end > span.start else (by_length(span.start),) * 2)
             sure.append(True)
             continue
@@ -179,8 +196,7 @@ def place_spans(
         else:
             placed.append((ranges[hit[0]][0], ranges[hit[-1]][1]))
             sure.append(False)
-    if placement == "alignment":
-        placed = _nest_like_source(unit.spans, placed, bounds, ranges, touched, by_length)
+    placed = _nest_like_source(unit.spans, placed, bounds, ranges, touched, by_length)
     return _with_atomic_text(unit, english, placed)
 
 
@@ -242,7 +258,7 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
     above = ancestors(unit.spans)
     atomic = sorted((k for k, s in enumerate(unit.spans) if s.atomic), key=lambda k: (placed[k], k))
     out: list[str] = []
-    edits: list[tuple[int, int, int, int, int]] = []  # (old start, old end, new start, new end, span)
+    edits: list[tuple[int, int, int, int, int, int]] = []  # (old start, old end, new start, new end, padding, span)
     final = list(placed)
     cursor = 0
     length = 0
@@ -258,13 +274,15 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
         # Inserted between words (never inside one: positions snap to word starts).
         glued_before = a > 0 and not english[a - 1].isspace()
         glued_after = a < len(english) and not english[a].isspace()
-        before = " " if a == b and glued_before and (spaced_before or english[a - 1].isalnum()) else ""
-        after = " " if a == b and glued_after and (spaced_after or english[a].isalnum()) else ""
+        # Text the model saw (inline code) is a word of its own; bare markup (an inline
+        # tag) is spaced as in the source.
+        before = " " if a == b and glued_before and (spaced_before or (content and english[a - 1].isalnum())) else ""
+        after = " " if a == b and glued_after and (spaced_after or (content and english[a].isalnum())) else ""
         out.append(before + content + after)
         new_a = length + len(before)
         final[k] = (new_a, new_a + len(content))
         length += len(before) + len(content) + len(after)
-        edits.append((a, b, new_a, new_a + len(content) + len(after), k))
+        edits.append((a, b, new_a, new_a + len(content), len(after), k))
         cursor = b
     out.append(english[cursor:])
     for k, span in enumerate(unit.spans):
@@ -278,20 +296,20 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
 
 
 def _moved(
-    x: int, edits: Sequence[tuple[int, int, int, int, int]], owner: int, above: Sequence[set[int]], *, is_end: bool
+    x: int, edits: Sequence[tuple[int, int, int, int, int, int]], owner: int, above: Sequence[set[int]], *, is_end: bool
 ) -> int:
     """Where an edge ``x`` of span ``owner`` lands after the atomic edits: at an atomic
     span's place, the edge goes around it if the owner held it in the source."""
     shift = 0
-    for old_a, old_b, new_a, new_b, k in edits:
+    for old_a, old_b, new_a, new_b, padding, k in edits:
         holds = owner in above[k]
         if x < old_a or (x == old_a and old_a < old_b and not holds and is_end):
             return x + shift
         if old_a <= x <= old_b:
-            if is_end:  # an end that holds it includes the padding after it: harmless
+            if is_end:
                 return new_b if holds else new_a
-            return new_a if holds else new_b
-        shift = new_b - old_b
+            return new_a if holds else new_b + padding
+        shift = new_b + padding - old_b
     return x + shift
 
 
