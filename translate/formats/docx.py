@@ -135,10 +135,14 @@ class DocxDocument:
     def rebuild(self, translated: Sequence[TranslatedUnit]) -> bytes:
         from lxml import etree
 
+        touched: set[int] = set()
         for unit, done in zip(self.units, translated):
             if done.changed:
                 _replace_paragraph(unit.key, done)  # type: ignore[arg-type]
+                touched.add(id(unit.key.element.getroottree().getroot()))  # type: ignore[attr-defined]
         for part, root in self.raw_parts:
+            if id(root) not in touched:
+                continue  # kept byte for byte
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # type: ignore[attr-defined]
         out = io.BytesIO()
         self.document.save(out)  # type: ignore[attr-defined]
