@@ -325,7 +325,7 @@ class CTranslate2Backend:
                 batch_type="tokens",
                 return_scores=True,
                 return_end_token=True,
-                return_attention=alignment,
+                return_attention=alignment and options["beam_size"] == 1,
                 **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
@@ -335,8 +335,11 @@ class CTranslate2Backend:
             ) from exc
         eos = self.tokenizer.eos_token
         penalty = options["length_penalty"]
+        attention = [r.attention[0] for r in results] if alignment and options["beam_size"] == 1 else None
+        if alignment and attention is None:
+            attention = self._forced_attention(sources, [[p for p in r.hypotheses[0] if p != eos] for r in results])
         hypotheses = []
-        for source, result in zip(sources, results):
+        for k, (source, result) in enumerate(zip(sources, results)):
             pieces = list(result.hypotheses[0])
             length = len(pieces)
             if pieces and pieces[-1] == eos:
@@ -347,7 +350,7 @@ class CTranslate2Backend:
                 from translate.backends.attention import alignment_from_attention
 
                 real = source[:-1] if source and source[-1] == eos else source
-                pairs, weights = alignment_from_attention(result.attention[0], len(real), len(pieces))
+                pairs, weights = alignment_from_attention(attention[k], len(real), len(pieces))  # type: ignore[index]
                 links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
             hypotheses.append(
                 Hypothesis(
@@ -356,6 +359,22 @@ class CTranslate2Backend:
                 )
             )
         return hypotheses
+
+    def _forced_attention(self, sources: Sequence[list[str]], targets: Sequence[list[str]]) -> list[Any]:
+        """Cross-attention of given outputs: greedy decoding forced along each target
+        (``target_prefix``). With beam search, CTranslate2 4.8's first-step attention
+        belongs to another sentence of the batch (the first step runs before the beams
+        are expanded; found comparing with transformers), so the attention is taken from
+        this pass instead, whose rows are right from the first."""
+        forced = self.translator.translate_batch(
+            list(sources),
+            target_prefix=[list(t) for t in targets],
+            beam_size=1,
+            return_attention=True,
+            max_decoding_length=max((len(t) for t in targets), default=0) + 1,
+            max_input_length=0,
+        )
+        return [r.attention[0] for r in forced]
 
     def describe(self, beams: int | None = None) -> EngineInfo:
         """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""
