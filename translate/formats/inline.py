@@ -258,7 +258,8 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
     above = ancestors(unit.spans)
     atomic = sorted((k for k, s in enumerate(unit.spans) if s.atomic), key=lambda k: (placed[k], k))
     out: list[str] = []
-    edits: list[tuple[int, int, int, int, int, int]] = []  # (old start, old end, new start, new end, padding, span)
+    # (old start, old end, where the insertion begins, new start, new end, padding after, span)
+    edits: list[tuple[int, int, int, int, int, int, int]] = []
     final = list(placed)
     cursor = 0
     length = 0
@@ -282,7 +283,7 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
         new_a = length + len(before)
         final[k] = (new_a, new_a + len(content))
         length += len(before) + len(content) + len(after)
-        edits.append((a, b, new_a, new_a + len(content), len(after), k))
+        edits.append((a, b, new_a - len(before), new_a, new_a + len(content), len(after), k))
         cursor = b
     out.append(english[cursor:])
     for k, span in enumerate(unit.spans):
@@ -296,18 +297,18 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
 
 
 def _moved(
-    x: int, edits: Sequence[tuple[int, int, int, int, int, int]], owner: int, above: Sequence[set[int]], *, is_end: bool
+    x: int, edits: Sequence[tuple[int, int, int, int, int, int, int]], owner: int, above: Sequence[set[int]], *, is_end: bool
 ) -> int:
     """Where an edge ``x`` of span ``owner`` lands after the atomic edits: at an atomic
     span's place, the edge goes around it if the owner held it in the source."""
     shift = 0
-    for old_a, old_b, new_a, new_b, padding, k in edits:
+    for old_a, old_b, begins, new_a, new_b, padding, k in edits:
         holds = owner in above[k]
         if x < old_a or (x == old_a and old_a < old_b and not holds and is_end):
             return x + shift
         if old_a <= x <= old_b:
             if is_end:
-                return new_b if holds else new_a
+                return new_b if holds else begins
             return new_a if holds else new_b + padding
         shift = new_b + padding - old_b
     return x + shift
