@@ -165,3 +165,19 @@ def test_align_and_run_read_documents(tiny_trained_model, tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [p[1] for p in pairs[2:5]]
+
+
+def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_path: Path) -> None:
+    from translate.translator import Checkpoint, translate_sentences
+
+    model, pairs = tiny_trained_model
+    engine = load_backend(_options(model))
+    texts = [src for src, _ in pairs]
+    first = translate_sentences(engine, texts, beams=2, alignment=True, checkpoint=Checkpoint(tmp_path / "c.jsonl"))
+    checkpoint = Checkpoint(tmp_path / "c.jsonl")
+    again = translate_sentences(engine, texts, beams=2, alignment=True, checkpoint=checkpoint)
+    assert checkpoint.resumed == len(texts)
+    assert again == first and all(t.alignment for t in again)
+    plain = Checkpoint(tmp_path / "c.jsonl")  # without alignments: another key, not reused
+    assert all(t.alignment is None for t in translate_sentences(engine, texts, beams=2, checkpoint=plain))
+    assert plain.resumed == 0

@@ -280,6 +280,11 @@ def translate_file(
     check_outputs([target], [name])
     document_format = load_format(format_name(name, format))
     if document_format is not None:
+        if lines:
+            raise InputError(
+                f"{name} is a {document_format.name} document: one sentence per line applies to plain text only "
+                "(a document's sentences come from its blocks)"
+            )
         return translate_formatted(source, target, document_format, opts, as_json=as_json, on_progress=on_progress)
     text = read_text(name)
     if not text.strip():

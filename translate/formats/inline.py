@@ -174,12 +174,10 @@ def place_spans(
             spans=tuple(Span(cuts[k], cuts[k + 1], span.tag, span.atomic) for k, span in enumerate(unit.spans)),
         )
     placed: list[tuple[int, int]] = []
-    sure: list[bool] = []
     for span in unit.spans:
         hit = touched(span)
         if not hit:
             placed.append((by_length(span.start), by_length(span.end)) if span.end > span.start else (by_length(span.start),) * 2)
-            sure.append(True)
             continue
         found = None
         if len(hit) == 1:
@@ -188,14 +186,11 @@ def place_spans(
             found = aligned_range(text[ss : bounds[k][1]], span.start - ss, span.end - ss, translations[k])
         if found is not None:
             placed.append((ranges[hit[0]][0] + found[0], ranges[hit[0]][0] + found[1]))
-            sure.append(True)
         elif span.atomic:
             at = by_length(span.start)
             placed.append((at, at))
-            sure.append(False)
         else:
             placed.append((ranges[hit[0]][0], ranges[hit[-1]][1]))
-            sure.append(False)
     placed = _nest_like_source(unit.spans, placed, bounds, ranges, touched, by_length)
     return _with_atomic_text(unit, english, placed)
 
