@@ -171,3 +171,19 @@ def test_a_saved_document_is_read_from_a_path(tmp_path: Path) -> None:
     sentences = read_sentences(path, "id", lines=False)
     assert sentences[0].text == "Judul laporan"
     assert "Catatan kaki di sini." in [s.text for s in sentences]
+
+
+def test_tabs_and_breaks_inside_a_run_are_kept_and_its_texts_translated() -> None:
+    document = docx.Document()
+    run = document.add_paragraph().add_run("Halaman")
+    run.add_tab()
+    run.add_text("satu")
+    run.add_break()
+    run.add_text("dua")
+    out = io.BytesIO()
+    document.save(out)
+    translated = translate_word_for_word(DOCX.extract(out.getvalue(), "a.docx"))
+    xml = zipfile.ZipFile(io.BytesIO(translated)).read("word/document.xml").decode()
+    assert xml.count("<w:tab/>") == 1 and xml.count("<w:br/>") == 1
+    paragraph = docx.Document(io.BytesIO(translated)).paragraphs[0]
+    assert paragraph.text == "HALAMAN\tSATU\nDUA"

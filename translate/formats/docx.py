@@ -162,11 +162,37 @@ def _runs_of(paragraph: object) -> list[tuple[object, object | None]]:
     return found
 
 
+#: Children that may sit between a run's texts: tabs and breaks (kept, as a space for the model).
+SPACING_CHILDREN = {f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"}
+#: A rendering hint inside a run (kept, invisible).
+HINT_CHILDREN = {f"{{{W}}}lastRenderedPageBreak"}
+
+
+def _split_run(run: object) -> list[object]:
+    """A run of texts with tabs or breaks between them, as one virtual run per child (each
+    with the run's formatting), so its texts are translated and its tabs kept; other
+    runs as they are."""
+    children = [c for c in run if c.tag != f"{{{W}}}rPr"]  # type: ignore[attr-defined]
+    allowed = TEXT_RUN_CHILDREN | SPACING_CHILDREN | HINT_CHILDREN
+    if len(children) < 2 or not all(c.tag in allowed for c in children) or run.find(f"{{{W}}}t") is None:  # type: ignore[attr-defined]
+        return [run]
+    rpr = run.find(f"{{{W}}}rPr")  # type: ignore[attr-defined]
+    parts = []
+    for child in children:
+        part = run.makeelement(run.tag, dict(run.attrib))  # type: ignore[attr-defined]
+        if rpr is not None:
+            part.append(copy.deepcopy(rpr))
+        part.append(copy.deepcopy(child))
+        parts.append(part)
+    return parts
+
+
 def _paragraph_unit(paragraph: object) -> Unit | None:
     """The unit of one ``w:p`` (``None`` when it holds no words)."""
-    runs = _runs_of(paragraph)
-    if not runs:
+    original = _runs_of(paragraph)
+    if not original:
         return None
+    runs = [(part, container) for run, container in original for part in _split_run(run)]
     in_field = 0
     kinds: list[str] = []  # "text" or "atomic" per run
     for run, _ in runs:
@@ -200,7 +226,11 @@ def _paragraph_unit(paragraph: object) -> Unit | None:
             open_container = (container, len(spans) - 1, size)
         start = size
         if kind == "atomic":
-            spans.append(Span(start, start, ("atomic", run), atomic=True))
+            spacing = len(run) and run[-1].tag in SPACING_CHILDREN and len([c for c in run if c.tag != f"{{{W}}}rPr"]) == 1  # type: ignore[arg-type,index,attr-defined]
+            if spacing:  # a tab or break between words: a space for the model
+                plain.append(" ")
+                size += 1
+            spans.append(Span(start, size, ("atomic", run), atomic=True))
             continue
         text = "".join(t.text or "" for t in run.findall(f"{{{W}}}t"))  # type: ignore[attr-defined]
         plain.append(text)
@@ -210,7 +240,7 @@ def _paragraph_unit(paragraph: object) -> Unit | None:
     if open_container is not None:
         spans[open_container[1]] = Span(open_container[2], size, ("container", open_container[0]))
     items = []
-    for run, container in runs:
+    for run, container in original:
         item = container if container is not None else run
         if not any(item is seen for seen in items):
             items.append(item)

@@ -263,6 +263,8 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
         b = max(a, placed[k][1])
         span = unit.spans[k]
         content = unit.text[span.start : span.end]
+        if content and not content.strip() and a == b and a > cursor and english[a - 1].isspace():
+            a -= 1  # a tab or break put between words takes the place of the space there
         out.append(english[cursor:a])
         length += a - cursor
         spaced_before = span.start == 0 or unit.text[span.start - 1].isspace() or content[:1].isspace()
