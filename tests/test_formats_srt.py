@@ -80,3 +80,14 @@ def test_wrapping_keeps_two_balanced_lines_of_at_most_42() -> None:
 def test_broken_subtitles_are_one_clear_error_with_the_line(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         SRT.extract(text.encode(), "a.srt")
+
+
+def test_markup_around_a_whole_cue_is_kept_and_not_translated() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Saya suka\nkopi.</i>\n\n2\n00:00:03,000 --> 00:00:04,000\n<font color=\"red\">Terima kasih.</font>\n"
+    extracted = SRT.extract(text.encode(), "a.srt")
+    sentences = unit_sentences(extracted)
+    assert [s.text for s in sentences] == ["Saya suka kopi.", "Terima kasih."]
+    english = {"Saya suka kopi.": "I like coffee.", "Terima kasih.": "Thank you."}
+    out = rebuild_document(extracted, sentences, [Translation(s.text, english[s.text]) for s in sentences], "length").decode()
+    assert "{\\an8}<i>I like coffee.</i>\n" in out and '<font color="red">Thank you.</font>\n' in out
+    assert extracted.rebuild([unchanged(u) for u in extracted.units]) == text.encode()

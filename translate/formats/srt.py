@@ -8,7 +8,9 @@ a sentence that runs over several cues is translated once; its translation is sh
 out to those cues by the share of the sentence's length each had (snapped to word
 boundaries). Each cue's English is then wrapped to at most 2 lines of at most 42
 characters, the usual subtitle norm (e.g. the BBC and Netflix guidelines); a cue whose
-English is longer than two such lines gets more lines, never cut. Only the text lines
+English is longer than two such lines gets more lines, never cut. Markup around a
+whole cue (``<i>…</i>``, ``{\an8}``) is kept around its English and not translated;
+tags inside a cue's text go to the model as text. Only the text lines
 are rewritten: numbers, timings, blank lines, line endings and a BOM are kept byte for
 byte.
 """
@@ -32,14 +34,35 @@ TIMING = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)[,.](\d{3}) --> (\d{2,}):([0-
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
+#: Markup around a whole cue, kept around its English: position codes such as
+#: ``{\an8}`` and one ``<i>``/``<b>``/``<u>``/``<font …>`` pair around all of its text.
+WRAPPED = re.compile(r"^((?:\{\\[^}]*\})*)(?:<(i|b|u|font)(\s[^>]*)?>(.*)</\2>|(.*))$", re.DOTALL | re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One cue: its text lines' place in the file (``start``/``end`` characters) and its text."""
+    """One cue: its text lines' place in the file (``start``/``end`` characters), its text
+    (lines joined, without the markup around it) and that markup (``before``, ``after``)."""
 
     number: int
     start: int
     end: int
     text: str
+    before: str = ""
+    after: str = ""
+
+
+def _unwrap(text: str) -> tuple[str, str, str]:
+    """``(before, inner, after)``: the markup around a whole cue and its text."""
+    found = WRAPPED.match(text)
+    if found is None:
+        return "", text, ""
+    codes, tag, attributes, inner, plain = found.groups()
+    if tag is None:
+        return codes, plain, ""
+    if re.search(rf"</?{tag}\b", inner, re.IGNORECASE):  # the pair does not wrap the whole text
+        return codes, text[len(codes):], ""
+    return f"{codes}<{tag}{attributes or ''}>", inner, f"</{tag}>"
 
 
 def _millis(parts: Sequence[str]) -> int:
@@ -87,8 +110,8 @@ def parse_srt(text: str, name: str) -> list[Cue]:
             tail = lines[last - 1]
             body_end -= len(tail) - len(tail.rstrip("\r\n"))
         start = offsets[first]
-        cue_text = " ".join(line.strip() for line in lines[first:last])
-        cues.append(Cue(number=int(number_line), start=start, end=max(start, body_end), text=cue_text))
+        before, cue_text, after = _unwrap(" ".join(line.strip() for line in lines[first:last]))
+        cues.append(Cue(int(number_line), start, max(start, body_end), cue_text.strip(), before, after))
         k = last
     return cues
 
@@ -128,7 +151,8 @@ class SrtDocument:
         out = self.source
         for k in sorted(texts, reverse=True):
             cue = self.cues[k]
-            out = out[: cue.start] + self.newline.join(wrap_cue(texts[k])) + out[cue.end :]
+            wrapped = self.newline.join(wrap_cue(texts[k]))
+            out = out[: cue.start] + cue.before + wrapped + cue.after + out[cue.end :]
         return (self.bom + out).encode("utf-8")
 
 
