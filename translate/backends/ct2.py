@@ -337,7 +337,9 @@ class CTranslate2Backend:
         penalty = options["length_penalty"]
         attention = [r.attention[0] for r in results] if alignment and options["beam_size"] == 1 else None
         if alignment and attention is None:
-            attention = self._forced_attention(sources, [[p for p in r.hypotheses[0] if p != eos] for r in results])
+            attention = self._forced_attention(
+                sources, [[p for p in r.hypotheses[0] if p != eos] for r in results], budget
+            )
         hypotheses = []
         for k, (source, result) in enumerate(zip(sources, results)):
             pieces = list(result.hypotheses[0])
@@ -360,7 +362,7 @@ class CTranslate2Backend:
             )
         return hypotheses
 
-    def _forced_attention(self, sources: Sequence[list[str]], targets: Sequence[list[str]]) -> list[Any]:
+    def _forced_attention(self, sources: Sequence[list[str]], targets: Sequence[list[str]], budget: int) -> list[Any]:
         """Cross-attention of given outputs: greedy decoding forced along each target
         (``target_prefix``). With beam search, CTranslate2 4.8's first-step attention
         belongs to another sentence of the batch (the first step runs before the beams
@@ -369,6 +371,8 @@ class CTranslate2Backend:
         forced = self.translator.translate_batch(
             list(sources),
             target_prefix=[list(t) for t in targets],
+            max_batch_size=budget,
+            batch_type="tokens",
             beam_size=1,
             return_attention=True,
             max_decoding_length=max((len(t) for t in targets), default=0) + 1,
