@@ -181,3 +181,17 @@ def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_
     plain = Checkpoint(tmp_path / "c.jsonl")  # without alignments: another key, not reused
     assert all(t.alignment is None for t in translate_sentences(engine, texts, beams=2, checkpoint=plain))
     assert plain.resumed == 0
+
+
+def test_format_overrides_the_extension_and_line_mode_is_refused(tiny_trained_model, tmp_path: Path) -> None:
+    model, pairs = tiny_trained_model
+    source = tmp_path / "catatan.txt"
+    source.write_text(f"# {pairs[0][0]}\n\n```\n{pairs[1][0]}\n```\n", encoding="utf-8")
+    out = tmp_path / "notes.txt"
+    result = runner.invoke(app, ["translate", str(source), "--format", "md", "--model", str(model), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == f"# {pairs[0][1]}\n\n```\n{pairs[1][0]}\n```\n"
+    result = runner.invoke(app, ["translate", str(source), "--format", "md", "--lines", "--model", str(model)])
+    assert result.exit_code == 2 and "plain text only" in result.stderr
+    result = runner.invoke(app, ["translate", str(source), "--format", "pdf", "--model", str(model)])
+    assert result.exit_code == 2 and "unknown format 'pdf'" in result.stderr
