@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beams", type=int, default=4)
     parser.add_argument("--work", type=Path, default=None, help="where the benchmark model is (built if missing)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--only", choices=["alignment", "plain"], default=None,
+        help="time one variant only (run each in its own process, alternately, on a shared machine)",
+    )
     args = parser.parse_args(argv)
 
     import build_marian
@@ -90,23 +94,32 @@ def main(argv: list[str] | None = None) -> int:
     read_s = time.perf_counter() - started
     backend = load_ct2(str(model), device="cpu", min_decoding_length=args.length, max_decoding_length=args.length)
     texts = [s.text for s in sentences]
-    timings = {}
-    for alignment in (True, False):
+    timings: dict[bool, float] = {}
+    variants = {None: (True, False), "alignment": (True,), "plain": (False,)}[args.only]
+    aligned = None
+    for alignment in variants:
         started = time.perf_counter()
         translations = translate_sentences(backend, texts, beams=args.beams, alignment=alignment)
         timings[alignment] = time.perf_counter() - started
-        if alignment:
+        if alignment or aligned is None:
             aligned = translations
     started = time.perf_counter()
     out = rebuild_document(extracted, sentences, aligned, "alignment")
     write_s = time.perf_counter() - started
     words = sum(len(s.split()) for s in texts)
+    import docx
+
+    same = len(docx.Document(io.BytesIO(out)).paragraphs) == len(docx.Document(io.BytesIO(data)).paragraphs)
+    if args.only:
+        print(f"variant={args.only} sentences={len(texts)} translate_s={timings[args.only == 'alignment']:.1f} "
+              f"read_s={read_s:.2f} place_and_write_s={write_s:.2f} same_paragraphs={same}")
+        return 0
     print(
         f"pages={args.pages} docx_bytes={len(data)} units={len(extracted.units)} sentences={len(texts)} words={words} "
         f"beams={args.beams} forced_length={args.length}\n"
         f"read_s={read_s:.2f} translate_with_alignment_s={timings[True]:.1f} translate_without_alignment_s={timings[False]:.1f} "
         f"alignment_overhead={timings[True] / timings[False] - 1:+.0%} place_and_write_s={write_s:.2f} out_bytes={len(out)}\n"
-        f"total_s={read_s + timings[True] + write_s:.1f}"
+        f"total_s={read_s + timings[True] + write_s:.1f} same_paragraphs={same}"
     )
     return 0
 

@@ -325,7 +325,7 @@ class CTranslate2Backend:
                 batch_type="tokens",
                 return_scores=True,
                 return_end_token=True,
-                return_attention=alignment and options["beam_size"] == 1,
+                return_attention=alignment,
                 **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
@@ -335,11 +335,11 @@ class CTranslate2Backend:
             ) from exc
         eos = self.tokenizer.eos_token
         penalty = options["length_penalty"]
-        attention = [r.attention[0] for r in results] if alignment and options["beam_size"] == 1 else None
-        if alignment and attention is None:
-            attention = self._forced_attention(
-                sources, [[p for p in r.hypotheses[0] if p != eos] for r in results], budget
-            )
+        attention = [r.attention[0] for r in results] if alignment else None
+        if attention is not None and options["beam_size"] > 1:
+            for rows, first in zip(attention, self._first_step_attention(sources, budget)):
+                if rows:
+                    rows[0] = first
         hypotheses = []
         for k, (source, result) in enumerate(zip(sources, results)):
             pieces = list(result.hypotheses[0])
@@ -362,23 +362,25 @@ class CTranslate2Backend:
             )
         return hypotheses
 
-    def _forced_attention(self, sources: Sequence[list[str]], targets: Sequence[list[str]], budget: int) -> list[Any]:
-        """Cross-attention of given outputs: greedy decoding forced along each target
-        (``target_prefix``). With beam search, CTranslate2 4.8's first-step attention
-        belongs to another sentence of the batch (the first step runs before the beams
-        are expanded; found comparing with transformers), so the attention is taken from
-        this pass instead, whose rows are right from the first."""
-        forced = self.translator.translate_batch(
+    def _first_step_attention(self, sources: Sequence[list[str]], budget: int) -> list[Any]:
+        """Each source's cross-attention at the first decoding step, from one greedy step.
+
+        With beam search, CTranslate2 4.8 returns the first step's attention of another
+        sentence of the batch (that step runs before the beams are expanded; found by
+        comparing with transformers, whose attention agrees with this one). The first
+        step depends on the source alone, so one greedy step gives it; the later rows of
+        the beam search are right.
+        """
+        first = self.translator.translate_batch(
             list(sources),
-            target_prefix=[list(t) for t in targets],
             max_batch_size=budget,
             batch_type="tokens",
             beam_size=1,
             return_attention=True,
-            max_decoding_length=max((len(t) for t in targets), default=0) + 1,
+            max_decoding_length=1,
             max_input_length=0,
         )
-        return [r.attention[0] for r in forced]
+        return [r.attention[0][0] if r.attention and r.attention[0] else [] for r in first]
 
     def describe(self, beams: int | None = None) -> EngineInfo:
         """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""

@@ -9,7 +9,9 @@ re-serialised from the tree: each unit's source text is located in the original 
 replaced, so code blocks, HTML blocks, link reference definitions, front matter
 (``---`` … ``---`` at the top), blank lines and line endings stay byte for byte, and a
 file with nothing translated comes back identical. A translated paragraph that spanned
-several source lines is written on one line (Markdown renders it the same).
+several source lines is written on one line (Markdown renders it the same; a hard line
+break inside it becomes a space, the one piece of markup not kept). Reference links
+(``[text][ref]``) are written back as inline links to the same target.
 """
 
 from __future__ import annotations
