@@ -195,3 +195,36 @@ def test_format_overrides_the_extension_and_line_mode_is_refused(tiny_trained_mo
     assert result.exit_code == 2 and "plain text only" in result.stderr
     result = runner.invoke(app, ["translate", str(source), "--format", "pdf", "--model", str(model)])
     assert result.exit_code == 2 and "unknown format 'pdf'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Marian trained on short sentences that share words, and the words alone,
+    so that its attention links words (``scripts/eval_word_alignment.py``: 21 of 27
+    words sure, 14 of them right; "suka" and "kopi" in "Saya suka kopi." are sure and right)."""
+    import build_marian
+    from eval_word_alignment import ALIGNING_PAIRS
+
+    return build_marian.train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_a_bold_word_lands_on_the_english_word_it_aligns_to(aligning_model: Path, tmp_path: Path, backend: str) -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("Saya suka ")
+    paragraph.add_run("kopi").bold = True
+    paragraph.add_run(".")
+    italic = document.add_paragraph("Saya ")
+    italic.add_run("suka").italic = True
+    italic.add_run(" teh.")
+    source = tmp_path / "a.docx"
+    document.save(source)
+    out = tmp_path / "b.docx"
+    translate_file(source, out, options=_options(aligning_model, backend))
+    body = docx.Document(io.BytesIO(out.read_bytes())).paragraphs
+    assert body[0].text == "I like coffee." and [r.text for r in body[0].runs if r.bold] == ["coffee"]
+    assert body[1].text == "I like tea." and [r.text for r in body[1].runs if r.italic] == ["like"]
+    page = tmp_path / "a.html"
+    page.write_text('<p>Saya <b>suka</b> <a href="k.html">kopi</a>.</p>', encoding="utf-8")
+    translate_file(page, tmp_path / "b.html", options=_options(aligning_model, backend))
+    assert (tmp_path / "b.html").read_text(encoding="utf-8") == '<p>I <b>like</b> <a href="k.html">coffee</a>.</p>'
