@@ -187,3 +187,23 @@ def test_tabs_and_breaks_inside_a_run_are_kept_and_its_texts_translated() -> Non
     assert xml.count("<w:tab/>") == 1 and xml.count("<w:br/>") == 1
     paragraph = docx.Document(io.BytesIO(translated)).paragraphs[0]
     assert paragraph.text == "HALAMAN\tSATU\nDUA"
+
+
+def test_a_text_box_inside_a_paragraph_is_translated_too() -> None:
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    v = "urn:schemas-microsoft-com:vml"
+    document = docx.Document()
+    paragraph = document.add_paragraph("Teks di luar kotak.")
+    run = etree.SubElement(paragraph._p, f"{{{w}}}r")
+    shape = etree.SubElement(etree.SubElement(run, f"{{{w}}}pict"), f"{{{v}}}shape")
+    box = etree.SubElement(etree.SubElement(shape, f"{{{v}}}textbox"), f"{{{w}}}txbxContent")
+    inner = etree.SubElement(etree.SubElement(box, f"{{{w}}}p"), f"{{{w}}}r")
+    etree.SubElement(inner, f"{{{w}}}t").text = "Teks di dalam kotak."
+    out = io.BytesIO()
+    document.save(out)
+    translated = translate_word_for_word(DOCX.extract(out.getvalue(), "a.docx"))
+    xml = zipfile.ZipFile(io.BytesIO(translated)).read("word/document.xml").decode()
+    assert "TEKS DI LUAR KOTAK." in xml and "TEKS DI DALAM KOTAK." in xml and "kotak" not in xml
+    assert xml.count("txbxContent>") == 2  # the box, once (open and close tags)

@@ -136,7 +136,9 @@ class DocxDocument:
         from lxml import etree
 
         touched: set[int] = set()
-        for unit, done in zip(self.units, translated):
+        # Last first: a paragraph inside a text box comes after the paragraph whose run
+        # holds the box, and that run is copied whole, so the box must be done by then.
+        for unit, done in reversed(list(zip(self.units, translated))):
             if done.changed:
                 _replace_paragraph(unit.key, done)  # type: ignore[arg-type]
                 touched.add(id(unit.key.element.getroottree().getroot()))  # type: ignore[attr-defined]
