@@ -91,3 +91,15 @@ def test_markup_around_a_whole_cue_is_kept_and_not_translated() -> None:
     out = rebuild_document(extracted, sentences, [Translation(s.text, english[s.text]) for s in sentences], "length").decode()
     assert "{\\an8}<i>I like coffee.</i>\n" in out and '<font color="red">Thank you.</font>\n' in out
     assert extracted.rebuild([unchanged(u) for u in extracted.units]) == text.encode()
+
+
+def test_every_cue_gets_a_word_when_there_are_enough() -> None:
+    text = "".join(
+        f"{k}\n00:00:0{k},000 --> 00:00:0{k},900\n{words}\n\n"
+        for k, words in enumerate(["Hujan turun sejak pagi yang sangat dingin dan", "jadi", "basah."], start=1)
+    )
+    extracted = SRT.extract(text.encode(), "a.srt")
+    sentences = unit_sentences(extracted)
+    out = rebuild_document(extracted, sentences, [Translation(sentences[0].text, "It rained, so wet.")], "length")
+    cues = parse_srt(out.decode(), "b.srt")
+    assert all(c.text for c in cues) and " ".join(c.text for c in cues) == "It rained, so wet."

@@ -167,8 +167,7 @@ def place_spans(
         # The spans cut the unit into parts (cues): each part runs to where the next
         # begins, so no word between them is lost.
         cuts = [len(lead)] + [by_length(span.start) for span in unit.spans[1:]] + [len(lead) + len(body)]
-        for k in range(1, len(cuts)):
-            cuts[k] = max(cuts[k], cuts[k - 1])
+        _give_every_part_a_word(cuts, [b for b in boundaries if len(lead) < b < len(lead) + len(body)])
         return TranslatedUnit(
             text=english,
             spans=tuple(Span(cuts[k], cuts[k + 1], span.tag, span.atomic) for k, span in enumerate(unit.spans)),
@@ -193,6 +192,23 @@ def place_spans(
             placed.append((ranges[hit[0]][0], ranges[hit[-1]][1]))
     placed = _nest_like_source(unit.spans, placed, bounds, ranges, touched, by_length)
     return _with_atomic_text(unit, english, placed)
+
+
+def _give_every_part_a_word(cuts: list[int], starts: Sequence[int]) -> None:
+    """Move the inner ``cuts`` (in place) to word starts so that no part is empty while
+    there are words enough (a cue left without text would show nothing)."""
+    import bisect
+
+    for k in range(1, len(cuts) - 1):  # forwards: each cut after the one before
+        if cuts[k] <= cuts[k - 1]:
+            i = bisect.bisect_right(starts, cuts[k - 1])
+            cuts[k] = starts[i] if i < len(starts) else cuts[-1]
+    for k in range(len(cuts) - 2, 0, -1):  # backwards: each cut before the one after
+        if cuts[k] >= cuts[k + 1]:
+            i = bisect.bisect_left(starts, cuts[k + 1]) - 1
+            cuts[k] = starts[i] if i >= 0 and starts[i] > cuts[k - 1] else cuts[k - 1]
+    for k in range(1, len(cuts)):
+        cuts[k] = max(cuts[k], cuts[k - 1])
 
 
 def _crossing(a: tuple[int, int], b: tuple[int, int]) -> bool:
