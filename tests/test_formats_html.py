@@ -92,3 +92,23 @@ def test_external_entities_are_never_fetched(tmp_path) -> None:
     data = f'<!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}">]><html><body><p>Halo &x; teman.</p></body></html>'.encode()
     out = translate_word_for_word(HTML.extract(data, "a.html"))
     assert b"RAHASIA" not in out
+
+
+def test_a_real_page_keeps_its_dom_and_scripts(tmp_path) -> None:
+    """Selaras' own review page: forms, buttons, an SVG, inline script and style."""
+    import re
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    aligned = Path(__file__).resolve().parents[1] / "alignments" / "belarus-2020" / "aligned.tsv"
+    page = tmp_path / "review.html"
+    result = CliRunner().invoke(app, ["review", str(aligned), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    data = page.read_bytes()
+    out = translate_word_for_word(HTML.extract(data, "review.html"))
+    assert dom(out) == dom(data)
+    scripts = re.compile(rb"<(script|style)\b.*?</\1>", re.DOTALL)
+    assert [m.group() for m in scripts.finditer(out)] == [m.group() for m in scripts.finditer(data)]

@@ -86,7 +86,8 @@ def unchanged(unit: Unit) -> TranslatedUnit:
 def nested(spans: Sequence[Span]) -> list[tuple[Span, list]]:
     """The spans as a forest: ``[(span, children), ...]`` in order, for renderers that
     write nested markup (HTML, Markdown). Spans must nest (see :class:`Span`)."""
-    ordered = sorted(enumerate(spans), key=lambda p: (p[1].start, -p[1].end, p[0]))
+    # At one position an empty span comes first (it cannot hold the others).
+    ordered = sorted(enumerate(spans), key=lambda p: (p[1].start, p[1].end > p[1].start, -p[1].end, p[0]))
     roots: list[tuple[Span, list]] = []
     stack: list[tuple[Span, list]] = []
     for _, span in ordered:

@@ -301,8 +301,8 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
     out.append(english[cursor:])
     for k, span in enumerate(unit.spans):
         if not span.atomic:
-            start = _moved(placed[k][0], edits, k, above, is_end=False)
-            final[k] = (start, max(start, _moved(placed[k][1], edits, k, above, is_end=True)))
+            start = _moved(placed[k][0], edits, k, above, unit.spans, is_end=False)
+            final[k] = (start, max(start, _moved(placed[k][1], edits, k, above, unit.spans, is_end=True)))
     return TranslatedUnit(
         text="".join(out),
         spans=tuple(Span(start=a, end=b, tag=s.tag, atomic=s.atomic) for s, (a, b) in zip(unit.spans, final)),
@@ -310,19 +310,31 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
 
 
 def _moved(
-    x: int, edits: Sequence[tuple[int, int, int, int, int, int, int]], owner: int, above: Sequence[set[int]], *, is_end: bool
+    x: int,
+    edits: Sequence[tuple[int, int, int, int, int, int, int]],
+    owner: int,
+    above: Sequence[set[int]],
+    source: Sequence[Span],
+    *,
+    is_end: bool,
 ) -> int:
     """Where an edge ``x`` of span ``owner`` lands after the atomic edits: at an atomic
-    span's place, the edge goes around it if the owner held it in the source."""
+    span's place, the edge goes around it if the owner held it in the source, else
+    before or after it as the owner was in the source."""
     shift = 0
     for old_a, old_b, begins, new_a, new_b, padding, k in edits:
         holds = owner in above[k]
         if x < old_a or (x == old_a and old_a < old_b and not holds and is_end):
             return x + shift
         if old_a <= x <= old_b:
-            if is_end:
-                return new_b if holds else begins
-            return new_a if holds else new_b + padding
+            if holds:
+                return new_b if is_end else new_a
+            came_before = source[owner].end <= source[k].start and source[owner].start < source[k].end or (
+                source[owner].start == source[owner].end == source[k].start and owner < k
+            )
+            if is_end or came_before:
+                return begins
+            return new_b + padding
         shift = new_b + padding - old_b
     return x + shift
 
