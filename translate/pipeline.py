@@ -268,11 +268,10 @@ def translate_file(
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
     from translate.backends import load_backend
+    from translate.formats import format_name, load_format
     from translate.io import check_outputs, exclusive_lock, read_text, write_json, write_lines
     from translate.rundir import checkpoint_path
     from translate.translator import Checkpoint, document_sentences, translate_sentences
-
-    from translate.formats import format_name, load_format
 
     opts = _engine_options(options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size)
     name = str(source)
