@@ -63,24 +63,34 @@ def decode_text(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a whole file's bytes (``-`` reads standard input): documents (DOCX, HTML, …)
+    are decoded by their format, not here.
+
+    Raises:
+        InputError: no such file, a folder, or unreadable.
+    """
+    name = str(path)
+    if name == STDIO:
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{name}: no such file")
+    if p.is_dir():
+        raise InputError(f"{name} is a folder; give a text file")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a whole UTF-8 text file (``-`` reads standard input).
 
     Line endings are normalised to ``\\n`` (CRLF files from Windows work).
     """
     name = str(path)
-    if name == STDIO:
-        data = sys.stdin.buffer.read()
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{name}: no such file")
-        if p.is_dir():
-            raise InputError(f"{name} is a folder; give a text file")
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    data = read_bytes(path)
     text = decode_text(data, name)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -48,15 +48,27 @@ OUTPUT_BYTES_PER_INPUT_BYTE = 3
 # --------------------------------------------------------------------------- reading
 
 
-def read_sentences(path: str | Path, lang: Lang, *, lines: bool) -> list[Sentence]:
+def read_sentences(path: str | Path, lang: Lang, *, lines: bool, format: str | None = None) -> list[Sentence]:
     """The sentences of a document file: segmented, or (``lines``) one per non-empty line.
+
+    A DOCX, HTML, Markdown or SRT file (by extension, or ``format``) gives the
+    sentences of its blocks (``translate.formats``; ``lines`` does not apply).
 
     Raises:
         InputError: unreadable, or no sentence in it.
     """
-    from translate.io import read_text
+    from translate.formats import format_name, load_format
+    from translate.io import read_bytes, read_text
     from translate.segment import split_sentences
 
+    document_format = load_format(format_name(path, format))
+    if document_format is not None:
+        from translate.documents import unit_sentences
+
+        found = unit_sentences(document_format.extract(read_bytes(path), str(path)), lang)
+        if not found:
+            raise InputError(f"{path} has no sentences (no text in its {document_format.name} blocks)")
+        return found
     text = read_text(path)
     if lines:
         found = [Sentence(text=line.strip(), paragraph=0) for line in text.split("\n") if line.strip()]
@@ -200,7 +212,9 @@ class TranslateResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> list[dict[str, Any]]:
-        """The ``--json`` shape: one object per sentence (``id`` is 1-based)."""
+        """The ``--json`` shape: one object per sentence (``id`` is 1-based), with its
+        word alignment: ``alignment`` pairs ``[source piece, target piece]`` indexing
+        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence)."""
         return [
             {
                 "id": number,
@@ -209,6 +223,10 @@ class TranslateResult:
                 "pieces": t.pieces,
                 "score": None if t.score is None else round(t.score, 6),
                 "tokens": t.tokens,
+                "alignment": None if t.alignment is None else [list(pair) for pair in t.alignment],
+                "alignment_weights": [round(w, 3) for w in t.alignment_weights],
+                "source_pieces": list(t.source_pieces),
+                "target_pieces": list(t.target_pieces),
             }
             for number, (s, t) in enumerate(zip(self.document.sentences, self.document.translations), start=1)
         ]
@@ -227,6 +245,7 @@ def translate_file(
     lines: bool = False,
     as_json: bool = False,
     on_progress: ProgressCallback | None = None,
+    format: str | None = None,
 ) -> TranslateResult:
     """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
 
@@ -236,8 +255,12 @@ def translate_file(
         options: an :class:`~translate.backends.EngineOptions`; or give ``model``,
             ``engine``, ``device``, ``beams``, ``batch_size``.
         lines: one sentence per input line (line-parallel output) instead of segmenting.
-        as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`) instead of text.
+        as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`, with word
+            alignments) instead of the translation.
         on_progress: ``on_progress(done, total)`` over model inputs.
+        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``);
+            default: by the source's extension. A formatted document is written back
+            in its format with the English in place (:func:`translate_formatted`).
 
     Raises:
         InputError: unreadable or empty input, an output that is the input.
@@ -245,6 +268,7 @@ def translate_file(
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
     from translate.backends import load_backend
+    from translate.formats import format_name, load_format
     from translate.io import check_outputs, exclusive_lock, read_text, write_json, write_lines
     from translate.rundir import checkpoint_path
     from translate.translator import Checkpoint, document_sentences, translate_sentences
@@ -253,6 +277,14 @@ def translate_file(
     name = str(source)
     target = "-" if output is None else str(output)
     check_outputs([target], [name])
+    document_format = load_format(format_name(name, format))
+    if document_format is not None:
+        if lines:
+            raise InputError(
+                f"{name} is a {document_format.name} document: one sentence per line applies to plain text only "
+                "(a document's sentences come from its blocks)"
+            )
+        return translate_formatted(source, target, document_format, opts, as_json=as_json, on_progress=on_progress)
     text = read_text(name)
     if not text.strip():
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
@@ -280,6 +312,7 @@ def translate_file(
             beams=opts.beams,
             on_progress=report,
             checkpoint=checkpoint,
+            alignment=as_json,
         )
         document = DocumentTranslation(sentences, translations, lines)
         result = TranslateResult(
@@ -294,6 +327,62 @@ def translate_file(
             write_json(target, result.as_json())
         else:
             write_lines(target, document.output_lines())
+        checkpoint.remove()
+    return result
+
+
+def translate_formatted(
+    source: str | Path,
+    target: str,
+    document_format: Any,
+    opts: Any,
+    *,
+    as_json: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> TranslateResult:
+    """Translate a DOCX, HTML, Markdown or SRT document into ``target`` in the same format
+    (``translate.documents``), resumably; spans placed by the model's word alignment.
+
+    The input is parsed (and refused if bad) before the model loads; the output is
+    written atomically once complete, so it is never half-written.
+    """
+    from translate.backends import load_backend
+    from translate.documents import rebuild_document, unit_sentences
+    from translate.io import atomic_write, check_outputs, exclusive_lock, read_bytes, write_json
+    from translate.rundir import checkpoint_path
+    from translate.translator import Checkpoint, translate_sentences
+
+    name = str(source)
+    data = read_bytes(name)
+    extracted = document_format.extract(data, name)
+    sentences = unit_sentences(extracted, "id")
+    if not sentences:
+        raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
+    check_outputs([target], expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(data))
+    warnings = _warned([language_warning([s.text for s in sentences], "id", name)])
+    aligned = as_json or (document_format.placement == "alignment" and any(u.spans for u in extracted.units))
+    key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
+    checkpoint = Checkpoint(checkpoint_path(None if target == "-" else target, key, lines=False))
+    with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
+        backend = load_backend(opts)
+        translations = translate_sentences(
+            backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
+            on_progress=on_progress, checkpoint=checkpoint, alignment=aligned,
+        )
+        result = TranslateResult(
+            document=DocumentTranslation(sentences, translations, False),
+            output=target,
+            engine=backend.describe(opts.beams).as_json(),
+            max_input_tokens=backend.max_input_tokens,
+            resumed=checkpoint.resumed,
+            warnings=warnings,
+        )
+        if as_json:
+            write_json(target, result.as_json())
+        else:
+            rebuilt = rebuild_document(extracted, sentences, translations, document_format.placement)
+            with atomic_write(target, "wb") as handle:
+                handle.write(rebuilt)
         checkpoint.remove()
     return result
 
@@ -319,11 +408,13 @@ def align_files(
     lines: bool = False,
     max_bead: int | None = None,
     lexicon: str | Path | None = None,
+    format: str | None = None,
 ) -> AlignResult:
     """Align a source document with its reference (and optional MT) into an aligned TSV.
 
     Writes ``output`` (``None``: nothing; ``-``: stdout) atomically, with the QA flags
-    ``selaras check`` computes.
+    ``selaras check`` computes. DOCX, HTML, Markdown and SRT inputs give the sentences
+    of their blocks (by extension, or ``format`` for both).
 
     Raises:
         InputError: unreadable inputs, an MT that does not match the source, an output
@@ -337,8 +428,8 @@ def align_files(
     inputs = [p for p in (source, reference, mt, lexicon) if p is not None]
     if output is not None:
         check_outputs([output], inputs)
-    src = [s.text for s in read_sentences(source, "id", lines=lines)]
-    ref = [s.text for s in read_sentences(reference, "en", lines=lines)]
+    src = [s.text for s in read_sentences(source, "id", lines=lines, format=format)]
+    ref = [s.text for s in read_sentences(reference, "en", lines=lines, format=format)]
     mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
@@ -501,6 +592,7 @@ def run(
     max_bead: int | None = None,
     n_bootstrap: int = 1000,
     on_progress: ProgressCallback | None = None,
+    format: str | None = None,
     **backend_options: object,
 ) -> RunResult:
     """Segment, translate, align with each reference, flag and score; write ``out_dir``.
@@ -519,6 +611,8 @@ def run(
         max_bead: largest bead for the aligner (default: the aligner's).
         n_bootstrap: resamples for the metrics' 95% CIs (0: none).
         on_progress: ``on_progress(done, total)`` during translation.
+        format: the inputs' document format (default: each by its extension; DOCX,
+            HTML, Markdown and SRT give the sentences of their blocks).
 
     Raises:
         InputError: unreadable or empty inputs, an MT that does not match the source,
@@ -558,8 +652,8 @@ def run(
     written = [out / name for name in (*run_file_names(len(references), with_mt=with_mt), CHECKPOINT_NAME)]
     check_outputs([*written, *stale_files(out, [p.name for p in written])], inputs)
 
-    sentences = read_sentences(source, "id", lines=lines)
-    ref_sentences = [read_sentences(ref, "en", lines=lines) for ref in references]
+    sentences = read_sentences(source, "id", lines=lines, format=format)
+    ref_sentences = [read_sentences(ref, "en", lines=lines, format=format) for ref in references]
     src_texts = [s.text for s in sentences]
     warnings = _input_warnings(source, src_texts, [(r, [s.text for s in refs]) for r, refs in zip(references, ref_sentences)])
 

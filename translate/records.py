@@ -46,6 +46,10 @@ class Translation:
     pieces: int = 1
     score: float | None = None
     tokens: int = 0
+    alignment: tuple[tuple[int, int], ...] | None = None
+    alignment_weights: tuple[float, ...] = ()
+    source_pieces: tuple[str, ...] = ()
+    target_pieces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,20 +185,23 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def run_key(backend: Backend, *, beams: int | None, max_length: int | None) -> str:
+def run_key(backend: Backend, *, beams: int | None, max_length: int | None, alignment: bool = False) -> str:
     """Hash of everything besides the source text that decides a translation.
 
     The model's fingerprint (weights, precision, engine), beams, max_length, the input
-    limit and the splitting version. The batch size is left out: it changes padding
-    only, so a resume may use another one.
+    limit and the splitting version, and whether word alignments are saved (only when
+    they are, so older checkpoints keep their key). The batch size is left out: it
+    changes padding only, so a resume may use another one.
     """
-    payload = {
+    payload: dict[str, object] = {
         "model": backend.fingerprint,
         "beams": beams,
         "max_length": max_length,
         "max_input_tokens": backend.max_input_tokens,
         "split": SPLIT_VERSION,
     }
+    if alignment:
+        payload["alignment"] = True
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -212,6 +215,8 @@ class FinishedPiece:
         of: how many pieces the sentence was split into.
         source_hash: hash of the piece's source text (a resume checks it).
         text, logprob, length: the piece's :class:`~translate.backends.base.Hypothesis`.
+        tokens, alignment, alignment_weights, source_tokens: its pieces and word
+            alignment, when alignments were asked for (else empty and ``None``).
     """
 
     sentence: int
@@ -221,6 +226,10 @@ class FinishedPiece:
     text: str
     logprob: float
     length: int
+    tokens: tuple[str, ...] = ()
+    alignment: tuple[tuple[int, int], ...] | None = None
+    alignment_weights: tuple[float, ...] = ()
+    source_tokens: tuple[str, ...] = ()
 
 
 def _is_number(value: object) -> bool:
@@ -382,6 +391,7 @@ class Checkpoint:
                 text=rec["mt"],
                 logprob=float(rec["logprob"]),
                 length=rec["length"],
+                **_saved_alignment(rec.get("align")),
             )
         return saved
 
@@ -396,6 +406,13 @@ class Checkpoint:
             "logprob": piece.logprob,
             "length": piece.length,
         }
+        if piece.alignment is not None:
+            record["align"] = {
+                "tokens": list(piece.tokens),
+                "source_tokens": list(piece.source_tokens),
+                "pairs": [list(p) for p in piece.alignment],
+                "weights": list(piece.alignment_weights),
+            }
         return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
     def record(self, pieces: Sequence[FinishedPiece]) -> None:
@@ -413,6 +430,27 @@ class Checkpoint:
             stale.unlink(missing_ok=True)
 
 
+def _saved_alignment(saved: object) -> dict[str, object]:
+    """A checkpoint record's word alignment as :class:`FinishedPiece` fields ({} if none or malformed)."""
+    if not isinstance(saved, dict):
+        return {}
+    tokens, source, pairs, weights = (saved.get(k) for k in ("tokens", "source_tokens", "pairs", "weights"))
+    if not (
+        isinstance(tokens, list) and all(isinstance(t, str) for t in tokens)
+        and isinstance(source, list) and all(isinstance(t, str) for t in source)
+        and isinstance(pairs, list) and isinstance(weights, list) and len(pairs) == len(weights)
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p) for p in pairs)
+        and all(_is_number(w) for w in weights)
+    ):
+        return {}
+    return {
+        "tokens": tuple(tokens),
+        "source_tokens": tuple(source),
+        "alignment": tuple((p[0], p[1]) for p in pairs),
+        "alignment_weights": tuple(float(w) for w in weights),
+    }
+
+
 def _complete(pieces: dict[int, FinishedPiece]) -> bool:
     """Whether ``pieces`` hold every piece of their sentence, all from one plan."""
     if not pieces:
@@ -427,12 +465,30 @@ def _join(source: str, pieces: Sequence[FinishedPiece]) -> Translation:
     parts = [p.text.strip() for p in pieces if p.text.strip()]
     length = sum(p.length for p in pieces)
     logprob = sum(p.logprob for p in pieces)
+    links: dict[str, object] = {}
+    if pieces and all(p.alignment is not None for p in pieces):
+        pairs: list[tuple[int, int]] = []
+        weights: list[float] = []
+        source_pieces: list[str] = []
+        target_pieces: list[str] = []
+        for p in pieces:  # indices shift by the pieces before
+            pairs.extend((s + len(source_pieces), t + len(target_pieces)) for s, t in p.alignment or ())
+            weights.extend(p.alignment_weights)
+            source_pieces.extend(p.source_tokens)
+            target_pieces.extend(p.tokens)
+        links = {
+            "alignment": tuple(pairs),
+            "alignment_weights": tuple(weights),
+            "source_pieces": tuple(source_pieces),
+            "target_pieces": tuple(target_pieces),
+        }
     return Translation(
         source=source,
         text=" ".join(parts),
         pieces=len(pieces),
         score=logprob / length if length else None,
         tokens=length,
+        **links,  # type: ignore[arg-type]
     )
 
 
@@ -459,6 +515,7 @@ def translate_sentences(
     max_length: int | None = None,
     on_progress: ProgressCallback | None = None,
     checkpoint: Checkpoint | None = None,
+    alignment: bool = False,
 ) -> list[Translation]:
     """Translate ``texts`` (one sentence each) in length-sorted batches, in input order.
 
@@ -474,6 +531,8 @@ def translate_sentences(
             (pieces): once before any model call (``done`` = already in the
             checkpoint) and after every batch.
         checkpoint: where finished pieces are saved and reused from.
+        alignment: also compute each translation's word alignment
+            (``Translation.alignment``; costs a little time per batch).
 
     Returns:
         One :class:`Translation` per text; ``pieces`` is how many inputs it took
@@ -500,7 +559,7 @@ def translate_sentences(
             results[i] = Translation(source=text, text="", pieces=0, score=None, tokens=0)
     saved: dict[int, dict[int, FinishedPiece]] = {}
     if checkpoint is not None:
-        saved = checkpoint.start(run_key(backend, beams=beams, max_length=max_length), texts)
+        saved = checkpoint.start(run_key(backend, beams=beams, max_length=max_length, alignment=alignment), texts)
     resumed_units = 0
     for i, pieces in saved.items():
         if results[i] is None and _complete(pieces):
@@ -535,7 +594,8 @@ def translate_sentences(
     order = sorted(units, key=lambda u: (-u.tokens, u.sentence, u.piece))
     done_units = resumed_units
     for batch in _batches(order, batch_size, max_batch_tokens):
-        hypotheses = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length)
+        extra = {"alignment": True} if alignment else {}  # backends without alignments still work without it
+        hypotheses = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length, **extra)
         if len(hypotheses) != len(batch):
             raise BackendError(
                 f"backend {backend.name} returned {len(hypotheses)} translations for {len(batch)} inputs"
@@ -551,6 +611,16 @@ def translate_sentences(
                 text=hypothesis.text,
                 logprob=hypothesis.logprob,
                 length=hypothesis.length,
+                **(
+                    {
+                        "tokens": tuple(hypothesis.tokens),
+                        "alignment": hypothesis.alignment,
+                        "alignment_weights": tuple(hypothesis.alignment_weights),
+                        "source_tokens": tuple(hypothesis.source_tokens),
+                    }
+                    if alignment and hypothesis.alignment is not None
+                    else {}
+                ),
             )
             finished[unit.sentence][unit.piece] = piece
             new.append(piece)

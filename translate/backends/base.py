@@ -36,12 +36,21 @@ class Hypothesis:
         length: how many target tokens were scored: the pieces, plus the ``</s>`` the
             model chose to end with. A ``</s>`` forced at the length limit has
             probability 1 and is not counted (CTranslate2 stops there without one).
+        alignment: word alignment from the model's cross-attention, only when asked
+            for (``translate_batch(..., alignment=True)``; it costs time): one
+            ``(source piece, target piece)`` index pair per target piece, indices into
+            ``source_tokens`` and ``tokens`` (see :mod:`translate.backends.attention`).
+        alignment_weights: the attention weight of each pair (0–1), how sure it is.
+        source_tokens: the source pieces the alignment indexes, without ``</s>``.
     """
 
     text: str
     tokens: tuple[str, ...] = ()
     logprob: float = 0.0
     length: int = 0
+    alignment: tuple[tuple[int, int], ...] | None = None
+    alignment_weights: tuple[float, ...] = ()
+    source_tokens: tuple[str, ...] = ()
 
     @property
     def score(self) -> float | None:
@@ -124,8 +133,12 @@ class Backend(Protocol):
         *,
         beams: int | None = None,
         max_length: int | None = None,
+        alignment: bool = False,
     ) -> list[Hypothesis]:
-        """Translate texts in one batch, in order; ``None`` means the model's default."""
+        """Translate texts in one batch, in order; ``None`` means the model's default.
+
+        ``alignment=True`` also fills :attr:`Hypothesis.alignment` (word alignment from
+        cross-attention), which costs time."""
         ...
 
     def describe(self, beams: int | None = None) -> EngineInfo:

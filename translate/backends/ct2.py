@@ -273,6 +273,7 @@ class CTranslate2Backend:
         *,
         beams: int | None = None,
         max_length: int | None = None,
+        alignment: bool = False,
     ) -> list[Hypothesis]:
         """Translate ``texts`` in order, each with the model's log-probability.
 
@@ -291,6 +292,8 @@ class CTranslate2Backend:
             max_length: transformers' ``max_length`` (generated tokens + 1 for the
                 decoder start, as the transformers backend takes it); ``None`` means
                 the model's own.
+            alignment: also return the word alignment (CTranslate2's
+                ``return_attention``; see :mod:`translate.backends.attention`).
 
         Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
         tokens removed before its softmax) divided by ``length ** length_penalty``, the
@@ -322,6 +325,7 @@ class CTranslate2Backend:
                 batch_type="tokens",
                 return_scores=True,
                 return_end_token=True,
+                return_attention=alignment,
                 **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
@@ -331,19 +335,52 @@ class CTranslate2Backend:
             ) from exc
         eos = self.tokenizer.eos_token
         penalty = options["length_penalty"]
+        attention = [r.attention[0] for r in results] if alignment else None
+        if attention is not None and options["beam_size"] > 1:
+            for rows, first in zip(attention, self._first_step_attention(sources, budget)):
+                if rows:
+                    rows[0] = first
         hypotheses = []
-        for result in results:
+        for k, (source, result) in enumerate(zip(sources, results)):
             pieces = list(result.hypotheses[0])
             length = len(pieces)
             if pieces and pieces[-1] == eos:
                 pieces.pop()
             logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
+            links: dict[str, Any] = {}
+            if alignment:
+                from translate.backends.attention import alignment_from_attention
+
+                real = source[:-1] if source and source[-1] == eos else source
+                pairs, weights = alignment_from_attention(attention[k], len(real), len(pieces))  # type: ignore[index]
+                links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
             hypotheses.append(
                 Hypothesis(
-                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length
+                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length,
+                    **links,
                 )
             )
         return hypotheses
+
+    def _first_step_attention(self, sources: Sequence[list[str]], budget: int) -> list[Any]:
+        """Each source's cross-attention at the first decoding step, from one greedy step.
+
+        With beam search, CTranslate2 4.8 returns the first step's attention of another
+        sentence of the batch (that step runs before the beams are expanded; found by
+        comparing with transformers, whose attention agrees with this one). The first
+        step depends on the source alone, so one greedy step gives it; the later rows of
+        the beam search are right.
+        """
+        first = self.translator.translate_batch(
+            list(sources),
+            max_batch_size=budget,
+            batch_type="tokens",
+            beam_size=1,
+            return_attention=True,
+            max_decoding_length=1,
+            max_input_length=0,
+        )
+        return [r.attention[0][0] if r.attention and r.attention[0] else [] for r in first]
 
     def describe(self, beams: int | None = None) -> EngineInfo:
         """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""

@@ -132,12 +132,14 @@ class MarianBackend:
         *,
         beams: int | None = None,
         max_length: int | None = None,
+        alignment: bool = False,
     ) -> list[Hypothesis]:
         """Translate one batch, in order; ``None`` keeps the model's generation config.
 
         Each :class:`~translate.backends.base.Hypothesis` carries the model's
         log-probability of its tokens (see there; a ``</s>`` forced at ``max_length``
         is not counted), recorded during decoding by a logits processor.
+        ``alignment=True`` adds the word alignment (:meth:`_alignments`).
 
         Raises:
             BackendError: an input is longer than ``max_input_tokens`` (split it first:
@@ -210,7 +212,49 @@ class MarianBackend:
                 pieces.append(token)
             tokens = tuple(self.tokenizer.convert_ids_to_tokens(pieces))
             results.append(Hypothesis(text=text, tokens=tokens, logprob=logprob, length=length))
+        if alignment:
+            results = self._alignments(batch, sequences, results)
         return results
+
+    def _alignments(self, batch: dict[str, Any], sequences: Any, results: list[Hypothesis]) -> list[Hypothesis]:
+        """The hypotheses with their word alignment: one forced-decoding pass over the
+        chosen outputs with ``output_attentions`` (eager attention for that pass only,
+        as sdpa returns no weights), taking the last layer's first head like
+        CTranslate2 (see :mod:`translate.backends.attention`)."""
+        import dataclasses
+
+        import torch
+
+        from translate.backends.attention import alignment_from_attention
+
+        previous = getattr(self.model.config, "_attn_implementation", None) or "sdpa"
+        self.model.set_attn_implementation("eager")
+        try:
+            with torch.inference_mode():
+                out = self.model(
+                    input_ids=batch["input_ids"],
+                    attention_mask=batch["attention_mask"],
+                    decoder_input_ids=sequences,
+                    output_attentions=True,
+                )
+        finally:
+            self.model.set_attn_implementation(previous)
+        heads = out.cross_attentions[-1][:, 0].float().cpu().tolist()  # [batch][target][source]
+        ids = batch["input_ids"].cpu().tolist()
+        mask = batch["attention_mask"].cpu().tolist()
+        aligned = []
+        for b, hypothesis in enumerate(results):
+            real = ids[b][: max(0, sum(mask[b]) - 1)]  # right-padded; the last real id is </s>
+            pairs, weights = alignment_from_attention(heads[b], len(real), len(hypothesis.tokens))
+            aligned.append(
+                dataclasses.replace(
+                    hypothesis,
+                    alignment=pairs,
+                    alignment_weights=weights,
+                    source_tokens=tuple(self.tokenizer.convert_ids_to_tokens(real)),
+                )
+            )
+        return aligned
 
 
 def _logprob_of(token: int, values: Sequence[float], ids: Sequence[int]) -> float:

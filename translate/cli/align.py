@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
-from translate.cli.options import MAX_BEAD
+from translate.cli.options import MAX_BEAD, FormatOption
 
 @app.command(
     epilog=examples(
@@ -16,6 +16,7 @@ from translate.cli.options import MAX_BEAD
         "selaras align article.id.txt article.en.txt --mt article.mt.en.txt -o aligned.tsv",
         "selaras align src.txt ref.txt --lines --json",
         "selaras align src.txt ref.txt --lexicon id-en.dict.tsv --max-bead 6",
+        "selaras align laporan.en-mt.docx report.en.docx -o aligned.tsv   # docx, html, md, srt",
     )
 )
 @handle_errors
@@ -34,6 +35,7 @@ def align(
     lexicon: Annotated[
         Path | None, typer.Option(help="Bilingual lexicon, one 'source<TAB>target' pair per line (used without MT).")
     ] = None,
+    document_format: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV.
@@ -50,7 +52,7 @@ def align(
     to_file = str(output) != "-"
     result = align_files(
         source, reference, output if (to_file or not as_json) else None, mt=mt, lines=lines, max_bead=max_bead,
-        lexicon=lexicon,
+        lexicon=lexicon, format=document_format,
     )
     if as_json:
         print_json({**summarise(result.beads), "warnings": result.warnings})

@@ -66,6 +66,13 @@ BatchSizeOption = Annotated[
         help=f"Sentences per batch, 1-{MAX_BATCH_SIZE}. Default: the engine's (transformers 16, CTranslate2 64).",
     ),
 ]
+FormatOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        help="Document format: txt, docx, html, md, srt. Default: by the file's extension (unknown: txt).",
+    ),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]

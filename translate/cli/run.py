@@ -18,6 +18,7 @@ from translate.cli.options import (
     DeviceChoice,
     DeviceOption,
     MAX_BEAD,
+    FormatOption,
     LinesOption,
     ModelOption,
     engine_options,
@@ -30,6 +31,7 @@ from translate.cli.options import (
         "selaras run doc.id.txt -r ref1.en.txt -r ref2.en.txt --backend ctranslate2 --json",
         "selaras run doc.id.txt -r ref.en.txt --mt doc.mt.txt      # reuse an existing MT",
         "selaras run doc.id.txt -r ref.en.txt --no-mt              # align source and reference only",
+        "selaras run laporan.docx -r report.en.docx -o runs/laporan  # docx, html, md, srt",
     )
 )
 @handle_errors
@@ -57,6 +59,7 @@ def run(
     bootstrap: Annotated[
         int, typer.Option(help="Bootstrap resamples for the 95% CIs: at least 100, or 0 for none.")
     ] = 1000,
+    document_format: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -91,6 +94,7 @@ def run(
             max_bead=max_bead,
             n_bootstrap=bootstrap,
             on_progress=on_progress,
+            format=document_format,
         )
     if result.resumed:
         typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)

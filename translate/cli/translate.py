@@ -17,6 +17,7 @@ from translate.cli.options import (
     ComputeTypeOption,
     DeviceChoice,
     DeviceOption,
+    FormatOption,
     ModelOption,
     engine_options,
 )
@@ -29,6 +30,8 @@ from translate.cli.options import (
         "selaras segment artikel.id.txt | selaras translate - --lines",
         "selaras translate kalimat.id.txt --lines --beams 4 --batch-size 32 -o kalimat.en.txt",
         "selaras translate artikel.id.txt --json > terjemahan.json",
+        "selaras translate laporan.docx -o report.docx      # also .html, .md, .srt",
+        "selaras translate halaman.php --format html -o page.php",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
@@ -52,6 +55,7 @@ def translate(
     device: DeviceOption = DeviceChoice.auto,
     backend_choice: BackendOption = BackendChoice.auto,
     compute_type: ComputeTypeOption = None,
+    document_format: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -62,7 +66,14 @@ def translate(
     kill) resumes where it stopped when rerun with the same arguments. With --json,
     prints a list of {id, source, translation, pieces, score, tokens}: id is the 1-based
     sentence number (line number with --lines); score is the model's own confidence, the
-    mean log-probability per target token (closer to 0 is surer; no reference needed).
+    mean log-probability per target token (closer to 0 is surer; no reference needed),
+    and alignment, the word alignment: [source piece, target piece] index pairs into
+    source_pieces and target_pieces, from the model's cross-attention.
+
+    A .docx, .html, .md or .srt file (or --format) is translated in place: the same
+    document comes back in English, its formatting, structure and untranslatable parts
+    (code, timings, images) kept; bold, italic and links land on the aligned English
+    words, or around the whole sentence when the alignment is unsure.
     """
     from translate.pipeline import translate_file
 
@@ -70,7 +81,9 @@ def translate(
         backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
     )
     with progress_reporter("translating") as report:
-        result = translate_file(file, output, options=options, lines=lines, as_json=as_json, on_progress=report)
+        result = translate_file(
+            file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format
+        )
     split = result.document.split_count
     if split:
         typer.echo(

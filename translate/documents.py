@@ -1,0 +1,55 @@
+"""Documents with formatting (DOCX, HTML, Markdown, SRT): units to sentences and back.
+
+The pure steps between a format (``translate.formats``) and the engine: split every
+unit into sentences (``Sentence.paragraph`` is the unit's index, so a document's blocks
+are hard sentence boundaries, as blank lines are in plain text), and, once the
+sentences are translated, place each unit's spans on its English
+(``translate.formats.inline``) and rebuild the document. ``translate.pipeline`` reads
+the file, runs the engine and writes the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from translate.formats.base import Extracted, Placement, TranslatedUnit
+from translate.records import Lang, Sentence, Translation
+
+
+def unit_sentences(extracted: Extracted, lang: Lang = "id") -> list[Sentence]:
+    """Every unit's sentences in document order (``paragraph`` = the unit's index;
+    ``start``/``end`` are offsets into the unit's text)."""
+    from translate.segment import split_sentences
+
+    found: list[Sentence] = []
+    for number, unit in enumerate(extracted.units):
+        for sentence in split_sentences(unit.text, lang):
+            if sentence.text.strip():
+                found.append(Sentence(sentence.text, number, sentence.start, sentence.end))
+    return found
+
+
+def rebuild_document(
+    extracted: Extracted,
+    sentences: Sequence[Sentence],
+    translations: Sequence[Translation],
+    placement: Placement,
+) -> bytes:
+    """The document with every unit's translation in place (a unit with no sentence is kept)."""
+    from translate.formats.base import unchanged
+    from translate.formats.inline import place_spans
+
+    by_unit: dict[int, list[tuple[Sentence, Translation]]] = {}
+    for sentence, translation in zip(sentences, translations):
+        by_unit.setdefault(sentence.paragraph, []).append((sentence, translation))
+    done: list[TranslatedUnit] = []
+    for number, unit in enumerate(extracted.units):
+        pairs = by_unit.get(number)
+        if not pairs:
+            done.append(unchanged(unit))
+            continue
+        done.append(place_spans(unit, [s for s, _ in pairs], [t for _, t in pairs], placement))
+    return extracted.rebuild(done)
+
+
+__all__ = ["rebuild_document", "unit_sentences"]
