@@ -556,8 +556,9 @@ def run(
         raise InputError("no reference given; give at least one English translation of the source")
     n_bootstrap = check_bootstrap(n_bootstrap)
     with_mt = mt is not None or translate
+    precomputed = mt is None and translate and translations is not None
     opts = None
-    if mt is None and translate and translations is None:
+    if mt is None and translate and not precomputed:
         opts = _engine_options(
             options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size, **backend_options
         )
@@ -579,7 +580,8 @@ def run(
         resumed = split = 0
         if mt is not None:
             mt_lines = read_mt_lines(mt, len(sentences))
-        elif translate and translations is not None:
+        elif precomputed:
+            assert translations is not None
             if [t.source for t in translations] != src_texts:
                 raise ValueError("translations must be those of the source's sentences, in order")
             mt_lines = [t.text for t in translations]
@@ -640,7 +642,7 @@ def run(
             metrics.update(primary)  # top-level bleu/chrf/chrfpp/ter/signatures for the first reference
         out.mkdir(parents=True, exist_ok=True)
         metrics = write_run_folder(out, files, metrics)
-        if mt is None and translate and translations is None:
+        if mt is None and translate and not precomputed:
             checkpoint.remove()
     return RunResult(
         out_dir=out,

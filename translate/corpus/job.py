@@ -211,7 +211,7 @@ def run_corpus(
         FileError, LockedError: the folder cannot be written or another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
-    from translate.io import check_outputs, check_writable, exclusive_lock
+    from translate.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
     from translate.metrics import ScoreAccumulator, check_bootstrap
 
     settings = settings or RunSettings()
@@ -241,6 +241,7 @@ def run_corpus(
             translator.close()
 
         out.mkdir(parents=True, exist_ok=True)
+        remove_leftover_temps(out / name for name in output_files(filters.formats))  # of a killed earlier run
         failed: list[dict[str, str]] = []
         per_document: list[dict[str, Any]] = []
         scores = ScoreAccumulator()
@@ -333,6 +334,11 @@ def _assemble(document: Document, folder: Path, settings: RunSettings, memory: S
     found = memory.get(key, texts)
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
+    if folder.is_dir():  # a job killed while writing this folder left its temporary files
+        from translate.io import remove_leftover_temps
+        from translate.rundir import run_file_names
+
+        remove_leftover_temps(folder / name for name in run_file_names(max(1, len(document.references)), with_mt=True))
     if not document.references:
         return _translate_only(document, folder, texts, found, engine_info)
     result = run(

@@ -1,8 +1,8 @@
 """The Ray engine: the same chunks, translated by a pool of Ray actors (Ray Data).
 
-The chunks are spooled to a JSONL file on the driver (one line per chunk, so memory
-stays bounded by the chunks in flight), read back as a Ray dataset pinned to the driver
-node (``local://``), split one chunk per block, and translated with
+Each chunk becomes one block in Ray's object store (``ray.put``; the store spills to
+disk, so the driver holds references, not the corpus), the blocks one dataset
+(``from_arrow_refs``), translated with
 ``map_batches`` on an actor pool (``ActorPoolStrategy``): every actor loads the
 translator once and translates whole chunks with ``translate_sentences``, exactly as
 the local engine does, so the outputs are byte-identical. Results stream back to the
@@ -20,11 +20,10 @@ saying how to install it.
 from __future__ import annotations
 
 import json
+import logging
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
 
 from translate.backends.options import EngineOptions
 from translate.errors import BackendError
@@ -98,7 +97,6 @@ class RayEngine:
         actors: actor pool size; default: one per GPU on a GPU cluster, else one per
             ``cpus_per_actor`` CPUs.
         cpus_per_actor: CPUs each actor reserves (and its engine's threads).
-        spool_dir: where the chunk spool goes (default: a temporary folder).
 
     Raises:
         BackendError: Ray is not installed, or the cluster cannot be reached.
@@ -111,7 +109,6 @@ class RayEngine:
         address: str | None = None,
         actors: int | None = None,
         cpus_per_actor: int = 1,
-        spool_dir: str | Path | None = None,
     ) -> None:
         ray = _import_ray()
         self._ray = ray
@@ -121,9 +118,11 @@ class RayEngine:
 
             try:
                 if address:
-                    ray.init(address=address, include_dashboard=False, log_to_driver=False)
+                    ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
                 else:
-                    ray.init(num_cpus=usable_cpus(), include_dashboard=False, log_to_driver=False)
+                    ray.init(
+                        num_cpus=usable_cpus(), include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING
+                    )
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise BackendError(f"cannot start or join Ray{f' at {address}' if address else ''}: {exc}") from None
             self._started = True
@@ -142,40 +141,38 @@ class RayEngine:
             if isinstance(cause, Exception) and hasattr(cause, "exit_code"):
                 raise cause from None
             raise BackendError(f"the translator failed to load on Ray: {cause}") from None
-        self._spool_dir = spool_dir
 
     def translate_chunks(self, chunks: Iterable[list[str]]) -> Iterator[list[Translation]]:
         """Each chunk's translations as it finishes (in any order; each keeps its texts)."""
         ray = self._ray
-        with tempfile.TemporaryDirectory(prefix="selaras-ray-", dir=self._spool_dir) as folder:
-            spool = Path(folder) / "chunks.jsonl"
-            n = 0
-            with open(spool, "w", encoding="utf-8", newline="\n") as handle:  # a scratch file, not an output
-                for texts in chunks:
-                    handle.write(json.dumps({"chunk": n, "texts": texts}, ensure_ascii=False) + "\n")
-                    n += 1
-            if not n:
-                return
-            from ray.data import ActorPoolStrategy
+        import pyarrow as pa
+        from ray.data import ActorPoolStrategy, DataContext
 
-            dataset = (
-                ray.data.read_text("local://" + os.path.abspath(spool))
-                .repartition(target_num_rows_per_block=1)
-                .map_batches(
-                    ChunkTranslator,
-                    fn_constructor_kwargs={"options": self.options},
-                    batch_size=1,
-                    compute=ActorPoolStrategy(size=min(self.actors, n)),
-                    num_cpus=self.cpus_per_actor,
-                    num_gpus=self.num_gpus,
-                )
-            )
-            try:
-                for row in dataset.iter_rows():
-                    item = json.loads(row["result"])
-                    yield _from_json(item["texts"], item["mt"])
-            except ray.exceptions.RayError as exc:
-                raise BackendError(f"translation on Ray failed: {str(exc).splitlines()[0]}") from None
+        # One block per chunk, each put in Ray's object store (which spills to disk), so
+        # the driver holds references, not the corpus; no read task needs a CPU the
+        # actors hold.
+        refs = [
+            ray.put(pa.table({"text": [json.dumps({"chunk": n, "texts": texts}, ensure_ascii=False)]}))
+            for n, texts in enumerate(chunks)
+        ]
+        if not refs:
+            return
+        DataContext.get_current().enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        dataset = ray.data.from_arrow_refs(refs).map_batches(
+            ChunkTranslator,
+            fn_constructor_kwargs={"options": self.options},
+            batch_size=1,
+            compute=ActorPoolStrategy(size=min(self.actors, len(refs))),
+            num_cpus=self.cpus_per_actor,
+            num_gpus=self.num_gpus,
+        )
+        try:
+            for row in dataset.iter_rows():
+                item = json.loads(row["result"])
+                yield _from_json(item["texts"], item["mt"])
+        except ray.exceptions.RayError as exc:
+            raise BackendError(f"translation on Ray failed: {str(exc).splitlines()[0]}") from None
 
     def close(self) -> None:
         """Shut down the local Ray this engine started (a joined cluster stays up)."""
