@@ -349,3 +349,66 @@ def test_kill_9_then_rerun_finishes_with_the_same_bytes(
     # Nothing finished is translated again; the result is the uninterrupted run's, byte for byte.
     assert stats["cached"] == done_before and stats["translated"] == distinct - done_before
     assert tree_bytes(out) == tree_bytes(whole)
+
+
+# --------------------------------------------------------------------------- scores and memory
+
+
+def test_streamed_corpus_scores_are_sacrebleus_over_all_rows() -> None:
+    import random
+
+    from translate.metrics import ScoreAccumulator
+    from translate.rows import AlignedRow
+
+    rng = random.Random(7)
+    words = "the a cat dog sat on mat house big small red went home".split()
+    rows = [
+        AlignedRow((k,), (k,), "x", " ".join(rng.choices(words, k=rng.randint(1, 9))) if k % 11 else "",
+                   " ".join(rng.choices(words, k=rng.randint(1, 9))))
+        for k in range(1, 200)
+    ]
+    accumulator = ScoreAccumulator()
+    for start in range(0, len(rows), 13):  # document by document
+        accumulator.add_rows(rows[start : start + 13])
+    assert accumulator.result() == score_rows(rows, n_bootstrap=0)
+
+
+class _EchoEngine:
+    """A stand-in engine (upper-cases its input), to measure the job without a model."""
+
+    key, info = "echo", {"backend": "echo"}
+
+    def translate_chunks(self, chunks):
+        from translate.records import Translation
+
+        for texts in chunks:
+            yield [Translation(source=t, text=t.upper(), pieces=1, score=-0.5, tokens=3) for t in texts]
+
+    def close(self) -> None:
+        pass
+
+
+def _translation_pass_peak(tmp_path: Path, documents: int) -> tuple[int, int]:
+    """Peak Python memory of the translation pass over ``documents`` documents of 100 sentences."""
+    import tracemalloc
+
+    from translate.corpus.job import CorpusStats, _translate
+    from translate.corpus.memory import SentenceMemory
+
+    manifest = synthetic_corpus(tmp_path / f"c{documents}", documents=documents, sentences=100, seed=documents, repeats=2)
+    docs = read_manifest(manifest)
+    stats = CorpusStats()
+    with SentenceMemory(tmp_path / f"m{documents}.sqlite") as memory:
+        tracemalloc.start()
+        _translate(docs, RunSettings(engine=EngineOptions(batch_size=8)), _EchoEngine(), memory, stats, None)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert memory.count("echo") == stats.unique
+    return peak, stats.sentences
+
+
+def test_memory_stays_bounded_by_the_chunk_not_the_corpus(tmp_path: Path) -> None:
+    small_peak, small = _translation_pass_peak(tmp_path, 10)
+    big_peak, big = _translation_pass_peak(tmp_path, 200)
+    assert big >= 20 * small / 2  # 20x the sentences (a few shared) ...
+    assert big_peak < 1.5 * small_peak  # ... in about the same memory (holding them would double it)

@@ -13,7 +13,9 @@ Other places that open files, and why: the Hugging Face and CTranslate2 loaders
 (``translate.backends``) open model folders through those libraries; ``read_tmx`` in
 ``translate.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
 chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads the
-cgroup CPU quota.
+cgroup CPU quota; the corpus job's sentence cache (``translate.corpus.memory``) is a
+SQLite database, written through SQLite's own transactions (a commit survives
+``kill -9``), and its to-do list a private SQLite temporary file.
 """
 
 from __future__ import annotations
