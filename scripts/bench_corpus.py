@@ -21,7 +21,8 @@ Variants, each in its own fresh process (this script with ``--child``), run in t
 3. ``corpus-ray``: ``run_corpus(engine="ray")`` on a local Ray started for the job with
    this machine's CPUs (one actor per CPU, one thread each).
 
-Every corpus variant starts with an empty sentence cache. Reported: sentences per
+Every corpus variant starts with an empty sentence cache (``--warm``: with the one its
+last run left, to time a job that translates nothing). Reported: sentences per
 second over the whole job (translation, alignment, scoring and writing included), the
 translation phase alone, the fixed start-up before the first chunk (model load; for
 Ray also ``ray.init`` and the actors), and the peak RSS of the variant's whole process
@@ -40,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,8 +169,10 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_variant(variant: str, manifest: Path, model: Path, work: Path) -> dict:
+def run_variant(variant: str, manifest: Path, model: Path, work: Path, *, warm: bool = False) -> dict:
     out = work / f"out-{variant}"
+    if not warm:
+        shutil.rmtree(out, ignore_errors=True)  # an empty sentence cache and folder for every run
     command = [sys.executable, str(Path(__file__).resolve()), "--child", variant, "--manifest", str(manifest),
                "--model-dir", str(model), "--out", str(out)]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--length", type=int, default=35, help="forced output length in tokens")
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--work", type=Path, default=None, help="folder for the model and corpus (default: temporary)")
+    parser.add_argument("--warm", action="store_true", help="keep each variant's folder and sentence cache from the last run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.child:
@@ -218,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest, total = build_corpus(args.corpus, work / "corpus", docs=args.docs, sentences=args.sentences, repeats=args.repeats)
     rows = []
     for variant in args.variants.split(","):
-        report = run_variant(variant, manifest, model, work)
+        report = run_variant(variant, manifest, model, work, warm=args.warm)
         report["sentences_per_s"] = round(total / report["total_s"], 2)
         if report.get("translate_s"):
             report["translate_sentences_per_s"] = round(report["translated"] / report["translate_s"], 2)
