@@ -229,23 +229,22 @@ def run_corpus(
     check_outputs([out / name for name in output_files(filters.formats)], [p for p in inputs if p.is_file()])
     stats = CorpusStats(documents=len(documents))
 
-    with exclusive_lock(out, what=f"the corpus folder {out}"):
+    with exclusive_lock(out, what=f"the corpus folder {out}"), SentenceMemory(memory_path or default_path()) as memory:
         translator = _engine(engine, settings.engine, ray_address, ray_actors)
         try:
-            with SentenceMemory(memory_path or default_path()) as memory:
-                memory.set_engine_info(translator.key, translator.info)
-                _translate(documents, settings, translator, memory, stats, on_translate)
-                engine_info = memory.engine_info(translator.key)
-                key = translator.key
+            memory.set_engine_info(translator.key, translator.info)
+            _translate(documents, settings, translator, memory, stats, on_translate)
         finally:
-            translator.close()
+            translator.close()  # a local Ray goes before the second pass needs the CPUs
+        key = translator.key
+        engine_info = memory.engine_info(key)
 
         out.mkdir(parents=True, exist_ok=True)
         remove_leftover_temps(out / name for name in output_files(filters.formats))  # of a killed earlier run
         failed: list[dict[str, str]] = []
         per_document: list[dict[str, Any]] = []
         scores = ScoreAccumulator()
-        with SentenceMemory(memory_path or default_path()) as memory, open_outputs(out, filters) as (writer, finish):
+        with open_outputs(out, filters) as (writer, finish):
             for done, document in enumerate(documents, start=1):
                 try:
                     rows, entry = _assemble(document, out / DOCS_DIR / document.id, settings, memory, key, engine_info)

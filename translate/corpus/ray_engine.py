@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from translate.backends.options import EngineOptions
-from translate.errors import BackendError
+from translate.errors import BackendError, SelarasError
 from translate.records import Translation
 
 #: The one line for a missing Ray.
@@ -137,10 +137,14 @@ class RayEngine:
         try:
             self.key, self.info = ray.get(remote.remote(self.options))
         except ray.exceptions.RayTaskError as exc:
-            cause = exc.cause if isinstance(getattr(exc, "cause", None), Exception) else exc
-            if isinstance(cause, Exception) and hasattr(cause, "exit_code"):
+            self.close()
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, SelarasError):  # the model cannot be had: the same line as locally
                 raise cause from None
-            raise BackendError(f"the translator failed to load on Ray: {cause}") from None
+            raise BackendError(f"the translator failed to load on Ray: {str(exc).splitlines()[0]}") from None
+        except BaseException:
+            self.close()
+            raise
 
     def translate_chunks(self, chunks: Iterable[list[str]]) -> Iterator[list[Translation]]:
         """Each chunk's translations as it finishes (in any order; each keeps its texts)."""
