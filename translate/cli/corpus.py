@@ -34,7 +34,7 @@ class CorpusEngine(str, Enum):
 
 @app.command(
     epilog=examples(
-        "selaras corpus manifest.tsv -o runs/corpus                 # id, source, reference columns",
+        "selaras corpus manifest.tsv -o runs/corpus",
         "selaras corpus docs/ -o runs/corpus --export tmx,moses --min-chrf 30 --exclude-flags number-mismatch",
         "selaras corpus manifest.jsonl -o runs/corpus --engine ray --ray-address auto --json",
     )
