@@ -416,3 +416,16 @@ def test_memory_stays_bounded_by_the_chunk_not_the_corpus(tmp_path: Path) -> Non
     assert big > 2.9 * small  # 20,000 more sentences (a few shared) ...
     # ... in the same memory: holding them would take 20,000 x ~120 bytes = 2.4 MB more.
     assert big_peak - small_peak < 1_000_000, (small_peak, big_peak)
+
+
+def test_run_reuses_a_loaded_backend_and_writes_what_it_would_have(tmp_path: Path, trained_corpus) -> None:
+    from translate.backends import load_backend
+    from translate.pipeline import run
+
+    model, manifest, _ = trained_corpus
+    folder = manifest.parent
+    options = EngineOptions(backend="transformers", model=str(model))
+    source, reference = folder / "beta.id.txt", [folder / "beta.en.txt"]
+    run(source, reference, tmp_path / "fresh", options=options, n_bootstrap=0)
+    run(source, reference, tmp_path / "reused", options=options, backend=load_backend(options), n_bootstrap=0)
+    assert tree_bytes(tmp_path / "reused") == tree_bytes(tmp_path / "fresh")
