@@ -24,6 +24,7 @@ _API: dict[str, str] = {
     "run": "translate.pipeline",
     "translate_file": "translate.pipeline",
     "align_files": "translate.pipeline",
+    "run_corpus": "translate.corpus.job",
     "split_sentences": "translate.segment",
     "load_backend": "translate.backends.registry",
     "translate_document": "translate.translator",

@@ -205,15 +205,13 @@ def _format_score(value: float | None, digits: int) -> str | None:
     return None if value is None else f"{value:.{digits}f}"
 
 
-def build_tmx(rows: Sequence[AlignedRow], *, pair: PairSide = "reference"):
-    """The TMX 1.4b tree (an ``lxml.etree._ElementTree``) for ``rows``."""
+def tmx_header(pair: PairSide = "reference"):
+    """The TMX ``<header>`` element (lxml) Selaras writes, with the pair as a prop."""
     from lxml import etree
 
     from translate import __version__
 
-    root = etree.Element("tmx", version="1.4")
-    header = etree.SubElement(
-        root,
+    header = etree.Element(
         "header",
         {
             "creationtool": "Selaras",
@@ -226,26 +224,48 @@ def build_tmx(rows: Sequence[AlignedRow], *, pair: PairSide = "reference"):
         },
     )
     etree.SubElement(header, "prop", type="x-pair").text = pair
-    body = etree.SubElement(root, "body")
+    return header
+
+
+def tmx_unit(row: AlignedRow, number: int, *, pair: PairSide = "reference", props: Sequence[tuple[str, str]] = ()):
+    """One ``<tu>`` element (lxml) for ``row``: ``tuid`` ``number``, ``props`` first
+    (e.g. a corpus job's ``("x-doc", id)``), then the row's bead, ids, scores and flags."""
+    from lxml import etree
+
+    tu = etree.Element("tu", tuid=str(number))
+    own = [
+        ("x-bead", row.bead),
+        ("x-src-ids", format_ids(row.src_ids)),
+        ("x-ref-ids", format_ids(row.ref_ids)),
+        ("x-align-score", _format_score(row.align_score, 4)),
+        ("x-chrf", _format_score(row.chrf, 2)),
+        ("x-bleu", _format_score(row.bleu, 2)),
+        ("x-flags", ",".join(row.flags)),
+    ]
+    for kind, value in (*props, *own):
+        if value:  # an empty prop says nothing; leave it out
+            etree.SubElement(tu, "prop", type=kind).text = xml_safe(value)
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for lang, text in ((SOURCE_LANG, row.source), (TARGET_LANG, target_text(row, pair))):
+        tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
+        etree.SubElement(tuv, "seg").text = xml_safe(text)
+    return tu
+
+
+def build_tmx(rows: Sequence[AlignedRow], *, pair: PairSide = "reference"):
+    """The TMX 1.4b tree (an ``lxml.etree._ElementTree``) for ``rows``."""
+    from lxml import etree
+
+    root = etree.Element("tmx", version="1.4")
+    root.append(tmx_header(pair))
+    body = etree.SubElement(root, "body")
     for number, row in enumerate(rows, start=1):
-        tu = etree.SubElement(body, "tu", tuid=str(number))
-        props = [
-            ("x-bead", row.bead),
-            ("x-src-ids", format_ids(row.src_ids)),
-            ("x-ref-ids", format_ids(row.ref_ids)),
-            ("x-align-score", _format_score(row.align_score, 4)),
-            ("x-chrf", _format_score(row.chrf, 2)),
-            ("x-bleu", _format_score(row.bleu, 2)),
-            ("x-flags", ",".join(row.flags)),
-        ]
-        for kind, value in props:
-            if value:  # an empty prop says nothing; leave it out
-                etree.SubElement(tu, "prop", type=kind).text = xml_safe(value)
-        for lang, text in ((SOURCE_LANG, row.source), (TARGET_LANG, target_text(row, pair))):
-            tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
-            etree.SubElement(tuv, "seg").text = xml_safe(text)
+        body.append(tmx_unit(row, number, pair=pair))
     return etree.ElementTree(root)
+
+
+#: The DOCTYPE every Selaras TMX carries (the DTD is not fetched by readers).
+TMX_DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 
 def write_tmx(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pair: PairSide = "reference") -> None:
@@ -257,7 +277,7 @@ def write_tmx(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pair:
         xml_declaration=True,
         encoding="UTF-8",
         pretty_print=True,
-        doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        doctype=TMX_DOCTYPE,
     )
     with atomic_write(path, "wb") as handle:
         handle.write(data)

@@ -13,13 +13,16 @@ Other places that open files, and why: the Hugging Face and CTranslate2 loaders
 (``translate.backends``) open model folders through those libraries; ``read_tmx`` in
 ``translate.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
 chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads the
-cgroup CPU quota.
+cgroup CPU quota; the corpus job's sentence cache (``translate.corpus.memory``) is a
+SQLite database, written through SQLite's own transactions (a commit survives
+``kill -9``), and its to-do list a private SQLite temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import json
 import os
 import shutil
@@ -202,6 +205,26 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
         return
     with atomic_write_many([path], mode) as (handle,):
         yield handle
+
+
+def remove_leftover_temps(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """Delete the temporary files a killed writer of ``paths`` left beside them.
+
+    ``kill -9`` (or a power cut) during :func:`atomic_write_many` leaves its temporary
+    files (``.NAME.<random>.tmp``): the target itself is untouched, but the temporary
+    files would sit there forever. Call this only while holding the output's
+    :func:`exclusive_lock`, so no live writer's file is taken. Returns how many went.
+    """
+    removed = 0
+    for path in paths:
+        target = Path(os.path.realpath(path))
+        if not target.parent.is_dir():
+            continue
+        for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+    return removed
 
 
 def write_lines(path: str | os.PathLike[str], lines: Iterable[str]) -> None:

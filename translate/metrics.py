@@ -312,6 +312,51 @@ def scores_as_json(scores: dict[str, MetricScore], n_sentences: int) -> dict:
     return payload
 
 
+class ScoreAccumulator:
+    """Corpus scores over a stream of (MT, reference) pairs, in memory bounded by one call.
+
+    sacrebleu's corpus BLEU, chrF, chrF++ and TER are functions of the *sum* of the
+    segments' statistics (each metric's ``_aggregate_and_compute`` sums them, then
+    scores the sum), so the sums are kept instead of the segments: a corpus of a million
+    beads is scored without holding it. Segments are added in order and summed the way
+    sacrebleu sums them (``sum_of_lists``), so :meth:`result` equals
+    :func:`score_rows` on the same rows, without the bootstrap CIs (those need every
+    segment's statistics).
+    """
+
+    def __init__(self, keys: Sequence[str] = METRIC_KEYS) -> None:
+        self._metrics = _metrics(keys)
+        self._sums: dict[str, list | None] = {key: None for key in self._metrics}
+        self.n_sentences = 0
+
+    def add_rows(self, rows: Sequence[ScorableRow]) -> None:
+        """Add the scorable rows (MT and reference both non-blank) of one document."""
+        pairs = [(row.mt, row.reference) for row in rows if row.mt.strip() and row.reference.strip()]
+        if not pairs:
+            return
+        hyps, refs = [mt for mt, _ in pairs], [[ref for _, ref in pairs]]
+        for key, metric in self._metrics.items():
+            for stats in metric._extract_corpus_statistics(hyps, refs):
+                total = self._sums[key]
+                if total is None:
+                    total = self._sums[key] = [type(stats[0])(0.0)] * len(stats)
+                for k, value in enumerate(stats):
+                    total[k] += value
+        self.n_sentences += len(pairs)
+
+    def result(self) -> dict | None:
+        """The ``score_rows`` shape (CIs ``None``), or ``None`` when nothing was scorable."""
+        if not self.n_sentences:
+            return None
+        scores: dict[str, MetricScore] = {}
+        for key, metric in self._metrics.items():
+            score = metric._aggregate_and_compute([self._sums[key]])
+            scores[key] = MetricScore(
+                name=score.name, score=float(score.score), signature=str(metric.get_signature()), text=score.format()
+            )
+        return scores_as_json(scores, self.n_sentences)
+
+
 @lru_cache(maxsize=1)
 def _sentence_metrics():
     from sacrebleu.metrics import BLEU, CHRF

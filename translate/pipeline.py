@@ -33,7 +33,7 @@ from typing import Any
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
 from translate.errors import InputError
-from translate.records import Bead, Lang, Sentence
+from translate.records import Bead, Lang, Sentence, Translation
 from translate.rows import AlignedRow
 from translate.language import language_warning
 from translate.translator import DocumentTranslation, ProgressCallback
@@ -593,6 +593,9 @@ def run(
     n_bootstrap: int = 1000,
     on_progress: ProgressCallback | None = None,
     format: str | None = None,
+    backend: Any = None,
+    translations: Sequence[Translation] | None = None,
+    engine_info: dict | None = None,
     **backend_options: object,
 ) -> RunResult:
     """Segment, translate, align with each reference, flag and score; write ``out_dir``.
@@ -613,6 +616,12 @@ def run(
         on_progress: ``on_progress(done, total)`` during translation.
         format: the inputs' document format (default: each by its extension; DOCX,
             HTML, Markdown and SRT give the sentences of their blocks).
+        backend: an already-loaded engine to translate with (instead of loading one
+            from ``options``; a corpus job loads it once for every document).
+        translations: the source's translations, already made (one per source
+            sentence, in order; e.g. from a corpus job's sentence cache): nothing is
+            translated and ``engine_info`` (``EngineInfo.as_json()`` of the engine that
+            made them) goes into ``metrics.json`` as the MT's engine.
 
     Raises:
         InputError: unreadable or empty inputs, an MT that does not match the source,
@@ -641,8 +650,9 @@ def run(
         raise InputError("no reference given; give at least one English translation of the source")
     n_bootstrap = check_bootstrap(n_bootstrap)
     with_mt = mt is not None or translate
+    precomputed = mt is None and translate and translations is not None
     opts = None
-    if mt is None and translate:
+    if mt is None and translate and not precomputed:
         opts = _engine_options(
             options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size, **backend_options
         )
@@ -664,11 +674,20 @@ def run(
         resumed = split = 0
         if mt is not None:
             mt_lines = read_mt_lines(mt, len(sentences))
+        elif precomputed:
+            assert translations is not None
+            if [t.source for t in translations] != src_texts:
+                raise ValueError("translations must be those of the source's sentences, in order")
+            mt_lines = [t.text for t in translations]
+            mt_scores = [(t.score, t.tokens) for t in translations]
+            mt_info = dict(engine_info) if engine_info is not None else None
+            split = sum(1 for t in translations if t.pieces > 1)
         elif translate:
             from translate.backends import load_backend
             from translate.translator import Checkpoint, translate_sentences
 
-            backend = load_backend(opts)
+            if backend is None:
+                backend = load_backend(opts)
             out.mkdir(parents=True, exist_ok=True)  # only once there is something to write
             checkpoint = Checkpoint(out / CHECKPOINT_NAME)
             translations = translate_sentences(
@@ -717,7 +736,7 @@ def run(
             metrics.update(primary)  # top-level bleu/chrf/chrfpp/ter/signatures for the first reference
         out.mkdir(parents=True, exist_ok=True)
         metrics = write_run_folder(out, files, metrics)
-        if mt is None and translate:
+        if mt is None and translate and not precomputed:
             checkpoint.remove()
     return RunResult(
         out_dir=out,

@@ -1,0 +1,397 @@
+"""``run_corpus``: many documents in one resumable job (``selaras corpus``).
+
+The job runs in two streaming passes over the manifest, so memory is bounded by a
+chunk of sentences and one document, never by the corpus:
+
+1. **Translate.** Every document's source is read and segmented; its sentences go into
+   a to-do list on disk (a temporary SQLite table: identical sentences across
+   documents appear once, in first-seen order), minus those the sentence cache
+   (:mod:`translate.corpus.memory`) already holds for this model and options. The
+   to-do list is cut into chunks of :func:`chunk_size` sentences that mix documents,
+   so the engine's batches stay full, and the engine (local, or Ray actors) translates
+   chunk after chunk; each finished chunk is committed to the cache in one
+   transaction. ``kill -9`` loses at most the chunks in flight, and a rerun's to-do
+   list is cut into the very chunks that were not finished.
+2. **Assemble.** Each document is written to ``DIR/docs/<id>/`` by
+   ``translate.pipeline.run`` with its translations from the cache (so the folder is
+   exactly what ``selaras run`` writes), and its rows stream into the corpus outputs
+   (:mod:`translate.corpus.outputs`).
+
+A document that cannot be read (missing, empty, not UTF-8) or aligned fails alone: it
+is listed with its reason and the others go on. Nothing that depends on how the job
+ran (resumed, cached, engine) goes into the outputs, so they are byte-identical
+whichever way they were made.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from translate.backends.options import EngineOptions
+from translate.corpus.manifest import Document, read_manifest
+from translate.corpus.memory import SentenceMemory, default_path, text_hash
+from translate.corpus.outputs import DOCS_DIR, ExportFilter, open_outputs, output_files
+from translate.errors import InputError, SelarasError
+
+logger = logging.getLogger(__name__)
+
+EngineName = Literal["local", "ray"]
+#: Engine batches per chunk: enough that the length-sorted batches inside a chunk are
+#: full and even, few enough that ``kill -9`` loses little.
+CHUNK_BATCHES = 4
+#: Sentences per chunk when the batch size is the engine's own (CTranslate2's 64 x 4).
+DEFAULT_CHUNK = 256
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything ``selaras run`` takes besides its files, for every document of a corpus.
+
+    ``engine`` is the :class:`~translate.backends.EngineOptions`; ``extra`` holds any other
+    keyword of ``translate.pipeline.run`` (a new run option, e.g. an embedder), passed
+    through to each document's run unchanged.
+    """
+
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    lines: bool = False
+    max_bead: int | None = None
+    n_bootstrap: int = 1000
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def run_kwargs(self) -> dict[str, Any]:
+        """Keywords for ``translate.pipeline.run`` (besides the files and translations)."""
+        return {"lines": self.lines, "max_bead": self.max_bead, "n_bootstrap": self.n_bootstrap, **self.extra}
+
+
+def chunk_size(options: EngineOptions) -> int:
+    """Sentences per chunk: :data:`CHUNK_BATCHES` engine batches (see the module docstring)."""
+    return CHUNK_BATCHES * options.batch_size if options.batch_size else DEFAULT_CHUNK
+
+
+@dataclass
+class CorpusStats:
+    """How the job went, for the summary (not written to the outputs: a resumed job differs)."""
+
+    documents: int = 0
+    sentences: int = 0
+    unique: int = 0
+    cached: int = 0
+    translated: int = 0
+    beads: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    """What a corpus job produced: the folder, the metrics as written, stats, failures."""
+
+    out_dir: Path
+    metrics: dict
+    stats: CorpusStats
+    failed: list[dict[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every document succeeded."""
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- pass 1
+
+
+class _Todo:
+    """The sentences still to translate, on disk (a SQLite temporary table), in first-seen order."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a private temporary file on disk, deleted on close
+        self._db.execute("CREATE TABLE todo (hash TEXT PRIMARY KEY, seq INTEGER NOT NULL, text TEXT NOT NULL)")
+        self._seq = 0
+
+    def add(self, texts: list[str]) -> None:
+        rows = []
+        for text in texts:
+            rows.append((text_hash(text), self._seq, text))
+            self._seq += 1
+        self._db.executemany("INSERT OR IGNORE INTO todo VALUES (?, ?, ?)", rows)
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM todo").fetchone()[0]
+
+    def drop_known(self, memory: SentenceMemory, key: str) -> None:
+        """Remove what the cache already holds (checked in slices, so memory stays small)."""
+        last = -1
+        while True:
+            part = self._db.execute("SELECT seq, hash FROM todo WHERE seq > ? ORDER BY seq LIMIT 5000", (last,)).fetchall()
+            if not part:
+                break
+            last = part[-1][0]
+            known = memory.known(key, [h for _, h in part])
+            self._db.executemany("DELETE FROM todo WHERE hash = ?", [(h,) for h in known])
+        self._db.commit()
+
+    def chunks(self, size: int) -> Iterator[list[str]]:
+        last = -1
+        while True:
+            part = self._db.execute("SELECT seq, text FROM todo WHERE seq > ? ORDER BY seq LIMIT ?", (last, size)).fetchall()
+            if not part:
+                return
+            last = part[-1][0]
+            yield [text for _, text in part]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _source_texts(document: Document, lines: bool) -> list[str]:
+    from translate.pipeline import read_sentences
+
+    return [s.text for s in read_sentences(document.source, "id", lines=lines)]
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _engine(name: EngineName, options: EngineOptions, ray_address: str | None, ray_actors: int | None):
+    if name == "local":
+        from translate.corpus.local import LocalEngine
+
+        return LocalEngine(options)
+    if name == "ray":
+        from translate.corpus.ray_engine import RayEngine
+
+        return RayEngine(options, address=ray_address, actors=ray_actors)
+    raise InputError(f"unknown corpus engine {name!r}; choose local or ray")
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def run_corpus(
+    manifest: str | Path,
+    out_dir: str | Path,
+    *,
+    settings: RunSettings | None = None,
+    engine: EngineName = "local",
+    ray_address: str | None = None,
+    ray_actors: int | None = None,
+    filters: ExportFilter | None = None,
+    memory_path: str | Path | None = None,
+    on_translate: Progress | None = None,
+    on_assemble: Progress | None = None,
+) -> CorpusResult:
+    """Translate, align and score every document of ``manifest`` into ``out_dir``, resumably.
+
+    Args:
+        manifest: a TSV, JSONL or folder (``translate.corpus.manifest``).
+        out_dir: the corpus folder: ``docs/<id>/`` per document, ``corpus.tsv``,
+            ``metrics.json``, ``exports/``.
+        settings: the run options of every document (engine, lines, beads, bootstrap).
+        engine: ``local`` (this process) or ``ray`` (Ray Data actors; see
+            ``translate.corpus.ray_engine``).
+        ray_address: a Ray cluster to join; ``None`` starts a local one.
+        ray_actors: how many Ray actors (default: one per GPU or CPU).
+        filters: the exports and their row filters.
+        memory_path: the sentence cache (default :func:`translate.corpus.memory.default_path`).
+        on_translate, on_assemble: ``(done, total)`` in sentences to translate and documents.
+
+    Returns:
+        The result; ``result.ok`` is false when a document failed (each listed with why).
+
+    Raises:
+        InputError: a bad manifest or option (before the model loads).
+        FileError, LockedError: the folder cannot be written or another run holds it.
+        ModelUnavailableError, BackendError: the engine cannot be had or failed.
+    """
+    from translate.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
+    from translate.metrics import ScoreAccumulator, check_bootstrap
+
+    settings = settings or RunSettings()
+    filters = filters or ExportFilter()
+    check_bootstrap(settings.n_bootstrap)
+    unknown = [f for f in filters.formats if f not in ("tmx", "moses", "jsonl", "tsv")]
+    if unknown:
+        raise InputError(f"unknown export format {', '.join(unknown)}; choose from tmx, moses, jsonl, tsv")
+    if engine not in ("local", "ray"):
+        raise InputError(f"unknown corpus engine {engine!r}; choose local or ray")
+    documents = read_manifest(manifest)
+    out = Path(out_dir)
+    check_writable(out, folder=True)
+    inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
+    check_outputs([out / name for name in output_files(filters.formats)], [p for p in inputs if p.is_file()])
+    stats = CorpusStats(documents=len(documents))
+
+    with exclusive_lock(out, what=f"the corpus folder {out}"), SentenceMemory(memory_path or default_path()) as memory:
+        translator = _engine(engine, settings.engine, ray_address, ray_actors)
+        try:
+            memory.set_engine_info(translator.key, translator.info)
+            _translate(documents, settings, translator, memory, stats, on_translate)
+        finally:
+            translator.close()  # a local Ray goes before the second pass needs the CPUs
+        key = translator.key
+        engine_info = memory.engine_info(key)
+
+        out.mkdir(parents=True, exist_ok=True)
+        remove_leftover_temps(out / name for name in output_files(filters.formats))  # of a killed earlier run
+        failed: list[dict[str, str]] = []
+        per_document: list[dict[str, Any]] = []
+        scores = ScoreAccumulator()
+        with open_outputs(out, filters) as (writer, finish):
+            for done, document in enumerate(documents, start=1):
+                try:
+                    rows, entry = _assemble(document, out / DOCS_DIR / document.id, settings, memory, key, engine_info)
+                except SelarasError as exc:
+                    failed.append({"id": document.id, "reason": str(exc)})
+                    logger.warning("document %s failed: %s", document.id, exc)
+                else:
+                    writer.add(document.id, rows)
+                    scores.add_rows(rows)
+                    per_document.append(entry)
+                    stats.beads += len(rows)
+                if on_assemble is not None:
+                    on_assemble(done, len(documents))
+            corpus_scores = scores.result()
+            metrics: dict[str, Any] = {
+                "manifest": str(manifest),
+                "mt": engine_info,
+                "documents": len(documents),
+                "succeeded": len(per_document),
+                "failed": failed,
+                "source_sentences": sum(e["source_sentences"] for e in per_document),
+                "beads": sum(e["beads"] for e in per_document),
+                "per_document": per_document,
+                "exports": {fmt: writer.summaries.get(fmt, _empty_summary()).as_json() for fmt in filters.formats},
+                "filters": {"min_chrf": filters.min_chrf, "exclude_flags": list(filters.exclude_flags)},
+                "scores": corpus_scores,
+            }
+            if corpus_scores:
+                metrics.update({k: v for k, v in corpus_scores.items() if k != "ci95"})
+            metrics = finish(metrics)
+        _remove_stale_exports(out, filters.formats)
+    return CorpusResult(out_dir=out, metrics=metrics, stats=stats, failed=failed)
+
+
+def _empty_summary():
+    from translate.export import ExportSummary
+
+    return ExportSummary()
+
+
+def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
+    """Exports of an earlier run in formats this run did not write (they would contradict it)."""
+    from translate.corpus.outputs import EXPORT_FILES, EXPORTS_DIR
+
+    for fmt, names in EXPORT_FILES.items():
+        if fmt not in formats:
+            for name in names:
+                (out / EXPORTS_DIR / name).unlink(missing_ok=True)
+
+
+def _translate(documents, settings: RunSettings, translator, memory: SentenceMemory, stats: CorpusStats, on_progress) -> None:
+    """Pass 1: every sentence not in the cache, translated chunk by chunk and committed."""
+    todo = _Todo()
+    try:
+        for document in documents:
+            try:
+                texts = [t for t in _source_texts(document, settings.lines) if t.strip()]
+            except SelarasError:
+                continue  # reported with its reason when the document is assembled
+            stats.sentences += len(texts)
+            todo.add(texts)
+        stats.unique = todo.count()
+        todo.drop_known(memory, translator.key)
+        total = todo.count()
+        stats.cached = stats.unique - total
+        if stats.cached:
+            logger.info("%d of %d distinct sentences are already in the sentence cache", stats.cached, stats.unique)
+        done = 0
+        if on_progress is not None:
+            on_progress(0, total)
+        for translations in translator.translate_chunks(todo.chunks(chunk_size(settings.engine))):
+            memory.put(translator.key, translations)
+            done += len(translations)
+            stats.translated = done
+            if on_progress is not None:
+                on_progress(done, total)
+    finally:
+        todo.close()
+
+
+def _assemble(document: Document, folder: Path, settings: RunSettings, memory: SentenceMemory, key: str, engine_info):
+    """Pass 2 for one document: its run folder, its rows (first reference) and its table entry."""
+    from translate.pipeline import run
+
+    texts = _source_texts(document, settings.lines)
+    found = memory.get(key, texts)
+    if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
+        raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
+    if folder.is_dir():  # a job killed while writing this folder left its temporary files
+        from translate.io import remove_leftover_temps
+        from translate.rundir import run_file_names
+
+        remove_leftover_temps(folder / name for name in run_file_names(max(1, len(document.references)), with_mt=True))
+    if not document.references:
+        return _translate_only(document, folder, texts, found, engine_info)
+    result = run(
+        document.source,
+        list(document.references),
+        folder,
+        options=settings.engine,
+        translations=found,
+        engine_info=engine_info,
+        **settings.run_kwargs(),
+    )
+    rows = result.aligned[0]
+    primary = result.metrics["references"][0]["metrics"] or {}
+    entry = {
+        "id": document.id,
+        "source_sentences": len(result.sentences),
+        "beads": len(rows),
+        "references": len(document.references),
+        "warnings": len(result.warnings),
+        **{k: primary.get(k) for k in ("bleu", "chrf", "chrfpp", "ter", "n_sentences")},
+    }
+    return rows, entry
+
+
+def _translate_only(document: Document, folder: Path, texts, translations, engine_info):
+    """A document without a reference: ``source.txt``, ``mt.txt`` and ``metrics.json`` (as a
+    run folder), and one 1-0 row per sentence (no reference to align with)."""
+    from translate.checks import check_rows
+    from translate.io import check_outputs, exclusive_lock
+    from translate.records import Bead
+    from translate.rows import build_rows
+    from translate.rundir import MT_NAME, SOURCE_NAME, stale_files, write_run_folder
+
+    names = [SOURCE_NAME, MT_NAME, "metrics.json"]
+    check_outputs([*(folder / n for n in names), *stale_files(folder, names)], [document.source])
+    mt_lines = [t.text for t in translations]
+    rows = check_rows(
+        build_rows(
+            texts,
+            [],
+            mt_lines,
+            [Bead(src=(i,), tgt=(), score=None) for i in range(len(texts))],  # type: ignore[arg-type]  # nothing aligned
+            mt_scores=[(t.score, t.tokens) for t in translations],
+        )
+    )
+    with exclusive_lock(folder, what=f"the run folder {folder}"):
+        folder.mkdir(parents=True, exist_ok=True)
+        files = {SOURCE_NAME: "".join(t + "\n" for t in texts), MT_NAME: "".join(t + "\n" for t in mt_lines)}
+        metrics = {"source": str(document.source), "source_sentences": len(texts), "mt": engine_info,
+                   "references": [], "warnings": []}
+        write_run_folder(folder, files, metrics)
+    entry = {"id": document.id, "source_sentences": len(texts), "beads": len(rows), "references": 0, "warnings": 0,
+             "bleu": None, "chrf": None, "chrfpp": None, "ter": None, "n_sentences": 0}
+    return rows, entry
+
+
+__all__ = ["CHUNK_BATCHES", "CorpusResult", "CorpusStats", "RunSettings", "chunk_size", "run_corpus"]
