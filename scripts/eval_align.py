@@ -212,7 +212,18 @@ def pud_stress_docs(tsv: Path, seed: int = PUD_SEED) -> list[tuple[list[str], li
     return docs
 
 
-def evaluate(docs, *, oracle_nulls: bool = False, **kwargs) -> dict[str, float]:
+def doc_embeddings(embedder, src, tgt, mt):
+    """The ``(source, target)`` rows ``align_sentences`` takes, or ``None`` without an embedder.
+
+    The source side is always the source sentences themselves (cross-lingual), with an
+    MT or without: measured on Text+Berg dev, see ``translate.align.SEM_MT_PARAMS``.
+    """
+    if embedder is None:
+        return None
+    return embedder.embed(src), embedder.embed(tgt)
+
+
+def evaluate(docs, *, oracle_nulls: bool = False, embedder=None, **kwargs) -> dict[str, float]:
     """Align every document and pool the scores.
 
     ``oracle_nulls`` is a diagnostic, not a result: the sentences the gold leaves
@@ -222,10 +233,11 @@ def evaluate(docs, *, oracle_nulls: bool = False, **kwargs) -> dict[str, float]:
     """
     golds, tests = [], []
     for src, tgt, mt, gold in docs:
+        emb = doc_embeddings(embedder, src, tgt, mt)
         if oracle_nulls:
-            tests.append(_align_without_gold_nulls(src, tgt, mt, gold, **kwargs))
+            tests.append(_align_without_gold_nulls(src, tgt, mt, gold, embeddings=emb, **kwargs))
         else:
-            tests.append(_as_alignment(align_sentences(src, tgt, mt=mt, **kwargs)))
+            tests.append(_as_alignment(align_sentences(src, tgt, mt=mt, embeddings=emb, **kwargs)))
         golds.append(gold)
     return score_multiple(golds, tests)
 
@@ -274,13 +286,17 @@ def _print_confidence(results: dict) -> None:
     print(f"(warned: document confidence < DOCUMENT_CONFIDENCE_MIN = {DOCUMENT_CONFIDENCE_MIN})")
 
 
-def _align_without_gold_nulls(src, tgt, mt, gold: Alignment, **kwargs) -> Alignment:
+def _align_without_gold_nulls(src, tgt, mt, gold: Alignment, embeddings=None, **kwargs) -> Alignment:
     null_src = {i for a, b in gold if not b for i in a}
     null_tgt = {j for a, b in gold if not a for j in b}
     keep_s = [i for i in range(len(src)) if i not in null_src]
     keep_t = [j for j in range(len(tgt)) if j not in null_tgt]
     kept_mt = [mt[i] for i in keep_s] if mt is not None else None
-    beads = align_sentences([src[i] for i in keep_s], [tgt[j] for j in keep_t], mt=kept_mt, **kwargs)
+    if embeddings is not None:
+        embeddings = (embeddings[0][keep_s], embeddings[1][keep_t])
+    beads = align_sentences(
+        [src[i] for i in keep_s], [tgt[j] for j in keep_t], mt=kept_mt, embeddings=embeddings, **kwargs
+    )
     out = [(tuple(keep_s[i] for i in b.src), tuple(keep_t[j] for j in b.tgt)) for b in beads]
     return out + [((i,), ()) for i in sorted(null_src)] + [((), (j,)) for j in sorted(null_tgt)]
 

@@ -40,6 +40,7 @@ from translate.align.confidence import (
     evidence,
 )
 from translate.align.costs import ScoreParams
+from translate.align.dense import dense_view
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
 from translate.align.search import align_features
@@ -68,6 +69,17 @@ MT_PARAMS = ScoreParams(
 #: penalty (see ``costs``) stops deleted sentences being merged into a neighbour.
 CROSS_PARAMS = ScoreParams(
     margin=0.15, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.1
+)
+
+#: Score weights with sentence embeddings (``embeddings``), with and without an MT: see
+#: ``ScoreParams.dense_weight``; tuned on the Text+Berg dev document (``scripts/eval_align.py --dev``).
+SEM_MT_PARAMS = ScoreParams(
+    margin=0.5, k_neighbours=4, w_len=0.05, len_offset=2.0, many=0.1, skip=0.3, anchor_weight=0.5,
+    len_ratio=8.0, len_cap=16.0, member=1.0, member_floor=0.1, dense_weight=1.0,
+)
+SEM_CROSS_PARAMS = ScoreParams(
+    margin=0.15, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.1,
+    dense_weight=1.0, anchor_weight=1.0,
 )
 
 #: Score weights of the coarse (half-resolution, anchors-only) levels that place the band
@@ -119,6 +131,7 @@ def align_sentences(
     max_bead: int = DEFAULT_MAX_BEAD,
     lexicon: Mapping[str, Iterable[str]] | None = None,
     params: ScoreParams | None = None,
+    embeddings: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Bead]:
     """Align source sentences with target (reference) sentences.
 
@@ -130,6 +143,9 @@ def align_sentences(
         max_bead: most sentences in one bead (both sides together), at least 2.
         lexicon: source word -> target words (see ``parse_lexicon``), used without MT.
         params: score weights (defaults tuned on Text+Berg dev, per mode).
+        embeddings: sentence embeddings ``(source rows, target rows)`` from a
+            multilingual encoder (``translate.embed``), one row per sentence: then the
+            search also compares meaning (``dense``), with or without an MT.
 
     Returns:
         Beads with 0-based indices covering every sentence of both sides once, in order;
@@ -153,7 +169,16 @@ def align_sentences(
         return [Bead(src=(i,), tgt=(), score=0.0) for i in range(n)] + [
             Bead(src=(), tgt=(j,), score=0.0) for j in range(m)
         ]
-    params = params or (MT_PARAMS if mt is not None else CROSS_PARAMS)
+    if embeddings is not None and (len(embeddings[0]) != n or len(embeddings[1]) != m):
+        raise InputError(
+            f"the embeddings have {len(embeddings[0])} and {len(embeddings[1])} rows for {n} source and "
+            f"{m} target sentences; embed the same sentences that are aligned"
+        )
+    if params is None:
+        if embeddings is not None:
+            params = SEM_MT_PARAMS if mt is not None else SEM_CROSS_PARAMS
+        else:
+            params = MT_PARAMS if mt is not None else CROSS_PARAMS
     targets = {t for ts in lexicon.values() for t in ts} if lexicon else None
     with _gc_paused():
         src_tok = anchor_tokens(source, lexicon=lexicon, lexicon_side="src")
@@ -170,11 +195,18 @@ def align_sentences(
         views = [(ax, ay, 1.0)]
         src_len = _lengths(source)
         prior_s2 = ID_EN_VARIANCE
+    if embeddings is not None and params.dense_weight > 0:
+        # Meaning beside the surface features: source (or MT) vs reference embeddings.
+        dx, dy = dense_view(*embeddings)
+        if mt is None:
+            views = [(dx, dy, params.dense_weight)] + ([(ax, ay, params.anchor_weight)] if params.anchor_weight > 0 else [])
+        else:
+            views.insert(1, (dx, dy, params.dense_weight))
     tgt_len = _lengths(target)
     prior = LengthModel(c=estimate_ratio(src_len, tgt_len), s2=prior_s2)
     # Coarse levels of a long document use the anchors only: summed char n-gram rows of
     # 2**k sentences are nearly dense and made the coarse search 5x slower than the fine one.
-    coarse = views[1:] or None
+    coarse = views[1:] if mt is not None else None
     path = align_features(
         views, src_len, tgt_len, shapes, params, prior,
         coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None,
@@ -193,7 +225,7 @@ def align_sentences(
     # the absolute evidence and copy factors make Bead.score mean "a translation" (see
     # ``confidence``). They never change which beads were picked.
     unscored = [Bead(src=src, tgt=tgt) for src, tgt in spans]
-    ex, ey = views[0][:2]
+    ex, ey = (x, y) if mt is not None else (ax, ay)
     mode = "mt" if mt is not None else "anchors"
     mean, sd = background(unscored, ex, ey, mode)
     cos = bead_cosines(unscored, ex, ey)

@@ -80,6 +80,8 @@ class ScoreParams:
     #: and the member penalty); it also raised every dev and 6/7 test documents with
     #: both the google and europarllight MT.
     len_ratio: float = 0.0
+    #: weight of the sentence-embedding view (``dense``) when embeddings are given
+    dense_weight: float = 0.0
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
