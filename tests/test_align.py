@@ -30,7 +30,7 @@ SOURCE = [
     "Presiden Joko Widodo tiba di Surabaya pada hari Senin pukul 09.30.",  # 0 -> 0 (1-1)
     "Ia disambut oleh gubernur Jawa Timur.",  # 1 \
     "Gubernur memberikan karangan bunga.",  # 2 / -> 1 (2-1)
-    "Kunjungan itu berlangsung selama tiga jam.",  # 3 -> 2, 3 (1-2)
+    "Kunjungan itu berlangsung selama tiga jam, termasuk pertemuan dengan pejabat setempat.",  # 3 -> 2, 3 (1-2)
     "Catatan redaksi: artikel ini diperbarui.",  # 4 -> nothing (1-0)
     "Harga beras naik menjadi Rp 12.500 per kilogram di pasar tradisional.",  # 5 -> 4 (1-1)
     # reference 5 has no source (0-1)

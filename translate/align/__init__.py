@@ -40,7 +40,9 @@ from translate.align.confidence import (
     evidence,
 )
 from translate.align.costs import ScoreParams
+from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key
 from translate.align.dense import dense_view
+from translate.align.postpass import DETACH_FLOOR, DETACH_GAIN, detach_unrelated_members
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
 from translate.align.search import align_features
@@ -76,10 +78,11 @@ CROSS_PARAMS = ScoreParams(
 SEM_MT_PARAMS = ScoreParams(
     margin=0.5, k_neighbours=4, w_len=0.05, len_offset=2.0, many=0.1, skip=0.3, anchor_weight=0.5,
     len_ratio=8.0, len_cap=16.0, member=1.0, member_floor=0.1, dense_weight=1.0,
+    detach_floor=DETACH_FLOOR, detach_gain=DETACH_GAIN,
 )
 SEM_CROSS_PARAMS = ScoreParams(
     margin=0.15, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.1,
-    dense_weight=1.0, anchor_weight=1.0,
+    dense_weight=1.0, anchor_weight=1.0, detach_floor=DETACH_FLOOR, detach_gain=DETACH_GAIN,
 )
 
 #: Score weights of the coarse (half-resolution, anchors-only) levels that place the band
@@ -158,6 +161,26 @@ def align_sentences(
         InputError: when ``mt`` does not have one line per source sentence, or
             ``max_bead`` < 2.
     """
+    return align_with_features(
+        source, target, mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings
+    )[0]
+
+
+def align_with_features(
+    source: Sequence[str],
+    target: Sequence[str],
+    *,
+    mt: Sequence[str] | None = None,
+    max_bead: int = DEFAULT_MAX_BEAD,
+    lexicon: Mapping[str, Iterable[str]] | None = None,
+    params: ScoreParams | None = None,
+    embeddings: tuple[np.ndarray, np.ndarray] | None = None,
+    calibrate: bool = True,
+) -> tuple[list[Bead], np.ndarray, str]:
+    """``align_sentences``, also returning the calibration features of the linked beads
+    (``calibration.bead_features``, in bead order) and the calibration mode; for
+    ``scripts/fit_calibration.py``. ``calibrate=False`` gives the uncalibrated scores.
+    """
     shapes = bead_shapes(max_bead)
     n, m = len(source), len(target)
     if mt is not None and len(mt) != n:
@@ -166,9 +189,10 @@ def align_sentences(
             "give the MT written by selaras translate for this same source"
         )
     if n == 0 or m == 0:
-        return [Bead(src=(i,), tgt=(), score=0.0) for i in range(n)] + [
+        nulls = [Bead(src=(i,), tgt=(), score=0.0) for i in range(n)] + [
             Bead(src=(), tgt=(j,), score=0.0) for j in range(m)
         ]
+        return nulls, np.zeros((0, len(FEATURES))), mode_key(with_mt=mt is not None, with_embeddings=embeddings is not None)
     if embeddings is not None and (len(embeddings[0]) != n or len(embeddings[1]) != m):
         raise InputError(
             f"the embeddings have {len(embeddings[0])} and {len(embeddings[1])} rows for {n} source and "
@@ -211,29 +235,68 @@ def align_sentences(
         views, src_len, tgt_len, shapes, params, prior,
         coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None,
     )
-    scores = np.zeros(len(path.nodes))
-    nodes = np.array([(i, j, s) for i, j, s in path.nodes], dtype=np.int64).reshape(-1, 3)
-    for s, shape in enumerate(path.shapes):
-        pick = nodes[:, 2] == s
-        if pick.any():
-            scores[pick] = path.scorer.confidence(nodes[pick, 0], nodes[pick, 1], shape)
     spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     for i, j, s in path.nodes:
         a, b = path.shapes[s]
         spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+    if embeddings is not None and params.detach_floor > 0:
+        spans = detach_unrelated_members(
+            spans, dx.toarray(), dy.toarray(), floor=params.detach_floor, gain=params.detach_gain
+        )
+    gains = _gains(path, spans)
+    relative = np.where(np.isfinite(gains), 1.0 / (1.0 + np.exp(-params.confidence_scale * np.nan_to_num(gains))), 0.0)
     # The search's scores are relative (a bead beats leaving its sentences unaligned);
     # the absolute evidence and copy factors make Bead.score mean "a translation" (see
-    # ``confidence``). They never change which beads were picked.
+    # ``confidence``), and the calibration map (``calibration``) a probability that the
+    # bead is right. They never change which beads were picked.
     unscored = [Bead(src=src, tgt=tgt) for src, tgt in spans]
     ex, ey = (x, y) if mt is not None else (ax, ay)
     mode = "mt" if mt is not None else "anchors"
     mean, sd = background(unscored, ex, ey, mode)
     cos = bead_cosines(unscored, ex, ey)
-    scores = scores * evidence(cos, mean, sd, mode)
+    ev = evidence(cos, mean, sd, mode)
     anchor_cos = cos if mt is None else bead_cosines(unscored, ax, ay)
     overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_CANDIDATE_COS)
-    scores = scores * (1.0 - copied(overlap))
-    return [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
+    not_copied = 1.0 - copied(overlap)
+    linked = np.array([bool(src and tgt) for src, tgt in spans], dtype=bool)
+    dense_cos = bead_cosines(unscored, dx, dy) if embeddings is not None and params.dense_weight > 0 else None
+    feats = bead_features(
+        gains[linked], ev[linked], None if dense_cos is None else dense_cos[linked],
+        [(len(a), len(b)) for (a, b), keep in zip(spans, linked) if keep],
+    )
+    key = mode_key(with_mt=mt is not None, with_embeddings=dense_cos is not None)
+    probability = calibrated(feats, key) if calibrate else None
+    if probability is None:
+        scores = relative * ev * not_copied
+    else:
+        scores = np.zeros(len(spans))
+        scores[linked] = probability * not_copied[linked]
+    beads = [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
+    return beads, feats, key
+
+
+def _gains(path, spans) -> np.ndarray:
+    """How far each span beats leaving its sentences unaligned (``BandScorer.gain``; nan for null beads)."""
+    scores = np.full(len(spans), np.nan)
+    ends = np.array(
+        [(src[-1] + 1 if src else _end(spans, k, 0), tgt[-1] + 1 if tgt else _end(spans, k, 1)) for k, (src, tgt) in enumerate(spans)],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    shapes = [(len(src), len(tgt)) for src, tgt in spans]
+    for shape in set(shapes):
+        if 0 in shape:
+            continue  # null beads: 0
+        pick = np.array([sh == shape for sh in shapes])
+        scores[pick] = path.scorer.gain(ends[pick, 0], ends[pick, 1], shape)
+    return scores
+
+
+def _end(spans, k: int, side: int) -> int:
+    """Sentences of ``side`` consumed up to and including span ``k`` (for null sides)."""
+    for src_tgt in reversed(spans[: k + 1]):
+        if src_tgt[side]:
+            return src_tgt[side][-1] + 1
+    return 0
 
 
 def summarise(beads: Sequence[Bead]) -> dict:

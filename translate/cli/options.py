@@ -66,6 +66,15 @@ BatchSizeOption = Annotated[
         help=f"Sentences per batch, 1-{MAX_BATCH_SIZE}. Default: the engine's (transformers 16, CTranslate2 64).",
     ),
 ]
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        "--embedder",
+        help="Sentence embeddings for the aligner: auto (the bundled e5 when installed, else none with a note), "
+        "e5, none (lexical features only, linear time), or a sentence-transformers folder or hub id. "
+        "Cached per text in the Selaras cache.",
+    ),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]

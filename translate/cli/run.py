@@ -17,6 +17,7 @@ from translate.cli.options import (
     ComputeTypeOption,
     DeviceChoice,
     DeviceOption,
+    EmbedderOption,
     MAX_BEAD,
     LinesOption,
     ModelOption,
@@ -57,6 +58,7 @@ def run(
     bootstrap: Annotated[
         int, typer.Option(help="Bootstrap resamples for the 95% CIs: at least 100, or 0 for none.")
     ] = 1000,
+    embedder: EmbedderOption = "auto",
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -79,7 +81,7 @@ def run(
         options = engine_options(
             backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
         )
-    with progress_reporter("translating") as on_progress:
+    with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed_progress:
         result = run_pipeline(
             source,
             reference,
@@ -91,6 +93,8 @@ def run(
             max_bead=max_bead,
             n_bootstrap=bootstrap,
             on_progress=on_progress,
+            embedder=embedder,
+            on_embed_progress=on_embed_progress,
         )
     if result.resumed:
         typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)
