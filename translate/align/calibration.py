@@ -9,6 +9,11 @@ right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
 ``calibration_fit.py``; ``scripts/eval_align.py --calibration`` prints the reliability
 table and the expected calibration error on the test set.
 
+An unrelated reference must still score low, yet the dev document has none; its
+reference in reverse order stands in for one (same language and subject, order broken:
+its beads are wrong). Its beads have far less evidence of translation than the true
+ones, which sets the gate of ``calibrated``.
+
 One map per mode (with or without an MT, with or without embeddings), since the
 features mean different things in each. Unaligned sentences keep score 0 (they are not
 claimed to be translations). A copy of the source (``confidence.copied``) is no
@@ -71,15 +76,32 @@ def fit_logistic(features: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2, 
     return w
 
 
+def document_evidence(features: np.ndarray) -> float:
+    """Mean evidence factor of a document's linked beads (1.0 for none)."""
+    if len(features) == 0:
+        return 1.0
+    return float(np.mean(1.0 / (1.0 + np.exp(-features[:, FEATURES.index("evidence_logit")]))))
+
+
 def calibrated(features: np.ndarray, mode: str) -> np.ndarray | None:
-    """Probabilities of the fitted map for ``mode``, or ``None`` when none was fitted."""
-    from translate.align.calibration_fit import COEFFICIENTS
+    """Probabilities of the fitted map for ``mode``, or ``None`` when none was fitted.
+
+    The map is fitted on a document that is a translation. A document whose beads show
+    less evidence of translation than ``GATES[mode]`` (the midpoint between the dev
+    document with its true and with its reversed reference) is not one, so there each
+    probability is also multiplied by its bead's evidence factor: the search's relative
+    gain is high for the best beads of any reference, so it cannot vouch alone.
+    """
+    from translate.align.calibration_fit import COEFFICIENTS, GATES
 
     coef = COEFFICIENTS.get(mode)
     if coef is None or len(features) == 0:
         return None if coef is None else np.zeros(0)
     w = np.asarray(coef, dtype=np.float64)
-    return 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
+    p = 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
+    if document_evidence(features) < GATES.get(mode, 0.0):
+        p = p / (1.0 + np.exp(-features[:, FEATURES.index("evidence_logit")]))
+    return p
 
 
 def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> tuple[list[tuple[float, float, float, int]], float]:

