@@ -299,26 +299,15 @@ def align_with_features(
 
 def _gains(path, spans) -> np.ndarray:
     """How far each span beats leaving its sentences unaligned (``BandScorer.gain``; nan for null beads)."""
-    scores = np.full(len(spans), np.nan)
-    ends = np.array(
-        [(src[-1] + 1 if src else _end(spans, k, 0), tgt[-1] + 1 if tgt else _end(spans, k, 1)) for k, (src, tgt) in enumerate(spans)],
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    shapes = [(len(src), len(tgt)) for src, tgt in spans]
-    for shape in set(shapes):
-        if 0 in shape:
-            continue  # null beads: 0
-        pick = np.array([sh == shape for sh in shapes])
-        scores[pick] = path.scorer.gain(ends[pick, 0], ends[pick, 1], shape)
-    return scores
-
-
-def _end(spans, k: int, side: int) -> int:
-    """Sentences of ``side`` consumed up to and including span ``k`` (for null sides)."""
-    for src_tgt in reversed(spans[: k + 1]):
-        if src_tgt[side]:
-            return src_tgt[side][-1] + 1
-    return 0
+    gains = np.full(len(spans), np.nan)
+    shapes = np.array([(len(src), len(tgt)) for src, tgt in spans], dtype=np.int64).reshape(-1, 2)
+    # A bead's end node: the sentences consumed on each side up to and including it.
+    ends = np.cumsum(shapes, axis=0)
+    linked = (shapes[:, 0] > 0) & (shapes[:, 1] > 0)
+    for a, b in {tuple(sh) for sh in shapes[linked].tolist()}:
+        pick = linked & (shapes[:, 0] == a) & (shapes[:, 1] == b)
+        gains[pick] = path.scorer.gain(ends[pick, 0], ends[pick, 1], (a, b))
+    return gains
 
 
 def summarise(beads: Sequence[Bead]) -> dict:
