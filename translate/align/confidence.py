@@ -89,13 +89,12 @@ COPY_FULL = 0.8
 COPY_CANDIDATE_COS = 0.5
 
 #: Document confidence below which the reference does not look like a translation of
-#: the source. Measured (true reference -> the reference of another document):
-#: the seed, close and free references 0.86 and 0.86 without MT, 0.998 with a stand-in
-#: MT -> UD PUD English sentences 0.14 (0.07 with MT), the source itself 0.0;
-#: Text+Berg test (7 documents) with google MT 0.75-0.84 -> 0.10-0.20, europarllight MT
-#: 0.40-0.59 -> 0.14-0.27, no MT 0.35-0.54 -> 0.12-0.15; UD PUD id-en stress set, no MT,
-#: 0.70-0.88 -> 0.10-0.23. (ParIce en-is without MT, which has few anchors, is not
-#: separated: 2 of its 10 true documents score 0.15 and 0.22.)
+#: the source. Measured with the calibrated scores (``scripts/eval_align.py --confidence``,
+#: true reference -> the reference of the next document), with e5 embeddings: Text+Berg
+#: test google MT 0.79-0.87 -> 0.03-0.10, europarllight 0.77-0.85 -> 0.06-0.11, no MT
+#: 0.79-0.87 -> 0.07-0.11, ParIce 0.73-0.84 -> 0.03-0.12, UD PUD stress 0.85-0.90 ->
+#: 0.06-0.10; lexically (no embeddings) the true documents go down to 0.36 (Text+Berg)
+#: and 0.16 (ParIce, 2 of 10 below: few anchors), the unrelated ones up to 0.20.
 DOCUMENT_CONFIDENCE_MIN = 0.3
 
 #: Bead score below which a bead is not confident: the ``low-alignment`` threshold
