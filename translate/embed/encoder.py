@@ -51,7 +51,15 @@ class SentenceEncoder:
         from translate.backends.loading import resolve_model
         from translate.backends.runtime import usable_cpus
 
-        self._source = resolve_model(str(model_name_or_path))
+        try:
+            self._source = resolve_model(str(model_name_or_path))
+        except ModelUnavailableError as exc:
+            # The loader's advice names the MT model's flag; say it for the embedder.
+            why = str(exc).split(": ", 1)[-1].split("; ", 1)[0]
+            raise EmbedderError(
+                f"cannot load the sentence encoder '{model_name_or_path}': {why}; give a sentence-transformers "
+                "model folder or a hub id in the local cache (such as sentence-transformers/LaBSE), or use the e5 embedder"
+            ) from None
         modules = self._json("modules.json", required=True)
         if not isinstance(modules, list):
             raise self._not_encoder("modules.json is not a list of modules")
