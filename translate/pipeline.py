@@ -127,6 +127,19 @@ def align_reference(
         )
     beads = align_sentences(source, reference, mt=mt, max_bead=bead_limit, lexicon=lexicon, embeddings=embeddings)
     confidence = alignment_confidence(beads, source=source, target=reference)
+    if confidence.ok and embeddings is not None and mt is not None:
+        # With embeddings the confidence is the meaning of source and reference, which a
+        # wrong MT does not lower: check the MT against the reference on its own.
+        from translate.align.confidence import MT_EVIDENCE_MIN, mt_evidence
+
+        matched = mt_evidence(beads, mt, reference)
+        if matched < MT_EVIDENCE_MIN:
+            plain = align_sentences(source, reference, max_bead=bead_limit, lexicon=lexicon, embeddings=embeddings)
+            return plain, (
+                f"the MT does not match {name} (MT evidence {matched:.2f} while source and reference "
+                f"match, alignment confidence {confidence.value:.2f}): the MT looks wrong for this source "
+                "(another model or document?), so the sentences were aligned without it; its scores mean little"
+            )
     if confidence.ok:
         return beads, None
     if mt is not None:
