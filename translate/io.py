@@ -13,7 +13,8 @@ Other places that open files, and why: the Hugging Face and CTranslate2 loaders
 (``translate.backends``) open model folders through those libraries; ``read_tmx`` in
 ``translate.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
 chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads the
-cgroup CPU quota.
+cgroup CPU quota; ``translate.embed.cache`` reads its entries (and checks their digests)
+and the sentence-transformers loader (``translate.embed.encoder``) its JSON configs.
 """
 
 from __future__ import annotations
