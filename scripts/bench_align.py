@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Time ``align_sentences`` on synthetic 100k- and 200k-sentence document pairs.
 
-Usage: ``python scripts/bench_align.py [--sizes 100000 200000] [--mt]``.
+Usage: ``python scripts/bench_align.py [--sizes 100000 200000] [--mt]`` (the lexical
+path), or ``python scripts/bench_align.py --semantic [N]`` (the semantic path).
 
 The documents are deterministic (fixed seed): source sentences of random pseudo-words
 with names and numbers; the target "translates" every word through a fixed random
@@ -11,6 +12,12 @@ merges 8% of adjacent sentence pairs and drops 2% of sentences on each side. Wit
 10% of its words corrupted. Prints seconds per size, the ratio of the two times (the
 search is linear, so doubling the size should at most double it, +10%), and the strict
 F1 against the generated gold.
+
+``--semantic N`` times the semantic path on the first N UD PUD id-en sentence pairs
+(news and Wikipedia sentences, ``../shared/data/ud-pud/id-en.tsv``): e5 embedding
+sentences per second in input order and in length-sorted batches (what Selaras does),
+a cached rerun, and the alignment itself with the embeddings, so the embedding's share
+of the whole is visible.
 """
 
 from __future__ import annotations
@@ -82,11 +89,60 @@ def make_pair(n: int, seed: int = SEED) -> tuple[list[str], list[str], list[str]
     return src, tgt, mt, gold
 
 
+def bench_semantic(n: int) -> None:
+    """Embedding speed and the DP's share on ``n`` UD PUD sentence pairs (see module docstring)."""
+    import tempfile
+
+    import numpy as np
+
+    from translate.embed import CachedEmbedder, E5Embedder
+    from translate.embed.base import BATCH_SIZE
+    from translate.io import read_lines
+
+    rows = [line.split("\t") for line in read_lines(ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv")[1:]]
+    src = [r[1] for r in rows if len(r) >= 3][:n]
+    tgt = [r[2] for r in rows if len(r) >= 3][:n]
+    e5 = E5Embedder()
+    model = e5._model
+    texts = src + tgt
+    t0 = time.perf_counter()
+    for k in range(0, len(texts), BATCH_SIZE):
+        model.encode(texts[k : k + BATCH_SIZE], is_query=True)
+    unsorted = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    e5.embed(texts)
+    sorted_s = time.perf_counter() - t0
+    chars = np.mean([len(t) for t in texts])
+    print(f"{len(texts)} sentences (mean {chars:.0f} characters), e5 with {e5._threads} threads:")
+    print(f"  input order, batches of {BATCH_SIZE}: {len(texts) / unsorted:6.1f} sentences/s")
+    print(f"  length-sorted batches (Selaras):   {len(texts) / sorted_s:6.1f} sentences/s")
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cached = CachedEmbedder(e5, cache_dir)
+        cached.embed(src), cached.embed(tgt)
+        t0 = time.perf_counter()
+        emb = (cached.embed(src), cached.embed(tgt))
+        hit = time.perf_counter() - t0
+    print(f"  cached rerun: {hit:.3f} s")
+    t0 = time.perf_counter()
+    align_sentences(src, tgt, embeddings=emb)
+    dp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    align_sentences(src, tgt)
+    lexical = time.perf_counter() - t0
+    print(f"  alignment with embeddings: {dp:.2f} s ({100 * dp / (dp + sorted_s):.0f}% of embed + align); "
+          f"lexical only: {lexical:.2f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 200_000])
     parser.add_argument("--mt", action="store_true", help="align with a synthetic MT")
+    parser.add_argument("--semantic", type=int, nargs="?", const=500, default=None, metavar="N",
+                        help="time the semantic path on N UD PUD sentence pairs (default 500)")
     args = parser.parse_args()
+    if args.semantic:
+        bench_semantic(args.semantic)
+        return 0
     sys.path.insert(0, str(ROOT / "scripts"))
     from eval_align import score_multiple
 

@@ -25,6 +25,10 @@ class ModelUnavailableError(SelarasError):
     exit_code = 3
 
 
+class EmbedderError(ModelUnavailableError):
+    """The sentence encoder for alignment cannot be had (not installed, not a sentence encoder)."""
+
+
 class BackendError(SelarasError):
     """A translation backend is missing or failed (e.g. CTranslate2 conversion)."""
 

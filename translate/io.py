@@ -16,6 +16,8 @@ chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads 
 cgroup CPU quota; the corpus job's sentence cache (``translate.corpus.memory``) is a
 SQLite database, written through SQLite's own transactions (a commit survives
 ``kill -9``), and its to-do list a private SQLite temporary file.
+``translate.embed.cache`` reads its entries (and checks their digests)
+and the sentence-transformers loader (``translate.embed.encoder``) its JSON configs.
 """
 
 from __future__ import annotations

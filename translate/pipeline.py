@@ -107,6 +107,8 @@ def align_reference(
     *,
     max_bead: int | None = None,
     lexicon: Any = None,
+    embedder: Any = None,
+    on_embed_progress: ProgressCallback | None = None,
 ) -> tuple[list[Bead], str | None]:
     """Align a source with one reference, and say when the result cannot be trusted.
 
@@ -117,16 +119,43 @@ def align_reference(
     alignment is not confident the source is aligned once more without the MT (linear
     time); if that one is confident, its beads are used (the MT-based ones pair the
     wrong sentences) and the warning names the MT instead of the reference.
+
+    ``embedder`` (a ``translate.embed.Embedder``, ``None`` = lexical only) embeds the
+    source and the reference (cached), so the aligner also compares meaning.
     """
     from translate.align import DEFAULT_MAX_BEAD, align_sentences, alignment_confidence
 
     bead_limit = max_bead or DEFAULT_MAX_BEAD
-    beads = align_sentences(source, reference, mt=mt, max_bead=bead_limit, lexicon=lexicon)
+    embeddings = None
+    if embedder is not None:
+        total = len(source) + len(reference)
+
+        def part(offset: int):
+            return None if on_embed_progress is None else (lambda done, _n: on_embed_progress(offset + done, total))
+
+        embeddings = (
+            embedder.embed(source, progress=part(0)),
+            embedder.embed(reference, progress=part(len(source))),
+        )
+    beads = align_sentences(source, reference, mt=mt, max_bead=bead_limit, lexicon=lexicon, embeddings=embeddings)
     confidence = alignment_confidence(beads, source=source, target=reference)
+    if confidence.ok and embeddings is not None and mt is not None:
+        # With embeddings the confidence is the meaning of source and reference, which a
+        # wrong MT does not lower: check the MT against the reference on its own.
+        from translate.align.confidence import MT_EVIDENCE_MIN, mt_evidence
+
+        matched = mt_evidence(beads, mt, reference)
+        if matched < MT_EVIDENCE_MIN:
+            plain = align_sentences(source, reference, max_bead=bead_limit, lexicon=lexicon, embeddings=embeddings)
+            return plain, (
+                f"the MT does not match {name} (MT evidence {matched:.2f} while source and reference "
+                f"match, alignment confidence {confidence.value:.2f}): the MT looks wrong for this source "
+                "(another model or document?), so the sentences were aligned without it; its scores mean little"
+            )
     if confidence.ok:
         return beads, None
     if mt is not None:
-        plain = align_sentences(source, reference, max_bead=bead_limit, lexicon=lexicon)
+        plain = align_sentences(source, reference, max_bead=bead_limit, lexicon=lexicon, embeddings=embeddings)
         without_mt = alignment_confidence(plain, source=source, target=reference)
         if without_mt.ok:
             return plain, (
@@ -409,16 +438,21 @@ def align_files(
     max_bead: int | None = None,
     lexicon: str | Path | None = None,
     format: str | None = None,
+    embedder: str = "auto",
+    on_embed_progress: ProgressCallback | None = None,
 ) -> AlignResult:
     """Align a source document with its reference (and optional MT) into an aligned TSV.
 
     Writes ``output`` (``None``: nothing; ``-``: stdout) atomically, with the QA flags
     ``selaras check`` computes. DOCX, HTML, Markdown and SRT inputs give the sentences
-    of their blocks (by extension, or ``format`` for both).
+    of their blocks (by extension, or ``format`` for both). ``embedder`` is ``auto``, ``e5``, ``none`` or a
+    sentence-transformers folder or hub id (``translate.embed.load_embedder``);
+    ``on_embed_progress(done, total)`` reports the embedding of both sides.
 
     Raises:
         InputError: unreadable inputs, an MT that does not match the source, an output
             that is one of the inputs. FileError: the output cannot be written.
+        EmbedderError, ModelUnavailableError: the named embedder cannot be had.
     """
     from translate.align import parse_lexicon
     from translate.checks import check_rows
@@ -433,12 +467,27 @@ def align_files(
     mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
-    beads, warning = align_reference(src, ref, mt_lines, str(reference), max_bead=max_bead, lexicon=lex)
+    encoder = _load_embedder(embedder)
+    beads, warning = align_reference(
+        src, ref, mt_lines, str(reference), max_bead=max_bead, lexicon=lex, embedder=encoder,
+        on_embed_progress=on_embed_progress,
+    )
     warnings += _warned([warning])
     rows = check_rows(build_rows(src, ref, mt_lines, beads))
     if output is not None:
         write_aligned_tsv(output, rows)
     return AlignResult(beads=beads, rows=rows, warnings=warnings)
+
+
+def _load_embedder(spec: str) -> Any:
+    """The embedder ``spec`` names (``translate.embed.load_embedder``); ``auto``'s
+    fallback note is logged once (the CLI prints it as a ``note:`` line)."""
+    from translate.embed import load_embedder
+
+    choice = load_embedder(spec)
+    if choice.note:
+        logger.info("%s", choice.note)
+    return choice.embedder
 
 
 #: One side having this many times more sentences than the other is suspicious enough
@@ -596,6 +645,8 @@ def run(
     backend: Any = None,
     translations: Sequence[Translation] | None = None,
     engine_info: dict | None = None,
+    embedder: str = "auto",
+    on_embed_progress: ProgressCallback | None = None,
     **backend_options: object,
 ) -> RunResult:
     """Segment, translate, align with each reference, flag and score; write ``out_dir``.
@@ -622,6 +673,9 @@ def run(
             sentence, in order; e.g. from a corpus job's sentence cache): nothing is
             translated and ``engine_info`` (``EngineInfo.as_json()`` of the engine that
             made them) goes into ``metrics.json`` as the MT's engine.
+        embedder: sentence embeddings for the aligner: ``auto``, ``e5``, ``none`` or a
+            sentence-transformers folder or hub id (see :func:`align_files`).
+        on_embed_progress: ``on_embed_progress(done, total)`` while embedding.
 
     Raises:
         InputError: unreadable or empty inputs, an MT that does not match the source,
@@ -666,6 +720,7 @@ def run(
     ref_sentences = [read_sentences(ref, "en", lines=lines, format=format) for ref in references]
     src_texts = [s.text for s in sentences]
     warnings = _input_warnings(source, src_texts, [(r, [s.text for s in refs]) for r, refs in zip(references, ref_sentences)])
+    encoder = _load_embedder(embedder)
 
     with exclusive_lock(out, what=f"the run folder {out}"):
         mt_lines: list[str] | None = None
@@ -707,7 +762,10 @@ def run(
         per_reference: list[dict] = []
         for k, (ref_path, refs) in enumerate(zip(references, ref_sentences)):
             ref_texts = [s.text for s in refs]
-            beads, warning = align_reference(src_texts, ref_texts, mt_lines, str(ref_path), max_bead=max_bead)
+            beads, warning = align_reference(
+                src_texts, ref_texts, mt_lines, str(ref_path), max_bead=max_bead, embedder=encoder,
+                on_embed_progress=on_embed_progress,
+            )
             warnings += _warned([warning])
             rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
             files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
@@ -728,6 +786,7 @@ def run(
             "source": str(source),
             "source_sentences": len(sentences),
             "mt": mt_info,
+            "embedder": encoder.name if encoder is not None else None,
             "references": per_reference,
             "warnings": warnings,
         }

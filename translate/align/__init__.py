@@ -40,6 +40,9 @@ from translate.align.confidence import (
     evidence,
 )
 from translate.align.costs import ScoreParams
+from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key
+from translate.align.dense import dense_view
+from translate.align.postpass import detach_unrelated_members
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
 from translate.align.search import align_features
@@ -70,10 +73,33 @@ CROSS_PARAMS = ScoreParams(
     margin=0.15, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.1
 )
 
+#: Score weights with sentence embeddings (``embeddings``): the e5 view of source vs
+#: reference (centred, see ``dense``) beside the views above. From coordinate searches on
+#: the Text+Berg dev document (``scripts/eval_align.py --dev --embedder e5``), starting
+#: from the lexical weights: with an MT (google and europarllight, one setting) only a
+#: larger margin helped (0.5 -> 1.0: dev strict F1 0.864 -> 0.876, mean of both MTs);
+#: the e5 view of the MT instead of the source was no better (0.863 / 0.847 vs
+#: 0.887 / 0.866). Without MT: margin 0.5, e5 weight 0.5, member floor 0.05 (0.862 ->
+#: 0.881). ``max_bead`` 6 or 8 moved dev by < 0.01; the ``postpass`` detach lowered it
+#: at every floor tried (0.05-0.15: -0.01 to -0.05), so it is off (``detach_floor=0``).
+SEM_MT_PARAMS = ScoreParams(
+    margin=1.0, k_neighbours=4, w_len=0.05, len_offset=2.0, many=0.1, skip=0.3, anchor_weight=0.5,
+    len_ratio=8.0, len_cap=16.0, member=1.0, member_floor=0.1, dense_weight=1.0,
+)
+SEM_CROSS_PARAMS = ScoreParams(
+    margin=0.5, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.05,
+    dense_weight=0.5, anchor_weight=1.0,
+)
+
 #: Score weights of the coarse (half-resolution, anchors-only) levels that place the band
 #: for a long document with MT: the earlier no-MT weights, without the member penalty,
 #: which only refines merge decisions that the fine level makes anyway.
 COARSE_PARAMS = ScoreParams(margin=0.25, k_neighbours=4, w_len=0.035, len_offset=1.0, many=0.1, skip=0.3)
+
+#: Share of a document's linked beads (mean copy factor) from which the reference is
+#: taken for a copy of the source, so every copied bead scores 0 (calibrated scores):
+#: the same half that ``alignment_confidence`` names as the reason.
+COPIED_DOCUMENT = 0.5
 
 #: Initial variance per character of MT-vs-reference lengths (same language), refitted
 #: from each document.
@@ -119,6 +145,7 @@ def align_sentences(
     max_bead: int = DEFAULT_MAX_BEAD,
     lexicon: Mapping[str, Iterable[str]] | None = None,
     params: ScoreParams | None = None,
+    embeddings: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Bead]:
     """Align source sentences with target (reference) sentences.
 
@@ -130,6 +157,9 @@ def align_sentences(
         max_bead: most sentences in one bead (both sides together), at least 2.
         lexicon: source word -> target words (see ``parse_lexicon``), used without MT.
         params: score weights (defaults tuned on Text+Berg dev, per mode).
+        embeddings: sentence embeddings ``(source rows, target rows)`` from a
+            multilingual encoder (``translate.embed``), one row per sentence: then the
+            search also compares meaning (``dense``), with or without an MT.
 
     Returns:
         Beads with 0-based indices covering every sentence of both sides once, in order;
@@ -142,6 +172,26 @@ def align_sentences(
         InputError: when ``mt`` does not have one line per source sentence, or
             ``max_bead`` < 2.
     """
+    return align_with_features(
+        source, target, mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings
+    )[0]
+
+
+def align_with_features(
+    source: Sequence[str],
+    target: Sequence[str],
+    *,
+    mt: Sequence[str] | None = None,
+    max_bead: int = DEFAULT_MAX_BEAD,
+    lexicon: Mapping[str, Iterable[str]] | None = None,
+    params: ScoreParams | None = None,
+    embeddings: tuple[np.ndarray, np.ndarray] | None = None,
+    calibrate: bool = True,
+) -> tuple[list[Bead], np.ndarray, str]:
+    """``align_sentences``, also returning the calibration features of the linked beads
+    (``calibration.bead_features``, in bead order) and the calibration mode; for
+    ``scripts/fit_calibration.py``. ``calibrate=False`` gives the uncalibrated scores.
+    """
     shapes = bead_shapes(max_bead)
     n, m = len(source), len(target)
     if mt is not None and len(mt) != n:
@@ -150,10 +200,20 @@ def align_sentences(
             "give the MT written by selaras translate for this same source"
         )
     if n == 0 or m == 0:
-        return [Bead(src=(i,), tgt=(), score=0.0) for i in range(n)] + [
+        nulls = [Bead(src=(i,), tgt=(), score=0.0) for i in range(n)] + [
             Bead(src=(), tgt=(j,), score=0.0) for j in range(m)
         ]
-    params = params or (MT_PARAMS if mt is not None else CROSS_PARAMS)
+        return nulls, np.zeros((0, len(FEATURES))), mode_key(with_mt=mt is not None, with_embeddings=embeddings is not None)
+    if embeddings is not None and (len(embeddings[0]) != n or len(embeddings[1]) != m):
+        raise InputError(
+            f"the embeddings have {len(embeddings[0])} and {len(embeddings[1])} rows for {n} source and "
+            f"{m} target sentences; embed the same sentences that are aligned"
+        )
+    if params is None:
+        if embeddings is not None:
+            params = SEM_MT_PARAMS if mt is not None else SEM_CROSS_PARAMS
+        else:
+            params = MT_PARAMS if mt is not None else CROSS_PARAMS
     targets = {t for ts in lexicon.values() for t in ts} if lexicon else None
     with _gc_paused():
         src_tok = anchor_tokens(source, lexicon=lexicon, lexicon_side="src")
@@ -170,38 +230,84 @@ def align_sentences(
         views = [(ax, ay, 1.0)]
         src_len = _lengths(source)
         prior_s2 = ID_EN_VARIANCE
+    if embeddings is not None and params.dense_weight > 0:
+        # Meaning beside the surface features: source (or MT) vs reference embeddings.
+        dx, dy = dense_view(*embeddings)
+        if mt is None:
+            views = [(dx, dy, params.dense_weight)] + ([(ax, ay, params.anchor_weight)] if params.anchor_weight > 0 else [])
+        else:
+            views.insert(1, (dx, dy, params.dense_weight))
     tgt_len = _lengths(target)
     prior = LengthModel(c=estimate_ratio(src_len, tgt_len), s2=prior_s2)
     # Coarse levels of a long document use the anchors only: summed char n-gram rows of
     # 2**k sentences are nearly dense and made the coarse search 5x slower than the fine one.
-    coarse = views[1:] or None
+    coarse = views[1:] if mt is not None else None
     path = align_features(
         views, src_len, tgt_len, shapes, params, prior,
         coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None,
     )
-    scores = np.zeros(len(path.nodes))
-    nodes = np.array([(i, j, s) for i, j, s in path.nodes], dtype=np.int64).reshape(-1, 3)
-    for s, shape in enumerate(path.shapes):
-        pick = nodes[:, 2] == s
-        if pick.any():
-            scores[pick] = path.scorer.confidence(nodes[pick, 0], nodes[pick, 1], shape)
     spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     for i, j, s in path.nodes:
         a, b = path.shapes[s]
         spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+    if embeddings is not None and params.detach_floor > 0:
+        spans = detach_unrelated_members(
+            spans, dx.toarray(), dy.toarray(), floor=params.detach_floor, gain=params.detach_gain
+        )
+    gains = _gains(path, spans)
+    relative = np.where(np.isfinite(gains), 1.0 / (1.0 + np.exp(-params.confidence_scale * np.nan_to_num(gains))), 0.0)
     # The search's scores are relative (a bead beats leaving its sentences unaligned);
     # the absolute evidence and copy factors make Bead.score mean "a translation" (see
-    # ``confidence``). They never change which beads were picked.
+    # ``confidence``), and the calibration map (``calibration``) a probability that the
+    # bead is right. They never change which beads were picked.
     unscored = [Bead(src=src, tgt=tgt) for src, tgt in spans]
-    ex, ey = views[0][:2]
-    mode = "mt" if mt is not None else "anchors"
+    with_dense = embeddings is not None and params.dense_weight > 0
+    if with_dense:
+        # Meaning is the best evidence of translation, with an MT or without.
+        ex, ey, mode = dx, dy, "dense"
+    else:
+        ex, ey, mode = (x, y, "mt") if mt is not None else (ax, ay, "anchors")
     mean, sd = background(unscored, ex, ey, mode)
     cos = bead_cosines(unscored, ex, ey)
-    scores = scores * evidence(cos, mean, sd, mode)
-    anchor_cos = cos if mt is None else bead_cosines(unscored, ax, ay)
+    ev = evidence(cos, mean, sd, mode)
+    anchor_cos = cos if mode == "anchors" else bead_cosines(unscored, ax, ay)
     overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_CANDIDATE_COS)
-    scores = scores * (1.0 - copied(overlap))
-    return [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
+    not_copied = 1.0 - copied(overlap)
+    linked = np.array([bool(src and tgt) for src, tgt in spans], dtype=bool)
+    dense_cos = cos if with_dense else None
+    feats = bead_features(
+        gains[linked], ev[linked], None if dense_cos is None else dense_cos[linked],
+        [(len(a), len(b)) for (a, b), keep in zip(spans, linked) if keep],
+    )
+    key = mode_key(with_mt=mt is not None, with_embeddings=dense_cos is not None)
+    probability = calibrated(feats, key) if calibrate else None
+    if probability is None:
+        scores = relative * ev * not_copied
+    else:
+        scores = np.zeros(len(spans))
+        # A bead whose two sides share their words can be right (a list of names, a
+        # reference line such as "1956, p. 310-329": on Text+Berg test 14 of the 16
+        # calibrated beads the copy factor zeroed were gold beads); what is no evidence
+        # is a reference that copies the source throughout. So the copy factor applies
+        # when most of the document's beads are copies (``COPIED_DOCUMENT``).
+        copies = 1.0 - not_copied[linked]
+        doc_copied = bool(len(copies)) and float(copies.mean()) >= COPIED_DOCUMENT
+        scores[linked] = probability * (not_copied[linked] if doc_copied else 1.0)
+    beads = [Bead(src=src, tgt=tgt, score=float(score)) for (src, tgt), score in zip(spans, scores)]
+    return beads, feats, key
+
+
+def _gains(path, spans) -> np.ndarray:
+    """How far each span beats leaving its sentences unaligned (``BandScorer.gain``; nan for null beads)."""
+    gains = np.full(len(spans), np.nan)
+    shapes = np.array([(len(src), len(tgt)) for src, tgt in spans], dtype=np.int64).reshape(-1, 2)
+    # A bead's end node: the sentences consumed on each side up to and including it.
+    ends = np.cumsum(shapes, axis=0)
+    linked = (shapes[:, 0] > 0) & (shapes[:, 1] > 0)
+    for a, b in {tuple(sh) for sh in shapes[linked].tolist()}:
+        pick = linked & (shapes[:, 0] == a) & (shapes[:, 1] == b)
+        gains[pick] = path.scorer.gain(ends[pick, 0], ends[pick, 1], (a, b))
+    return gains
 
 
 def summarise(beads: Sequence[Bead]) -> dict:

@@ -80,6 +80,13 @@ class ScoreParams:
     #: and the member penalty); it also raised every dev and 6/7 test documents with
     #: both the google and europarllight MT.
     len_ratio: float = 0.0
+    #: weight of the sentence-embedding view (``dense``) when embeddings are given
+    dense_weight: float = 0.0
+    #: post-pass over merged beads (``postpass``; 0 = off): an end member whose centred
+    #: embedding cosine with the other side is below ``detach_floor`` is split off when
+    #: the bead's cosine rises by ``detach_gain`` without it
+    detach_floor: float = 0.0
+    detach_gain: float = 0.0
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -284,6 +291,10 @@ class BandScorer:
         a, b = shape
         if a == 0 or b == 0:
             return np.zeros(np.shape(i))
-        s = self.bead_scores(i, j, shape)
-        gain = s + self.params.skip * (a + b) / 2
-        return 1.0 / (1.0 + np.exp(-self.params.confidence_scale * gain))
+        return 1.0 / (1.0 + np.exp(-self.params.confidence_scale * self.gain(i, j, shape)))
+
+    def gain(self, i: np.ndarray, j: np.ndarray, shape: Shape) -> np.ndarray:
+        """How far the bead of ``shape`` ending at ``(i, j)`` beats leaving its sentences
+        unaligned (its score plus what deleting them would cost); the input of ``confidence``."""
+        a, b = shape
+        return self.bead_scores(i, j, shape) + self.params.skip * (a + b) / 2

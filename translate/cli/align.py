@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
-from translate.cli.options import MAX_BEAD, FormatOption
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from translate.cli.options import MAX_BEAD, EmbedderOption, FormatOption
 
 @app.command(
     epilog=examples(
@@ -17,6 +17,8 @@ from translate.cli.options import MAX_BEAD, FormatOption
         "selaras align src.txt ref.txt --lines --json",
         "selaras align src.txt ref.txt --lexicon id-en.dict.tsv --max-bead 6",
         "selaras align laporan.en-mt.docx report.en.docx -o aligned.tsv   # docx, html, md, srt",
+        "selaras align src.txt ref.txt --embedder none      # lexical only, linear time",
+        "selaras align src.txt ref.txt --embedder sentence-transformers/LaBSE",
     )
 )
 @handle_errors
@@ -36,6 +38,7 @@ def align(
         Path | None, typer.Option(help="Bilingual lexicon, one 'source<TAB>target' pair per line (used without MT).")
     ] = None,
     document_format: FormatOption = None,
+    embedder: EmbedderOption = "auto",
     as_json: JsonOption = False,
 ) -> None:
     """Align source and reference sentences (1-1, 1-2, 2-1, 0-1, ...) into an aligned TSV.
@@ -50,9 +53,10 @@ def align(
     if not 2 <= max_bead <= MAX_BEAD:
         raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
     to_file = str(output) != "-"
-    result = align_files(
-        source, reference, output if (to_file or not as_json) else None, mt=mt, lines=lines, max_bead=max_bead,
-        lexicon=lexicon, format=document_format,
-    )
+    with progress_reporter("embedding") as on_embed_progress:
+        result = align_files(
+            source, reference, output if (to_file or not as_json) else None, mt=mt, lines=lines, max_bead=max_bead,
+            lexicon=lexicon, format=document_format, embedder=embedder, on_embed_progress=on_embed_progress,
+        )
     if as_json:
         print_json({**summarise(result.beads), "warnings": result.warnings})

@@ -73,6 +73,15 @@ FormatOption = Annotated[
         help="Document format: txt, docx, html, md, srt. Default: by the file's extension (unknown: txt).",
     ),
 ]
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        "--embedder",
+        help="Sentence embeddings for the aligner: auto (the bundled e5 when installed, else none with a note), "
+        "e5, none (lexical features only, linear time), or a sentence-transformers folder or hub id. "
+        "Cached per text in the Selaras cache.",
+    ),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]

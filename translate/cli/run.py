@@ -17,6 +17,7 @@ from translate.cli.options import (
     ComputeTypeOption,
     DeviceChoice,
     DeviceOption,
+    EmbedderOption,
     MAX_BEAD,
     FormatOption,
     LinesOption,
@@ -60,6 +61,7 @@ def run(
         int, typer.Option(help="Bootstrap resamples for the 95% CIs: at least 100, or 0 for none.")
     ] = 1000,
     document_format: FormatOption = None,
+    embedder: EmbedderOption = "auto",
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -82,7 +84,7 @@ def run(
         options = engine_options(
             backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
         )
-    with progress_reporter("translating") as on_progress:
+    with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed_progress:
         result = run_pipeline(
             source,
             reference,
@@ -95,6 +97,8 @@ def run(
             n_bootstrap=bootstrap,
             on_progress=on_progress,
             format=document_format,
+            embedder=embedder,
+            on_embed_progress=on_embed_progress,
         )
     if result.resumed:
         typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)
