@@ -16,6 +16,18 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _selaras_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The whole run caches (embeddings, CT2 conversions, the sentence memory) in a
+    temporary folder, never the user's ``~/.cache/selaras``; shared by the session so
+    texts embedded once are not embedded again. Tests that need their own cache set
+    ``SELARAS_CACHE`` themselves (monkeypatch restores this one afterwards)."""
+    import os
+
+    if "SELARAS_CACHE" not in os.environ:
+        os.environ["SELARAS_CACHE"] = str(tmp_path_factory.mktemp("selaras-cache"))
+
+
 @pytest.fixture(scope="session")
 def random_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised tiny Marian (``preset="tiny"``) with a real tokenizer."""

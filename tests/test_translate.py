@@ -91,6 +91,7 @@ class Recorder:
 def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Checkpoints of stdout runs go under $XDG_CACHE_HOME: keep them out of the real home."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.delenv("SELARAS_CACHE", raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -438,7 +438,7 @@ def align_files(
     max_bead: int | None = None,
     lexicon: str | Path | None = None,
     format: str | None = None,
-    embedder: str = "auto",
+    embedder: Any = "auto",
     on_embed_progress: ProgressCallback | None = None,
 ) -> AlignResult:
     """Align a source document with its reference (and optional MT) into an aligned TSV.
@@ -467,7 +467,9 @@ def align_files(
     mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
-    encoder = _load_embedder(embedder)
+    from translate.embed import resolve_embedder
+
+    encoder = resolve_embedder(embedder)
     beads, warning = align_reference(
         src, ref, mt_lines, str(reference), max_bead=max_bead, lexicon=lex, embedder=encoder,
         on_embed_progress=on_embed_progress,
@@ -477,17 +479,6 @@ def align_files(
     if output is not None:
         write_aligned_tsv(output, rows)
     return AlignResult(beads=beads, rows=rows, warnings=warnings)
-
-
-def _load_embedder(spec: str) -> Any:
-    """The embedder ``spec`` names (``translate.embed.load_embedder``); ``auto``'s
-    fallback note is logged once (the CLI prints it as a ``note:`` line)."""
-    from translate.embed import load_embedder
-
-    choice = load_embedder(spec)
-    if choice.note:
-        logger.info("%s", choice.note)
-    return choice.embedder
 
 
 #: One side having this many times more sentences than the other is suspicious enough
@@ -645,7 +636,7 @@ def run(
     backend: Any = None,
     translations: Sequence[Translation] | None = None,
     engine_info: dict | None = None,
-    embedder: str = "auto",
+    embedder: Any = "auto",
     on_embed_progress: ProgressCallback | None = None,
     **backend_options: object,
 ) -> RunResult:
@@ -720,7 +711,9 @@ def run(
     ref_sentences = [read_sentences(ref, "en", lines=lines, format=format) for ref in references]
     src_texts = [s.text for s in sentences]
     warnings = _input_warnings(source, src_texts, [(r, [s.text for s in refs]) for r, refs in zip(references, ref_sentences)])
-    encoder = _load_embedder(embedder)
+    from translate.embed import resolve_embedder
+
+    encoder = resolve_embedder(embedder)
 
     with exclusive_lock(out, what=f"the run folder {out}"):
         mt_lines: list[str] | None = None

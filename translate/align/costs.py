@@ -120,7 +120,9 @@ def _span_norms(x: sparse.csr_matrix, max_len: int) -> list[np.ndarray]:
             stop = np.clip(ends - d, 0, len(dots[d]))
             lo = np.clip(start, 0, len(dots[d]))
             total = total + 2.0 * (cums[d][stop] - cums[d][lo])
-        spans.append(np.where(ends >= a, total, 0.0))
+        # A sum of centred (dense) vectors can be ~0; the prefix differences then leave a
+        # rounding residue that may be negative, and its square root would be NaN.
+        spans.append(np.where(ends >= a, np.maximum(total, 0.0), 0.0))
     return spans
 
 

@@ -19,6 +19,7 @@ from translate.cli.options import (
     ComputeTypeOption,
     DeviceChoice,
     DeviceOption,
+    EmbedderOption,
     LinesOption,
     ModelOption,
     engine_options,
@@ -71,6 +72,7 @@ def corpus(
     beams: BeamsOption = None,
     batch_size: BatchSizeOption = None,
     lines: LinesOption = False,
+    embedder: EmbedderOption = "auto",
     max_bead: Annotated[
         Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead (both sides), 2-{MAX_BEAD}.")
     ] = None,
@@ -123,6 +125,7 @@ def corpus(
         lines=lines,
         max_bead=max_bead,
         n_bootstrap=bootstrap,
+        embedder=embedder,
     )
     filters = ExportFilter(
         formats=formats, min_chrf=min_chrf, exclude_flags=tuple(f.strip() for f in exclude_flags.split(",") if f.strip())

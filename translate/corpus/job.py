@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,11 +63,15 @@ class RunSettings:
     lines: bool = False
     max_bead: int | None = None
     n_bootstrap: int = 1000
+    embedder: Any = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def run_kwargs(self) -> dict[str, Any]:
         """Keywords for ``translate.pipeline.run`` (besides the files and translations)."""
-        return {"lines": self.lines, "max_bead": self.max_bead, "n_bootstrap": self.n_bootstrap, **self.extra}
+        return {
+            "lines": self.lines, "max_bead": self.max_bead, "n_bootstrap": self.n_bootstrap,
+            "embedder": self.embedder, **self.extra,
+        }
 
 
 def chunk_size(options: EngineOptions) -> int:
@@ -211,6 +215,7 @@ def run_corpus(
         FileError, LockedError: the folder cannot be written or another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
+    from translate.embed import resolve_embedder
     from translate.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
     from translate.metrics import ScoreAccumulator, check_bootstrap
 
@@ -228,6 +233,9 @@ def run_corpus(
     inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
     check_outputs([out / name for name in output_files(filters.formats)], [p for p in inputs if p.is_file()])
     stats = CorpusStats(documents=len(documents))
+    # The sentence encoder loads once for every document, and a bad one is refused
+    # before any translation.
+    settings = replace(settings, embedder=resolve_embedder(settings.embedder))
 
     with exclusive_lock(out, what=f"the corpus folder {out}"), SentenceMemory(memory_path or default_path()) as memory:
         translator = _engine(engine, settings.engine, ray_address, ray_actors)

@@ -10,6 +10,7 @@ never imports this package's heavy dependencies.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from translate.embed.base import Embedder, Progress, normalise_rows
@@ -29,6 +30,7 @@ __all__ = [
     "Progress",
     "e5_available",
     "load_embedder",
+    "resolve_embedder",
     "normalise_rows",
 ]
 
@@ -70,3 +72,16 @@ def load_embedder(spec: str = "auto", *, cache: bool = True) -> EmbedderChoice:
 
         inner = SentenceEncoder(spec)
     return EmbedderChoice(CachedEmbedder(inner) if cache else inner)
+
+
+def resolve_embedder(spec: str | Embedder | None) -> Embedder | None:
+    """What the aligner embeds with: ``spec`` loaded by :func:`load_embedder` (``auto``'s
+    fallback note is logged, and the CLI prints it as a ``note:`` line), an already
+    loaded ``Embedder`` as it is (a corpus job loads one for all its documents), or
+    ``None`` for the lexical aligner."""
+    if spec is None or not isinstance(spec, str):
+        return spec
+    choice = load_embedder(spec)
+    if choice.note:
+        logging.getLogger("translate.pipeline").info("%s", choice.note)
+    return choice.embedder
