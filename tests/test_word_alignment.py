@@ -45,8 +45,8 @@ def test_word_alignment_round_trips_through_tsv_and_jsonl(tmp_path: Path) -> Non
     rows = [_row(word_alignment=((0, 0), (1, 1), (2, 2), (5, 5))), _row()]
     write_aligned_tsv(tmp_path / "a.tsv", rows)
     lines = (tmp_path / "a.tsv").read_text(encoding="utf-8").splitlines()
-    assert lines[0].split("\t")[-1] == "word_alignment"
-    assert lines[1].split("\t")[-1] == "0-0 1-1 2-2 5-5" and lines[2].split("\t")[-1] == ""
+    at = lines[0].split("\t").index("word_alignment")
+    assert lines[1].split("\t")[at] == "0-0 1-1 2-2 5-5" and lines[2].split("\t")[at] == ""
     assert read_aligned_tsv(tmp_path / "a.tsv") == rows
     write_jsonl(tmp_path / "a.jsonl", rows)
     assert '"word_alignment": "0-0 1-1 2-2 5-5"' in (tmp_path / "a.jsonl").read_text(encoding="utf-8")
@@ -66,8 +66,10 @@ def test_an_older_tsv_without_the_column_reads_with_no_links(tmp_path: Path) -> 
 )
 def test_a_bad_word_alignment_cell_is_refused_with_its_line(tmp_path: Path, cell: str, message: str) -> None:
     write_aligned_tsv(tmp_path / "a.tsv", [_row()])
-    text = (tmp_path / "a.tsv").read_text(encoding="utf-8")
-    (tmp_path / "a.tsv").write_text(text.rstrip("\n") + cell + "\n", encoding="utf-8")
+    header, line = (tmp_path / "a.tsv").read_text(encoding="utf-8").splitlines()
+    cells = line.split("\t")
+    cells[header.split("\t").index("word_alignment")] = cell
+    (tmp_path / "a.tsv").write_text(header + "\n" + "\t".join(cells) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 2") as error:
         read_aligned_tsv(tmp_path / "a.tsv")
     assert message in str(error.value)
@@ -177,3 +179,14 @@ def test_hovering_a_source_word_lights_its_aligned_mt_words(browser: Any, tmp_pa
     ) == ["I"]
     assert browser.execute_script("return document.querySelectorAll('#rows tr[data-pos=\"3\"] .w').length") == 0
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_editing_the_mt_in_the_workbench_drops_its_stale_links(tmp_path: Path) -> None:
+    from translate.review.session import ReviewSession
+
+    write_aligned_tsv(tmp_path / "a.tsv", [_row(word_alignment=((0, 0), (2, 2)))])
+    session, _ = ReviewSession.open(tmp_path / "a.tsv")
+    session.edit(0, "reference", "I like coffee. She drinks tea.", 0)
+    assert session.rows[0].word_alignment == ((0, 0), (2, 2))  # the MT is the one linked
+    session.edit(0, "mt", "Coffee I like. She drinks tea.", 1)
+    assert session.rows[0].word_alignment == ()

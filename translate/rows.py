@@ -101,9 +101,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("chrf", "score", 2),
     Column("bleu", "score", 2),
     Column("flags", "flags", required=False),
+    Column("word_alignment", "links", required=False),
     Column("status", "status", required=False),
     Column("note", "text", required=False),
-    Column("word_alignment", "links", required=False),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
