@@ -638,6 +638,7 @@ def run(
     engine_info: dict | None = None,
     embedder: Any = "auto",
     on_embed_progress: ProgressCallback | None = None,
+    word_alignment: bool = False,
     **backend_options: object,
 ) -> RunResult:
     """Segment, translate, align with each reference, flag and score; write ``out_dir``.
@@ -667,6 +668,9 @@ def run(
         embedder: sentence embeddings for the aligner: ``auto``, ``e5``, ``none`` or a
             sentence-transformers folder or hub id (see :func:`align_files`).
         on_embed_progress: ``on_embed_progress(done, total)`` while embedding.
+        word_alignment: also fill each row's ``word_alignment`` (source word to MT word
+            links from the model's attention, ``translate.wordlinks``); costs about 12%
+            more translation time. Needs an MT made here (not ``mt=`` or ``translate=False``).
 
     Raises:
         InputError: unreadable or empty inputs, an MT that does not match the source,
@@ -694,6 +698,8 @@ def run(
     if not references:
         raise InputError("no reference given; give at least one English translation of the source")
     n_bootstrap = check_bootstrap(n_bootstrap)
+    if word_alignment and (mt is not None or not translate):
+        raise InputError("word alignment needs an MT made by the model (it comes from its attention); drop --mt/--no-mt")
     with_mt = mt is not None or translate
     precomputed = mt is None and translate and translations is not None
     opts = None
@@ -740,7 +746,7 @@ def run(
             checkpoint = Checkpoint(out / CHECKPOINT_NAME)
             translations = translate_sentences(
                 backend, src_texts, batch_size=opts.batch_size, beams=opts.beams, on_progress=on_progress,
-                checkpoint=checkpoint,
+                checkpoint=checkpoint, alignment=word_alignment,
             )
             mt_lines = [t.text for t in translations]
             mt_scores = [(t.score, t.tokens) for t in translations]
@@ -748,6 +754,11 @@ def run(
             resumed = checkpoint.resumed
             split = sum(1 for t in translations if t.pieces > 1)
 
+        links = None
+        if word_alignment and translations is not None:
+            from translate.wordlinks import word_links
+
+            links = [word_links(t) for t in translations]
         files: dict[str, str] = {SOURCE_NAME: "".join(t + "\n" for t in src_texts)}
         if mt_lines is not None:
             files[MT_NAME] = "".join(t + "\n" for t in mt_lines)
@@ -760,7 +771,7 @@ def run(
                 on_embed_progress=on_embed_progress,
             )
             warnings += _warned([warning])
-            rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores))
+            rows = check_rows(build_rows(src_texts, ref_texts, mt_lines, beads, mt_scores=mt_scores, word_links=links))
             files[reference_name(k)] = "".join(t + "\n" for t in ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))
             aligned.append(rows)

@@ -8,14 +8,20 @@ the column names from the page data) all follow it.
 The TSV is UTF-8, header row first, tab-separated, no quoting (tabs and newlines in
 text become spaces). Columns marked ``required=False`` may be missing from older files
 (``flags`` before ``selaras check`` existed, ``mt_logprob`` before v0.2, ``status`` and
-``note`` before the review workbench: such rows read as pending with no note); extra
-columns written by other tools are ignored.
+``note`` before the review workbench: such rows read as pending with no note,
+``word_alignment`` before ``selaras run --word-alignment``); extra columns written by
+other tools are ignored.
+
+``word_alignment`` is Pharaoh format (``0-0 1-2 2-1``, as fast_align and Moses write
+it): ``i-j`` links word ``i`` of the bead's source to word ``j`` of its MT, 0-based
+indexes over the texts split on whitespace (:func:`words`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -24,7 +30,10 @@ from translate.errors import InputError
 from translate.io import atomic_write, read_lines
 from translate.records import Bead
 
-ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status"]
+ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status", "links"]
+
+#: Word links of a bead: ``(source word, MT word)`` index pairs, 0-based.
+Links = tuple[tuple[int, int], ...]
 
 #: A reviewer's verdict on a bead (``selaras review --serve``); empty means pending.
 Status = Literal["", "accepted", "rejected"]
@@ -38,7 +47,9 @@ class AlignedRow:
     ``src_ids``/``ref_ids`` are 1-based sentence numbers. Scores are ``None`` where the
     TSV cell is empty (e.g. sentence BLEU when either side is empty). ``mt_logprob`` is
     the MT engine's own confidence (mean log-probability per target token; ``None``
-    where the MT was not computed by Selaras, e.g. ``--mt FILE``). Field order is
+    where the MT was not computed by Selaras, e.g. ``--mt FILE``). ``word_alignment``
+    links source words to MT words (:func:`words` indexes; empty when not computed).
+    Field order is
     positional-construction order; the TSV column order is :data:`COLUMNS`.
     """
 
@@ -54,6 +65,7 @@ class AlignedRow:
     mt_logprob: float | None = None
     status: Status = ""
     note: str = ""
+    word_alignment: Links = ()
 
     @property
     def bead(self) -> str:
@@ -89,6 +101,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("chrf", "score", 2),
     Column("bleu", "score", 2),
     Column("flags", "flags", required=False),
+    Column("word_alignment", "links", required=False),
     Column("status", "status", required=False),
     Column("note", "text", required=False),
 )
@@ -106,6 +119,47 @@ def clean_cell(text: str) -> str:
     return " ".join(text.replace("\t", " ").splitlines()) if text else ""
 
 
+def words(text: str) -> list[str]:
+    """The words that ``word_alignment`` indexes: ``text`` split on whitespace."""
+    return text.split()
+
+
+def format_links(links: Links) -> str:
+    """Word links in Pharaoh format (``0-0 1-2``); empty for none."""
+    return " ".join(f"{s}-{t}" for s, t in links)
+
+
+_LINK = re.compile(r"([0-9]+)-([0-9]+)")
+
+
+def parse_links(cell: str, where: str) -> Links:
+    """Word links from Pharaoh format.
+
+    Raises:
+        InputError: a link that is not ``SOURCE-MT`` with whole numbers.
+    """
+    links = []
+    for part in cell.split():
+        match = _LINK.fullmatch(part)
+        if match is None:
+            raise InputError(f"{where} must be word links like '0-0 1-2' (source-MT word numbers), got {part!r}")
+        links.append((int(match.group(1)), int(match.group(2))))
+    return tuple(links)
+
+
+def _check_links(row: AlignedRow, where: str) -> None:
+    """Refuse word links that point past the bead's source or MT words."""
+    if not row.word_alignment:
+        return
+    n_src, n_mt = len(words(row.source)), len(words(row.mt))
+    for s, t in row.word_alignment:
+        if not (s < n_src and t < n_mt):
+            raise InputError(
+                f"{where}: word link {s}-{t} points past the bead's words "
+                f"({n_src} source, {n_mt} MT words; numbers are 0-based)"
+            )
+
+
 def format_ids(ids: Sequence[int]) -> str:
     """1-based sentence numbers as the TSV writes them (``3,4``); empty for no sentence."""
     return ",".join(str(i) for i in ids)
@@ -121,6 +175,8 @@ def _format_cell(row: AlignedRow, column: Column) -> str:
         return clean_cell(value)
     if column.kind == "score":
         return "" if value is None else f"{value:.{column.digits}f}"
+    if column.kind == "links":
+        return format_links(value)
     return ",".join(value)  # flags
 
 
@@ -150,6 +206,8 @@ def _parse_cell(cell: str, column: Column, where: str) -> Any:
         return tuple(f for f in cell.split(",") if f)
     if column.kind == "status":
         return _check_status(cell.strip(), f"{where}: column {column.name}")
+    if column.kind == "links":
+        return parse_links(cell, f"{where}: column {column.name}")
     return cell
 
 
@@ -205,6 +263,7 @@ def parse_tsv(lines: Sequence[str], name: str) -> list[AlignedRow]:
         row = AlignedRow(**{"src_ids": (), "ref_ids": (), "source": "", "mt": "", "reference": "", **values})
         if bead and bead != row.bead:
             raise InputError(f"{where}: bead {bead!r} does not match the ids ({row.bead})")
+        _check_links(row, where)
         rows.append(row)
     return rows
 
@@ -231,13 +290,16 @@ def write_aligned_tsv(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) 
 
 
 def row_as_json(row: AlignedRow) -> dict[str, Any]:
-    """Every column of ``row`` as JSON types (ids and flags as lists), keyed by column name."""
+    """Every column of ``row`` as JSON types (ids and flags as lists, word links as
+    their Pharaoh string), keyed by column name."""
     payload: dict[str, Any] = {}
     for column in COLUMNS:
         if column.kind == "bead":
             payload[column.name] = row.bead
             continue
         value = getattr(row, column.name)
+        if column.kind == "links":
+            value = format_links(value)
         payload[column.name] = list(value) if column.kind in ("ids", "flags") else value
     return payload
 
@@ -272,6 +334,10 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
                 raise InputError(f"{where}: {column.name} must be a number or null, got {value!r}")
             value = None if value is None else float(value)
+        elif column.kind == "links":
+            if not isinstance(value, str):
+                raise InputError(f"{where}: {column.name} must be a string of word links like '0-0 1-2', got {value!r}")
+            value = parse_links(value, f"{where}: {column.name}")
         else:
             if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
                 raise InputError(f"{where}: {column.name} must be a list of strings, got {value!r}")
@@ -280,6 +346,7 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
     row = AlignedRow(**values)
     if "bead" in obj and obj["bead"] != row.bead:
         raise InputError(f"{where}: bead {obj['bead']!r} does not match the ids ({row.bead})")
+    _check_links(row, where)
     return row
 
 
@@ -328,6 +395,7 @@ def build_rows(
     beads: Sequence[Bead],
     *,
     mt_scores: Sequence[tuple[float | None, int]] | None = None,
+    word_links: Sequence[Links | None] | None = None,
 ) -> list[AlignedRow]:
     """The aligned-TSV rows of ``beads``: texts joined by spaces, 1-based ids, scores.
 
@@ -335,7 +403,9 @@ def build_rows(
     for a 0-1 bead or without MT); sentence chrF/BLEU compare it with the reference
     text of the bead and are empty where either side is empty. ``mt_scores`` holds the
     engine's ``(score, tokens)`` per source sentence; a bead's ``mt_logprob`` is their
-    token-weighted mean.
+    token-weighted mean. ``word_links`` holds each source sentence's links to its MT
+    (word indexes within the two sentences, ``None`` where unknown); a bead's
+    ``word_alignment`` is theirs, shifted by the words of its sentences before.
     """
     from translate.metrics import sentence_scores
 
@@ -351,6 +421,7 @@ def build_rows(
             pair = sentence_scores(mt_text, ref_text)
             if pair is not None:
                 chrf, bleu = pair
+        links = _bead_links(source, mt, bead, word_links) if word_links is not None and mt is not None else ()
         logprob = _mean_logprob([mt_scores[i] for i in bead.src]) if mt_scores is not None and bead.src else None
         rows.append(
             AlignedRow(
@@ -363,9 +434,21 @@ def build_rows(
                 chrf=chrf,
                 bleu=bleu,
                 mt_logprob=logprob,
+                word_alignment=links,
             )
         )
     return rows
+
+
+def _bead_links(source: Sequence[str], mt: Sequence[str], bead: Bead, word_links: Sequence[Links | None]) -> Links:
+    """A bead's word links: each sentence's, offset by the words of the sentences before it."""
+    links: list[tuple[int, int]] = []
+    src_offset = mt_offset = 0
+    for i in bead.src:
+        links.extend((s + src_offset, t + mt_offset) for s, t in word_links[i] or ())
+        src_offset += len(words(source[i]))
+        mt_offset += len(words(mt[i]))
+    return tuple(links)
 
 
 def is_scored(row: AlignedRow) -> bool:
@@ -381,18 +464,22 @@ __all__ = [
     "STATUSES",
     "AlignedRow",
     "Column",
+    "Links",
     "Status",
     "build_rows",
     "clean_cell",
     "format_ids",
+    "format_links",
     "format_row",
     "is_scored",
+    "parse_links",
     "parse_tsv",
     "read_aligned_tsv",
     "read_jsonl",
     "row_as_json",
     "row_from_json",
     "tsv_lines",
+    "words",
     "write_aligned_tsv",
     "write_jsonl",
 ]

@@ -7,6 +7,11 @@ scripts fetched, it opens from disk offline. The script builds every cell with
 inject markup; MT words that the reference contains arrive pre-split by
 ``translate.review.mt_match_segments`` and are wrapped in ``<mark>`` elements.
 
+A row with ``word_alignment`` draws its source and MT word by word (split on the same
+whitespace as Python's ``str.split``, which the column's indexes count), and hovering
+or focusing a word highlights it (``w-on``) and the words it is linked to on the other
+side (``w-linked``).
+
 Only one page of rows (``pageSize``, 200 by default) is in the DOM at a time, so a
 10,000-row document sorts and filters in milliseconds: filtering and sorting work on an
 index array, and rendering touches 200 rows.
@@ -20,12 +25,14 @@ CSS = """
   --bg: #ffffff; --fg: #1d2127; --muted: #5f6b7a; --line: #d9dee5; --head: #f3f5f8;
   --weak: #fff0ee; --weak-edge: #d93025; --mark: #fff2a8; --lo: #c5221f; --mid: #b06000;
   --hi: #188038; --flag-bg: #fce8e6; --flag-fg: #a50e0e; --card: #f8f9fb; --accent: #1a73e8;
+  --link: #d2e3fc;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #15181d; --fg: #e6e9ee; --muted: #9aa4b2; --line: #30363f; --head: #1d2128;
     --weak: #3a1f1f; --weak-edge: #f28b82; --mark: #5c4d00; --lo: #f28b82; --mid: #fdd663;
     --hi: #81c995; --flag-bg: #5c2b29; --flag-fg: #f6aea9; --card: #1d2128; --accent: #8ab4f8;
+    --link: #174ea6;
   }
 }
 * { box-sizing: border-box; }
@@ -83,6 +90,10 @@ mark { background: var(--mark); color: inherit; border-radius: 2px; padding: 0 1
 .flag { display: inline-block; background: var(--flag-bg); color: var(--flag-fg); border-radius: 4px;
   padding: 0 .3rem; margin: 0 .2rem .2rem 0; font-size: .78rem; white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; }
+.w { border-radius: 2px; cursor: default; }
+.w:focus { outline: none; }
+.w.w-on { outline: 2px solid var(--accent); }
+.w.w-linked { background: var(--link); outline: 1px solid var(--accent); }
 col.c-pos { width: 3.5rem; } col.c-ids { width: 4.2rem; } col.c-bead { width: 3.2rem; }
 col.c-num { width: 4.3rem; } col.c-flags { width: 8.5rem; }
 """
@@ -95,7 +106,10 @@ JS = r"""
   var C = {};
   data.columns.forEach(function (name, i) { C[name] = i; });
   var POS = C.pos, SRC = C.src_ids, REF = C.ref_ids, BEAD = C.bead, SOURCE = C.source, MT = C.mt,
-      REFERENCE = C.reference, ALIGN = C.align_score, CHRF = C.chrf, BLEU = C.bleu, FLAGS = C.flags;
+      REFERENCE = C.reference, ALIGN = C.align_score, CHRF = C.chrf, BLEU = C.bleu, FLAGS = C.flags,
+      WORDS = C.word_alignment;
+  // Python's str.split() whitespace: the word_alignment indexes count words split on it.
+  var SPACE = /([\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)/;
   var rows = data.rows;
   var SCORE_COLUMN = { chrf: CHRF, bleu: BLEU, align: ALIGN };
   var SORT_KEYS = {
@@ -182,6 +196,55 @@ JS = r"""
     return v < data.weak ? "lo" : (v < data.good ? "mid" : "hi");
   }
 
+  // Text pieces (odd ones marked) drawn word by word: one element per word part, each
+  // with its side ("s" source, "t" MT) and 0-based word number; the first part of a
+  // word takes the keyboard focus.
+  function addWords(cell, parts, side) {
+    var w = -1, inWord = false;
+    for (var k = 0; k < parts.length; k++) {
+      if (!parts[k]) continue;
+      var bits = parts[k].split(SPACE);
+      for (var b = 0; b < bits.length; b++) {
+        if (!bits[b]) continue;
+        if (b % 2) { cell.appendChild(document.createTextNode(bits[b])); inWord = false; continue; }
+        var el = document.createElement(k % 2 ? "mark" : "span");
+        if (!inWord) { w++; inWord = true; el.tabIndex = 0; }
+        el.className = "w";
+        el.dataset.side = side;
+        el.dataset.w = w;
+        el.textContent = bits[b];
+        cell.appendChild(el);
+      }
+    }
+  }
+
+  var lit = null;
+  function unlight() {
+    if (!lit) return;
+    lit.querySelectorAll(".w-on, .w-linked").forEach(function (x) { x.classList.remove("w-on", "w-linked"); });
+    lit = null;
+  }
+  function light(el) {
+    unlight();
+    var tr = el.closest("tr");
+    if (!tr || !tr.links) return;
+    var side = el.dataset.side, w = Number(el.dataset.w), mine = side === "s" ? 0 : 1, other = {};
+    tr.links.forEach(function (p) { if (p[mine] === w) other[p[1 - mine]] = true; });
+    tr.querySelectorAll(".w").forEach(function (x) {
+      if (x.dataset.side === side) { if (Number(x.dataset.w) === w) x.classList.add("w-on"); }
+      else if (other[x.dataset.w]) x.classList.add("w-linked");
+    });
+    lit = tr;
+  }
+  function onWord(e) {
+    var el = e.target.closest ? e.target.closest(".w") : null;
+    if (el) light(el); else unlight();
+  }
+  tbody.addEventListener("mouseover", onWord);
+  tbody.addEventListener("focusin", onWord);
+  tbody.addEventListener("mouseleave", unlight);
+  tbody.addEventListener("focusout", unlight);
+
   function rowElement(r) {
     var tr = document.createElement("tr");
     var chrf = r[CHRF];
@@ -191,9 +254,21 @@ JS = r"""
     td(tr, r[SRC].join(","), "ids");
     td(tr, r[REF].join(","), "ids");
     td(tr, r[BEAD], "ids");
-    td(tr, r[SOURCE], "src");
+    var links = WORDS === undefined ? [] : r[WORDS];
+    if (links.length) {
+      tr.links = links;
+      var src = document.createElement("td");
+      src.className = "src";
+      addWords(src, [r[SOURCE]], "s");
+      tr.appendChild(src);
+      var aligned = document.createElement("td");
+      aligned.className = "mt";
+      addWords(aligned, r[MT], "t");
+      tr.appendChild(aligned);
+    } else td(tr, r[SOURCE], "src");
     var parts = r[MT];
-    if (parts.join("") === "") { td(tr, "", "mt"); }
+    if (links.length) { /* drawn above */ }
+    else if (parts.join("") === "") { td(tr, "", "mt"); }
     else {
       var mt = document.createElement("td");
       mt.className = "mt";

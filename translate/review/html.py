@@ -90,12 +90,21 @@ def _cell_payload(row: AlignedRow, column: Column) -> Any:
         return list(value)
     if column.kind == "score":
         return _finite(value, column.digits)
+    if column.kind == "links":
+        return [list(pair) for pair in value]
     return value
 
 
 def _row_payload(position: int, row: AlignedRow) -> list[Any]:
     """One row as a compact array in :data:`PAGE_COLUMNS` order."""
     return [position, *(_cell_payload(row, column) for column in COLUMNS)]
+
+
+def _links_note(rows: Sequence[AlignedRow]) -> str:
+    """The hint that words can be hovered, when some row has word links."""
+    if not any(row.word_alignment for row in rows):
+        return ""
+    return "\nHover or focus a word to see the words it is aligned to (word_alignment)."
 
 
 def _warnings_html(warnings: Sequence[str]) -> str:
@@ -252,7 +261,7 @@ def render_html(
 <h2>Rows</h2>
 <p><strong>{len(plain_rows)}</strong> rows · <strong>{flagged}</strong> flagged · <strong>{aligned}</strong> scored beads (MT + reference)</p>
 <p class="sub">Highlighted rows carry a flag or have sentence chrF below {weak_chrf:g}.
-MT words also found in the reference are <mark>marked</mark>.</p>
+MT words also found in the reference are <mark>marked</mark>.{_links_note(plain_rows)}</p>
 </div>
 <figure id="histogram">
 {histogram}

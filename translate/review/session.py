@@ -327,7 +327,9 @@ class ReviewSession:
             raise InputError(f"row {row} has no source sentence (a 0-1 bead), so it has no MT to edit")
         if field == "reference" and not current.ref_ids and text:
             raise InputError(f"row {row} has no reference sentence (a 1-0 bead); split or merge instead")
-        return self._commit("edit", row, (current,), (self._rescore(replace(current, **{field: text})),))
+        # An edited MT is no longer the one the word links were made for: they go.
+        links = {"word_alignment": ()} if field == "mt" and text != current.mt else {}
+        return self._commit("edit", row, (current,), (self._rescore(replace(current, **{field: text}, **links)),))
 
     def set_status(self, row: int, status: str, version: int, note: str | None = None) -> Change:
         """Accept, reject or reset (``pending``/empty) a bead, optionally with a note."""
