@@ -207,3 +207,28 @@ def test_a_text_box_inside_a_paragraph_is_translated_too() -> None:
     xml = zipfile.ZipFile(io.BytesIO(translated)).read("word/document.xml").decode()
     assert "TEKS DI LUAR KOTAK." in xml and "TEKS DI DALAM KOTAK." in xml and "kotak" not in xml
     assert xml.count("txbxContent>") == 2  # the box, once (open and close tags)
+
+
+def test_a_docx_is_not_written_to_a_terminal(tmp_path: Path) -> None:
+    """Without -o a .docx would be zip bytes on the user's screen: refused before any
+    model loads (redirecting stdout to a file still works, that is not a terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = tmp_path / "laporan.docx"
+    path.write_bytes(make_document())
+    before = path.read_bytes()
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "from translate.cli import main; main()", "translate", str(path), "--model", str(tmp_path / "none")],
+            stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Error: a .docx is a binary file: give -o FILE.docx (or redirect stdout)"
+    assert path.read_bytes() == before

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, handle_errors, progress_reporter
+from translate.cli.app import JsonOption, app, examples, fail, handle_errors, progress_reporter
 from translate.cli.options import (
     BackendChoice,
     BackendOption,
@@ -75,8 +76,11 @@ def translate(
     (code, timings, images) kept; bold, italic and links land on the aligned English
     words, or around the whole sentence when the alignment is unsure.
     """
+    from translate.formats import format_name
     from translate.pipeline import translate_file
 
+    if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
+        raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)
     options = engine_options(
         backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
     )
