@@ -13,6 +13,7 @@ from translate.cli import run as _run  # noqa: F401,E402
 from translate.cli import review as _review  # noqa: F401,E402
 from translate.cli import check as _check  # noqa: F401,E402
 from translate.cli import export as _export  # noqa: F401,E402
+from translate.cli import shortlist as _shortlist  # noqa: F401,E402
 
 
 def main() -> None:

@@ -66,6 +66,14 @@ BatchSizeOption = Annotated[
         help=f"Sentences per batch, 1-{MAX_BATCH_SIZE}. Default: the engine's (transformers 16, CTranslate2 64).",
     ),
 ]
+ShortlistOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--shortlist",
+        help="CTranslate2 decodes over this vocabulary shortlist only (faster; `selaras shortlist build`), "
+        "or 'off'. Default: the model's own shortlist if one was built for it, else the full vocabulary.",
+    ),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]
@@ -79,6 +87,7 @@ def engine_options(
     compute_type: str | None,
     beams: int | None,
     batch_size: int | None,
+    shortlist: str | None = None,
 ) -> EngineOptions:
     """The engine options of a command's flags, checked before anything loads.
 
@@ -92,4 +101,5 @@ def engine_options(
         compute_type=compute_type,
         beams=beams,
         batch_size=batch_size,
+        shortlist=shortlist,
     )

@@ -18,6 +18,7 @@ from translate.cli.options import (
     DeviceChoice,
     DeviceOption,
     ModelOption,
+    ShortlistOption,
     engine_options,
 )
 
@@ -52,6 +53,7 @@ def translate(
     device: DeviceOption = DeviceChoice.auto,
     backend_choice: BackendOption = BackendChoice.auto,
     compute_type: ComputeTypeOption = None,
+    shortlist: ShortlistOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -67,7 +69,8 @@ def translate(
     from translate.pipeline import translate_file
 
     options = engine_options(
-        backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
+        backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
+        shortlist=shortlist,
     )
     with progress_reporter("translating") as report:
         result = translate_file(file, output, options=options, lines=lines, as_json=as_json, on_progress=report)
