@@ -66,6 +66,7 @@ Usage::
     python scripts/bench_translate.py --beams 4 --n 40 --n-slow 8 --json   # quick smoke run
     python scripts/bench_translate.py --repeats 3 --work /tmp/bench-model --out bench.txt
     python scripts/bench_translate.py --faithfulness          # how often a shortlist changes output
+    python scripts/bench_translate.py --gpu --n 1024          # CUDA: engines x beams x batch sizes (bench_gpu.sh)
 
 The last lines are ``speedup_vs_naive=``, ``speedup_vs_argos=``, ``speedup_vs_easynmt=``
 (Selaras' CTranslate2 default over each, at the first beam given) and
@@ -415,16 +416,19 @@ import json, sys
 from pathlib import Path
 from translate.backends.ct2 import load_ct2
 from translate.shortlist import build_shortlist, write_shortlist
-model, build_file, test_file, out, length, beams = sys.argv[1:7]
+model, build_file, test_file, out, length, beams, top = sys.argv[1:8]
 length = int(length) or None
 kw = {"min_decoding_length": length, "max_decoding_length": length} if length else {}
 build = json.loads(Path(build_file).read_text()); test = json.loads(Path(test_file).read_text())
 full = load_ct2(model, device="cpu", shortlist=None, **kw)
-shortlist = build_shortlist(full, build, beams=int(beams))
+shortlist = build_shortlist(full, build, beams=int(beams), top=int(top))
 write_shortlist(shortlist, out)
 mapped = load_ct2(model, device="cpu", shortlist=out, **kw)
-a = full.translate_batch(test, beams=int(beams)); b = mapped.translate_batch(test, beams=int(beams))
-same = sum(x.tokens == y.tokens for x, y in zip(a, b))
+test = [t for t in test if len(full.tokenizer.tokenize(t)) <= full.max_input_tokens]  # as build_shortlist does
+same = {}
+for k in sorted({1, int(beams)}):
+    a = full.translate_batch(test, beams=k); b = mapped.translate_batch(test, beams=k)
+    same[k] = sum(x.tokens == y.tokens for x, y in zip(a, b))
 print(json.dumps({"identical": same, "test": len(test), "build": len(build), "always": len(shortlist.always),
                   "source_pieces": len(shortlist.pieces),
                   "distinct_output_pieces": len({t for h in a for t in h.tokens})}))
@@ -452,20 +456,26 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
     )
     lines = [f"# faithfulness: map built from the model's own translations of {half} UD PUD sentences, "
              f"then {len(texts) - half} others translated with and without it (default top/per-piece)"]
-    for name, model, length, beams in (("tiny trained (209 pieces)", tiny, 0, 4),
-                                       ("random opus-mt-id-en arch", real, args.length, 4)):
+    from translate.shortlist import DEFAULT_TOP
+
+    cases = (
+        ("tiny trained, top=default", tiny, 0, 4, DEFAULT_TOP),
+        ("tiny trained, top=5", tiny, 0, 4, 5),
+        ("random opus-mt-id-en arch", real, args.length, 4, DEFAULT_TOP),
+    )
+    for name, model, length, beams, top in cases:
         proc = subprocess.run(
             [sys.executable, "-c", FAITHFULNESS_CHILD, str(model), str(tmp / "build.json"), str(tmp / "test.json"),
-             str(tmp / f"{model.name}.shortlist.json"), str(length), str(beams)],
+             str(tmp / f"{model.name}-{top}.shortlist.json"), str(length), str(beams), str(top)],
             capture_output=True, text=True,
         )
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             raise SystemExit(proc.returncode)
         r = json.loads(proc.stdout.strip().splitlines()[-1])
+        shares = ", ".join(f"beam {k}: {v}/{r['test']} = {100 * v / r['test']:.1f}%" for k, v in r["identical"].items())
         lines.append(
-            f"{name:<28} identical {r['identical']}/{r['test']} = {100 * r['identical'] / r['test']:.1f}% "
-            f"(beam {beams}; map: {r['always']} always + {r['source_pieces']} source pieces; "
+            f"{name:<27} identical {shares} (map: {r['always']} always + {r['source_pieces']} source pieces; "
             f"the model's full-vocabulary outputs use {r['distinct_output_pieces']} distinct pieces)"
         )
     return "\n".join(lines)
@@ -485,19 +495,80 @@ def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
         target = [p if p in tokenizer.vocab else tokenizer.unk_token for p in tokenizer.target.encode(row[1], out_type=str)]
         pairs.append((tokenizer.tokenize(row[0]), target))
     half = len(pairs) // 2
-    lines = ["# reference coverage (no model): map from one half's (source, reference) pairs; share of the other "
-             "half's sentences whose reference pieces are all allowed by that sentence alone"]
-    for top, per_piece in ((DEFAULT_TOP, DEFAULT_PER_PIECE), (250, 30), (1000, 30), (500, 10), (500, 60)):
-        shortlist = shortlist_from_pairs(pairs[:half], tokenizer.vocab, top=top, per_piece=per_piece)
-        covered, sizes = 0, []
+    lines = ["# reference coverage (no model): map from one half's (source, reference) pairs; of the other half's "
+             "reference pieces, the share the sentence's own candidates allow (and sentences fully allowed)"]
+    settings = [(half // 4, DEFAULT_TOP, DEFAULT_PER_PIECE), (half // 2, DEFAULT_TOP, DEFAULT_PER_PIECE)]
+    settings += [(half, top, per_piece) for top, per_piece in
+                 ((DEFAULT_TOP, DEFAULT_PER_PIECE), (250, 30), (1000, 30), (2000, 30), (500, 10), (500, 60), (500, 120))]
+    for built, top, per_piece in settings:
+        shortlist = shortlist_from_pairs(pairs[:built], tokenizer.vocab, top=top, per_piece=per_piece)
+        covered, tokens, whole, sizes = 0, 0, 0, []
         for source, target in pairs[half:]:
             allowed = set(shortlist.always) | {"</s>", "<unk>"}
             for piece in source:
                 allowed.update(shortlist.pieces.get(piece, ()))
-            covered += set(target) <= allowed
+            covered += sum(t in allowed for t in target)
+            tokens += len(target)
+            whole += set(target) <= allowed
             sizes.append(len(allowed))
-        lines.append(f"top={top:<5} per_piece={per_piece:<3} covered {100 * covered / (len(pairs) - half):5.1f}%  "
+        lines.append(f"built from {built:>4}, top={top:<5} per_piece={per_piece:<3} pieces allowed {100 * covered / tokens:5.1f}%, "
+                     f"sentences {100 * whole / (len(pairs) - half):5.1f}%; "
                      f"allowed per sentence {statistics.mean(sizes):6.0f} of {len(tokenizer.vocab)}")
+    return "\n".join(lines)
+
+
+GPU_CHILD = r"""
+import json, sys, time
+from translate.backends import EngineOptions, load_backend
+from translate.backends.ct2 import load_ct2
+from translate.translator import translate_sentences
+engine, model, sentences_file, device, length, beams, batch_sizes = sys.argv[1:8]
+sentences = json.load(open(sentences_file, encoding="utf-8"))
+length = int(length)
+if engine == "ctranslate2":
+    backend = load_ct2(model, device=device, shortlist=None, min_decoding_length=length, max_decoding_length=length)
+    precision = backend.compute_type
+else:
+    backend = load_backend(EngineOptions(backend="transformers", model=model, device=device))
+    backend.model.generation_config.min_new_tokens = length
+    backend.model.generation_config.max_new_tokens = length
+    precision = backend.describe().precision
+for b in beams.split(","):
+    for size in batch_sizes.split(","):
+        translate_sentences(backend, sentences[: int(size)], beams=int(b), batch_size=int(size))  # warm-up
+        start = time.perf_counter()
+        translate_sentences(backend, sentences, beams=int(b), batch_size=int(size))
+        seconds = time.perf_counter() - start
+        print(json.dumps({"engine": engine, "precision": precision, "beams": int(b), "batch_size": int(size),
+                          "sentences_per_s": round(len(sentences) / seconds, 1)}), flush=True)
+"""
+
+
+def gpu_table(args: argparse.Namespace, tmp: Path) -> str:
+    """transformers (fp16 on CUDA) against CTranslate2 (int8_float16 on CUDA) at each beam and batch size.
+
+    One process per engine (memory is not the question on a GPU); every cell has a
+    warm-up batch first. ``scripts/bench_gpu.sh`` runs this where a GPU is lent.
+    """
+    model_dir = args.work or tmp / "opus-mt-id-en-random"
+    _build_random(model_dir, args.corpus)
+    sentences = pick_sentences(model_dir, args.corpus, args.n)
+    sentences_file = tmp / "sentences.json"
+    sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+    lines = [f"# {args.device}: {len(sentences)} sentences of ~{TARGET_SOURCE_TOKENS} tokens, output forced to "
+             f"{args.length}; sentences/s per beam and batch size"]
+    for engine in ("transformers", "ctranslate2"):
+        proc = subprocess.run(
+            [sys.executable, "-c", GPU_CHILD, engine, str(model_dir), str(sentences_file), args.device,
+             str(args.length), args.beams, args.batch_sizes],
+            capture_output=True, text=True,
+        )
+        for line in proc.stdout.splitlines():
+            r = json.loads(line)
+            lines.append(f"{r['engine']:<13} {r['precision']:<13} beam {r['beams']} batch {r['batch_size']:>4}: "
+                         f"{r['sentences_per_s']:>8.1f} sent/s")
+        if proc.returncode != 0:
+            lines.append(f"{engine}: failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
     return "\n".join(lines)
 
 
@@ -530,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {','.join(VARIANTS)}")
     parser.add_argument("--faithfulness", action="store_true", help="measure how often a shortlist changes the output instead")
     parser.add_argument("--faith-n", type=int, default=500, help="sentences per half for --faithfulness (default 500)")
+    parser.add_argument("--gpu", action="store_true", help="the GPU table instead: transformers against CTranslate2 per batch size")
+    parser.add_argument("--device", default="cuda", help="device of the --gpu table (default cuda; cpu for a smoke run)")
+    parser.add_argument("--batch-sizes", default="16,64,256", help="batch sizes of the --gpu table (default 16,64,256)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--out", type=Path, default=None, help="also save the table (or JSON) to this file")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
@@ -552,6 +626,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="selaras-bench-") as tmp:
         tmp_path = Path(tmp)
         os.environ["SELARAS_CACHE"] = str(tmp_path / "cache")
+        if args.gpu:
+            text = gpu_table(args, tmp_path) + "\n" + cpu_description()
+            print(text)
+            if args.out is not None:
+                args.out.write_text(text + "\n", encoding="utf-8")
+            return 0
         if args.faithfulness:
             text = faithfulness(args, tmp_path)
             text += "\n" + reference_coverage(args.work or tmp_path / "opus-mt-id-en-random", args.corpus, args.faith_n)
