@@ -13,12 +13,13 @@
 #   .bench-data/id-en.tsv   a copy of ../shared/data/ud-pud/id-en.tsv (../shared does not travel)
 #
 # Usage (device tool): carry [".whl", ".bench-data"], command: bash scripts/bench_gpu.sh
-# Anywhere else: bash scripts/bench_gpu.sh [CORPUS.tsv]   (DEVICE=cpu N=16 for a smoke run)
+# Anywhere else: bash scripts/bench_gpu.sh [CORPUS.tsv]   (PYTHON=.venv/bin/python DEVICE=cpu N=4: a smoke run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONUNBUFFERED=1
+py="${PYTHON:-python3}"
 if compgen -G ".whl/*.whl" > /dev/null; then
-  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
+  "$py" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
   export PYTHONPATH="/tmp/site:${PYTHONPATH:-}"
   for lib in /tmp/site/nvidia/cublas/lib /tmp/site/nvidia/cuda_runtime/lib; do
     if [ -d "$lib" ]; then export LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}"; fi
@@ -28,8 +29,8 @@ export PYTHONPATH="$PWD:${PYTHONPATH:-}"
 corpus="${1:-.bench-data/id-en.tsv}"
 [ -f "$corpus" ] || corpus=../shared/data/ud-pud/id-en.tsv
 command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.is_available())"
-python3 -c "import ctranslate2; print('ctranslate2', ctranslate2.__version__, 'cuda devices', ctranslate2.get_cuda_device_count())" || true
+"$py" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.is_available())"
+"$py" -c "import ctranslate2; print('ctranslate2', ctranslate2.__version__, 'cuda devices', ctranslate2.get_cuda_device_count())" || true
 out="${OUT:-/tmp}/bench_gpu.txt"
-timeout 540 python3 scripts/bench_translate.py --gpu --device "${DEVICE:-cuda}" --n "${N:-1024}" \
+timeout 540 "$py" scripts/bench_translate.py --gpu --device "${DEVICE:-cuda}" --n "${N:-1024}" \
   --beams 4,6 --batch-sizes 16,64,256 --corpus "$corpus" --out "$out"

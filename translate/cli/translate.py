@@ -31,6 +31,7 @@ from translate.cli.options import (
         "selaras translate kalimat.id.txt --lines --beams 4 --batch-size 32 -o kalimat.en.txt",
         "selaras translate artikel.id.txt --json > terjemahan.json",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
+        "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
 )
