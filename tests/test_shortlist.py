@@ -240,6 +240,8 @@ def test_a_built_default_is_used_for_its_model_until_turned_off(tmp_path: Path, 
     by_default = _ct2(model_dir, None)
     assert by_default.shortlist == read_shortlist(cached)
     assert _ct2(model_dir, "off").shortlist is None
+    # The cached default does not bother the transformers engine (it has no shortlist).
+    assert load_backend(EngineOptions(backend="transformers", model=str(model_dir), device="cpu")).name == "transformers"
     assert [h.text for h in by_default.translate_batch([s for s, _ in pairs], beams=1)] == [t for _, t in pairs]
 
 
@@ -267,3 +269,19 @@ def test_build_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert empty.read_text(encoding="utf-8") == "\n\n"
     assert runner.invoke(app, ["shortlist", "build", "--help"]).output.count("Examples") == 1
+
+
+def test_a_run_records_the_shortlist_it_used(tmp_path: Path, tiny_trained_model) -> None:
+    import translate
+
+    model_dir, pairs = tiny_trained_model
+    shortlist = tmp_path / "s.json"
+    write_shortlist(_full_vocabulary_shortlist(model_dir), shortlist)
+    source, reference = tmp_path / "doc.id.txt", tmp_path / "doc.en.txt"
+    source.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
+    reference.write_text("\n".join(t for _, t in pairs) + "\n", encoding="utf-8")
+    options = EngineOptions(backend="ctranslate2", model=str(model_dir), device="cpu", shortlist=str(shortlist))
+    translate.run(source, [reference], tmp_path / "run", options=options, lines=True, n_bootstrap=0)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
+    assert "s.json" in json.dumps(metrics)  # the engine record names the map
+    assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [t for _, t in pairs]
