@@ -1,41 +1,78 @@
 #!/usr/bin/env python
-"""Translation speed and memory: the naive transformers loop against Selaras' two backends.
+"""Translation speed and memory: Selaras against the naive loop and the tools users would use.
 
 What it measures. A randomly initialised MarianMT with the exact Helsinki-NLP/opus-mt-id-en
 architecture (``build_marian.build_random_marian(preset="opus-mt-id-en")``: vocab 54,796,
 d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, tied embeddings, pad/decoder start
-54795, eos 0) with a real SentencePiece tokenizer translates the same N Indonesian
+54795, eos 0) with a real SentencePiece tokenizer translates the same Indonesian
 sentences of about 30 source tokens (the UD PUD sentences whose length is closest to
 30). The output length is forced to ``--length`` tokens (min and max decoding length
 both 35 by default), so random weights cannot make one engine stop early or run to 512
-tokens: every variant does the same number of decoder steps. Beam size is the same (4)
-for all three, so the comparison is fair:
+tokens: every variant does the same number of decoder steps. Every variant runs at the
+same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
+``num_beams``, what ``selaras translate`` uses out of the box):
 
-1. ``naive``: what a user writes first: ``MarianMTModel`` fp32, ``generate`` with 4 beams,
-   one sentence at a time, with as many PyTorch threads as CPUs this process may use
-   (PyTorch's own default on a plain machine; see ``_run_naive`` for containers).
-2. ``selaras-transformers``: ``translate_sentences`` with the transformers backend
-   (length-sorted batches of 16, its defaults) and 4 beams.
-3. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
-   (int8, its default threads) and 4 beams.
+1. ``naive``: what a user writes first: ``MarianMTModel`` fp32, ``generate``, one
+   sentence at a time, with as many PyTorch threads as CPUs this process may use
+   (PyTorch's own default on a plain machine; see ``_torch_threads`` for containers).
+2. ``easynmt``: transformers run the way EasyNMT runs Opus-MT (UKPLab/EasyNMT at
+   d9db97f, ``easynmt/EasyNMT.py`` ``translate``: ``batch_size=16``, sentences sorted by
+   character length, longest first; ``easynmt/models/OpusMT.py``: ``MarianTokenizer``
+   with ``padding=True, truncation=True``, fp32 ``MarianMTModel.generate`` under
+   ``torch.no_grad``, PyTorch's default threads). Its default beam is 5; here it gets
+   the table's beam, like every row.
+3. ``argos``: CTranslate2 configured as argos-translate configures it
+   (argosopentech/argos-translate at acb03ae, ``argostranslate/settings.py``:
+   ``inter_threads=1``, ``intra_threads=0`` (CTranslate2 picks), ``batch_size=32`` in
+   tokens, ``compute_type`` "auto" = the model's saved type (int8 here, as argos ships
+   int8 models), beam 4 (``ARGOS_BEAM_SIZE``); ``argostranslate/translate.py``
+   ``apply_packaged_translation``: one ``translate_batch`` per paragraph with
+   ``max_batch_size=32, batch_type="tokens", replace_unknowns=True,
+   length_penalty=0.2, return_scores=True``). All sentences are one paragraph, the
+   most favourable case for it; the converted model is Selaras' own int8 cache entry,
+   so the weights are the same bytes.
+4. ``selaras-transformers``: ``translate_sentences`` with the transformers backend
+   (length-sorted batches of 16, its defaults).
+5. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
+   (int8, its default threads and batching), full vocabulary.
+6. ``selaras-shortlist``: the same with a vocabulary shortlist (``translate.shortlist``,
+   ``use_vmap``). The random model cannot provide a realistic map: its own
+   translations use about a dozen distinct pieces, so a map built from them would be
+   absurdly small and its speed meaningless. For these rows the map is built with the
+   same code (``shortlist_from_pairs``, default ``top``/``per_piece``) from the UD PUD
+   sentences *not* being translated, with their human English references standing in
+   for a trained model's translations: a map of realistic size, used on unseen text.
+   ``--faithfulness`` measures, separately, how often a map built from a model's own
+   translations changes its output.
+
+Every variant translates one sentence after loading, untimed, so
+one-time start-up work is not counted against the ones that see few sentences. Slow variants (1, 2, 4) translate the first ``--n-slow`` of the sentences: at about 1
+sentence per second the naive loop would otherwise take minutes per run; throughput is
+per sentence and all sentences are the same length, so the rows stay comparable.
 
 How. Each variant runs in its own fresh Python process (this script with ``--child``),
 so its peak RSS (``VmHWM``, the process's high-water mark, imports included; see
-:func:`peak_rss_kb`) is isolated from the others and from the model build. The CTranslate2
-conversion happens once beforehand in another process (its time is reported as
-``conversion_s``), so variant 3's load time is the cached load a user sees from the
-second run on. Load time is the wall time of the load call, importing the engine
-included; throughput is sentences (and forced target tokens) per second of translation.
+:func:`peak_rss_kb`) is isolated from the others and from the model build. With
+``--repeats R`` the variants run in turn R times (ABCABC, not AAABBB, so a load spike
+on a shared machine hits every variant alike) and the table reports each variant's
+median. The CTranslate2 conversion happens once beforehand in another process (its
+time is reported), so load times are the cached load a user sees from the second run
+on. Load time is the wall time of the load call, importing the engine included;
+throughput is sentences (and forced target tokens) per second of translation.
 
 Usage::
 
-    python scripts/bench_translate.py                 # 200 sentences, prints a table
-    python scripts/bench_translate.py --n 20 --json   # quick smoke run, JSON on stdout
-    python scripts/bench_translate.py --out bench.txt --work /tmp/bench-model
+    python scripts/bench_translate.py                         # beams 4 and 6, prints the tables
+    python scripts/bench_translate.py --beams 4 --n 40 --n-slow 8 --json   # quick smoke run
+    python scripts/bench_translate.py --repeats 3 --work /tmp/bench-model --out bench.txt
+    python scripts/bench_translate.py --faithfulness          # how often a shortlist changes output
+    python scripts/bench_translate.py --gpu --n 1024          # CUDA: engines x beams x batch sizes (bench_gpu.sh)
 
-The last line of the table is ``speedup_vs_naive=<x>``: variant 3 over variant 1 in
-sentences per second. This is a measurement script, not a test: timings depend on the
-machine and on what else runs on it.
+The last lines are ``speedup_vs_naive=``, ``speedup_vs_argos=``, ``speedup_vs_easynmt=``
+(Selaras' CTranslate2 default over each, at the first beam given) and
+``shortlist_speedup=`` (with the shortlist over without), then the CPU model and its
+int8 instruction set (``avx512_vnni``, ``amx``, ``avx_vnni`` or ``avx2 only``). This is a
+measurement script, not a test: timings depend on the machine and on what else runs on it.
 """
 
 from __future__ import annotations
@@ -44,6 +81,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,8 +92,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 #: Indonesian side of UD PUD (CC BY-SA 3.0), beside the repository.
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
-VARIANTS = ("naive", "selaras-transformers", "selaras-ctranslate2")
+VARIANTS = ("naive", "easynmt", "argos", "selaras-transformers", "selaras-ctranslate2", "selaras-shortlist")
+SLOW_VARIANTS = ("naive", "easynmt", "selaras-transformers")
 TARGET_SOURCE_TOKENS = 30
+#: argos-translate's settings (argostranslate/settings.py and translate.py at acb03ae).
+ARGOS = {"inter_threads": 1, "intra_threads": 0, "max_batch_size": 32, "length_penalty": 0.2}
+#: EasyNMT's ``translate`` default batch size (easynmt/EasyNMT.py at d9db97f).
+EASYNMT_BATCH_SIZE = 16
 
 
 def pick_sentences(model_dir: Path, corpus: Path, n: int) -> list[str]:
@@ -76,7 +119,37 @@ def pick_sentences(model_dir: Path, corpus: Path, n: int) -> list[str]:
     return sorted(picked, key=lambda t: order.get(t, 0))
 
 
+def cpu_description() -> str:
+    """The CPU model and the best int8 dot-product instructions it offers."""
+    model, flags = "unknown CPU", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and model == "unknown CPU":
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = set(value.split())
+    except OSError:
+        pass
+    isa = next(
+        (name for flag, name in (("amx_int8", "amx"), ("avx512_vnni", "avx512_vnni"), ("avx_vnni", "avx_vnni")) if flag in flags),
+        "avx2 only" if "avx2" in flags else "no avx2",
+    )
+    return f"cpu={model} ({os.cpu_count()} CPUs) int8_isa={isa}"
+
+
 # --------------------------------------------------------------------------- children
+
+
+def _torch_threads() -> None:
+    import torch
+
+    from translate.backends.runtime import usable_cpus
+
+    # PyTorch's default is the host's core count; in a CPU-quota container (CI, this
+    # benchmark's machine) that oversubscribes and makes the loops ~10x slower than on
+    # a laptop. Use the CPUs we may use, as PyTorch does on a plain machine.
+    torch.set_num_threads(usable_cpus())
 
 
 def _run_naive(model_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
@@ -84,15 +157,12 @@ def _run_naive(model_dir: str, sentences: list[str], beams: int, length: int) ->
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from translate.backends.runtime import usable_cpus
-
-    # PyTorch's default is the host's core count; in a CPU-quota container (CI, this
-    # benchmark's machine) that oversubscribes and makes the naive loop ~10x slower
-    # than on a laptop. Use the CPUs we may use, as PyTorch does on a plain machine.
-    torch.set_num_threads(usable_cpus())
+    _torch_threads()
     tokenizer = MarianTokenizer.from_pretrained(model_dir)
     model = MarianMTModel.from_pretrained(model_dir).eval()
     load_s = time.perf_counter() - start
+    with torch.inference_mode():  # warm-up, untimed (every variant gets one)
+        model.generate(**tokenizer(sentences[:1], return_tensors="pt"), num_beams=beams, max_new_tokens=2)
     start = time.perf_counter()
     outputs = []
     with torch.inference_mode():
@@ -103,16 +173,77 @@ def _run_naive(model_dir: str, sentences: list[str], beams: int, length: int) ->
     return load_s, time.perf_counter() - start, len(outputs)
 
 
-def _run_selaras(backend_name: str, model_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
+def _run_easynmt(model_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
+    """EasyNMT's Opus-MT path, rewritten from its description (not its code; see the docstring)."""
+    start = time.perf_counter()
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    _torch_threads()
+    tokenizer = MarianTokenizer.from_pretrained(model_dir)
+    model = MarianMTModel.from_pretrained(model_dir).eval()
+    load_s = time.perf_counter() - start
+    with torch.no_grad():  # warm-up, untimed
+        model.generate(**tokenizer(sentences[:1], return_tensors="pt"), num_beams=beams, max_new_tokens=2)
+    start = time.perf_counter()
+    order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+    outputs: dict[int, str] = {}
+    with torch.no_grad():
+        for first in range(0, len(order), EASYNMT_BATCH_SIZE):
+            idxs = order[first : first + EASYNMT_BATCH_SIZE]
+            batch = tokenizer([sentences[i] for i in idxs], truncation=True, padding=True, return_tensors="pt")
+            ids = model.generate(**batch, num_beams=beams, min_new_tokens=length, max_new_tokens=length)
+            for i, row in zip(idxs, ids):
+                outputs[i] = tokenizer.decode(row, skip_special_tokens=True)
+    return load_s, time.perf_counter() - start, len(outputs)
+
+
+def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
+    """CTranslate2 with argos-translate's settings (see the docstring)."""
+    start = time.perf_counter()
+    import ctranslate2
+
+    from translate.backends.ct2 import MarianSentencePiece
+
+    tokenizer = MarianSentencePiece(Path(model_dir))
+    translator = ctranslate2.Translator(
+        ct2_dir, device="cpu", inter_threads=ARGOS["inter_threads"], intra_threads=ARGOS["intra_threads"]
+    )
+    load_s = time.perf_counter() - start
+    translator.translate_batch([tokenizer.tokenize(sentences[0])], beam_size=beams, max_decoding_length=2)  # warm-up
+    start = time.perf_counter()
+    tokenized = [tokenizer.tokenize(s) for s in sentences]
+    results = translator.translate_batch(
+        tokenized,
+        replace_unknowns=True,
+        max_batch_size=ARGOS["max_batch_size"],
+        batch_type="tokens",
+        beam_size=beams,
+        num_hypotheses=1,
+        length_penalty=ARGOS["length_penalty"],
+        return_scores=True,
+        min_decoding_length=length,
+        max_decoding_length=length,
+    )
+    outputs = [tokenizer.detokenize(r.hypotheses[0]) for r in results]
+    return load_s, time.perf_counter() - start, len(outputs)
+
+
+def _run_selaras(
+    variant: str, model_dir: str, sentences: list[str], beams: int, length: int, shortlist: str | None
+) -> tuple[float, float, int]:
     from translate.backends import EngineOptions, load_backend
     from translate.translator import translate_sentences
 
     start = time.perf_counter()
-    if backend_name == "ctranslate2":
+    if variant in ("selaras-ctranslate2", "selaras-shortlist"):
         from translate.backends.ct2 import load_ct2
 
         # Forced lengths are CTranslate2's own loader options, not engine options.
-        backend = load_ct2(model_dir, device="cpu", min_decoding_length=length, max_decoding_length=length)
+        backend = load_ct2(
+            model_dir, device="cpu", min_decoding_length=length, max_decoding_length=length,
+            shortlist=shortlist if variant == "selaras-shortlist" else None,
+        )
     else:
         backend = load_backend(EngineOptions(backend="transformers", model=model_dir, device="cpu"))
         # The transformers backend has no length options; its generation config is the
@@ -120,6 +251,7 @@ def _run_selaras(backend_name: str, model_dir: str, sentences: list[str], beams:
         backend.model.generation_config.min_new_tokens = length
         backend.model.generation_config.max_new_tokens = length
     load_s = time.perf_counter() - start
+    backend.translate_batch(sentences[:1], beams=beams)  # warm-up, untimed (one sentence)
     start = time.perf_counter()
     translations = translate_sentences(backend, sentences, beams=beams)
     return load_s, time.perf_counter() - start, len(translations)
@@ -150,16 +282,23 @@ def child(args: argparse.Namespace) -> int:
     logging.disable(logging.WARNING)
     warnings.filterwarnings("ignore")
     sentences = json.loads(Path(args.sentences).read_text(encoding="utf-8"))
+    if args.child in SLOW_VARIANTS:
+        sentences = sentences[: args.n_slow]
+    beams = int(args.beams)
     if args.child == "naive":
-        load_s, translate_s, count = _run_naive(args.model_dir, sentences, args.beams, args.length)
+        load_s, translate_s, count = _run_naive(args.model_dir, sentences, beams, args.length)
+    elif args.child == "easynmt":
+        load_s, translate_s, count = _run_easynmt(args.model_dir, sentences, beams, args.length)
+    elif args.child == "argos":
+        load_s, translate_s, count = _run_argos(args.model_dir, args.ct2_dir, sentences, beams, args.length)
     else:
-        name = args.child.removeprefix("selaras-")
-        load_s, translate_s, count = _run_selaras(name, args.model_dir, sentences, args.beams, args.length)
+        load_s, translate_s, count = _run_selaras(args.child, args.model_dir, sentences, beams, args.length, args.shortlist)
     peak_kb = peak_rss_kb()
     print(
         json.dumps(
             {
                 "variant": args.child,
+                "beams": beams,
                 "sentences": count,
                 "load_s": round(load_s, 3),
                 "translate_s": round(translate_s, 3),
@@ -175,57 +314,302 @@ def child(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parent
 
 
-def _child_command(variant: str, model_dir: Path, sentences: Path, args: argparse.Namespace) -> list[str]:
+def _child_command(variant: str, beams: int, paths: dict[str, Path], args: argparse.Namespace) -> list[str]:
     return [
         sys.executable, str(Path(__file__).resolve()), "--child", variant,
-        "--model-dir", str(model_dir), "--sentences", str(sentences),
-        "--beams", str(args.beams), "--length", str(args.length),
+        "--model-dir", str(paths["model"]), "--sentences", str(paths["sentences"]),
+        "--ct2-dir", str(paths["ct2"]), "--shortlist", str(paths["shortlist"]),
+        "--beams", str(beams), "--length", str(args.length), "--n-slow", str(args.n_slow),
     ]
 
 
-def _convert_once(model_dir: Path) -> float:
+def _convert_once(model_dir: Path) -> tuple[float, Path]:
     """Convert for CTranslate2 in a separate process (so no variant pays or inherits it)."""
     code = (
         "import time, sys; t = time.perf_counter()\n"
         "from translate.backends.ct2 import load_ct2\n"
-        f"load_ct2({str(model_dir)!r}, device='cpu')\n"
-        "print(time.perf_counter() - t)\n"
+        f"b = load_ct2({str(model_dir)!r}, device='cpu', shortlist=None)\n"
+        "print(time.perf_counter() - t, b.model_path)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(proc.stdout.strip().splitlines()[-1])
+    seconds, path = proc.stdout.strip().splitlines()[-1].split(" ", 1)
+    return float(seconds), Path(path)
 
 
-def format_table(rows: list[dict], meta: dict) -> str:
-    header = f"{'variant':<22} {'sent/s':>8} {'tgt tok/s':>10} {'load s':>7} {'peak RSS MB':>12}"
+def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: Path) -> dict:
+    """The speed rows' map: UD PUD's English references stand in for a trained model's output.
+
+    Built with the product's own code and defaults from every corpus pair whose source is
+    *not* among the benchmark sentences, so the map meets unseen text.
+    """
+    import build_marian
+
+    from translate.backends.ct2 import MarianSentencePiece
+    from translate.shortlist import shortlist_from_pairs, write_shortlist
+
+    tokenizer = MarianSentencePiece(model_dir)
+    pairs = []
+    for row in build_marian.read_corpus(corpus):
+        if not isinstance(row, tuple) or row[0] in exclude:
+            continue
+        target = [p if p in tokenizer.vocab else tokenizer.unk_token for p in tokenizer.target.encode(row[1], out_type=str)]
+        pairs.append((tokenizer.tokenize(row[0]), target))
+    shortlist = shortlist_from_pairs(pairs, tokenizer.vocab, model="UD PUD references (stand-in)")
+    write_shortlist(shortlist, out)
+    return {"pairs": len(pairs), "always": len(shortlist.always), "source_pieces": len(shortlist.pieces)}
+
+
+def candidates_per_batch(model_dir: Path, shortlist_path: Path, sentences: list[str], batch: int = 10) -> float:
+    """Mean size of the allowed target set over batches of ``batch`` sentences (what CTranslate2 decodes over)."""
+    from translate.backends.ct2 import MarianSentencePiece
+    from translate.shortlist import read_shortlist
+
+    tokenizer = MarianSentencePiece(model_dir)
+    shortlist = read_shortlist(shortlist_path)
+    sizes = []
+    for first in range(0, len(sentences), batch):
+        allowed = set(shortlist.always) | {"</s>", "<unk>"}
+        for sentence in sentences[first : first + batch]:
+            for piece in tokenizer.tokenize(sentence):
+                allowed.update(shortlist.pieces.get(piece, ()))
+        sizes.append(len(allowed))
+    return statistics.mean(sizes)
+
+
+def format_table(rows: list[dict], meta: dict, beams: int) -> str:
+    header = f"{'variant':<22} {'sent/s':>8} {'tgt tok/s':>10} {'load s':>7} {'peak RSS MB':>12} {'n':>5} {'runs':>5}"
     lines = [
-        f"# {meta['sentences']} sentences, ~{meta['mean_source_tokens']:.1f} source tokens, "
-        f"output forced to {meta['length']} tokens, beam {meta['beams']}, {meta['cpus']} CPUs",
+        f"# beam {beams}: ~{meta['mean_source_tokens']:.1f} source tokens, output forced to {meta['length']} tokens, "
+        f"{meta['cpus']} CPUs; medians of {meta['repeats']} alternating run(s)",
         header,
         "-" * len(header),
     ]
     for r in rows:
         lines.append(
             f"{r['variant']:<22} {r['sentences_per_s']:>8.2f} {r['target_tokens_per_s']:>10.1f} "
-            f"{r['load_s']:>7.2f} {r['peak_rss_mb']:>12.0f}"
+            f"{r['load_s']:>7.2f} {r['peak_rss_mb']:>12.0f} {r['sentences']:>5} {r['runs']:>5}"
         )
-    lines.append(f"ctranslate2 first conversion: {meta['conversion_s']:.1f} s (once per model and compute type)")
-    lines.append(f"speedup_vs_naive={meta['speedup_vs_naive']:.1f}")
     return "\n".join(lines)
+
+
+def _median_row(runs: list[dict]) -> dict:
+    row = dict(runs[0])
+    for key in ("load_s", "translate_s", "sentences_per_s", "target_tokens_per_s", "peak_rss_mb"):
+        row[key] = round(statistics.median(r[key] for r in runs), 3)
+    row["all_sentences_per_s"] = [r["sentences_per_s"] for r in runs]
+    row["runs"] = len(runs)
+    return row
+
+
+def _ratio(by_name: dict[str, dict], top: str, bottom: str) -> float:
+    if top in by_name and bottom in by_name:
+        return round(by_name[top]["sentences_per_s"] / by_name[bottom]["sentences_per_s"], 2)
+    return float("nan")
+
+
+# --------------------------------------------------------------------------- faithfulness
+
+
+FAITHFULNESS_CHILD = r"""
+import json, sys
+from pathlib import Path
+from translate.backends.ct2 import load_ct2
+from translate.shortlist import build_shortlist, write_shortlist
+model, build_file, test_file, out, length, beams, top = sys.argv[1:8]
+length = int(length) or None
+kw = {"min_decoding_length": length, "max_decoding_length": length} if length else {}
+build = json.loads(Path(build_file).read_text()); test = json.loads(Path(test_file).read_text())
+full = load_ct2(model, device="cpu", shortlist=None, **kw)
+shortlist = build_shortlist(full, build, beams=int(beams), top=int(top))
+write_shortlist(shortlist, out)
+mapped = load_ct2(model, device="cpu", shortlist=out, **kw)
+test = [t for t in test if len(full.tokenizer.tokenize(t)) <= full.max_input_tokens]  # as build_shortlist does
+same = {}
+for k in sorted({1, int(beams)}):
+    a = full.translate_batch(test, beams=k); b = mapped.translate_batch(test, beams=k)
+    same[k] = sum(x.tokens == y.tokens for x, y in zip(a, b))
+print(json.dumps({"identical": same, "test": len(test), "build": len(build), "always": len(shortlist.always),
+                  "source_pieces": len(shortlist.pieces),
+                  "distinct_output_pieces": len({t for h in a for t in h.tokens})}))
+"""
+
+
+def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
+    """Build a map from the model's own translations of one half of the corpus, translate
+    the other half with and without it, count identical outputs (tiny trained model and
+    the random real-architecture model)."""
+    import build_marian
+
+    rows = build_marian.read_corpus(args.corpus)
+    texts = [r[0] if isinstance(r, tuple) else r for r in rows][: 2 * args.faith_n]
+    half = len(texts) // 2
+    (tmp / "build.json").write_text(json.dumps(texts[:half], ensure_ascii=False), encoding="utf-8")
+    (tmp / "test.json").write_text(json.dumps(texts[half:], ensure_ascii=False), encoding="utf-8")
+    real = args.work or tmp / "opus-mt-id-en-random"
+    _build_random(real, args.corpus)
+    tiny = tmp / "tiny-trained"
+    subprocess.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import build_marian; from pathlib import Path\n"
+         "build_marian.train_tiny_marian(list(build_marian.DEFAULT_PAIRS), Path(sys.argv[2]), seed=0)",
+         str(REPO_ROOT / "scripts"), str(tiny)], check=True, capture_output=True,
+    )
+    lines = [f"# faithfulness: map built from the model's own translations of {half} UD PUD sentences, "
+             f"then {len(texts) - half} others translated with and without it (default top/per-piece)"]
+    from translate.shortlist import DEFAULT_TOP
+
+    cases = (
+        ("tiny trained, top=default", tiny, 0, 4, DEFAULT_TOP),
+        ("tiny trained, top=5", tiny, 0, 4, 5),
+        ("random opus-mt-id-en arch", real, args.length, 4, DEFAULT_TOP),
+    )
+    for name, model, length, beams, top in cases:
+        proc = subprocess.run(
+            [sys.executable, "-c", FAITHFULNESS_CHILD, str(model), str(tmp / "build.json"), str(tmp / "test.json"),
+             str(tmp / f"{model.name}-{top}.shortlist.json"), str(length), str(beams), str(top)],
+            capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            raise SystemExit(proc.returncode)
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        shares = ", ".join(f"beam {k}: {v}/{r['test']} = {100 * v / r['test']:.1f}%" for k, v in r["identical"].items())
+        lines.append(
+            f"{name:<27} identical {shares} (map: {r['always']} always + {r['source_pieces']} source pieces; "
+            f"the model's full-vocabulary outputs use {r['distinct_output_pieces']} distinct pieces)"
+        )
+    return "\n".join(lines)
+
+
+def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
+    """A model-free proxy: with a map built from one half's references, the share of the
+    other half's sentences whose every reference piece the sentence's own candidates allow."""
+    import build_marian
+
+    from translate.backends.ct2 import MarianSentencePiece
+    from translate.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
+
+    tokenizer = MarianSentencePiece(model_dir)
+    pairs = []
+    for row in build_marian.read_corpus(corpus)[: 2 * faith_n]:
+        target = [p if p in tokenizer.vocab else tokenizer.unk_token for p in tokenizer.target.encode(row[1], out_type=str)]
+        pairs.append((tokenizer.tokenize(row[0]), target))
+    half = len(pairs) // 2
+    lines = ["# reference coverage (no model): map from one half's (source, reference) pairs; of the other half's "
+             "reference pieces, the share the sentence's own candidates allow (and sentences fully allowed)"]
+    settings = [(half // 4, DEFAULT_TOP, DEFAULT_PER_PIECE), (half // 2, DEFAULT_TOP, DEFAULT_PER_PIECE)]
+    settings += [(half, top, per_piece) for top, per_piece in
+                 ((DEFAULT_TOP, DEFAULT_PER_PIECE), (250, 30), (1000, 30), (2000, 30), (500, 10), (500, 60), (500, 120))]
+    for built, top, per_piece in settings:
+        shortlist = shortlist_from_pairs(pairs[:built], tokenizer.vocab, top=top, per_piece=per_piece)
+        covered, tokens, whole, sizes = 0, 0, 0, []
+        for source, target in pairs[half:]:
+            allowed = set(shortlist.always) | {"</s>", "<unk>"}
+            for piece in source:
+                allowed.update(shortlist.pieces.get(piece, ()))
+            covered += sum(t in allowed for t in target)
+            tokens += len(target)
+            whole += set(target) <= allowed
+            sizes.append(len(allowed))
+        lines.append(f"built from {built:>4}, top={top:<5} per_piece={per_piece:<3} pieces allowed {100 * covered / tokens:5.1f}%, "
+                     f"sentences {100 * whole / (len(pairs) - half):5.1f}%; "
+                     f"allowed per sentence {statistics.mean(sizes):6.0f} of {len(tokenizer.vocab)}")
+    return "\n".join(lines)
+
+
+GPU_CHILD = r"""
+import json, sys, time
+from translate.backends import EngineOptions, load_backend
+from translate.backends.ct2 import load_ct2
+from translate.translator import translate_sentences
+engine, model, sentences_file, device, length, beams, batch_sizes = sys.argv[1:8]
+sentences = json.load(open(sentences_file, encoding="utf-8"))
+length = int(length)
+if engine == "ctranslate2":
+    backend = load_ct2(model, device=device, shortlist=None, min_decoding_length=length, max_decoding_length=length)
+    precision = backend.compute_type
+else:
+    backend = load_backend(EngineOptions(backend="transformers", model=model, device=device))
+    backend.model.generation_config.min_new_tokens = length
+    backend.model.generation_config.max_new_tokens = length
+    precision = backend.describe().precision
+for b in beams.split(","):
+    for size in batch_sizes.split(","):
+        translate_sentences(backend, sentences[: int(size)], beams=int(b), batch_size=int(size))  # warm-up
+        start = time.perf_counter()
+        translate_sentences(backend, sentences, beams=int(b), batch_size=int(size))
+        seconds = time.perf_counter() - start
+        print(json.dumps({"engine": engine, "precision": precision, "beams": int(b), "batch_size": int(size),
+                          "sentences_per_s": round(len(sentences) / seconds, 1)}), flush=True)
+"""
+
+
+def gpu_table(args: argparse.Namespace, tmp: Path) -> str:
+    """transformers (fp16 on CUDA) against CTranslate2 (int8_float16 on CUDA) at each beam and batch size.
+
+    One process per engine (memory is not the question on a GPU); every cell has a
+    warm-up batch first. ``scripts/bench_gpu.sh`` runs this where a GPU is lent.
+    """
+    model_dir = args.work or tmp / "opus-mt-id-en-random"
+    _build_random(model_dir, args.corpus)
+    sentences = pick_sentences(model_dir, args.corpus, args.n)
+    sentences_file = tmp / "sentences.json"
+    sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+    lines = [f"# {args.device}: {len(sentences)} sentences of ~{TARGET_SOURCE_TOKENS} tokens, output forced to "
+             f"{args.length}; sentences/s per beam and batch size"]
+    for engine in ("transformers", "ctranslate2"):
+        proc = subprocess.run(
+            [sys.executable, "-c", GPU_CHILD, engine, str(model_dir), str(sentences_file), args.device,
+             str(args.length), args.beams, args.batch_sizes],
+            capture_output=True, text=True,
+        )
+        for line in proc.stdout.splitlines():
+            r = json.loads(line)
+            lines.append(f"{r['engine']:<13} {r['precision']:<13} beam {r['beams']} batch {r['batch_size']:>4}: "
+                         f"{r['sentences_per_s']:>8.1f} sent/s")
+        if proc.returncode != 0:
+            lines.append(f"{engine}: failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
+    return "\n".join(lines)
+
+
+def _build_random(model_dir: Path, corpus: Path) -> None:
+    if (model_dir / "config.json").is_file():
+        return
+    print(f"building a random opus-mt-id-en model in {model_dir} ...", file=sys.stderr)
+    # In a child process: this one stays small, so nothing it holds can show up in a
+    # variant's memory figure.
+    build = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import build_marian; from pathlib import Path\n"
+        "build_marian.build_random_marian(Path(sys.argv[2]), preset='opus-mt-id-en', "
+        "corpus=build_marian.read_corpus(Path(sys.argv[3])))\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", build, str(REPO_ROOT / "scripts"), str(model_dir), str(corpus)],
+        check=True, capture_output=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=200, help="sentences to translate (default 200)")
-    parser.add_argument("--beams", type=int, default=4, help="beam size for every variant (default 4)")
+    parser.add_argument("--n", type=int, default=200, help="sentences for the fast variants (default 200)")
+    parser.add_argument("--n-slow", type=int, default=40, help="sentences for naive, easynmt, selaras-transformers (default 40)")
+    parser.add_argument("--beams", default="4,6", help="comma-separated beam sizes, one table each (default 4,6)")
+    parser.add_argument("--repeats", type=int, default=1, help="alternating runs per variant; medians reported (default 1)")
     parser.add_argument("--length", type=int, default=35, help="forced output length in tokens (default 35)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"TSV with Indonesian sentences (default {DEFAULT_CORPUS})")
     parser.add_argument("--work", type=Path, default=None, help="folder for the random model (kept; reused if it exists)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {','.join(VARIANTS)}")
+    parser.add_argument("--faithfulness", action="store_true", help="measure how often a shortlist changes the output instead")
+    parser.add_argument("--faith-n", type=int, default=500, help="sentences per half for --faithfulness (default 500)")
+    parser.add_argument("--gpu", action="store_true", help="the GPU table instead: transformers against CTranslate2 per batch size")
+    parser.add_argument("--device", default="cuda", help="device of the --gpu table (default cuda; cpu for a smoke run)")
+    parser.add_argument("--batch-sizes", default="16,64,256", help="batch sizes of the --gpu table (default 16,64,256)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.add_argument("--out", type=Path, default=None, help="also save the table (or JSON) to this file")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--model-dir", help=argparse.SUPPRESS)
     parser.add_argument("--sentences", help=argparse.SUPPRESS)
+    parser.add_argument("--ct2-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--shortlist", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args)
@@ -234,65 +618,94 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(variants) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
+    beam_sizes = [int(b) for b in args.beams.split(",") if b]
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus} (pass --corpus)")
 
     with tempfile.TemporaryDirectory(prefix="selaras-bench-") as tmp:
         tmp_path = Path(tmp)
-        os.environ.setdefault("SELARAS_CACHE", str(tmp_path / "cache"))
+        os.environ["SELARAS_CACHE"] = str(tmp_path / "cache")
+        if args.gpu:
+            text = gpu_table(args, tmp_path) + "\n" + cpu_description()
+            print(text)
+            if args.out is not None:
+                args.out.write_text(text + "\n", encoding="utf-8")
+            return 0
+        if args.faithfulness:
+            text = faithfulness(args, tmp_path)
+            text += "\n" + reference_coverage(args.work or tmp_path / "opus-mt-id-en-random", args.corpus, args.faith_n)
+            text += "\n" + cpu_description()
+            print(text)
+            if args.out is not None:
+                args.out.write_text(text + "\n", encoding="utf-8")
+            return 0
         model_dir = args.work or tmp_path / "opus-mt-id-en-random"
-        if not (model_dir / "config.json").is_file():
-            print(f"building a random opus-mt-id-en model in {model_dir} ...", file=sys.stderr)
-            # In a child process: this one stays small, so nothing it holds can show up
-            # in a variant's memory figure.
-            build = (
-                "import sys; sys.path.insert(0, sys.argv[1]); import build_marian; from pathlib import Path\n"
-                "build_marian.build_random_marian(Path(sys.argv[2]), preset='opus-mt-id-en', "
-                "corpus=build_marian.read_corpus(Path(sys.argv[3])))\n"
-            )
-            subprocess.run(
-                [sys.executable, "-c", build, str(REPO_ROOT / "scripts"), str(model_dir), str(args.corpus)],
-                check=True, capture_output=True,
-            )
+        _build_random(model_dir, args.corpus)
         sentences = pick_sentences(model_dir, args.corpus, args.n)
-        sentences_file = tmp_path / "sentences.json"
-        sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+        paths = {"model": model_dir, "sentences": tmp_path / "sentences.json", "shortlist": tmp_path / "shortlist.json"}
+        paths["sentences"].write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
         import sentencepiece
 
         spm = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
         mean_tokens = sum(len(spm.encode(s)) + 1 for s in sentences) / len(sentences)
 
-        conversion_s = 0.0
-        if "selaras-ctranslate2" in variants:
-            print("converting for CTranslate2 (once) ...", file=sys.stderr)
-            conversion_s = _convert_once(model_dir)
-        rows = []
-        for variant in variants:
-            print(f"running {variant} on {len(sentences)} sentences ...", file=sys.stderr)
-            proc = subprocess.run(
-                _child_command(variant, model_dir, sentences_file, args), capture_output=True, text=True
-            )
-            if proc.returncode != 0:
-                print(proc.stderr, file=sys.stderr)
-                return proc.returncode
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print("converting for CTranslate2 (once) ...", file=sys.stderr)
+        conversion_s, paths["ct2"] = _convert_once(model_dir)
+        shortlist_info = reference_shortlist(model_dir, args.corpus, set(sentences), paths["shortlist"])
+        shortlist_info["allowed_per_batch_of_10"] = round(candidates_per_batch(model_dir, paths["shortlist"], sentences), 0)
+        runs: dict[tuple[int, str], list[dict]] = {}
+        for repeat in range(args.repeats):
+            for beams in beam_sizes:
+                for variant in variants:
+                    print(f"run {repeat + 1}/{args.repeats}: {variant} at beam {beams} ...", file=sys.stderr)
+                    proc = subprocess.run(_child_command(variant, beams, paths, args), capture_output=True, text=True)
+                    if proc.returncode != 0:
+                        print(proc.stderr, file=sys.stderr)
+                        return proc.returncode
+                    runs.setdefault((beams, variant), []).append(json.loads(proc.stdout.strip().splitlines()[-1]))
 
-    by_name = {r["variant"]: r for r in rows}
-    speedup = (
-        by_name["selaras-ctranslate2"]["sentences_per_s"] / by_name["naive"]["sentences_per_s"]
-        if {"naive", "selaras-ctranslate2"} <= set(by_name)
-        else float("nan")
-    )
+    tables = {beams: [_median_row(runs[(beams, v)]) for v in variants] for beams in beam_sizes}
+    first = {r["variant"]: r for r in tables[beam_sizes[0]]}
+    summary = {
+        "speedup_vs_naive": _ratio(first, "selaras-ctranslate2", "naive"),
+        "speedup_vs_argos": _ratio(first, "selaras-ctranslate2", "argos"),
+        "speedup_vs_easynmt": _ratio(first, "selaras-ctranslate2", "easynmt"),
+        "shortlist_speedup": _ratio(first, "selaras-shortlist", "selaras-ctranslate2"),
+    }
     meta = {
         "sentences": len(sentences),
+        "n_slow": args.n_slow,
         "mean_source_tokens": round(mean_tokens, 1),
         "length": args.length,
-        "beams": args.beams,
+        "beams": beam_sizes,
+        "repeats": args.repeats,
         "cpus": os.cpu_count(),
+        "cpu": cpu_description(),
         "conversion_s": round(conversion_s, 2),
-        "speedup_vs_naive": round(speedup, 2),
+        "shortlist": shortlist_info,
+        "load_average_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        **summary,
     }
-    text = json.dumps({"meta": meta, "rows": rows}, indent=2) if args.json else format_table(rows, meta)
+    if args.json:
+        text = json.dumps({"meta": meta, "tables": {str(b): t for b, t in tables.items()}}, indent=2)
+    else:
+        parts = [format_table(tables[b], meta, b) for b in beam_sizes]
+        for b in beam_sizes[1:]:
+            by_name = {r["variant"]: r for r in tables[b]}
+            parts.append(
+                f"beam {b}: vs naive {_ratio(by_name, 'selaras-ctranslate2', 'naive')}, vs argos "
+                f"{_ratio(by_name, 'selaras-ctranslate2', 'argos')}, vs easynmt {_ratio(by_name, 'selaras-ctranslate2', 'easynmt')}, "
+                f"shortlist {_ratio(by_name, 'selaras-shortlist', 'selaras-ctranslate2')}"
+            )
+        parts.append(
+            f"ctranslate2 first conversion: {conversion_s:.1f} s (once per model and compute type); shortlist rows: "
+            f"{shortlist_info['always']} pieces always + {shortlist_info['source_pieces']} source pieces mapped, "
+            f"~{shortlist_info['allowed_per_batch_of_10']:.0f} of 54,796 allowed per batch of 10 sentences"
+        )
+        parts.append(f"# at beam {beam_sizes[0]}:")
+        parts += [f"{k}={v}" for k, v in summary.items()]
+        parts.append(cpu_description())
+        text = "\n".join(parts)
     print(text)
     if args.out is not None:
         args.out.write_text(text + "\n", encoding="utf-8")

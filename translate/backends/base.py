@@ -74,6 +74,8 @@ class EngineInfo:
         precision: CTranslate2's compute type or transformers' dtype (e.g. ``int8``).
         beams: the beam size a translation with these settings uses.
         versions: library versions, always ``selaras`` and the engine's own.
+        shortlist: the vocabulary shortlist decoding was restricted to (its file and
+            checksum), or ``None`` for the full vocabulary (``translate.shortlist``).
     """
 
     backend: str
@@ -82,6 +84,7 @@ class EngineInfo:
     precision: str
     beams: int | None
     versions: Mapping[str, str] = field(default_factory=dict)
+    shortlist: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """A flat JSON object: ``model, backend, device, precision, beams`` and one key
@@ -93,6 +96,7 @@ class EngineInfo:
             "precision": self.precision,
             "beams": self.beams,
             **dict(self.versions),
+            **({"shortlist": self.shortlist} if self.shortlist else {}),
         }
 
 

@@ -244,6 +244,8 @@ class CTranslate2Backend:
         model_path: Path,
         max_batch_tokens: int = MAX_BATCH_TOKENS,
         fingerprint: str = "",
+        shortlist: Any = None,
+        shortlist_path: Path | None = None,
     ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
@@ -255,7 +257,11 @@ class CTranslate2Backend:
         self.inter_threads = inter_threads
         self.model_path = model_path
         self.max_batch_tokens = max_batch_tokens
-        self.fingerprint = fingerprint
+        #: The vocabulary shortlist decoding is restricted to (translate.shortlist), or None.
+        self.shortlist = shortlist
+        self.shortlist_path = shortlist_path
+        # Another map gives other translations: checkpoints must not mix them.
+        self.fingerprint = fingerprint + (f"|shortlist:{shortlist.checksum}" if shortlist is not None else "")
 
     def __repr__(self) -> str:
         return (
@@ -393,6 +399,9 @@ class CTranslate2Backend:
             precision=self.compute_type,
             beams=int(beams if beams is not None else self.defaults.beam_size),
             versions={"selaras": selaras_version(), "ctranslate2": str(ctranslate2.__version__)},
+            shortlist=(
+                f"{self.shortlist_path} (sha256 {self.shortlist.checksum[:12]})" if self.shortlist is not None else None
+            ),
         )
 
     def decoding_options(self, *, beams: int | None = None, max_length: int | None = None) -> dict[str, Any]:
@@ -410,6 +419,8 @@ class CTranslate2Backend:
         }
         if d.suppress_sequences:
             options["suppress_sequences"] = [list(s) for s in d.suppress_sequences]
+        if self.shortlist is not None:
+            options["use_vmap"] = True
         return options
 
 
@@ -534,6 +545,7 @@ def load_ct2(
     min_decoding_length: int | None = None,
     length_penalty: float | None = None,
     retry_failed: bool = True,
+    shortlist: str | Path | None = "cached",
 ) -> CTranslate2Backend:
     """Load a MarianMT model with CTranslate2, converting it on first use.
 
@@ -555,6 +567,10 @@ def load_ct2(
             model, CTranslate2 version and compute type. ``auto`` passes ``False`` so it
             falls back at once instead of paying for a torch import and a doomed
             conversion on every run (see :func:`ensure_converted`).
+        shortlist: a vocabulary shortlist file to decode with (``translate.shortlist``),
+            ``"cached"`` (the default) for the one ``selaras shortlist build`` saved for
+            this model (none if it was never built), or ``None``/``"off"`` for the full
+            vocabulary.
 
     Raises:
         ModelUnavailableError: the model cannot be found or downloaded.
@@ -581,6 +597,11 @@ def load_ct2(
     problem = verify_cache_entry(entry)
     with_weights = False
     tokenizer = MarianSentencePiece(model_dir)
+    chosen = None
+    if shortlist is not None:  # checked against this vocabulary before anything loads
+        from translate.shortlist import resolve_shortlist
+
+        chosen = resolve_shortlist(shortlist, tokenizer.vocab, fingerprint)
 
     translator = None
     path = entry
@@ -596,7 +617,11 @@ def load_ct2(
             )
         try:
             translator = ctranslate2.Translator(
-                str(path), device=device, compute_type=compute_type, inter_threads=inter, intra_threads=intra
+                str(_with_vmap(path, chosen)),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=inter,
+                intra_threads=intra,
             )
             break
         except (RuntimeError, ValueError) as exc:  # e.g. an unreadable model.bin that passed the checksum
@@ -635,7 +660,18 @@ def load_ct2(
         model_path=path,
         max_batch_tokens=max_batch_tokens,
         fingerprint=f"ctranslate2|{fingerprint}|{compute_type}",
+        shortlist=chosen[0] if chosen else None,
+        shortlist_path=chosen[1] if chosen else None,
     )
+
+
+def _with_vmap(path: Path, chosen: Any) -> Path:
+    """The folder to load: the converted model, or a copy of it with the shortlist's ``vmap.txt``."""
+    if chosen is None:
+        return path
+    from translate.shortlist import model_dir_with_vmap
+
+    return model_dir_with_vmap(path, chosen[0])
 
 
 def _asdict(defaults: DecodingDefaults) -> dict[str, Any]:

@@ -13,6 +13,7 @@ for :data:`COMPUTE_TYPES`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
@@ -43,6 +44,8 @@ MAX_BEAMS = 64
 #: The largest batch accepted: far above what either engine gains from (transformers 16,
 #: CTranslate2 64 by default), low enough that a typo cannot ask for all memory at once.
 MAX_BATCH_SIZE = 1024
+#: ``shortlist`` value that turns the model's cached shortlist off (``translate.shortlist.OFF``).
+SHORTLIST_OFF = "off"
 
 
 class UnsupportedComputeType(BackendError):
@@ -89,6 +92,10 @@ class EngineOptions:
         batch_size: inputs per batch, 1 to :data:`MAX_BATCH_SIZE`; ``None`` is the engine's.
         threads: CPU threads (at least 1); ``None`` is the CPUs this process may use.
         max_input_tokens: an input limit below the model's (tests use it to force splitting).
+        shortlist: a vocabulary shortlist file (``selaras shortlist build``) that
+            CTranslate2 restricts decoding to; ``"off"`` for the full vocabulary; ``None``
+            uses the model's cached shortlist if one was built for it, else none.
+            CTranslate2 only (``translate.shortlist``).
 
     Raises:
         InputError: one line naming the bad value and what is allowed.
@@ -103,6 +110,7 @@ class EngineOptions:
     batch_size: int | None = None
     threads: int | None = None
     max_input_tokens: int | None = None
+    shortlist: str | None = None
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -135,6 +143,19 @@ class EngineOptions:
                 )
             if self.device == "cpu" and self.compute_type in GPU_COMPUTE_TYPES:
                 raise InputError(gpu_only_message(self.compute_type))
+        if self.shortlist is not None and self.shortlist != SHORTLIST_OFF:
+            if not isinstance(self.shortlist, str) or not self.shortlist.strip():
+                raise InputError(f"shortlist must be a shortlist file or {SHORTLIST_OFF!r}, got {self.shortlist!r}")
+            if self.backend == "transformers":
+                raise InputError(
+                    "a shortlist is a CTranslate2 setting (use_vmap); the transformers backend always decodes "
+                    "over the full vocabulary: use backend ctranslate2 or auto, or drop the shortlist"
+                )
+            if not Path(self.shortlist).is_file():
+                raise InputError(
+                    f"{self.shortlist}: no such shortlist; build one with: selaras shortlist build "
+                    "--model MODEL --corpus FILE.id.txt -o SHORTLIST"
+                )
 
     def for_engine(self, engine: Literal["transformers", "ctranslate2"]) -> dict[str, object]:
         """Keyword arguments for that engine's loader (besides the model), only its own.
@@ -148,7 +169,10 @@ class EngineOptions:
         if self.max_input_tokens is not None:
             common["max_input_tokens"] = self.max_input_tokens
         if engine == "ctranslate2":
-            return {**common, "compute_type": self.compute_type}
+            options: dict[str, object] = {**common, "compute_type": self.compute_type}
+            if self.shortlist is not None:  # else the loader's default: the model's cached one, if built
+                options["shortlist"] = self.shortlist
+            return options
         if engine == "transformers":
             return {**common, "dtype": self.dtype or "auto"}
         raise ValueError(f"no such engine: {engine!r}")  # a programming error, not user input

@@ -99,7 +99,8 @@ def load_backend(
     except (BackendError, ImportError) as exc:
         reason = exc
     backend = import_loader("transformers")(engine.model, **engine.for_engine("transformers"))
-    logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend.", reason)
+    unused = " (without the shortlist, a CTranslate2 setting)" if engine.shortlist not in (None, "off") else ""
+    logger.warning("CTranslate2 unavailable (%s); using the slower transformers backend%s.", reason, unused)
     return backend
 
 

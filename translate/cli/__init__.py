@@ -14,6 +14,7 @@ from translate.cli import review as _review  # noqa: F401,E402
 from translate.cli import check as _check  # noqa: F401,E402
 from translate.cli import export as _export  # noqa: F401,E402
 from translate.cli import corpus as _corpus  # noqa: F401,E402
+from translate.cli import shortlist as _shortlist  # noqa: F401,E402
 
 
 def main() -> None:

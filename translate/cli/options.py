@@ -82,6 +82,14 @@ EmbedderOption = Annotated[
         "Cached per text in the Selaras cache.",
     ),
 ]
+ShortlistOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--shortlist",
+        help="CTranslate2 decodes over this vocabulary shortlist only (faster; `selaras shortlist build`), "
+        "or 'off'. Default: the model's own shortlist if one was built for it, else the full vocabulary.",
+    ),
+]
 LinesOption = Annotated[
     bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
 ]
@@ -95,6 +103,7 @@ def engine_options(
     compute_type: str | None,
     beams: int | None,
     batch_size: int | None,
+    shortlist: str | None = None,
 ) -> EngineOptions:
     """The engine options of a command's flags, checked before anything loads.
 
@@ -108,4 +117,5 @@ def engine_options(
         compute_type=compute_type,
         beams=beams,
         batch_size=batch_size,
+        shortlist=shortlist,
     )

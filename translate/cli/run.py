@@ -22,6 +22,7 @@ from translate.cli.options import (
     FormatOption,
     LinesOption,
     ModelOption,
+    ShortlistOption,
     engine_options,
 )
 
@@ -51,6 +52,7 @@ def run(
     model: ModelOption = DEFAULT_MODEL,
     backend: BackendOption = BackendChoice.auto,
     compute_type: ComputeTypeOption = None,
+    shortlist: ShortlistOption = None,
     device: DeviceOption = DeviceChoice.auto,
     beams: BeamsOption = None,
     batch_size: BatchSizeOption = None,
@@ -90,7 +92,8 @@ def run(
     options = None
     if mt is None and not no_mt:
         options = engine_options(
-            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
+            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
+            shortlist=shortlist,
         )
     with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed_progress:
         result = run_pipeline(

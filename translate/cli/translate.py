@@ -20,6 +20,7 @@ from translate.cli.options import (
     DeviceOption,
     FormatOption,
     ModelOption,
+    ShortlistOption,
     engine_options,
 )
 
@@ -34,6 +35,7 @@ from translate.cli.options import (
         "selaras translate laporan.docx -o report.docx      # also .html, .md, .srt",
         "selaras translate halaman.php --format html -o page.php",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
+        "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
 )
@@ -57,6 +59,7 @@ def translate(
     backend_choice: BackendOption = BackendChoice.auto,
     compute_type: ComputeTypeOption = None,
     document_format: FormatOption = None,
+    shortlist: ShortlistOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -82,7 +85,8 @@ def translate(
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)
     options = engine_options(
-        backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
+        backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
+        shortlist=shortlist,
     )
     with progress_reporter("translating") as report:
         result = translate_file(
