@@ -22,6 +22,7 @@ from translate.cli.options import (
     EmbedderOption,
     LinesOption,
     ModelOption,
+    ShortlistOption,
     engine_options,
 )
 
@@ -71,6 +72,7 @@ def corpus(
     device: DeviceOption = DeviceChoice.auto,
     beams: BeamsOption = None,
     batch_size: BatchSizeOption = None,
+    shortlist: ShortlistOption = None,
     lines: LinesOption = False,
     embedder: EmbedderOption = "auto",
     max_bead: Annotated[
@@ -120,7 +122,8 @@ def corpus(
         raise fail(f"--ray-actors must be at least 1, got {ray_actors}", 2)
     settings = RunSettings(
         engine=engine_options(
-            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size
+            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
+            shortlist=shortlist,
         ),
         lines=lines,
         max_bead=max_bead,
