@@ -26,10 +26,12 @@ _LONG_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 
 
 def _cli_flags() -> set[str]:
-    """Every long option of every ``selaras`` command."""
-    group = typer.main.get_command(app)
+    """Every long option of every ``selaras`` command (and sub-command: ``shortlist build``)."""
     flags = set()
-    for command in group.commands.values():  # type: ignore[attr-defined]
+    pending = [typer.main.get_command(app)]
+    while pending:
+        command = pending.pop()
+        pending.extend(getattr(command, "commands", {}).values())
         for param in command.params:
             flags.update(o for o in [*param.opts, *param.secondary_opts] if o.startswith("--"))
     return flags

@@ -73,6 +73,15 @@ RETRY_CTRANSLATE2 = "choose the ctranslate2 backend by name, not auto, to retry"
 #: Export the reference side, or make an MT first (``--pair reference``, ``--mt``).
 USE_REFERENCE_PAIR = "export the reference pair (the default), or align with an MT"
 
+#: A shortlist is missing or belongs to another model (``selaras shortlist build``).
+BUILD_SHORTLIST = "build one for this model from an Indonesian corpus with selaras shortlist build"
+#: A shortlist's map is built from full-vocabulary translations (no ``--shortlist``).
+WITHOUT_SHORTLIST = "load the engine without a shortlist"
+#: Turning a model's cached default shortlist off (``--shortlist off``).
+SHORTLIST_OFF = "shortlist 'off' decodes over the full vocabulary"
+#: Word links come from the model's attention: not with a given MT or none.
+MT_MADE_HERE = "translate here instead of giving an MT or aligning without one"
+
 #: Every phrase above, for the CLI's table and its test.
 ADVICE: tuple[str, ...] = (
     USE_LOCAL_MODEL,
@@ -81,4 +90,8 @@ ADVICE: tuple[str, ...] = (
     USE_CPU_OR_TRANSFORMERS,
     RETRY_CTRANSLATE2,
     USE_REFERENCE_PAIR,
+    BUILD_SHORTLIST,
+    WITHOUT_SHORTLIST,
+    SHORTLIST_OFF,
+    MT_MADE_HERE,
 )

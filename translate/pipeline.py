@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
-from translate.errors import InputError
+from translate.errors import MT_MADE_HERE, InputError
 from translate.records import Bead, Lang, Sentence, Translation
 from translate.rows import AlignedRow
 from translate.language import language_warning
@@ -699,7 +699,7 @@ def run(
         raise InputError("no reference given; give at least one English translation of the source")
     n_bootstrap = check_bootstrap(n_bootstrap)
     if word_alignment and (mt is not None or not translate):
-        raise InputError("word alignment needs an MT made by the model (it comes from its attention); drop --mt/--no-mt")
+        raise InputError(f"word alignment needs an MT made by the model (it comes from its attention); {MT_MADE_HERE}")
     with_mt = mt is not None or translate
     precomputed = mt is None and translate and translations is not None
     opts = None

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.errors import InputError
+from translate.errors import BUILD_SHORTLIST, SHORTLIST_OFF, WITHOUT_SHORTLIST, InputError
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ VMAP_FILE = "vmap.txt"
 #: default off.
 OFF = "off"
 
-REBUILD = "build one for this model with: selaras shortlist build --model MODEL --corpus FILE.id.txt"
+REBUILD = BUILD_SHORTLIST
 
 
 def vocabulary_fingerprint(tokens_by_id: Sequence[str]) -> str:
@@ -227,7 +227,7 @@ def build_shortlist(
         InputError: no sentence to translate, or the backend already uses a shortlist.
     """
     if getattr(backend, "shortlist", None) is not None:
-        raise InputError("build a shortlist with the full vocabulary: load the engine without --shortlist")
+        raise InputError(f"build a shortlist with the full vocabulary: {WITHOUT_SHORTLIST}")
     limit = backend.max_input_tokens
     texts = [s.strip() for s in sentences if s.strip()]
     sources = [backend.tokenizer.tokenize(t) for t in texts]
@@ -433,7 +433,7 @@ def resolve_shortlist(
         path = default_shortlist_path(model_fingerprint)
         if not path.is_file():
             return None
-        logger.info("using this model's shortlist %s (--shortlist off to decode over the full vocabulary)", path)
+        logger.info("using this model's shortlist %s (%s)", path, SHORTLIST_OFF)
     else:
         path = Path(spec)
     shortlist = read_shortlist(path)

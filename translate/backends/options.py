@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from translate.backends.base import DEFAULT_MODEL, BackendName, Device
-from translate.errors import BackendError, InputError
+from translate.errors import BUILD_SHORTLIST, BackendError, InputError
 
 ComputeType = Literal[
     "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
@@ -153,8 +153,7 @@ class EngineOptions:
                 )
             if not Path(self.shortlist).is_file():
                 raise InputError(
-                    f"{self.shortlist}: no such shortlist; build one with: selaras shortlist build "
-                    "--model MODEL --corpus FILE.id.txt -o SHORTLIST"
+                    f"{self.shortlist}: no such shortlist; {BUILD_SHORTLIST}"
                 )
 
     def for_engine(self, engine: Literal["transformers", "ctranslate2"]) -> dict[str, object]:

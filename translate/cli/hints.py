@@ -12,12 +12,16 @@ fix it.
 from __future__ import annotations
 
 from translate.errors import (
+    BUILD_SHORTLIST,
+    MT_MADE_HERE,
     RETRY_CTRANSLATE2,
+    SHORTLIST_OFF,
     USE_CPU_OR_TRANSFORMERS,
     USE_LOCAL_MODEL,
     USE_REFERENCE_PAIR,
     USE_SAVED_MODEL_FOLDER,
     USE_TRANSFORMERS,
+    WITHOUT_SHORTLIST,
     SelarasError,
 )
 
@@ -29,6 +33,10 @@ FLAG_ADVICE: dict[str, str] = {
     USE_CPU_OR_TRANSFORMERS: "use --device cpu or --backend transformers",
     RETRY_CTRANSLATE2: "run with --backend ctranslate2 to retry",
     USE_REFERENCE_PAIR: "use --pair reference (the default) or align with --mt",
+    BUILD_SHORTLIST: "build one with: selaras shortlist build --model MODEL --corpus FILE.id.txt -o SHORTLIST",
+    WITHOUT_SHORTLIST: "run without --shortlist",
+    SHORTLIST_OFF: "--shortlist off decodes over the full vocabulary",
+    MT_MADE_HERE: "drop --mt/--no-mt",
 }
 
 
