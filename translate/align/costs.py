@@ -89,7 +89,8 @@ class ScoreParams:
     detach_gain: float = 0.0
     #: share of a merged bead's embedding cosine taken from overlap embeddings (the
     #: embedded text of the whole run, ``dense.overlap_runs``) instead of the cosine of
-    #: summed sentence vectors; 0 = sums only; used only when the runs are given
+    #: summed sentence vectors; 0 = sums only; used only when the runs are given. Lowered
+    #: Text+Berg dev at every mix and run length tried (runs of 2 and 3; README), so off.
     overlap_mix: float = 0.0
 
 
