@@ -241,7 +241,16 @@ def doc_embeddings(embedder, src, tgt, mt):
     return embedder.embed(src), embedder.embed(tgt)
 
 
-def evaluate(docs, *, oracle_nulls: bool = False, embedder=None, **kwargs) -> dict[str, float]:
+def doc_overlaps(embedder, src, tgt, k: int):
+    """Run embeddings of lengths 2..k of both sides (``align_sentences(overlaps=...)``), or ``None``."""
+    if embedder is None or k < 2:
+        return None
+    from translate.align.dense import run_texts
+
+    return tuple([embedder.embed(run_texts(side, a)) for a in range(2, k + 1)] for side in (src, tgt))
+
+
+def evaluate(docs, *, oracle_nulls: bool = False, embedder=None, overlap: int = 0, **kwargs) -> dict[str, float]:
     """Align every document and pool the scores.
 
     ``oracle_nulls`` is a diagnostic, not a result: the sentences the gold leaves
@@ -252,6 +261,8 @@ def evaluate(docs, *, oracle_nulls: bool = False, embedder=None, **kwargs) -> di
     golds, tests = [], []
     for src, tgt, mt, gold in docs:
         emb = doc_embeddings(embedder, src, tgt, mt)
+        if overlap >= 2:
+            kwargs["overlaps"] = doc_overlaps(embedder, src, tgt, overlap)
         if oracle_nulls:
             tests.append(_align_without_gold_nulls(src, tgt, mt, gold, embeddings=emb, **kwargs))
         else:
@@ -360,6 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="sentence embeddings for the aligner, as selaras align --embedder: none (default), e5, auto, or a model",
     )
     parser.add_argument(
+        "--overlap", type=int, default=0, metavar="K",
+        help="also embed runs of 2..K consecutive sentences as one text (overlap embeddings; needs --embedder)",
+    )
+    parser.add_argument(
         "--calibration", action="store_true",
         help="print the reliability table and expected calibration error of align_score per benchmark",
     )
@@ -401,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {}
     for key, label, docs in suites:
         t0 = time.perf_counter()
-        res = evaluate(docs, oracle_nulls=args.oracle_nulls, embedder=embedder)
+        res = evaluate(docs, oracle_nulls=args.oracle_nulls, embedder=embedder, overlap=args.overlap)
         res["seconds"] = time.perf_counter() - t0
         res["documents"] = len(docs)
         results[key] = (label, res)

@@ -198,3 +198,32 @@ def test_encoder_folder_with_a_broken_pooling_config_is_one_line(tmp_path):
     (folder / "1_Pooling" / "config.json").write_text("{not json")
     with pytest.raises(EmbedderError, match="does not parse"):
         load_embedder(str(folder))
+
+
+def test_overlap_embeddings_score_merged_beads():
+    """With ``overlap_mix`` the run of two source sentences is compared as one embedded
+    text: a run vector that contradicts the target turns the 2-1 bead the summed vectors
+    pick into a 1-1 bead and an unaligned sentence; without runs nothing changes."""
+    import dataclasses
+
+    from translate.align import SEM_CROSS_PARAMS
+    from translate.align.dense import run_texts
+
+    rng = np.random.default_rng(0)
+    topics = [v / np.linalg.norm(v) for v in rng.normal(size=(12, 64))]
+    src = ["Satu dua tiga.", "Empat lima enam.", "Tujuh delapan.", "Sembilan sepuluh.", "Sebelas dua belas.", "Tiga belas."]
+    tgt = ["One two three.", "Four five six.", "Seven eight nine ten.", "Eleven twelve.", "Thirteen."]
+    s = np.array([topics[k] for k in (0, 1, 6, 7, 3, 4)], dtype=np.float32)
+    t = np.array([topics[k] for k in (0, 1, 8, 3, 4)], dtype=np.float32)
+
+    def pair_runs(x):
+        return [np.array([(x[e] + x[e + 1]) / np.linalg.norm(x[e] + x[e + 1]) for e in range(len(x) - 1)], dtype=np.float32)]
+
+    runs_s, runs_t = pair_runs(s), pair_runs(t)
+    assert len(runs_s[0]) == len(run_texts(src, 2)) and run_texts(src, 2)[2] == "Tujuh delapan. Sembilan sepuluh."
+    runs_s[0][2] = -topics[8]
+    mix = dataclasses.replace(SEM_CROSS_PARAMS, overlap_mix=1.0)
+    summed = _pairs(align_sentences(src, tgt, embeddings=(s, t), params=mix))
+    assert ((2, 3), (2,)) in summed
+    with_runs = _pairs(align_sentences(src, tgt, embeddings=(s, t), overlaps=(runs_s, runs_t), params=mix))
+    assert ((2, 3), (2,)) not in with_runs and ((2,), (2,)) in with_runs

@@ -41,7 +41,7 @@ from translate.align.confidence import (
 )
 from translate.align.costs import ScoreParams
 from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key
-from translate.align.dense import dense_view
+from translate.align.dense import dense_view, overlap_runs
 from translate.align.postpass import detach_unrelated_members
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
@@ -146,6 +146,7 @@ def align_sentences(
     lexicon: Mapping[str, Iterable[str]] | None = None,
     params: ScoreParams | None = None,
     embeddings: tuple[np.ndarray, np.ndarray] | None = None,
+    overlaps: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
 ) -> list[Bead]:
     """Align source sentences with target (reference) sentences.
 
@@ -160,6 +161,10 @@ def align_sentences(
         embeddings: sentence embeddings ``(source rows, target rows)`` from a
             multilingual encoder (``translate.embed``), one row per sentence: then the
             search also compares meaning (``dense``), with or without an MT.
+        overlaps: with ``embeddings``, the rows of runs of 2, 3, ... consecutive
+            sentences embedded as one text (``dense.run_texts``), ``(source runs,
+            target runs)``, list index 0 = runs of 2: merged beads are then also scored
+            by the cosine of their sides' run vectors (``ScoreParams.overlap_mix``).
 
     Returns:
         Beads with 0-based indices covering every sentence of both sides once, in order;
@@ -173,7 +178,8 @@ def align_sentences(
             ``max_bead`` < 2.
     """
     return align_with_features(
-        source, target, mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings
+        source, target, mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings,
+        overlaps=overlaps,
     )[0]
 
 
@@ -186,6 +192,7 @@ def align_with_features(
     lexicon: Mapping[str, Iterable[str]] | None = None,
     params: ScoreParams | None = None,
     embeddings: tuple[np.ndarray, np.ndarray] | None = None,
+    overlaps: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
     calibrate: bool = True,
 ) -> tuple[list[Bead], np.ndarray, str]:
     """``align_sentences``, also returning the calibration features of the linked beads
@@ -230,13 +237,18 @@ def align_with_features(
         views = [(ax, ay, 1.0)]
         src_len = _lengths(source)
         prior_s2 = ID_EN_VARIANCE
+    overlap = None
     if embeddings is not None and params.dense_weight > 0:
         # Meaning beside the surface features: source (or MT) vs reference embeddings.
         dx, dy = dense_view(*embeddings)
         if mt is None:
             views = [(dx, dy, params.dense_weight)] + ([(ax, ay, params.anchor_weight)] if params.anchor_weight > 0 else [])
+            dense_index = 0
         else:
             views.insert(1, (dx, dy, params.dense_weight))
+            dense_index = 1
+        if overlaps is not None and params.overlap_mix > 0:
+            overlap = (dense_index, overlap_runs(embeddings[0], overlaps[0]), overlap_runs(embeddings[1], overlaps[1]))
     tgt_len = _lengths(target)
     prior = LengthModel(c=estimate_ratio(src_len, tgt_len), s2=prior_s2)
     # Coarse levels of a long document use the anchors only: summed char n-gram rows of
@@ -244,7 +256,7 @@ def align_with_features(
     coarse = views[1:] if mt is not None else None
     path = align_features(
         views, src_len, tgt_len, shapes, params, prior,
-        coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None,
+        coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None, overlap=overlap,
     )
     spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     for i, j, s in path.nodes:

@@ -87,6 +87,11 @@ class ScoreParams:
     #: the bead's cosine rises by ``detach_gain`` without it
     detach_floor: float = 0.0
     detach_gain: float = 0.0
+    #: share of a merged bead's embedding cosine taken from overlap embeddings (the
+    #: embedded text of the whole run, ``dense.overlap_runs``) instead of the cosine of
+    #: summed sentence vectors; 0 = sums only; used only when the runs are given. Lowered
+    #: Text+Berg dev at every mix and run length tried (runs of 2 and 3; README), so off.
+    overlap_mix: float = 0.0
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -138,6 +143,9 @@ class BandScorer:
         shapes: bead shapes ``(a, b)``.
         length_model: fitted Gale-Church parameters.
         params: score weights.
+        overlap: ``(view index, source runs, target runs)`` from ``dense.overlap_runs``:
+            the view (the dense one) whose merged beads also use run embeddings, mixed
+            by ``params.overlap_mix``; lengths beyond the runs given fall back to sums.
     """
 
     def __init__(
@@ -149,8 +157,10 @@ class BandScorer:
         shapes: list[Shape],
         length_model: LengthModel,
         params: ScoreParams,
+        overlap: tuple[int, Sequence[np.ndarray | None], Sequence[np.ndarray | None]] | None = None,
     ) -> None:
         self.band, self.shapes, self.lm, self.params = band, shapes, length_model, params
+        self.overlap = overlap if overlap is not None and params.overlap_mix > 0 else None
         n, m = band.n_src, band.n_tgt
         self.n, self.m = n, m
         self.max_a = max(a for a, _ in shapes)
@@ -239,7 +249,7 @@ class BandScorer:
         use_members = p.member > 0 and (a > 1 or b > 1)
         mem_src = [np.zeros(np.shape(i)) for _ in range(a)] if use_members and a > 1 else []
         mem_tgt = [np.zeros(np.shape(i)) for _ in range(b)] if use_members and b > 1 else []
-        for prefix, src_sq, tgt_sq, weight in self.views:
+        for index, (prefix, src_sq, tgt_sq, weight) in enumerate(self.views):
             dot = np.zeros(np.shape(i))
             tnorm = np.sqrt(tgt_sq[b][jc])
             snorm = np.sqrt(src_sq[a][ic])
@@ -260,7 +270,10 @@ class BandScorer:
             for u in range(1, len(raw_tgt) + 1):
                 mem_tgt[u - 1] += weight * _safe_div(raw_tgt[u - 1], np.sqrt(tgt_sq[1][jc - u + 1]) * snorm)
             denom = snorm * tnorm
-            cos += weight * np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), 0.0)
+            view_cos = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), 0.0)
+            if self.overlap is not None and index == self.overlap[0] and (a > 1 or b > 1):
+                view_cos = self._mix_overlap(view_cos, ic, jc, a, b)
+            cos += weight * view_cos
         nb = ((self.nb_src_cum[ic] - self.nb_src_cum[ic - a]) / a + (self.nb_tgt_cum[jc] - self.nb_tgt_cum[jc - b]) / b) / 2
         len_src = self.src_cum_len[ic] - self.src_cum_len[ic - a]
         len_tgt = self.tgt_cum_len[jc] - self.tgt_cum_len[jc - b]
@@ -273,6 +286,16 @@ class BandScorer:
         for mc in mem_src + mem_tgt:
             score = score - p.member * np.maximum(p.member_floor - mc, 0.0)
         return np.where(ok, score, -np.inf)
+
+    def _mix_overlap(self, summed: np.ndarray, ic: np.ndarray, jc: np.ndarray, a: int, b: int) -> np.ndarray:
+        """``summed`` mixed with the cosine of the run embeddings of both sides (unit rows)."""
+        _, src_runs, tgt_runs = self.overlap
+        if a >= len(src_runs) or b >= len(tgt_runs):
+            return summed
+        xs, ys = src_runs[a], tgt_runs[b]
+        run_cos = np.einsum("...d,...d->...", xs[ic], ys[jc], dtype=np.float32).astype(np.float64)
+        mix = self.params.overlap_mix
+        return (1.0 - mix) * summed + mix * run_cos
 
     def score_rows(self, r0: int, r1: int) -> np.ndarray:
         """``(n_shapes, r1 - r0, width)`` scores for the DP (see ``dp.ScoreRows``)."""

@@ -44,8 +44,8 @@ class Path:
     length_model: LengthModel
 
 
-def _run(views, src_len, tgt_len, band: Band, shapes: list[Shape], lm: LengthModel, params: ScoreParams) -> Path:
-    scorer = BandScorer(views, src_len, tgt_len, band, shapes, lm, params)
+def _run(views, src_len, tgt_len, band: Band, shapes: list[Shape], lm: LengthModel, params: ScoreParams, overlap=None) -> Path:
+    scorer = BandScorer(views, src_len, tgt_len, band, shapes, lm, params, overlap=overlap)
     back = search(band, shapes, scorer.score_rows)
     return Path(traceback(band, shapes, back), shapes, scorer, lm)
 
@@ -103,19 +103,21 @@ def align_features(
     radius: int = BAND_RADIUS,
     coarse_views: list[tuple[sparse.csr_matrix, sparse.csr_matrix, float]] | None = None,
     coarse_params: ScoreParams | None = None,
+    overlap=None,
 ) -> Path:
     """Best monotone path for two sides' feature rows (see the module docstring).
 
     ``views`` are ``(source rows, target rows, weight)``; see ``costs.BandScorer``.
     ``coarse_views``, when given, replace ``views`` at the half-resolution levels (a
     cheaper, sparser view is enough to place the band), scored with ``coarse_params``.
+    ``overlap`` (run embeddings, see ``costs.BandScorer``) is used at full resolution only.
     """
     n, m = views[0][0].shape[0], views[0][1].shape[0]
     if (n + 1) * (m + 1) <= full_nodes or n < 4 or m < 4:
         band = Band.full(n, m)
-        first = _run(views, src_len, tgt_len, band, shapes, prior, params)
+        first = _run(views, src_len, tgt_len, band, shapes, prior, params, overlap)
         lm = _fit(first, src_len, tgt_len, prior)
-        return _run(views, src_len, tgt_len, band, shapes, lm, params)
+        return _run(views, src_len, tgt_len, band, shapes, lm, params, overlap)
     halved = []
     for x, y, weight in coarse_views or views:
         x2, sl2 = _halve(x, src_len)
@@ -125,4 +127,4 @@ def align_features(
         halved, sl2, tl2, COARSE_SHAPES, coarse_params or params, prior, full_nodes=full_nodes, radius=radius
     )
     band = band_from_path(coarse.nodes, coarse.shapes, n, m, radius)
-    return _run(views, src_len, tgt_len, band, shapes, coarse.length_model, params)
+    return _run(views, src_len, tgt_len, band, shapes, coarse.length_model, params, overlap)
