@@ -296,11 +296,10 @@ def translate_file(
         FileError: the output cannot be written. LockedError: another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
-    from translate.backends import load_backend
     from translate.formats import format_name, load_format
     from translate.io import check_outputs, exclusive_lock, read_text, write_json, write_lines
     from translate.rundir import checkpoint_path
-    from translate.translator import Checkpoint, document_sentences, translate_sentences
+    from translate.translator import Checkpoint, document_sentences
 
     opts = _engine_options(options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size)
     name = str(source)
@@ -322,36 +321,11 @@ def translate_file(
     warnings = _warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     checkpoint = Checkpoint(checkpoint_path(output, text, lines=lines))
     with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
-        backend = load_backend(opts)
-        reported = False
-
-        def report(done: int, total: int) -> None:
-            nonlocal reported
-            if not reported and checkpoint.resumed:  # the first report comes before any model call
-                real = sum(1 for s in sentences if s.text.strip())
-                logger.info("resuming: %d of %d sentences already translated", checkpoint.resumed, real)
-            reported = True
-            if on_progress is not None:
-                on_progress(done, total)
-
-        translations = translate_sentences(
-            backend,
-            [s.text for s in sentences],
-            batch_size=opts.batch_size,
-            beams=opts.beams,
-            on_progress=report,
-            checkpoint=checkpoint,
-            alignment=as_json,
+        result = _translate_sentences(
+            opts, sentences, lines=lines, checkpoint=checkpoint, target=target, warnings=warnings,
+            alignment=as_json, on_progress=on_progress,
         )
-        document = DocumentTranslation(sentences, translations, lines)
-        result = TranslateResult(
-            document=document,
-            output=target,
-            engine=backend.describe(opts.beams).as_json(),
-            max_input_tokens=backend.max_input_tokens,
-            resumed=checkpoint.resumed,
-            warnings=warnings,
-        )
+        document = result.document
         if as_json:
             write_json(target, result.as_json())
         else:
@@ -375,11 +349,10 @@ def translate_formatted(
     The input is parsed (and refused if bad) before the model loads; the output is
     written atomically once complete, so it is never half-written.
     """
-    from translate.backends import load_backend
     from translate.documents import rebuild_document, unit_sentences
     from translate.io import atomic_write, check_outputs, exclusive_lock, read_bytes, write_json
     from translate.rundir import checkpoint_path
-    from translate.translator import Checkpoint, translate_sentences
+    from translate.translator import Checkpoint
 
     name = str(source)
     data = read_bytes(name)
@@ -393,19 +366,11 @@ def translate_formatted(
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     checkpoint = Checkpoint(checkpoint_path(None if target == "-" else target, key, lines=False))
     with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
-        backend = load_backend(opts)
-        translations = translate_sentences(
-            backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
-            on_progress=on_progress, checkpoint=checkpoint, alignment=aligned,
+        result = _translate_sentences(
+            opts, sentences, lines=False, checkpoint=checkpoint, target=target, warnings=warnings,
+            alignment=aligned, on_progress=on_progress,
         )
-        result = TranslateResult(
-            document=DocumentTranslation(sentences, translations, False),
-            output=target,
-            engine=backend.describe(opts.beams).as_json(),
-            max_input_tokens=backend.max_input_tokens,
-            resumed=checkpoint.resumed,
-            warnings=warnings,
-        )
+        translations = result.document.translations
         if as_json:
             write_json(target, result.as_json())
         else:
@@ -414,6 +379,48 @@ def translate_formatted(
                 handle.write(rebuilt)
         checkpoint.remove()
     return result
+
+
+def _translate_sentences(
+    opts: Any,
+    sentences: Sequence[Sentence],
+    *,
+    lines: bool,
+    checkpoint: Any,
+    target: str,
+    warnings: list[str],
+    alignment: bool,
+    on_progress: ProgressCallback | None,
+) -> TranslateResult:
+    """Load the engine and translate ``sentences`` resumably (saying first how many a
+    checkpoint already holds): the one translation step of plain and formatted documents."""
+    from translate.backends import load_backend
+    from translate.translator import translate_sentences
+
+    backend = load_backend(opts)
+    reported = False
+
+    def report(done: int, total: int) -> None:
+        nonlocal reported
+        if not reported and checkpoint.resumed:  # the first report comes before any model call
+            real = sum(1 for s in sentences if s.text.strip())
+            logger.info("resuming: %d of %d sentences already translated", checkpoint.resumed, real)
+        reported = True
+        if on_progress is not None:
+            on_progress(done, total)
+
+    translations = translate_sentences(
+        backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
+        on_progress=report, checkpoint=checkpoint, alignment=alignment,
+    )
+    return TranslateResult(
+        document=DocumentTranslation(list(sentences), translations, lines),
+        output=target,
+        engine=backend.describe(opts.beams).as_json(),
+        max_input_tokens=backend.max_input_tokens,
+        resumed=checkpoint.resumed,
+        warnings=warnings,
+    )
 
 
 # --------------------------------------------------------------------------- align
