@@ -445,3 +445,17 @@ def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterato
         with contextlib.suppress(OSError):
             if _read_lock(path).get("token") == token:
                 path.unlink()
+
+def tsv_body(lines: Sequence[str], header: Sequence[str], name: str) -> Iterator[tuple[str, list[str]]]:
+    """``(where, cells)`` for each non-blank line after a TSV's header row, where
+    ``where`` is ``"NAME line N"`` for error messages; a line whose column count differs
+    from the header's is one :class:`InputError` naming it (aligned TSVs and corpus
+    manifests read their rows through here)."""
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        where = f"{name} line {number}"
+        if len(cells) != len(header):
+            raise InputError(f"{where}: {len(cells)} columns, the header has {len(header)}")
+        yield where, cells

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from translate.errors import InputError
-from translate.io import atomic_write, read_lines
+from translate.io import atomic_write, read_lines, tsv_body
 from translate.records import Bead
 
 ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status", "links"]
@@ -251,13 +251,7 @@ def parse_tsv(lines: Sequence[str], name: str) -> list[AlignedRow]:
         )
     present = [(column, header.index(column.name)) for column in COLUMNS if column.name in header]
     rows: list[AlignedRow] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        where = f"{name} line {number}"
-        if len(cells) != len(header):
-            raise InputError(f"{where}: {len(cells)} columns, header has {len(header)}")
+    for where, cells in tsv_body(lines, header, name):
         values = {column.name: _parse_cell(cells[index], column, where) for column, index in present}
         bead = values.pop("bead", "")
         row = AlignedRow(**{"src_ids": (), "ref_ids": (), "source": "", "mt": "", "reference": "", **values})

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import InputError
+from translate.io import tsv_body
 
 #: Longest document id: far below any file system's 255-byte name limit, room for suffixes.
 MAX_ID_LENGTH = 128
@@ -71,13 +72,7 @@ def _read_tsv(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
         raise InputError(f"{name} line 1: missing column(s) {', '.join(missing)}; expected id, source, reference")
     ref_columns = [k for k, column in enumerate(header) if column.startswith("reference")]
     entries: list[tuple[str, dict]] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        where = f"{name} line {number}"
-        if len(cells) != len(header):
-            raise InputError(f"{where}: {len(cells)} columns, the header has {len(header)}")
+    for where, cells in tsv_body(lines, header, name):
         row = dict(zip(header, cells))
         refs = [cells[k] for k in ref_columns if cells[k].strip()]
         entries.append((where, {"id": row["id"].strip(), "source": row["source"], "references": refs}))
