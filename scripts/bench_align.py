@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from translate.align import align_sentences  # noqa: E402
 
@@ -113,6 +114,9 @@ def bench_semantic(n: int) -> None:
     e5.embed(texts)
     sorted_s = time.perf_counter() - t0
     chars = np.mean([len(t) for t in texts])
+    from bench_translate import cpu_description
+
+    print(cpu_description())
     print(f"{len(texts)} sentences (mean {chars:.0f} characters), e5 with {e5._threads} threads:")
     print(f"  input order, batches of {BATCH_SIZE}: {len(texts) / unsorted:6.1f} sentences/s")
     print(f"  length-sorted batches (Selaras):   {len(texts) / sorted_s:6.1f} sentences/s")
@@ -143,9 +147,11 @@ def main() -> int:
     if args.semantic:
         bench_semantic(args.semantic)
         return 0
-    sys.path.insert(0, str(ROOT / "scripts"))
     from eval_align import score_multiple
 
+    from bench_translate import cpu_description
+
+    print(cpu_description())
     times = []
     for n in args.sizes:
         src, tgt, mt, gold = make_pair(n)
