@@ -87,6 +87,9 @@ class ScoreParams:
     #: the bead's cosine rises by ``detach_gain`` without it
     detach_floor: float = 0.0
     detach_gain: float = 0.0
+    #: post-pass over 1-1 beads (``postpass.unlink_unrelated_pairs``; 0 = off): a pair
+    #: whose centred embedding cosine is below ``unlink_floor`` becomes 1-0 + 0-1
+    unlink_floor: float = 0.0
     #: share of a merged bead's embedding cosine taken from overlap embeddings (the
     #: embedded text of the whole run, ``dense.overlap_runs``) instead of the cosine of
     #: summed sentence vectors; 0 = sums only; used only when the runs are given. Lowered
