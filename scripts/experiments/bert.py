@@ -1,12 +1,14 @@
 """Bertalign's recipe with e5 (experiment, not product code)."""
 import sys, numpy as np
-sys.path.insert(0,'/work/main'); sys.path.insert(0,'/work/main/scripts')
+from pathlib import Path as _P
+ROOT=_P(__file__).resolve().parents[2]
+sys.path.insert(0,str(ROOT)); sys.path.insert(0,str(ROOT/'scripts'))
 from pathlib import Path
 import eval_align as E
 from translate.embed import load_embedder
 from translate.align.dense import run_texts
 emb=load_embedder('e5').embedder
-root=Path('/work/shared/data/align-bench')
+root=ROOT.parent/'shared'/'data'/'align-bench'
 split=sys.argv[1]; K=int(sys.argv[2]) if len(sys.argv)>2 else 4
 skip=float(sys.argv[3]) if len(sys.argv)>3 else -0.1
 centre='-c' in sys.argv

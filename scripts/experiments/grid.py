@@ -1,11 +1,15 @@
+"""Alignment experiment (kept in history, reverted): see the commit message and README.
+Usage: python scripts/experiments/grid.py ARGS (see the code)."""
 import sys, itertools, json, dataclasses
-sys.path.insert(0,'/work/main'); sys.path.insert(0,'/work/main/scripts')
+from pathlib import Path as _P
+ROOT=_P(__file__).resolve().parents[2]
+sys.path.insert(0,str(ROOT)); sys.path.insert(0,str(ROOT/'scripts'))
 from pathlib import Path
 import eval_align as E
 import translate.align as A
 from translate.embed import load_embedder
 emb=load_embedder('e5').embedder
-root=Path('/work/shared/data/align-bench')
+root=ROOT.parent/'shared'/'data'/'align-bench'
 split=sys.argv[1]
 grid=json.loads(sys.argv[2])  # {"mode": {...param lists}}
 sets={'google':('SEM_MT_PARAMS','google'),'europarl':('SEM_MT_PARAMS','europarllight'),'nomt':('SEM_CROSS_PARAMS',None)}
