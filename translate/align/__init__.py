@@ -42,7 +42,7 @@ from translate.align.confidence import (
 from translate.align.costs import ScoreParams
 from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key
 from translate.align.dense import dense_view, overlap_runs
-from translate.align.postpass import UNLINK_FLOOR, detach_unrelated_members, unlink_unrelated_pairs
+from translate.align.postpass import detach_unrelated_members
 from translate.align.dp import bead_shapes
 from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
 from translate.align.search import align_features
@@ -82,16 +82,13 @@ CROSS_PARAMS = ScoreParams(
 #: 0.887 / 0.866). Without MT: margin 0.5, e5 weight 0.5, member floor 0.05 (0.862 ->
 #: 0.881). ``max_bead`` 6 or 8 moved dev by < 0.01; the ``postpass`` detach lowered it
 #: at every floor tried (0.05-0.15: -0.01 to -0.05), so it is off (``detach_floor=0``).
-#: Unlinking unrelated 1-1 pairs (``postpass.unlink_unrelated_pairs``, floor 0.10 of
-#: 0.08-0.15 tried) left Text+Berg dev unchanged and raised the UD PUD stress documents
-#: of seeds 1 and 2 from 0.9936 / 0.9883 to 0.9959 / 0.9907 strict F1.
 SEM_MT_PARAMS = ScoreParams(
     margin=1.0, k_neighbours=4, w_len=0.05, len_offset=2.0, many=0.1, skip=0.3, anchor_weight=0.5,
-    len_ratio=8.0, len_cap=16.0, member=1.0, member_floor=0.1, dense_weight=1.0, unlink_floor=UNLINK_FLOOR,
+    len_ratio=8.0, len_cap=16.0, member=1.0, member_floor=0.1, dense_weight=1.0,
 )
 SEM_CROSS_PARAMS = ScoreParams(
     margin=0.5, k_neighbours=4, w_len=0.05, len_offset=1.0, many=0.1, skip=0.25, member=1.0, member_floor=0.05,
-    dense_weight=0.5, anchor_weight=1.0, unlink_floor=UNLINK_FLOOR,
+    dense_weight=0.5, anchor_weight=1.0,
 )
 
 #: Score weights of the coarse (half-resolution, anchors-only) levels that place the band
@@ -269,8 +266,6 @@ def align_with_features(
         spans = detach_unrelated_members(
             spans, dx.toarray(), dy.toarray(), floor=params.detach_floor, gain=params.detach_gain
         )
-    if embeddings is not None and params.dense_weight > 0 and params.unlink_floor > 0:
-        spans = unlink_unrelated_pairs(spans, dx.toarray(), dy.toarray(), floor=params.unlink_floor)
     gains = _gains(path, spans)
     relative = np.where(np.isfinite(gains), 1.0 / (1.0 + np.exp(-params.confidence_scale * np.nan_to_num(gains))), 0.0)
     # The search's scores are relative (a bead beats leaving its sentences unaligned);

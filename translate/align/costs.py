@@ -87,20 +87,11 @@ class ScoreParams:
     #: the bead's cosine rises by ``detach_gain`` without it
     detach_floor: float = 0.0
     detach_gain: float = 0.0
-    #: post-pass over 1-1 beads (``postpass.unlink_unrelated_pairs``; 0 = off): a pair
-    #: whose centred embedding cosine is below ``unlink_floor`` becomes 1-0 + 0-1
-    unlink_floor: float = 0.0
     #: share of a merged bead's embedding cosine taken from overlap embeddings (the
     #: embedded text of the whole run, ``dense.overlap_runs``) instead of the cosine of
     #: summed sentence vectors; 0 = sums only; used only when the runs are given. Lowered
     #: Text+Berg dev at every mix and run length tried (runs of 2 and 3; README), so off.
     overlap_mix: float = 0.0
-    #: size weighting of the similarity part: ``(cos - margin * nb)`` is multiplied by
-    #: ``((a + b) / 2) ** size_power`` (0 = off)
-    size_power: float = 0.0
-    #: deletion penalty from the document's own random pairs (0 = off, use ``skip``):
-    #: a 1-1 pair is kept only when it beats this quantile of random 1-1 pair scores
-    skip_quantile: float = 0.0
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -291,10 +282,7 @@ class BandScorer:
         else:
             raw = self.lm.log_prob(len_src, len_tgt)
         logp = np.maximum(raw, -p.len_cap)
-        sim = cos - p.margin * nb
-        if p.size_power:
-            sim = sim * ((a + b) / 2.0) ** p.size_power
-        score = sim + p.w_len * (logp + p.len_offset) - p.many * (a + b - 2)
+        score = cos - p.margin * nb + p.w_len * (logp + p.len_offset) - p.many * (a + b - 2)
         for mc in mem_src + mem_tgt:
             score = score - p.member * np.maximum(p.member_floor - mc, 0.0)
         return np.where(ok, score, -np.inf)

@@ -1,4 +1,4 @@
-"""Post-passes over the search's beads that use meaning alone (after SentAlign).
+"""A post-pass over merged beads that uses meaning alone (after SentAlign).
 
 The search (``search``) scores a bead from all views together, so a sentence with no
 counterpart (an OCR caption, a translator's note, a line of debris) can still be cheaper
@@ -10,16 +10,6 @@ sentence-embedding view (``dense``), it does not resemble the other side on its 
 (cosine below ``floor``) *and* the bead without it resembles the other side more than
 with it (by at least ``gain``). Only ends are detached, so beads stay contiguous and the
 alignment monotone.
-
-The other post-pass unlinks a 1-1 bead whose two sentences do not resemble each other
-at all (``unlink_unrelated_pairs``). When a deleted source sentence sits next to an
-added reference sentence, the search pairs them: one unrelated 1-1 bead costs less
-than two deletions, whatever its similarity. Sentence embeddings tell such a pair apart
-from a loose translation far more sharply than the surface views: on the Text+Berg dev
-document and the UD PUD stress documents of seeds 1 and 2, every right 1-1 bead had a
-centred e5 cosine of at least 0.10 (1% below 0.26), while 9 of the 13 wrong 1-1 beads
-of the PUD sets were below 0.10 (the Text+Berg dev ones, splits of merged gold beads,
-were all above 0.28).
 """
 
 from __future__ import annotations
@@ -29,9 +19,6 @@ from collections.abc import Sequence
 import numpy as np
 
 Span = tuple[tuple[int, ...], tuple[int, ...]]
-
-#: Centred embedding cosine below which a 1-1 bead is unlinked (see the module docstring).
-UNLINK_FLOOR = 0.10
 
 #: Detach thresholds, tuned on the Text+Berg dev document (``scripts/eval_align.py --dev``).
 DETACH_FLOOR = 0.15
@@ -97,21 +84,4 @@ def detach_unrelated_members(
         out.extend(sorted(before, key=lambda s: (not s[0], s[0] or s[1])))
         out.append((tuple(src), tuple(tgt)))
         out.extend(sorted(after, key=lambda s: (not s[0], s[0] or s[1])))
-    return out
-
-
-def unlink_unrelated_pairs(spans: Sequence[Span], dx: np.ndarray, dy: np.ndarray, *, floor: float = UNLINK_FLOOR) -> list[Span]:
-    """1-1 beads whose sentences' centred embedding cosine is below ``floor`` split into
-    a 1-0 and a 0-1 bead, in that order (see the module docstring); other beads as given.
-
-    Args:
-        spans: the beads, in order, as ``(source ids, target ids)``.
-        dx, dy: centred sentence embeddings of the source and target sides.
-    """
-    out: list[Span] = []
-    for src, tgt in spans:
-        if len(src) == 1 and len(tgt) == 1 and _cos(dx[src[0]], dy[tgt[0]]) < floor:
-            out.extend([(src, ()), ((), tgt)])
-        else:
-            out.append((src, tgt))
     return out

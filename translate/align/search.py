@@ -46,18 +46,6 @@ class Path:
 
 def _run(views, src_len, tgt_len, band: Band, shapes: list[Shape], lm: LengthModel, params: ScoreParams, overlap=None) -> Path:
     scorer = BandScorer(views, src_len, tgt_len, band, shapes, lm, params, overlap=overlap)
-    if params.skip_quantile > 0 and band.n_src > 4 and band.n_tgt > 4:
-        import dataclasses
-        rng = np.random.default_rng(0)
-        i = rng.integers(1, band.n_src + 1, 4000)
-        k = rng.integers(0, band.width, 4000)
-        j = band.lo[i] + k
-        ok = (j >= 1) & (j < np.minimum(band.hi[i], band.n_tgt + 1)) & (np.abs(j / band.n_tgt - i / band.n_src) > 0.05)
-        if ok.sum() > 50:
-            sc = scorer.bead_scores(i[ok], j[ok], (1, 1))
-            sc = sc[np.isfinite(sc)]
-            skip = -float(np.quantile(sc, params.skip_quantile)) / 2
-            scorer.params = dataclasses.replace(params, skip=skip)
     back = search(band, shapes, scorer.score_rows)
     return Path(traceback(band, shapes, back), shapes, scorer, lm)
 
