@@ -299,14 +299,19 @@ def test_kill_9_then_restart_keeps_every_acknowledged_change(tsv: Path) -> None:
     assert journal_path(tsv).exists()
 
     # As if the kill had come after the journal's fsync but before the TSV's rename:
-    # the restart replays the change from the journal, says so, and can undo it.
+    # the restart replays the change from the journal, says so, and can undo it; the
+    # temporary files such a kill leaves go when the restart holds the TSV's lock.
     tsv.write_bytes(before_last)
+    leftovers = [tsv.with_name(".aligned.tsv.k1ll3d_9.tmp"), tsv.with_name(".aligned.tsv.journal.k1ll3d_9.tmp")]
+    for leftover in leftovers:
+        leftover.write_text("half a save\n", encoding="utf-8")
     with serving(tsv) as (proc, url):
         base, token = split_url(url)
         headers = {"Authorization": f"Bearer {token}"}
         data = httpx.get(f"{base}/api/rows", headers=headers).json()
         assert data["rows"] == served and data["version"] == len(ops) and data["can_undo"] == len(ops)
         assert read_aligned_tsv(tsv)[4].status == "rejected"
+        assert not any(leftover.exists() for leftover in leftovers)
         r = httpx.post(f"{base}/api/undo", json={"version": len(ops)}, headers=headers)
         assert r.status_code == 200 and r.json()["change"]["rows"][0]["status"] == ""
         proc.send_signal(signal.SIGINT)
