@@ -186,10 +186,10 @@ def test_a_replayed_journal_keeps_the_users_own_columns(tmp_path: Path) -> None:
     reopened, report = ReviewSession.open(path)
     assert report.replayed == 1
     kept = parse_tsv(path.read_text().splitlines(), "aligned.tsv", keep_extras=True)
-    assert [r.extras for r in kept] == [(("domain", "d0"),), (("domain", "d1 d2"),), (("domain", "d3"),), (("domain", "d4"),)]
+    assert [dict(r.extras)["domain"] for r in kept] == ["d0", "d1 d2", "d3", "d4"]
     reopened.undo(2)
     kept = parse_tsv(path.read_text().splitlines(), "aligned.tsv", keep_extras=True)
-    assert [r.extras for r in kept] == [(("domain", f"d{k}"),) for k in range(5)]
+    assert [r.extras for r in kept] == [(("domain", f"d{k}"),) for k in range(5)]  # undo gives each its own
 
 
 def test_torn_last_journal_line_is_not_acknowledged_and_skipped(tmp_path: Path) -> None:
