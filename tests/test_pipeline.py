@@ -148,3 +148,51 @@ def test_run_rejects_contradictory_or_missing_options(tmp_path: Path, texts, wit
     ref_args = ["-r", str(reference)] if with_reference else []
     result = runner.invoke(app, ["run", str(source), "-o", str(tmp_path / "r"), *ref_args, *args])
     assert result.exit_code == 2 and message in result.stderr
+
+
+#: Runs ``selaras ARGS`` and ``kill -9``s itself at its third rename into the run folder
+#: (``sys.argv[1]``): what a kill during the final write of the run folder leaves.
+_KILLED_AT_FINAL_WRITE = """
+import os, signal, sys
+folder, args = os.path.realpath(sys.argv[1]), sys.argv[2:]
+renames, real_replace = [], os.replace
+def replace(src, dst, *rest, **kwargs):
+    if os.path.dirname(os.path.realpath(dst)) == folder:
+        renames.append(dst)
+        if len(renames) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst, *rest, **kwargs)
+os.replace = replace
+sys.argv = ["selaras", *args]
+from translate.cli import main
+main()
+"""
+
+
+def test_a_run_killed_while_writing_its_folder_leaves_no_temps_after_the_rerun(tmp_path: Path, documents) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from corpus_helpers import selaras, tree_bytes
+
+    model, source, reference, _ = documents
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+
+    def args(out: Path) -> list[str]:
+        return ["run", str(source), "-r", str(reference), "-o", str(out), "--model", str(model),
+                "--backend", "transformers", "--embedder", "none", "--bootstrap", "0"]
+
+    assert selaras(*args(clean), cwd=tmp_path).returncode == 0
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    dead = subprocess.run([sys.executable, "-c", _KILLED_AT_FINAL_WRITE, str(killed), *args(killed)],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert dead.returncode == -signal.SIGKILL, dead.stderr
+    temps = sorted(p.name for p in killed.glob(".*.tmp"))
+    assert len(temps) >= 2 and (killed / "source.txt").exists()  # half renamed, the rest left as temps
+
+    rerun = selaras(*args(killed), cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not list(killed.glob(".*.tmp"))
+    assert tree_bytes(killed) == tree_bytes(clean)

@@ -225,6 +225,25 @@ def test_html_is_self_contained_and_escapes_text() -> None:
         assert f">{metrics[key]:.2f}<" in page
 
 
+def test_html_shows_each_beads_status_and_note_once_reviewed() -> None:
+    from dataclasses import replace
+
+    rows = fill_sentence_scores(make_rows())
+    fresh = render_html(rows_for_review(rows), metrics=None, title="t")
+    assert "<th>review</th>" not in fresh and 'id="review-counts"' not in fresh  # nobody reviewed: as before
+    reviewed = [replace(rows[0], status="accepted"), replace(rows[1], status="rejected", note="<b>wrong</b> & sense"),
+                *rows[2:]]
+    page = render_html(rows_for_review(reviewed), metrics=None, title="t")
+    assert "<th>review</th>" in page and '<col class="c-status">' in page
+    assert (f'<p id="review-counts"><strong>1</strong> accepted · <strong>1</strong> rejected · '
+            f"<strong>{len(rows) - 2}</strong> pending · <strong>1</strong> with a note</p>") in page
+    assert "<b>wrong</b>" not in page  # the note travels escaped, in the data blob only
+    data = json.loads(page.split('id="selaras-data">')[1].split("</script>")[0])
+    assert data["review"] is True
+    second = dict(zip(data["columns"], data["rows"][1]))
+    assert (second["status"], second["note"]) == ("rejected", "<b>wrong</b> & sense")
+
+
 def test_html_survives_nan_scores() -> None:
     row = AlignedRow((1,), (1,), "a", "b", "c", align_score=float("nan"), chrf=10.0, bleu=1.0)
     page = render_html([(1, row)], metrics=None, title="t")

@@ -190,6 +190,35 @@ def test_small_page_renders_rows_metrics_and_escaped_text(browser: Any, small: t
         shutil.copy(shot, os.environ["SELARAS_REVIEW_SCREENSHOT"])
 
 
+def test_a_reviewed_page_shows_status_marks_and_escaped_notes(browser: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    rows = make_rows(6, seed=3, score=True)
+    rows[1] = replace(rows[1], status="accepted", note="tense fixed later")
+    rows[2] = replace(rows[2], status="rejected", note=XSS)
+    write_aligned_tsv(tmp_path / "aligned.tsv", rows)
+    page = tmp_path / "review.html"
+    result = runner.invoke(app, ["review", str(tmp_path / "aligned.tsv"), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    open_page(browser, page)
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('#rows tr')].map(tr => {"
+        " const cell = tr.querySelector('td.status'), note = cell.querySelector('small');"
+        " return [tr.className, cell.firstChild.textContent, note ? note.textContent : null,"
+        "  getComputedStyle(tr.querySelector('td.src')).textDecorationLine]; })"
+    )
+    assert shown[1][1:] == ["\u2713 accepted", "tense fixed later", "none"] and "accepted" in shown[1][0]
+    assert shown[2][1:] == ["\u2717 rejected", XSS, "line-through"] and "rejected" in shown[2][0]
+    assert [s[1:3] for s in shown[3:]] == [["pending", None]] * 3
+    assert browser.execute_script("return document.querySelectorAll('#rows img, #rows script').length") == 0
+    assert browser.execute_script("return window.pwned === undefined")
+    counts = browser.find_element("css selector", "#review-counts").text
+    assert counts == "1 accepted · 1 rejected · 4 pending · 2 with a note"
+    browser.find_element("css selector", "#search").send_keys("tense fixed")  # notes are searched too
+    assert browser.execute_script("return document.getElementById('count').dataset.count") == "1"
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
 def test_small_page_sorts_by_header_click(browser: Any, small: tuple) -> None:
     page, rows, _ = small
     open_page(browser, page)

@@ -190,6 +190,57 @@ def test_api_round_trip_matches_the_file(client: TestClient, tsv: Path) -> None:
     assert on_disk[0].status == "accepted" and on_disk[0].note == "checked"
 
 
+def _tsv_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and each row (column name -> cell) of a TSV, read as plain text."""
+    header, *body = path.read_text(encoding="utf-8").splitlines()
+    names = header.split("\t")
+    return names, [dict(zip(names, line.split("\t"))) for line in body]
+
+
+def test_a_users_own_columns_survive_edit_merge_split_undo_and_the_save(tsv: Path) -> None:
+    from translate.rows import COLUMN_NAMES
+
+    # Another tool added ``domain`` (among Selaras' columns) and ``batch`` (at the end).
+    header, *body = tsv.read_text(encoding="utf-8").splitlines()
+    domains, batches = ["news", "news", "news", "sport", "sport"], ["b1", "b2", "b3", "b4", "b5"]
+    lines = ["\t".join(["bead", "domain", *header.split("\t")[1:], "batch"])]
+    for line, domain, batch in zip(body, domains, batches):
+        bead, rest = line.split("\t", 1)
+        lines.append("\t".join([bead, domain, rest, batch]))
+    tsv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    session, _ = ReviewSession.open(tsv)
+    asgi = create_app(session, token=TOKEN, bound_host="127.0.0.1", port=PORT, title=tsv.name)
+    with TestClient(asgi, base_url=BASE) as client:
+        version = 0
+
+        def do(op: str, body: dict) -> None:
+            nonlocal version
+            r = post(client, op, {**body, "version": version})
+            assert r.status_code == 200, r.text
+            version = r.json()["version"]
+
+        def extras() -> list[tuple[str, str]]:
+            names, records = _tsv_records(tsv)
+            assert names == [*COLUMN_NAMES, "domain", "batch"]  # after Selaras' columns, in their order
+            return [(r["domain"], r["batch"]) for r in records]
+
+        do("edit", {"row": 1, "field": "mt", "text": "Budi went to the market."})
+        do("status", {"row": 4, "status": "rejected", "note": "wrong sense"})
+        assert extras() == list(zip(domains, batches))
+        do("merge", {"row": 2})  # news + sport: differing values are joined
+        assert extras() == [("news", "b1"), ("news", "b2"), ("news sport", "b3 b4"), ("sport", "b5")]
+        do("split", {"row": 0, "src_at": 1, "ref_at": 1})  # both halves keep the bead's values
+        assert extras() == [("news", "b1"), ("news", "b1"), ("news", "b2"), ("news sport", "b3 b4"), ("sport", "b5")]
+        do("undo", {})
+        do("undo", {})  # the merge taken back: each bead has its own values again
+        assert extras() == list(zip(domains, batches))
+        assert _tsv_records(tsv)[1][1]["mt"] == "Budi went to the market."
+    session.close()
+    assert extras() == list(zip(domains, batches))
+    assert [r.status for r in read_aligned_tsv(tsv)] == ["", "", "", "", "rejected"]  # other readers ignore them
+
+
 def test_stale_version_is_409_and_nothing_is_overwritten(client: TestClient, tsv: Path) -> None:
     assert post(client, "edit", {"row": 1, "field": "mt", "text": "first tab", "version": 0}).status_code == 200
     before = tsv.read_bytes()
@@ -299,14 +350,19 @@ def test_kill_9_then_restart_keeps_every_acknowledged_change(tsv: Path) -> None:
     assert journal_path(tsv).exists()
 
     # As if the kill had come after the journal's fsync but before the TSV's rename:
-    # the restart replays the change from the journal, says so, and can undo it.
+    # the restart replays the change from the journal, says so, and can undo it; the
+    # temporary files such a kill leaves go when the restart holds the TSV's lock.
     tsv.write_bytes(before_last)
+    leftovers = [tsv.with_name(".aligned.tsv.k1ll3d_9.tmp"), tsv.with_name(".aligned.tsv.journal.k1ll3d_9.tmp")]
+    for leftover in leftovers:
+        leftover.write_text("half a save\n", encoding="utf-8")
     with serving(tsv) as (proc, url):
         base, token = split_url(url)
         headers = {"Authorization": f"Bearer {token}"}
         data = httpx.get(f"{base}/api/rows", headers=headers).json()
         assert data["rows"] == served and data["version"] == len(ops) and data["can_undo"] == len(ops)
         assert read_aligned_tsv(tsv)[4].status == "rejected"
+        assert not any(leftover.exists() for leftover in leftovers)
         r = httpx.post(f"{base}/api/undo", json={"version": len(ops)}, headers=headers)
         assert r.status_code == 200 and r.json()["change"]["rows"][0]["status"] == ""
         proc.send_signal(signal.SIGINT)

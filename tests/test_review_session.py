@@ -170,6 +170,28 @@ def test_journal_replays_what_the_tsv_missed(tmp_path: Path) -> None:
     assert read_aligned_tsv(path)[1].bead == "1-1"
 
 
+def test_a_replayed_journal_keeps_the_users_own_columns(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from translate.rows import format_row, header_line, parse_tsv
+
+    rows = [replace(r, extras=(("domain", f"d{k}"),)) for k, r in enumerate(fill_sentence_scores(sample_rows()))]
+    path = tmp_path / "aligned.tsv"
+    path.write_text(header_line(["domain"]) + "".join("\t".join(format_row(r, ["domain"])) + "\n" for r in rows))
+    session, _ = ReviewSession.open(path)
+    session.set_status(0, "accepted", 0)
+    before_merge = path.read_bytes()
+    session.merge(1, 1)
+    path.write_bytes(before_merge)  # killed before the merge's rename
+    reopened, report = ReviewSession.open(path)
+    assert report.replayed == 1
+    kept = parse_tsv(path.read_text().splitlines(), "aligned.tsv", keep_extras=True)
+    assert [dict(r.extras)["domain"] for r in kept] == ["d0", "d1 d2", "d3", "d4"]
+    reopened.undo(2)
+    kept = parse_tsv(path.read_text().splitlines(), "aligned.tsv", keep_extras=True)
+    assert [r.extras for r in kept] == [(("domain", f"d{k}"),) for k in range(5)]  # undo gives each its own
+
+
 def test_torn_last_journal_line_is_not_acknowledged_and_skipped(tmp_path: Path) -> None:
     path = write(tmp_path)
     session, _ = ReviewSession.open(path)

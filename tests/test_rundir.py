@@ -14,6 +14,7 @@ from translate.rundir import (
     cache_root,
     checkpoint_path,
     metrics_for_rows,
+    remove_run_temps,
     run_file_names,
     scored_digest,
     stale_files,
@@ -54,6 +55,18 @@ def test_run_file_names_list_every_file_a_run_writes() -> None:
         "source.txt", "mt.txt", "reference.txt", "aligned.tsv", "reference2.txt", "aligned.ref2.tsv", "metrics.json",
     ]
     assert run_file_names(1, with_mt=False) == ["source.txt", "reference.txt", "aligned.tsv", "metrics.json"]
+
+
+def test_a_killed_runs_temps_go_and_the_users_own_stay(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    theirs = [".aligned.tsv.ab_12cd3.tmp", ".metrics.json.x9y8z7w6.tmp", ".aligned.ref3.tsv.q1w2e3r4.tmp"]
+    mine = [".notes.md.a1b2c3d4.tmp", "aligned.tsv", ".hidden.tmp"]
+    for name in theirs + mine:
+        (out / name).write_text("x\n")
+    assert remove_run_temps(out, ["source.txt", "aligned.tsv", "metrics.json"]) == 3
+    assert sorted(p.name for p in out.iterdir()) == sorted(mine)
+    assert remove_run_temps(tmp_path / "missing", ["aligned.tsv"]) == 0
 
 
 def test_a_rewritten_run_folder_drops_the_earlier_runs_files_only(tmp_path: Path) -> None:

@@ -546,12 +546,15 @@ def test_cli_resumes_after_kill_9(tmp_path: Path, random_model_dir: Path) -> Non
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert not out.exists()
+    leftover = tmp_path / ".doc.en.txt.k1ll3d_9.tmp"  # as a kill during the final write leaves it
+    leftover.write_text("half of it\n", encoding="utf-8")
     result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr
     resumed = int(result.stderr.split("resuming: ")[1].split()[0])
     assert resumed >= 3
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(texts)
     assert not partial.exists()
+    assert not leftover.exists()
 
 
 # --------------------------------------------------------------------------- scores and pieces

@@ -297,7 +297,7 @@ def translate_file(
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
     from translate.formats import format_name, load_format
-    from translate.io import check_outputs, exclusive_lock, read_text, write_json, write_lines
+    from translate.io import check_outputs, exclusive_lock, read_text, remove_leftover_temps, write_json, write_lines
     from translate.rundir import checkpoint_path
     from translate.translator import Checkpoint, document_sentences
 
@@ -321,6 +321,8 @@ def translate_file(
     warnings = _warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     checkpoint = Checkpoint(checkpoint_path(output, text, lines=lines))
     with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
+        if target != "-":
+            remove_leftover_temps([target])  # of a run killed while writing it
         result = _translate_sentences(
             opts, sentences, lines=lines, checkpoint=checkpoint, target=target, warnings=warnings,
             alignment=as_json, on_progress=on_progress,
@@ -350,7 +352,7 @@ def translate_formatted(
     written atomically once complete, so it is never half-written.
     """
     from translate.documents import rebuild_document, unit_sentences
-    from translate.io import atomic_write, check_outputs, exclusive_lock, read_bytes, write_json
+    from translate.io import atomic_write, check_outputs, exclusive_lock, read_bytes, remove_leftover_temps, write_json
     from translate.rundir import checkpoint_path
     from translate.translator import Checkpoint
 
@@ -366,6 +368,8 @@ def translate_formatted(
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     checkpoint = Checkpoint(checkpoint_path(None if target == "-" else target, key, lines=False))
     with exclusive_lock(target if target != "-" else checkpoint.path, what=target if target != "-" else name):
+        if target != "-":
+            remove_leftover_temps([target])  # of a run killed while writing it
         result = _translate_sentences(
             opts, sentences, lines=False, checkpoint=checkpoint, target=target, warnings=warnings,
             alignment=aligned, on_progress=on_progress,
@@ -696,6 +700,7 @@ def run(
         SOURCE_NAME,
         aligned_name,
         reference_name,
+        remove_run_temps,
         run_file_names,
         scored_digest,
         stale_files,
@@ -729,6 +734,7 @@ def run(
     encoder = resolve_embedder(embedder)
 
     with exclusive_lock(out, what=f"the run folder {out}"):
+        remove_run_temps(out, [p.name for p in written])  # of a run killed while writing this folder
         mt_lines: list[str] | None = None
         mt_scores: list[tuple[float | None, int]] | None = None
         mt_info: dict | str | None = str(mt) if mt is not None else None

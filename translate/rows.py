@@ -10,7 +10,10 @@ text become spaces). Columns marked ``required=False`` may be missing from older
 (``flags`` before ``selaras check`` existed, ``mt_logprob`` before v0.2, ``status`` and
 ``note`` before the review workbench: such rows read as pending with no note,
 ``word_alignment`` before ``selaras run --word-alignment``); extra columns written by
-other tools are ignored.
+other tools are ignored, except by a reader that asks for them
+(``parse_tsv(..., keep_extras=True)``, the review workbench's: a user's own ``domain``
+column must survive a review). Such a row carries them in :attr:`AlignedRow.extras`
+and writes them after the Selaras columns, in their original order (:func:`extra_names`).
 
 ``word_alignment`` is Pharaoh format (``0-0 1-2 2-1``, as fast_align and Moses write
 it): ``i-j`` links word ``i`` of the bead's source to word ``j`` of its MT, 0-based
@@ -49,7 +52,8 @@ class AlignedRow:
     the MT engine's own confidence (mean log-probability per target token; ``None``
     where the MT was not computed by Selaras, e.g. ``--mt FILE``). ``word_alignment``
     links source words to MT words (:func:`words` indexes; empty when not computed).
-    Field order is
+    ``extras`` holds another tool's columns, ``(name, value)`` in file order, where a
+    reader kept them (see the module docstring; empty otherwise). Field order is
     positional-construction order; the TSV column order is :data:`COLUMNS`.
     """
 
@@ -66,6 +70,7 @@ class AlignedRow:
     status: Status = ""
     note: str = ""
     word_alignment: Links = ()
+    extras: tuple[tuple[str, str], ...] = ()
 
     @property
     def bead(self) -> str:
@@ -217,14 +222,19 @@ def _check_status(value: object, where: str) -> str:
     return value  # type: ignore[return-value]
 
 
-def format_row(row: AlignedRow) -> list[str]:
-    """The TSV cells of one row, in :data:`COLUMNS` order."""
-    return [_format_cell(row, column) for column in COLUMNS]
+def format_row(row: AlignedRow, extras: Sequence[str] = ()) -> list[str]:
+    """The TSV cells of one row, in :data:`COLUMNS` order, then the row's values of the
+    extra columns ``extras`` (empty where the row has none)."""
+    cells = [_format_cell(row, column) for column in COLUMNS]
+    if extras:
+        values = dict(row.extras)
+        cells += [clean_cell(values.get(name, "")) for name in extras]
+    return cells
 
 
-def header_line() -> str:
-    """The TSV header, newline-terminated."""
-    return "\t".join(COLUMN_NAMES) + "\n"
+def header_line(extras: Sequence[str] = ()) -> str:
+    """The TSV header (with the extra columns ``extras`` last), newline-terminated."""
+    return "\t".join((*COLUMN_NAMES, *extras)) + "\n"
 
 
 def tsv_lines(rows: Iterable[AlignedRow]) -> Iterable[str]:
@@ -234,8 +244,29 @@ def tsv_lines(rows: Iterable[AlignedRow]) -> Iterable[str]:
         yield "\t".join(format_row(row)) + "\n"
 
 
-def parse_tsv(lines: Sequence[str], name: str) -> list[AlignedRow]:
+def extra_names(header: Sequence[str]) -> list[str]:
+    """The columns of a TSV header that are not Selaras', in their order (another
+    tool's, e.g. a user's ``domain``); a name given twice counts once."""
+    return list(dict.fromkeys(name for name in header if name not in COLUMN_NAMES))
+
+
+def merge_extras(first: AlignedRow, second: AlignedRow) -> tuple[tuple[str, str], ...]:
+    """The extra columns of a bead merged from ``first`` and ``second``: a value both
+    share stays as it is; values that differ are joined with a space, in order (so
+    nothing either row held is lost)."""
+    merged = dict(first.extras)
+    for name, value in second.extras:
+        mine = merged.get(name)
+        merged[name] = value if mine is None or mine == value else " ".join(v for v in (mine, value) if v.strip())
+    return tuple(merged.items())
+
+
+def parse_tsv(lines: Sequence[str], name: str, *, keep_extras: bool = False) -> list[AlignedRow]:
     """Rows of an aligned TSV given as lines (without line ends), header first.
+
+    With ``keep_extras``, each row's values of the columns that are not Selaras' go
+    into its :attr:`~AlignedRow.extras` (first occurrence of a name given twice);
+    otherwise they are ignored.
 
     Raises:
         InputError: naming the file and line of the first problem.
@@ -250,9 +281,12 @@ def parse_tsv(lines: Sequence[str], name: str) -> list[AlignedRow]:
             f"expected a header with {', '.join(REQUIRED_COLUMNS)} (as written by selaras align)"
         )
     present = [(column, header.index(column.name)) for column in COLUMNS if column.name in header]
+    others = [(extra, header.index(extra)) for extra in extra_names(header)] if keep_extras else []
     rows: list[AlignedRow] = []
     for where, cells in tsv_body(lines, header, name):
         values = {column.name: _parse_cell(cells[index], column, where) for column, index in present}
+        if others:
+            values["extras"] = tuple((extra, cells[index]) for extra, index in others)
         bead = values.pop("bead", "")
         row = AlignedRow(**{"src_ids": (), "ref_ids": (), "source": "", "mt": "", "reference": "", **values})
         if bead and bead != row.bead:
@@ -285,7 +319,8 @@ def write_aligned_tsv(path: str | os.PathLike[str], rows: Sequence[AlignedRow]) 
 
 def row_as_json(row: AlignedRow) -> dict[str, Any]:
     """Every column of ``row`` as JSON types (ids and flags as lists, word links as
-    their Pharaoh string), keyed by column name."""
+    their Pharaoh string), keyed by column name; a row with extra columns adds
+    ``extras``, ``[[name, value], …]`` (a list, so ``sort_keys`` keeps their order)."""
     payload: dict[str, Any] = {}
     for column in COLUMNS:
         if column.kind == "bead":
@@ -295,6 +330,8 @@ def row_as_json(row: AlignedRow) -> dict[str, Any]:
         if column.kind == "links":
             value = format_links(value)
         payload[column.name] = list(value) if column.kind in ("ids", "flags") else value
+    if row.extras:
+        payload["extras"] = [list(pair) for pair in row.extras]
     return payload
 
 
@@ -337,6 +374,13 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
                 raise InputError(f"{where}: {column.name} must be a list of strings, got {value!r}")
             value = tuple(value)
         values[column.name] = value
+    if "extras" in obj:
+        extras = obj["extras"]
+        if not isinstance(extras, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(v, str) for v in p) for p in extras
+        ):
+            raise InputError(f"{where}: extras must be a list of [name, value] strings, got {extras!r}")
+        values["extras"] = tuple((name, value) for name, value in extras)
     row = AlignedRow(**values)
     if "bead" in obj and obj["bead"] != row.bead:
         raise InputError(f"{where}: bead {obj['bead']!r} does not match the ids ({row.bead})")
@@ -462,10 +506,12 @@ __all__ = [
     "Status",
     "build_rows",
     "clean_cell",
+    "extra_names",
     "format_ids",
     "format_links",
     "format_row",
     "is_scored",
+    "merge_extras",
     "parse_links",
     "parse_tsv",
     "read_aligned_tsv",

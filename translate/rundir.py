@@ -48,6 +48,8 @@ METRICS_FORMAT = 2
 #: File names a run may write, so a rerun can recognise an earlier run's leftovers even
 #: in a folder written before manifests existed.
 _RUN_FILE = re.compile(r"(source|mt|reference\d*)\.txt|aligned(\.ref\d+)?\.tsv")
+#: A temporary file ``translate.io.atomic_write_many`` makes for ``NAME`` (``.NAME.<random>.tmp``).
+_TEMP_FILE = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
 
 
 def reference_name(k: int) -> str:
@@ -173,6 +175,26 @@ def write_run_folder(out_dir: Path, files: Mapping[str, str], metrics: dict[str,
     return payload
 
 
+def remove_run_temps(out_dir: Path, names: Sequence[str]) -> int:
+    """Delete the temporary files a killed run left in ``out_dir``; how many went.
+
+    ``kill -9`` while :func:`write_run_folder` writes leaves ``.NAME.<random>.tmp``
+    files beside the run's files. Those of ``names`` (the files this run writes) and of
+    any run file name (an earlier run may have had more references) are removed; other
+    files are the user's and stay. Call only while holding the run folder's
+    ``translate.io.exclusive_lock``, so no live writer's file is taken.
+    """
+    from translate.io import remove_leftover_temps
+
+    targets = set(names)
+    if out_dir.is_dir():
+        for entry in out_dir.glob(".*.tmp"):
+            found = _TEMP_FILE.fullmatch(entry.name)
+            if found and (_RUN_FILE.fullmatch(found["name"]) or found["name"] == METRICS_NAME):
+                targets.add(found["name"])
+    return remove_leftover_temps(out_dir / name for name in sorted(targets))
+
+
 # --------------------------------------------------------------------------- metrics.json
 
 
@@ -260,6 +282,7 @@ __all__ = [
     "metrics_for_rows",
     "read_metrics",
     "reference_name",
+    "remove_run_temps",
     "run_file_names",
     "scored_digest",
     "stale_files",

@@ -95,7 +95,12 @@ mark { background: var(--mark); color: inherit; border-radius: 2px; padding: 0 1
 .w.w-on { outline: 2px solid var(--accent); }
 .w.w-linked { background: var(--link); outline: 1px solid var(--accent); }
 col.c-pos { width: 3.5rem; } col.c-ids { width: 4.2rem; } col.c-bead { width: 3.2rem; }
-col.c-num { width: 4.3rem; } col.c-flags { width: 8.5rem; }
+col.c-num { width: 4.3rem; } col.c-flags { width: 8.5rem; } col.c-status { width: 10rem; }
+tr.accepted td.status { color: var(--hi); font-weight: 650; }
+tr.rejected td.status { color: var(--lo); font-weight: 650; }
+tr.rejected td.src, tr.rejected td.mt, tr.rejected td.ref { text-decoration: line-through; text-decoration-color: var(--muted); }
+td.status .pending { color: var(--muted); font-weight: normal; }
+td.status small { display: block; color: var(--muted); font-weight: normal; white-space: normal; }
 """
 
 JS = r"""
@@ -107,7 +112,9 @@ JS = r"""
   data.columns.forEach(function (name, i) { C[name] = i; });
   var POS = C.pos, SRC = C.src_ids, REF = C.ref_ids, BEAD = C.bead, SOURCE = C.source, MT = C.mt,
       REFERENCE = C.reference, ALIGN = C.align_score, CHRF = C.chrf, BLEU = C.bleu, FLAGS = C.flags,
-      WORDS = C.word_alignment;
+      WORDS = C.word_alignment, STATUS = C.status, NOTE = C.note;
+  // The reviewer's verdict as the page shows it (data.review: some row has one or a note).
+  var VERDICT = { accepted: "\u2713 accepted", rejected: "\u2717 rejected", "": "pending" };
   // Python's str.split() whitespace: the word_alignment indexes count words split on it.
   var SPACE = /([\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)/;
   var rows = data.rows;
@@ -132,7 +139,7 @@ JS = r"""
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
       haystack[i] = (r[SOURCE] + "\n" + r[MT].join("") + "\n" + r[REFERENCE] + "\n" +
-                     r[FLAGS].join(" ")).toLowerCase();
+                     r[FLAGS].join(" ") + "\n" + (NOTE === undefined ? "" : r[NOTE])).toLowerCase();
     }
   }
 
@@ -248,7 +255,9 @@ JS = r"""
   function rowElement(r) {
     var tr = document.createElement("tr");
     var chrf = r[CHRF];
-    if (r[FLAGS].length || (chrf !== null && chrf < data.weak)) tr.className = "weak";
+    if (r[FLAGS].length || (chrf !== null && chrf < data.weak)) tr.classList.add("weak");
+    var status = STATUS === undefined ? "" : r[STATUS];
+    if (status) tr.classList.add(status);
     tr.dataset.pos = r[POS];
     td(tr, String(r[POS]), "num ids");
     td(tr, r[SRC].join(","), "ids");
@@ -297,6 +306,21 @@ JS = r"""
       flags.appendChild(s);
     });
     tr.appendChild(flags);
+    if (data.review) {
+      var cell = document.createElement("td");
+      cell.className = "status";
+      var mark = document.createElement("span");
+      mark.className = status || "pending";
+      mark.textContent = VERDICT[status] || status;
+      cell.appendChild(mark);
+      if (r[NOTE]) {
+        var note = document.createElement("small");
+        note.className = "note";
+        note.textContent = r[NOTE];
+        cell.appendChild(note);
+      }
+      tr.appendChild(cell);
+    }
     return tr;
   }
 

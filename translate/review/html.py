@@ -2,7 +2,9 @@
 
 Layout: corpus metrics with their sacrebleu signatures, an inline SVG histogram of
 sentence chrF, then the side-by-side table with sort (column headers), filters (flag,
-score range, text search) and paging. The rows travel as one JSON blob inside
+score range, text search) and paging. Where the TSV was reviewed (``selaras review
+--serve``), a review column shows each bead's status (✓ accepted, ✗ rejected with its
+text struck through, or pending) and its note, with the counts above the table. The rows travel as one JSON blob inside
 ``<script type="application/json">`` and are drawn by the inline script a page at a
 time, so a 10,000-row document stays responsive (see ``translate.review.assets``).
 
@@ -107,6 +109,17 @@ def _links_note(rows: Sequence[AlignedRow]) -> str:
     return "\nHover or focus a word to see the words it is aligned to (word_alignment)."
 
 
+def _review_html(rows: Sequence[AlignedRow]) -> str:
+    """The reviewers' progress line: accepted, rejected and pending beads, and notes."""
+    accepted = sum(1 for row in rows if row.status == "accepted")
+    rejected = sum(1 for row in rows if row.status == "rejected")
+    notes = sum(1 for row in rows if row.note)
+    return (
+        f'<p id="review-counts"><strong>{accepted}</strong> accepted · <strong>{rejected}</strong> rejected · '
+        f"<strong>{len(rows) - accepted - rejected}</strong> pending · <strong>{notes}</strong> with a note</p>\n"
+    )
+
+
 def _warnings_html(warnings: Sequence[str]) -> str:
     if not warnings:
         return ""
@@ -200,12 +213,15 @@ def render_html(
     flagged = sum(1 for row in plain_rows if row.flags)
     aligned = sum(1 for row in plain_rows if is_scored(row))
     unscored = sum(1 for row in plain_rows if row.chrf is None)
+    # A status column only where someone reviewed: a fresh run's page stays as it was.
+    reviewed = any(row.status or row.note for row in plain_rows)
     payload = {
         "columns": list(PAGE_COLUMNS),
         "rows": [_row_payload(position, row) for position, row in rows],
         "weak": weak_chrf,
         "good": GOOD_CHRF,
         "pageSize": page_size,
+        "review": reviewed,
         "sort": {"key": "chrf" if sort == "score" else "pos", "dir": 1},
     }
     flag_options = "".join(
@@ -229,6 +245,7 @@ def render_html(
         ("chrf", "chrF", "c-num"),
         ("bleu", "BLEU", "c-num"),
         (None, "flags", "c-flags"),
+        *(((None, "review", "c-status"),) if reviewed else ()),
     )
     cols = "".join(f'<col class="{cls}">' for _, _, cls in headers)
     ths = "".join(
@@ -260,7 +277,7 @@ def render_html(
 <div id="stats">
 <h2>Rows</h2>
 <p><strong>{len(plain_rows)}</strong> rows · <strong>{flagged}</strong> flagged · <strong>{aligned}</strong> scored beads (MT + reference)</p>
-<p class="sub">Highlighted rows carry a flag or have sentence chrF below {weak_chrf:g}.
+{_review_html(plain_rows) if reviewed else ""}<p class="sub">Highlighted rows carry a flag or have sentence chrF below {weak_chrf:g}.
 MT words also found in the reference are <mark>marked</mark>.{_links_note(plain_rows)}</p>
 </div>
 <figure id="histogram">
@@ -276,7 +293,7 @@ Click a bar to filter to its range.</figcaption>
 <option value="align">align</option></select></label>
 <label>Min<input id="min-score" type="number" step="any" placeholder="min"></label>
 <label>Max<input id="max-score" type="number" step="any" placeholder="max"></label>
-<label>Search text<input id="search" type="search" placeholder="source, MT, reference, flag"></label>
+<label>Search text<input id="search" type="search" placeholder="source, MT, reference, flag, note"></label>
 <button type="button" id="reset">Reset</button>
 <span id="count" data-count=""></span>
 </section>

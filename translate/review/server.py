@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from translate.errors import ConflictError, InputError, SelarasError
-from translate.review.session import Change, ReviewSession
+from translate.review.session import Change, ReviewSession, journal_path
 from translate.rows import AlignedRow, row_as_json
 
 #: Largest request body accepted, in bytes (brief: 1 MB); a bead's text is far smaller.
@@ -360,13 +360,14 @@ def serve(
     import uvicorn
 
     from translate.errors import FileError
-    from translate.io import describe_os_error, exclusive_lock
+    from translate.io import describe_os_error, exclusive_lock, remove_leftover_temps
 
     from pathlib import Path
 
     if not Path(path).is_file():
         raise InputError(f"{path} is not a file; give the aligned TSV to review (from selaras align, run or check)")
     with exclusive_lock(path, what=f"{path} (open in another review session)"):
+        remove_leftover_temps([path, journal_path(path)])  # of a session killed while saving
         session, report = ReviewSession.open(path, checks=checks)
         for note in report.notes:
             on_note(f"Note: {note}")

@@ -25,6 +25,12 @@ that matches nothing means another program rewrote the TSV: the session refuses 
 guess and says which file to move away. The journal is removed when a session closes
 cleanly (the TSV then holds everything).
 
+Columns of other tools (a user's ``domain``) are kept: the TSV is read with
+``keep_extras`` and rewritten with them after Selaras' columns, in their order. An edit,
+a status or note, and undo keep a bead's values; a split copies them to both halves; a
+merge keeps a value both beads share and joins differing ones with a space
+(``translate.rows.merge_extras``).
+
 Versions: every change increments :attr:`ReviewSession.version`; a change must name
 the version it was made on, and a stale one raises :class:`ConflictError` (the server's
 409), so two tabs can never overwrite each other. Before each write the TSV's on-disk
@@ -46,9 +52,11 @@ from translate.rows import (
     STATUSES,
     AlignedRow,
     clean_cell,
+    extra_names,
     format_row,
     header_line,
     is_scored,
+    merge_extras,
     parse_tsv,
     row_as_json,
     row_from_json,
@@ -101,8 +109,10 @@ def _digest(data: bytes) -> str:
 
 
 def _canonical(row: AlignedRow) -> AlignedRow:
-    """The row exactly as the TSV will read back (scores rounded to their digits)."""
-    return parse_tsv([header_line().rstrip("\n"), "\t".join(format_row(row))], "row")[0]
+    """The row exactly as the TSV will read back (scores rounded to their digits; its
+    extra columns as they are)."""
+    names = [name for name, _ in row.extras]
+    return parse_tsv([header_line(names).rstrip("\n"), "\t".join(format_row(row, names))], "row", keep_extras=True)[0]
 
 
 def _join(*texts: str) -> str:
@@ -151,13 +161,23 @@ class ReviewSession:
     the server serialises calls with a lock.
     """
 
-    def __init__(self, path: Path, rows: list[AlignedRow], *, checks: Sequence[Any] | None, recheck: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        rows: list[AlignedRow],
+        *,
+        checks: Sequence[Any] | None,
+        recheck: bool,
+        extras: Sequence[str] = (),
+    ) -> None:
         from translate.metrics import CorpusTally
 
         self.path = path
         self.journal = journal_path(path)
+        #: Columns of other tools the TSV has, in its order; written after Selaras' own.
+        self.extras = list(extras)
         self.rows = [_canonical(r) for r in rows]
-        self._lines = ["\t".join(format_row(r)) + "\n" for r in self.rows]
+        self._lines = [self._line(r) for r in self.rows]
         self.version = 0
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
@@ -211,9 +231,10 @@ class ReviewSession:
         from translate.review import fill_sentence_scores
 
         lines = decode_text(data, str(path)).split("\n")
-        rows = fill_sentence_scores(parse_tsv(lines, str(path)))
-        recheck = bool(lines) and "flags" in lines[0].split("\t")
-        session = cls(path, rows, checks=checks, recheck=recheck)
+        rows = fill_sentence_scores(parse_tsv(lines, str(path), keep_extras=True))
+        header = lines[0].split("\t") if lines else []
+        recheck = "flags" in header
+        session = cls(path, rows, checks=checks, recheck=recheck, extras=extra_names(header))
         session._sha, session._disk = _digest(data), session._identity()
         report = session._replay(session._sha)
         if report.replayed:
@@ -356,6 +377,7 @@ class ReviewSession:
             mt=_join(first.mt, second.mt),
             reference=_join(first.reference, second.reference),
             note=_join(first.note, second.note),
+            extras=merge_extras(first, second),
         )
         merged = self._rescore(merged)
         self._remember(merged, {k: a[k] + b[k] for k in a})
@@ -386,6 +408,7 @@ class ReviewSession:
                 mt=_join(*mt),
                 reference=_join(*ref),
                 note=current.note if lo_src == 0 and lo_ref == 0 else "",
+                extras=current.extras,
             )
             half = self._rescore(half)
             self._remember(half, {"source": src, "mt": mt, "reference": ref})
@@ -484,10 +507,13 @@ class ReviewSession:
         for row in change.new:
             self._count(row, 1)
         self.rows[change.at : end] = change.new
-        self._lines[change.at : end] = ["\t".join(format_row(r)) + "\n" for r in change.new]
+        self._lines[change.at : end] = [self._line(r) for r in change.new]
+
+    def _line(self, row: AlignedRow) -> str:
+        return "\t".join(format_row(row, self.extras)) + "\n"
 
     def _content(self) -> bytes:
-        return (header_line() + "".join(self._lines)).encode("utf-8")
+        return (header_line(self.extras) + "".join(self._lines)).encode("utf-8")
 
     def _commit(
         self, op: str, at: int, old: tuple[AlignedRow, ...], new: tuple[AlignedRow, ...], *, history: bool = True

@@ -21,6 +21,7 @@ from translate import __version__
 from translate.review import GOOD_CHRF, LOW_CHRF
 from translate.review.assets import CSS as STATIC_CSS
 
+#: The static page's style (which also styles a bead's status and note) plus the workbench's own.
 CSS = STATIC_CSS + """
 #top { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; justify-content: space-between; }
 #progress { font-size: 1.05rem; }
@@ -39,10 +40,6 @@ kbd { font: 11px ui-monospace, monospace; border: 1px solid var(--line); border-
   background: var(--card); }
 tr.current td { background: color-mix(in srgb, var(--accent) 12%, var(--bg)); }
 tr.current td:first-child { box-shadow: inset 4px 0 0 var(--accent); }
-tr.accepted td.status { color: var(--hi); font-weight: 650; }
-tr.rejected td.status { color: var(--lo); font-weight: 650; }
-tr.rejected td.src, tr.rejected td.mt, tr.rejected td.ref { text-decoration: line-through; text-decoration-color: var(--muted); }
-td.status small { display: block; color: var(--muted); font-weight: normal; white-space: normal; }
 td.actions { white-space: normal; }
 td.actions button { font-size: .75rem; padding: .05rem .3rem; margin: 0 .15rem .15rem 0; }
 td textarea, td input.note { width: 100%; font: inherit; color: var(--fg); background: var(--bg);
