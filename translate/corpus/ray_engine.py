@@ -116,6 +116,9 @@ class RayEngine:
         if not ray.is_initialized():
             from translate.backends.runtime import usable_cpus
 
+            # A local Ray that Selaras starts keeps token authentication on; the note
+            # that it is on (and how to turn it off) is not for a Selaras user.
+            logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
             try:
                 if address:
                     ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
@@ -163,6 +166,8 @@ class RayEngine:
             return
         DataContext.get_current().enable_progress_bars = False
         logging.getLogger("ray.data").setLevel(logging.WARNING)
+        # Selaras draws its own progress; Ray's note that its bars are off is noise.
+        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)
         dataset = ray.data.from_arrow_refs(refs).map_batches(
             ChunkTranslator,
             fn_constructor_kwargs={"options": self.options},
