@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from translate.align import align_sentences
-from translate.align.calibration import bead_features, fit_logistic, reliability
+from translate.align.calibration import FEATURES, bead_features, fit_logistic, reliability
 from translate.align.postpass import detach_unrelated_members
 from translate.cli import app
 from translate.embed import E5Embedder
@@ -120,7 +120,7 @@ def test_logistic_fit_and_reliability_are_calibrated_on_their_own_data():
 
 def test_bead_features_shape():
     f = bead_features(np.array([0.5, -1.0]), np.array([1.0, 0.0]), None, [(1, 1), (2, 1)])
-    assert f.shape == (2, 4) and f[1, 3] == 1 and np.isfinite(f).all()
+    assert f.shape == (2, len(FEATURES)) and f[1, 3] == 1 and np.isfinite(f).all()
 
 
 def test_cli_embedder_choices(tmp_path, monkeypatch):
