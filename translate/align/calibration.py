@@ -9,10 +9,11 @@ right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
 ``calibration_fit.py``; ``scripts/eval_align.py --calibration`` prints the reliability
 table and the expected calibration error on the test set.
 
-An unrelated reference must still score low, yet the dev document has none; its
-reference in reverse order stands in for one (same language and subject, order broken:
-its beads are wrong). Its beads have far less evidence of translation than the true
-ones, which sets the gate of ``calibrated``.
+An unrelated reference must still score low, yet the dev documents have none; each
+one's reference in reverse order stands in for one (same language and subject, order
+broken: its beads are wrong). Their beads have far less evidence of translation than
+the true ones, which sets the gate of ``calibrated``; below it a second map, fitted on
+the true and the reversed beads together, gives the probabilities.
 
 One map per mode (with or without an MT, with or without embeddings), since the
 features mean different things in each. Unaligned sentences keep score 0 (they are not
@@ -156,22 +157,23 @@ def document_evidence(features: np.ndarray) -> float:
 def calibrated(features: np.ndarray, mode: str) -> np.ndarray | None:
     """Probabilities of the fitted map for ``mode``, or ``None`` when none was fitted.
 
-    The map is fitted on a document that is a translation. A document whose beads show
-    less evidence of translation than ``GATES[mode]`` (the midpoint between the dev
-    document with its true and with its reversed reference) is not one, so there each
-    probability is also multiplied by its bead's evidence factor: the search's relative
-    gain is high for the best beads of any reference, so it cannot vouch alone.
+    The map is fitted on documents that are translations. A document whose beads show
+    less evidence of translation than ``GATES[mode]`` (midway between the weakest dev
+    document with its true reference and the strongest with its reference reversed) is
+    not like them, so there the map of ``GATED_COEFFICIENTS[mode]``, fitted on the true
+    and the reversed dev beads together, applies: the search's relative gain and a
+    bead's neighbourhood look as good for the best beads of any reference, so they
+    cannot vouch alone.
     """
-    from translate.align.calibration_fit import COEFFICIENTS, GATES
+    from translate.align.calibration_fit import COEFFICIENTS, GATED_COEFFICIENTS, GATES
 
     coef = COEFFICIENTS.get(mode)
     if coef is None or len(features) == 0:
         return None if coef is None else np.zeros(0)
-    w = np.asarray(coef, dtype=np.float64)
-    p = 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
     if document_evidence(features) < GATES.get(mode, 0.0):
-        p = p / (1.0 + np.exp(-features[:, FEATURES.index("evidence_logit")]))
-    return p
+        coef = GATED_COEFFICIENTS[mode]
+    w = np.asarray(coef, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
 
 
 def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> tuple[list[tuple[float, float, float, int]], float]:

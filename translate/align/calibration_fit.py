@@ -2,7 +2,8 @@
 
 Coefficients of ``calibration.FEATURES`` then the intercept, per mode, fitted on the
 linked beads of the dev documents (``fit_calibration.dev_docs``) against their gold
-alignment; the gates from the same documents with their reference in reverse order.
+alignment; the gates and gated maps also from the same documents with their
+reference in reverse order.
 """
 
 COEFFICIENTS: dict[str, tuple[float, ...]] = {
@@ -12,10 +13,18 @@ COEFFICIENTS: dict[str, tuple[float, ...]] = {
     "cross+emb": (-0.423038, 0.181951, -0.0857156, -0.41087, 1.24089, -1.36906, -0.913021, -7.85297, -6.51555, 2.47869),
 }
 
-#: Document evidence below which bead probabilities are gated (``calibration.calibrated``).
+#: The maps for documents below the gate, fitted on the true and the reversed beads.
+GATED_COEFFICIENTS: dict[str, tuple[float, ...]] = {
+    "mt": (3.0106, 0.231336, 0, -0.958278, 0.365811, -2.04959, -0.917841, 5.60266, -2.6302, -1.74527),
+    "mt+emb": (2.31022, 0.372227, -3.92257, -1.11595, 0.0434155, -2.26758, -0.701799, -1.28919, 0.00288783, 0.912867),
+    "cross": (4.63521, 0.417124, 0, -1.42743, -0.719904, -1.14907, -0.363, 11.683, 14.4269, -1.56124),
+    "cross+emb": (-0.141179, 0.662374, 2.05044, -0.693431, 0.902143, -1.05191, -0.794576, 2.65148, -3.32492, -3.15186),
+}
+
+#: Document evidence below which the gated maps apply (``calibration.calibrated``).
 GATES: dict[str, float] = {
-    "mt": 0.5006,
-    "mt+emb": 0.6395,
-    "cross": 0.5353,
-    "cross+emb": 0.5437,
+    "mt": 0.4384,
+    "mt+emb": 0.6449,
+    "cross": 0.4504,
+    "cross+emb": 0.5711,
 }
