@@ -2,10 +2,12 @@
 
 The search's relative gain, the absolute evidence of translation (``confidence``) and,
 with sentence embeddings, the bead's centred embedding cosine are each informative but
-none is a probability. A logistic map (Platt scaling) over these features, fitted on the
-beads of the Text+Berg dev document against its gold alignment (a bead is right when it
-is exactly a gold bead), turns them into one: of the beads scored 0.8, about 80% are
-right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
+none is a probability; nor do they see where a bead sits (``neighbour_features``). A
+logistic map (Platt scaling) over these features, fitted on the beads of dev documents
+only (``scripts/fit_calibration.dev_docs``: Text+Berg dev both ways, and UD PUD stress
+documents of other seeds than the evaluated one for the maps without MT) against their
+gold alignment (a bead is right when it is exactly a gold bead), turns them into one: of
+the beads scored 0.8, about 80% are right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
 ``calibration_fit.py``; ``scripts/eval_align.py --calibration`` prints the reliability
 table and the expected calibration error on the test set.
 
