@@ -272,7 +272,6 @@ def test_align_score_is_calibrated_on_textberg_test(tmp_path):
         report = eval_align.calibration_report(docs, embedder)
         assert report["ece"] <= 0.05, (mt, report["ece"])
         assert report["table"][-1][1] > 0.93  # the top bin is no longer capped near 0.92
-    src, _, mt_lines, _ = docs[0]
-    other = docs[1][1]
+    src, other = docs[0][0], docs[1][1]
     beads = align_sentences(src, other, embeddings=eval_align.doc_embeddings(embedder, src, other, None))
     assert document_confidence(beads) < 0.15
