@@ -40,7 +40,7 @@ from translate.align.confidence import (
     evidence,
 )
 from translate.align.costs import ScoreParams
-from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key
+from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key, neighbour_features
 from translate.align.dense import dense_view, overlap_runs
 from translate.align.postpass import detach_unrelated_members
 from translate.align.dp import bead_shapes
@@ -290,6 +290,7 @@ def align_with_features(
     feats = bead_features(
         gains[linked], ev[linked], None if dense_cos is None else dense_cos[linked],
         [(len(a), len(b)) for (a, b), keep in zip(spans, linked) if keep],
+        neighbour_features(spans, ex, ey, cos),
     )
     key = mode_key(with_mt=mt is not None, with_embeddings=dense_cos is not None)
     probability = calibrated(feats, key) if calibrate else None

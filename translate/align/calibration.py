@@ -2,17 +2,20 @@
 
 The search's relative gain, the absolute evidence of translation (``confidence``) and,
 with sentence embeddings, the bead's centred embedding cosine are each informative but
-none is a probability. A logistic map (Platt scaling) over these features, fitted on the
-beads of the Text+Berg dev document against its gold alignment (a bead is right when it
-is exactly a gold bead), turns them into one: of the beads scored 0.8, about 80% are
-right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
+none is a probability; nor do they see where a bead sits (``neighbour_features``). A
+logistic map (Platt scaling) over these features, fitted on the beads of dev documents
+only (``scripts/fit_calibration.dev_docs``: Text+Berg dev both ways, and UD PUD stress
+documents of other seeds than the evaluated one for the maps without MT) against their
+gold alignment (a bead is right when it is exactly a gold bead), turns them into one: of
+the beads scored 0.8, about 80% are right. ``scripts/fit_calibration.py`` fits it and writes the coefficients to
 ``calibration_fit.py``; ``scripts/eval_align.py --calibration`` prints the reliability
 table and the expected calibration error on the test set.
 
-An unrelated reference must still score low, yet the dev document has none; its
-reference in reverse order stands in for one (same language and subject, order broken:
-its beads are wrong). Its beads have far less evidence of translation than the true
-ones, which sets the gate of ``calibrated``.
+An unrelated reference must still score low, yet the dev documents have none; each
+one's reference in reverse order stands in for one (same language and subject, order
+broken: its beads are wrong). Their beads have far less evidence of translation than
+the true ones, which sets the gate of ``calibrated``; below it a second map, fitted on
+the true and the reversed beads together, gives the probabilities.
 
 One map per mode (with or without an MT, with or without embeddings), since the
 features mean different things in each. Unaligned sentences keep score 0 (they are not
@@ -25,9 +28,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
+
+from translate.align.confidence import bead_cosines
+from translate.records import Bead
 
 #: Feature names, in the order of the fitted coefficients (an intercept comes last).
-FEATURES = ("gain", "evidence_logit", "dense_cos", "extra_members")
+#: The first four describe the bead alone; the last five its neighbourhood
+#: (``neighbour_features``): on Text+Berg dev most wrong beads with strong evidence are
+#: a gold 2-2 or 3-3 cut into 1-1 beads, or sit next to a sentence left unaligned, so a
+#: bead that would look as good merged with its neighbour is less sure than one that would not.
+FEATURES = (
+    "gain", "evidence_logit", "dense_cos", "extra_members",
+    "one_to_one", "next_to_null", "next_to_multi", "merge_gain", "split_gain",
+)
+
+#: How many of ``FEATURES`` ``bead_features`` takes from ``neighbour_features``.
+NEIGHBOUR_FEATURES = 5
 
 #: Clip of the evidence logit: beyond +-8 the evidence factor is 0 or 1 to 3 decimals.
 EVIDENCE_CLIP = 8.0
@@ -39,7 +56,11 @@ def mode_key(*, with_mt: bool, with_embeddings: bool) -> str:
 
 
 def bead_features(
-    gain: np.ndarray, evidence: np.ndarray, dense_cos: np.ndarray | None, sizes: Sequence[tuple[int, int]]
+    gain: np.ndarray,
+    evidence: np.ndarray,
+    dense_cos: np.ndarray | None,
+    sizes: Sequence[tuple[int, int]],
+    neighbours: np.ndarray | None = None,
 ) -> np.ndarray:
     """``(beads, len(FEATURES))`` feature rows of linked beads.
 
@@ -48,12 +69,64 @@ def bead_features(
         evidence: the evidence factor in [0, 1] (``confidence.evidence``).
         dense_cos: centred embedding cosine of each bead, or ``None`` without embeddings.
         sizes: ``(source, target)`` sentence counts of each bead.
+        neighbours: ``neighbour_features`` of the same beads (zeros when ``None``).
     """
     ev = np.clip(np.asarray(evidence, dtype=np.float64), 1e-6, 1 - 1e-6)
     ev_logit = np.clip(np.log(ev / (1 - ev)), -EVIDENCE_CLIP, EVIDENCE_CLIP)
     dense = np.zeros(len(ev)) if dense_cos is None else np.asarray(dense_cos, dtype=np.float64)
     extra = np.array([a + b - 2 for a, b in sizes], dtype=np.float64).reshape(-1)
-    return np.column_stack([np.asarray(gain, dtype=np.float64), ev_logit, dense, extra]).reshape(-1, len(FEATURES))
+    own = np.column_stack([np.asarray(gain, dtype=np.float64), ev_logit, dense, extra]).reshape(-1, 4)
+    if neighbours is None:
+        neighbours = np.zeros((len(own), NEIGHBOUR_FEATURES))
+    return np.column_stack([own, np.asarray(neighbours, dtype=np.float64).reshape(-1, NEIGHBOUR_FEATURES)])
+
+
+def neighbour_features(
+    spans: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
+    x: sparse.csr_matrix,
+    y: sparse.csr_matrix,
+    cosines: np.ndarray,
+) -> np.ndarray:
+    """``(linked beads, NEIGHBOUR_FEATURES)``: how each linked bead sits among its neighbours.
+
+    Columns, in ``FEATURES`` order: 1 for a 1-1 bead; 1 when the previous or next bead is
+    an unaligned sentence; 1 when it is a bead of more than two sentences;
+    ``merge_gain``, how much higher the cosine (in the evidence view ``x``, ``y``, the one
+    ``cosines`` were taken in) of the bead merged with its previous or next bead is than
+    its own (the best of the two; a competing alignment the search turned down); and
+    ``split_gain``, the same for the bead without one of its sentences (0 for a 1-1 bead).
+    """
+    linked = [k for k, (a, b) in enumerate(spans) if a and b]
+    merged: list[Bead] = []
+    merged_of: list[int] = []
+    split: list[Bead] = []
+    split_of: list[int] = []
+    rows = np.zeros((len(linked), NEIGHBOUR_FEATURES))
+    for row, k in enumerate(linked):
+        a, b = spans[k]
+        rows[row, 0] = float(len(a) == 1 and len(b) == 1)
+        for q in (k - 1, k + 1):
+            if not 0 <= q < len(spans):
+                continue
+            qa, qb = spans[q]
+            rows[row, 1] = max(rows[row, 1], float(not (qa and qb)))
+            rows[row, 2] = max(rows[row, 2], float(bool(qa and qb) and len(qa) + len(qb) > 2))
+            merged.append(Bead(src=tuple(sorted({*a, *qa})), tgt=tuple(sorted({*b, *qb}))))
+            merged_of.append(row)
+        for side, members in (("src", a), ("tgt", b)):
+            if len(members) > 1:
+                for drop in members:
+                    rest = tuple(i for i in members if i != drop)
+                    split.append(Bead(src=rest, tgt=b) if side == "src" else Bead(src=a, tgt=rest))
+                    split_of.append(row)
+    own = np.asarray(cosines, dtype=np.float64)[linked]
+    for col, beads, owner in ((3, merged, merged_of), (4, split, split_of)):
+        if not beads:
+            continue
+        best = np.full(len(linked), -np.inf)
+        np.maximum.at(best, np.array(owner), bead_cosines(beads, x, y))
+        rows[:, col] = np.where(np.isfinite(best), best - own, 0.0)
+    return rows
 
 
 def fit_logistic(features: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -86,22 +159,23 @@ def document_evidence(features: np.ndarray) -> float:
 def calibrated(features: np.ndarray, mode: str) -> np.ndarray | None:
     """Probabilities of the fitted map for ``mode``, or ``None`` when none was fitted.
 
-    The map is fitted on a document that is a translation. A document whose beads show
-    less evidence of translation than ``GATES[mode]`` (the midpoint between the dev
-    document with its true and with its reversed reference) is not one, so there each
-    probability is also multiplied by its bead's evidence factor: the search's relative
-    gain is high for the best beads of any reference, so it cannot vouch alone.
+    The map is fitted on documents that are translations. A document whose beads show
+    less evidence of translation than ``GATES[mode]`` (midway between the weakest dev
+    document with its true reference and the strongest with its reference reversed) is
+    not like them, so there the map of ``GATED_COEFFICIENTS[mode]``, fitted on the true
+    and the reversed dev beads together, applies: the search's relative gain and a
+    bead's neighbourhood look as good for the best beads of any reference, so they
+    cannot vouch alone.
     """
-    from translate.align.calibration_fit import COEFFICIENTS, GATES
+    from translate.align.calibration_fit import COEFFICIENTS, GATED_COEFFICIENTS, GATES
 
     coef = COEFFICIENTS.get(mode)
     if coef is None or len(features) == 0:
         return None if coef is None else np.zeros(0)
-    w = np.asarray(coef, dtype=np.float64)
-    p = 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
     if document_evidence(features) < GATES.get(mode, 0.0):
-        p = p / (1.0 + np.exp(-features[:, FEATURES.index("evidence_logit")]))
-    return p
+        coef = GATED_COEFFICIENTS[mode]
+    w = np.asarray(coef, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(features @ w[:-1] + w[-1], -30, 30)))
 
 
 def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> tuple[list[tuple[float, float, float, int]], float]:
