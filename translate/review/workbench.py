@@ -41,6 +41,7 @@ kbd { font: 11px ui-monospace, monospace; border: 1px solid var(--line); border-
   background: var(--card); }
 tr.current td { background: color-mix(in srgb, var(--accent) 12%, var(--bg)); }
 tr.current td:first-child { box-shadow: inset 4px 0 0 var(--accent); }
+tr.current .w.w-linked { background: color-mix(in srgb, var(--accent) 35%, var(--bg)); }
 td.actions { white-space: normal; }
 td.actions button { font-size: .75rem; padding: .05rem .3rem; margin: 0 .15rem .15rem 0; }
 td textarea, td input.note { width: 100%; font: inherit; color: var(--fg); background: var(--bg);
