@@ -67,6 +67,7 @@ def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Pat
         wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
         assert "token" not in browser.current_url  # traded for the cookie
         assert "0 of 5 reviewed" in browser.find_element(By.ID, "progress").text
+        assert not browser.find_element(By.ID, "links-hint").is_displayed()  # no row has word links
         browser.save_screenshot(str(tmp_path / "workbench-open.png"))
 
         # Row 1: accept with the keyboard.
@@ -177,6 +178,7 @@ def test_word_links_light_up_and_go_with_an_edited_mt(browser: Any, tmp_path: Pa
     rows[2] = replace(rows[2], word_alignment=((0, 2), (3, 5)))  # "Hujan turun sejak pagi." (merged below)
     tsv = tmp_path / "aligned.tsv"
     write_aligned_tsv(tsv, rows)
+    browser.get_log("browser")  # reading empties it: earlier tests' 409s are not this test's
     with serving(tsv) as (_, url):
         browser.get(url)
         wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
