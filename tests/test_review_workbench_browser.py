@@ -55,6 +55,19 @@ def page_rows(driver: Any) -> list[dict]:
     return driver.execute_script("return window.selarasWorkbench.rows();")
 
 
+def edit_mt(driver: Any, text: str, *, version: int) -> None:
+    """Edit the current row's MT with the keyboard (e, type, Enter) and wait for ``version``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    press(driver, "e")
+    editor = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
+    editor.clear()
+    editor.send_keys(text)
+    editor.send_keys(Keys.ENTER)
+    wait_for(lambda: version_of(driver) == version, "the edit")
+
+
 def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -77,12 +90,7 @@ def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Pat
 
         # Row 2: edit its MT (j moves down, e opens the editor, Enter saves).
         press(browser, "j")
-        press(browser, "e")
-        editor = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
-        editor.clear()
-        editor.send_keys("Budi went to the market.")
-        editor.send_keys(Keys.ENTER)
-        wait_for(lambda: version_of(browser) == 2, "edit")
+        edit_mt(browser, "Budi went to the market.", version=2)
         row2 = page_rows(browser)[1]
         assert row2["mt"] == "Budi went to the market." and row2["chrf"] == 100.0
 
@@ -170,7 +178,6 @@ def lit_words(driver: Any, pos: int) -> list[list[str]]:
 def test_word_links_light_up_and_go_with_an_edited_mt(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
     rows = sample_rows()
     # "Budi pergi ke pasar." -> "Budi goes to the market.": pasar links to "the" and "market.".
@@ -206,12 +213,7 @@ def test_word_links_light_up_and_go_with_an_edited_mt(browser: Any, tmp_path: Pa
         assert lit_words(browser, 1) == [["Budi"], [], ["Budi"]]
 
         # Edit row 1's MT: the links were made for the old MT, so the row draws as plain text.
-        press(browser, "e")
-        editor = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
-        editor.clear()
-        editor.send_keys("Budi went to the market.")
-        editor.send_keys(Keys.ENTER)
-        wait_for(lambda: version_of(browser) == 1, "edit")
+        edit_mt(browser, "Budi went to the market.", version=1)
         edited = browser.find_element(By.CSS_SELECTOR, '#rows tr[data-pos="1"]')
         assert edited.find_element(By.CSS_SELECTOR, "td.mt").text == "Budi went to the market."
         assert edited.find_elements(By.CSS_SELECTOR, ".w") == []
