@@ -7,8 +7,11 @@ the test's temporary folder (``workbench-*.png``).
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,19 @@ def page_rows(driver: Any) -> list[dict]:
     return driver.execute_script("return window.selarasWorkbench.rows();")
 
 
+def edit_mt(driver: Any, text: str, *, version: int) -> None:
+    """Edit the current row's MT with the keyboard (e, type, Enter) and wait for ``version``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    press(driver, "e")
+    editor = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
+    editor.clear()
+    editor.send_keys(text)
+    editor.send_keys(Keys.ENTER)
+    wait_for(lambda: version_of(driver) == version, "the edit")
+
+
 def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Path) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -64,6 +80,7 @@ def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Pat
         wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
         assert "token" not in browser.current_url  # traded for the cookie
         assert "0 of 5 reviewed" in browser.find_element(By.ID, "progress").text
+        assert not browser.find_element(By.ID, "links-hint").is_displayed()  # no row has word links
         browser.save_screenshot(str(tmp_path / "workbench-open.png"))
 
         # Row 1: accept with the keyboard.
@@ -73,12 +90,7 @@ def test_keyboard_review_round_trip_matches_the_file(browser: Any, tmp_path: Pat
 
         # Row 2: edit its MT (j moves down, e opens the editor, Enter saves).
         press(browser, "j")
-        press(browser, "e")
-        editor = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "tr.current td.mt textarea"), "the editor")[0]
-        editor.clear()
-        editor.send_keys("Budi went to the market.")
-        editor.send_keys(Keys.ENTER)
-        wait_for(lambda: version_of(browser) == 2, "edit")
+        edit_mt(browser, "Budi went to the market.", version=2)
         row2 = page_rows(browser)[1]
         assert row2["mt"] == "Budi went to the market." and row2["chrf"] == 100.0
 
@@ -151,3 +163,75 @@ def test_hostile_text_stays_text(browser: Any, tmp_path: Path) -> None:  # noqa:
         wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
         assert browser.execute_script("return window.pwned === undefined")
         assert "<img" in browser.execute_script("return document.querySelector('#rows td.src').textContent")
+
+
+def lit_words(driver: Any, pos: int) -> list[list[str]]:
+    """The words lit in row ``pos`` (0-based): ``[hovered/focused, linked source, linked MT]``."""
+    return driver.execute_script(
+        "const tr = document.querySelector('#rows tr[data-pos=\"' + arguments[0] + '\"]');"
+        "const text = sel => [...tr.querySelectorAll(sel)].map(e => e.textContent);"
+        "return [text('.w-on'), text('td.src .w-linked'), text('td.mt .w-linked')];",
+        pos,
+    )
+
+
+def test_word_links_light_up_and_go_with_an_edited_mt(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    rows = sample_rows()
+    # "Budi pergi ke pasar." -> "Budi goes to the market.": pasar links to "the" and "market.".
+    rows[1] = replace(rows[1], word_alignment=((0, 0), (1, 1), (2, 2), (3, 3), (3, 4)))
+    rows[2] = replace(rows[2], word_alignment=((0, 2), (3, 5)))  # "Hujan turun sejak pagi." (merged below)
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, rows)
+    browser.get_log("browser")  # reading empties it: earlier tests' 409s are not this test's
+    with serving(tsv) as (_, url):
+        browser.get(url)
+        wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
+        assert browser.find_element(By.ID, "links-hint").is_displayed()
+        row = browser.find_element(By.CSS_SELECTOR, '#rows tr[data-pos="1"]')
+        source_words = row.find_elements(By.CSS_SELECTOR, 'td.src .w[data-side="s"]')
+        assert [w.text for w in source_words] == ["Budi", "pergi", "ke", "pasar."]
+        assert browser.execute_script("return document.querySelectorAll('#rows tr[data-pos=\"0\"] .w').length") == 0
+
+        # Hover a source word of the current row: it and its linked MT words light up;
+        # then the other way round.
+        browser.execute_script("window.selarasWorkbench.select(1)")
+        ActionChains(browser).move_to_element(source_words[3]).perform()
+        assert lit_words(browser, 1) == [["pasar."], [], ["the", "market."]]
+        shot = tmp_path / "workbench-links.png"
+        assert browser.save_screenshot(str(shot))
+        if os.environ.get("SELARAS_WORKBENCH_SCREENSHOT"):
+            shutil.copy(shot, os.environ["SELARAS_WORKBENCH_SCREENSHOT"])
+        ActionChains(browser).move_to_element(row.find_elements(By.CSS_SELECTOR, "td.mt .w")[1]).perform()
+        assert lit_words(browser, 1) == [["goes"], ["pergi"], []]
+        ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).perform()
+        assert browser.execute_script("return document.querySelectorAll('.w-on, .w-linked').length") == 0
+        # Keyboard: focusing a word does the same.
+        browser.execute_script("document.querySelector('#rows tr[data-pos=\"1\"] td.src .w').focus()")
+        assert lit_words(browser, 1) == [["Budi"], [], ["Budi"]]
+
+        # Edit row 1's MT: the links were made for the old MT, so the row draws as plain text.
+        edit_mt(browser, "Budi went to the market.", version=1)
+        edited = browser.find_element(By.CSS_SELECTOR, '#rows tr[data-pos="1"]')
+        assert edited.find_element(By.CSS_SELECTOR, "td.mt").text == "Budi went to the market."
+        assert edited.find_elements(By.CSS_SELECTOR, ".w") == []
+        ActionChains(browser).move_to_element(edited.find_element(By.CSS_SELECTOR, "td.src")).perform()
+        assert browser.execute_script("return document.querySelectorAll('.w-on, .w-linked').length") == 0
+        assert page_rows(browser)[1]["word_alignment"] == ""
+        assert read_aligned_tsv(tsv)[1].word_alignment == ()
+
+        # Undo brings back the old MT and its links.
+        press(browser, "u")
+        wait_for(lambda: version_of(browser) == 2, "undo")
+        words = browser.find_elements(By.CSS_SELECTOR, '#rows tr[data-pos="1"] td.mt .w[data-side="t"]')
+        assert [w.text for w in words] == ["Budi", "goes", "to", "the", "market."]
+
+        # A merged bead has no links either.
+        browser.execute_script("window.selarasWorkbench.select(2)")
+        press(browser, "m")
+        wait_for(lambda: version_of(browser) == 3, "merge")
+        assert browser.execute_script("return document.querySelectorAll('#rows tr[data-pos=\"2\"] .w').length") == 0
+        assert page_rows(browser)[2]["word_alignment"] == ""
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -190,3 +190,19 @@ def test_editing_the_mt_in_the_workbench_drops_its_stale_links(tmp_path: Path) -
     assert session.rows[0].word_alignment == ((0, 0), (2, 2))  # the MT is the one linked
     session.edit(0, "mt", "Coffee I like. She drinks tea.", 1)
     assert session.rows[0].word_alignment == ()
+
+
+def test_merged_and_split_beads_have_no_links_and_undo_brings_them_back(tmp_path: Path) -> None:
+    from translate.review.session import ReviewSession
+
+    second = AlignedRow((3,), (2,), "Budi pergi.", "Budi goes.", "Budi went.", word_alignment=((0, 0), (1, 1)))
+    write_aligned_tsv(tmp_path / "a.tsv", [_row(word_alignment=((0, 0), (2, 2))), second])
+    session, _ = ReviewSession.open(tmp_path / "a.tsv")
+    session.split(0, 1, 1, 0)  # "Saya suka kopi." + "Dia minum teh.": the links were for the whole bead
+    assert [row.word_alignment for row in session.rows] == [(), (), ((0, 0), (1, 1))]
+    session.undo(1)
+    assert session.rows[0].word_alignment == ((0, 0), (2, 2))
+    session.merge(0, 2)
+    assert [row.word_alignment for row in session.rows] == [()]
+    session.undo(3)
+    assert [row.word_alignment for row in read_aligned_tsv(tmp_path / "a.tsv")] == [((0, 0), (2, 2)), ((0, 0), (1, 1))]

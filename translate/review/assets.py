@@ -7,10 +7,9 @@ scripts fetched, it opens from disk offline. The script builds every cell with
 inject markup; MT words that the reference contains arrive pre-split by
 ``translate.review.mt_match_segments`` and are wrapped in ``<mark>`` elements.
 
-A row with ``word_alignment`` draws its source and MT word by word (split on the same
-whitespace as Python's ``str.split``, which the column's indexes count), and hovering
-or focusing a word highlights it (``w-on``) and the words it is linked to on the other
-side (``w-linked``).
+What the workbench draws the same way (the table's style, text and flag cells, a row's
+word links lit on hover or focus) comes from ``translate.review.page``; this module adds
+the overview and histogram style and the page's own script (sort, filter, paging).
 
 Only one page of rows (``pageSize``, 200 by default) is in the DOM at a time, so a
 10,000-row document sorts and filters in milliseconds: filtering and sorting work on an
@@ -19,39 +18,11 @@ index array, and rendering touches 200 rows.
 
 from __future__ import annotations
 
-CSS = """
-:root {
-  color-scheme: light dark;
-  --bg: #ffffff; --fg: #1d2127; --muted: #5f6b7a; --line: #d9dee5; --head: #f3f5f8;
-  --weak: #fff0ee; --weak-edge: #d93025; --mark: #fff2a8; --lo: #c5221f; --mid: #b06000;
-  --hi: #188038; --flag-bg: #fce8e6; --flag-fg: #a50e0e; --card: #f8f9fb; --accent: #1a73e8;
-  --link: #d2e3fc;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --bg: #15181d; --fg: #e6e9ee; --muted: #9aa4b2; --line: #30363f; --head: #1d2128;
-    --weak: #3a1f1f; --weak-edge: #f28b82; --mark: #5c4d00; --lo: #f28b82; --mid: #fdd663;
-    --hi: #81c995; --flag-bg: #5c2b29; --flag-fg: #f6aea9; --card: #1d2128; --accent: #8ab4f8;
-    --link: #174ea6;
-  }
-}
-* { box-sizing: border-box; }
-body { margin: 0; padding: 1rem 1.25rem 3rem; background: var(--bg); color: var(--fg);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
-h2 { font-size: 1rem; margin: 1.2rem 0 .5rem; }
-.sub { color: var(--muted); margin: 0 0 .8rem; }
-.warnings { border: 1px solid var(--weak-edge); background: var(--weak); border-radius: 6px;
-  padding: .5rem .8rem; margin: 0 0 .8rem; }
-.warnings ul { margin: .3rem 0 0; padding-left: 1.2rem; }
-code { font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; word-break: break-all; }
-#metrics { display: flex; flex-wrap: wrap; gap: .6rem; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
-  padding: .55rem .8rem; min-width: 11rem; flex: 1 1 14rem; }
-.card .name { color: var(--muted); font-size: .8rem; text-transform: none; }
-.card .value { font-size: 1.5rem; font-weight: 650; }
-.card .ci { color: var(--muted); font-size: .85rem; margin-left: .3rem; }
-.card code { display: block; color: var(--muted); margin-top: .25rem; }
+from translate.review.page import CELLS_JS
+from translate.review.page import CSS as BASE_CSS
+
+#: The shared table style plus the static page's overview and histogram.
+CSS = BASE_CSS + """
 #overview { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 #stats { min-width: 14rem; }
 #stats p { margin: .15rem 0; }
@@ -62,48 +33,9 @@ code { font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; word-break: b
 #histogram .axis { fill: var(--muted); font-size: 10px; }
 #histogram .lo { fill: var(--lo); } #histogram .mid { fill: var(--mid); } #histogram .hi { fill: var(--hi); }
 #histogram figcaption { color: var(--muted); font-size: .8rem; }
-#controls { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 1rem 0 .5rem;
-  padding: .6rem .8rem; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
-#controls label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); gap: .15rem; }
-#controls input, #controls select, button { font: inherit; color: var(--fg); background: var(--bg);
-  border: 1px solid var(--line); border-radius: 6px; padding: .25rem .45rem; }
-#controls input[type=number] { width: 6rem; }
-#controls input[type=search] { width: 18rem; }
-button { cursor: pointer; }
-button:disabled { opacity: .45; cursor: default; }
-.pager { display: flex; gap: .4rem; align-items: center; margin: .5rem 0; flex-wrap: wrap; }
-.pager .info { color: var(--muted); margin-right: auto; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-thead th { position: sticky; top: 0; background: var(--head); z-index: 1; text-align: left;
-  font-weight: 600; border-bottom: 2px solid var(--line); padding: .35rem .4rem; vertical-align: bottom; }
-th button { border: 0; background: none; padding: 0; font-weight: 600; color: var(--accent); }
-th[aria-sort=ascending] button::after { content: " \\25B2"; }
-th[aria-sort=descending] button::after { content: " \\25BC"; }
-td { border-bottom: 1px solid var(--line); padding: .35rem .4rem; vertical-align: top;
-  overflow-wrap: anywhere; white-space: pre-wrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.ids { color: var(--muted); font-variant-numeric: tabular-nums; }
-tr.weak td { background: var(--weak); }
-tr.weak td:first-child { box-shadow: inset 3px 0 0 var(--weak-edge); }
-td.lo { color: var(--lo); font-weight: 650; } td.mid { color: var(--mid); } td.hi { color: var(--hi); }
-mark { background: var(--mark); color: inherit; border-radius: 2px; padding: 0 1px; }
-.flag { display: inline-block; background: var(--flag-bg); color: var(--flag-fg); border-radius: 4px;
-  padding: 0 .3rem; margin: 0 .2rem .2rem 0; font-size: .78rem; white-space: nowrap; }
-.empty { color: var(--muted); font-style: italic; }
-.w { border-radius: 2px; cursor: default; }
-.w:focus { outline: none; }
-.w.w-on { outline: 2px solid var(--accent); }
-.w.w-linked { background: var(--link); outline: 1px solid var(--accent); }
-col.c-pos { width: 3.5rem; } col.c-ids { width: 4.2rem; } col.c-bead { width: 3.2rem; }
-col.c-num { width: 4.3rem; } col.c-flags { width: 8.5rem; } col.c-status { width: 10rem; }
-tr.accepted td.status { color: var(--hi); font-weight: 650; }
-tr.rejected td.status { color: var(--lo); font-weight: 650; }
-tr.rejected td.src, tr.rejected td.mt, tr.rejected td.ref { text-decoration: line-through; text-decoration-color: var(--muted); }
-td.status .pending { color: var(--muted); font-weight: normal; }
-td.status small { display: block; color: var(--muted); font-weight: normal; white-space: normal; }
 """
 
-JS = r"""
+_PAGE_JS = r"""
 "use strict";
 (function () {
   var data = JSON.parse(document.getElementById("selaras-data").textContent);
@@ -115,8 +47,6 @@ JS = r"""
       WORDS = C.word_alignment, STATUS = C.status, NOTE = C.note;
   // The reviewer's verdict as the page shows it (data.review: some row has one or a note).
   var VERDICT = { accepted: "\u2713 accepted", rejected: "\u2717 rejected", "": "pending" };
-  // Python's str.split() whitespace: the word_alignment indexes count words split on it.
-  var SPACE = /([\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+)/;
   var rows = data.rows;
   var SCORE_COLUMN = { chrf: CHRF, bleu: BLEU, align: ALIGN };
   var SORT_KEYS = {
@@ -187,70 +117,9 @@ JS = r"""
     api.lastMs = performance.now() - t0;
   }
 
-  function fmt(v, digits) { return v === null ? "\u2013" : v.toFixed(digits); }
-
-  function td(tr, text, cls) {
-    var cell = document.createElement("td");
-    if (cls) cell.className = cls;
-    if (text === "") { cell.classList.add("empty"); text = "\u2014"; }
-    cell.textContent = text;
-    tr.appendChild(cell);
-    return cell;
-  }
-
-  function band(v) {
-    if (v === null) return "";
-    return v < data.weak ? "lo" : (v < data.good ? "mid" : "hi");
-  }
-
-  // Text pieces (odd ones marked) drawn word by word: one element per word part, each
-  // with its side ("s" source, "t" MT) and 0-based word number; the first part of a
-  // word takes the keyboard focus.
-  function addWords(cell, parts, side) {
-    var w = -1, inWord = false;
-    for (var k = 0; k < parts.length; k++) {
-      if (!parts[k]) continue;
-      var bits = parts[k].split(SPACE);
-      for (var b = 0; b < bits.length; b++) {
-        if (!bits[b]) continue;
-        if (b % 2) { cell.appendChild(document.createTextNode(bits[b])); inWord = false; continue; }
-        var el = document.createElement(k % 2 ? "mark" : "span");
-        if (!inWord) { w++; inWord = true; el.tabIndex = 0; }
-        el.className = "w";
-        el.dataset.side = side;
-        el.dataset.w = w;
-        el.textContent = bits[b];
-        cell.appendChild(el);
-      }
-    }
-  }
-
-  var lit = null;
-  function unlight() {
-    if (!lit) return;
-    lit.querySelectorAll(".w-on, .w-linked").forEach(function (x) { x.classList.remove("w-on", "w-linked"); });
-    lit = null;
-  }
-  function light(el) {
-    unlight();
-    var tr = el.closest("tr");
-    if (!tr || !tr.links) return;
-    var side = el.dataset.side, w = Number(el.dataset.w), mine = side === "s" ? 0 : 1, other = {};
-    tr.links.forEach(function (p) { if (p[mine] === w) other[p[1 - mine]] = true; });
-    tr.querySelectorAll(".w").forEach(function (x) {
-      if (x.dataset.side === side) { if (Number(x.dataset.w) === w) x.classList.add("w-on"); }
-      else if (other[x.dataset.w]) x.classList.add("w-linked");
-    });
-    lit = tr;
-  }
-  function onWord(e) {
-    var el = e.target.closest ? e.target.closest(".w") : null;
-    if (el) light(el); else unlight();
-  }
-  tbody.addEventListener("mouseover", onWord);
-  tbody.addEventListener("focusin", onWord);
-  tbody.addEventListener("mouseleave", unlight);
-  tbody.addEventListener("focusout", unlight);
+  var cells = window.selarasCells, td = cells.td, fmt = cells.fmt;
+  function band(v) { return cells.band(v, data.weak, data.good); }
+  cells.watchLinks(tbody);
 
   function rowElement(r) {
     var tr = document.createElement("tr");
@@ -263,49 +132,12 @@ JS = r"""
     td(tr, r[SRC].join(","), "ids");
     td(tr, r[REF].join(","), "ids");
     td(tr, r[BEAD], "ids");
-    var links = WORDS === undefined ? [] : r[WORDS];
-    if (links.length) {
-      tr.links = links;
-      var src = document.createElement("td");
-      src.className = "src";
-      addWords(src, [r[SOURCE]], "s");
-      tr.appendChild(src);
-      var aligned = document.createElement("td");
-      aligned.className = "mt";
-      addWords(aligned, r[MT], "t");
-      tr.appendChild(aligned);
-    } else td(tr, r[SOURCE], "src");
-    var parts = r[MT];
-    if (links.length) { /* drawn above */ }
-    else if (parts.join("") === "") { td(tr, "", "mt"); }
-    else {
-      var mt = document.createElement("td");
-      mt.className = "mt";
-      for (var k = 0; k < parts.length; k++) {
-        if (!parts[k]) continue;
-        if (k % 2) {
-          var m = document.createElement("mark");
-          m.textContent = parts[k];
-          mt.appendChild(m);
-        } else {
-          mt.appendChild(document.createTextNode(parts[k]));
-        }
-      }
-      tr.appendChild(mt);
-    }
+    cells.sentenceCells(tr, r[SOURCE], r[MT], WORDS === undefined ? [] : r[WORDS]);
     td(tr, r[REFERENCE], "ref");
     td(tr, fmt(r[ALIGN], 3), "num");
     td(tr, fmt(chrf, 1), "num chrf " + band(chrf));
     td(tr, fmt(r[BLEU], 1), "num");
-    var flags = document.createElement("td");
-    flags.className = "flags";
-    r[FLAGS].forEach(function (f) {
-      var s = document.createElement("span");
-      s.className = "flag";
-      s.textContent = f;
-      flags.appendChild(s);
-    });
-    tr.appendChild(flags);
+    cells.flagsCell(tr, r[FLAGS]);
     if (data.review) {
       var cell = document.createElement("td");
       cell.className = "status";
@@ -413,3 +245,6 @@ JS = r"""
   document.body.dataset.ready = "true";
 })();
 """
+
+#: The shared cell script (``translate.review.page``) in front of the page's own.
+JS = CELLS_JS + _PAGE_JS

@@ -194,7 +194,7 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from translate.review.workbench import CSS, JS, page_html
+    from translate.review.workbench import CSS, JS, workbench_html
 
     lock = threading.Lock()
     security = {
@@ -250,7 +250,7 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
         return endpoint
 
     async def page(request: Request) -> Response:
-        return Response(page_html(title), media_type="text/html; charset=utf-8", headers=security)
+        return Response(workbench_html(title), media_type="text/html; charset=utf-8", headers=security)
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]

@@ -2,7 +2,8 @@
 
 The page holds no data: its script fetches ``/api/rows`` (the cookie set on the
 first load authenticates it) and draws one page of rows at a time, like the static
-page (``translate.review.assets``, whose CSS it reuses), so 10,000 rows stay quick.
+page, with the same table style, cells and word-link highlighting
+(``translate.review.page``), so 10,000 rows stay quick.
 Each action posts to the API with the version the page last saw and applies the
 splice the server answers; a 409 (another tab, a script, or the file changed on
 disk) is shown in the page and nothing is applied. All text goes in with
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 import html
 
-from translate import __version__
 from translate.review import GOOD_CHRF, LOW_CHRF
-from translate.review.assets import CSS as STATIC_CSS
+from translate.review.page import CELLS_JS, LINKS_HINT, page_html, table_html
+from translate.review.page import CSS as BASE_CSS
 
-#: The static page's style (which also styles a bead's status and note) plus the workbench's own.
-CSS = STATIC_CSS + """
+#: The review table's shared style (``translate.review.page``) plus the workbench's own.
+CSS = BASE_CSS + """
 #top { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; justify-content: space-between; }
 #progress { font-size: 1.05rem; }
 #corpus { display: flex; flex-wrap: wrap; gap: .6rem; max-width: 44rem; }
@@ -40,6 +41,7 @@ kbd { font: 11px ui-monospace, monospace; border: 1px solid var(--line); border-
   background: var(--card); }
 tr.current td { background: color-mix(in srgb, var(--accent) 12%, var(--bg)); }
 tr.current td:first-child { box-shadow: inset 4px 0 0 var(--accent); }
+tr.current .w.w-linked { background: color-mix(in srgb, var(--accent) 35%, var(--bg)); }
 td.actions { white-space: normal; }
 td.actions button { font-size: .75rem; padding: .05rem .3rem; margin: 0 .15rem .15rem 0; }
 td textarea, td input.note { width: 100%; font: inherit; color: var(--fg); background: var(--bg);
@@ -52,7 +54,7 @@ tr.splitter td { background: var(--card); }
 col.c-status { width: 6.5rem; } col.c-actions { width: 9rem; }
 """
 
-JS = r"""
+_PAGE_JS = r"""
 "use strict";
 (function () {
   var $ = function (id) { return document.getElementById(id); };
@@ -99,6 +101,7 @@ JS = r"""
       rows.forEach(function (r) { r.flags.forEach(function (f) { seen[f] = 1; }); });
       flagNames = Object.keys(seen).sort();
       fillFlagFilter();
+      $("links-hint").hidden = !rows.some(function (r) { return r.word_alignment; });
       msg("");
       apply(true);
       drawSummary();
@@ -163,17 +166,9 @@ JS = r"""
     api.renderMs = performance.now() - t0;
   }
 
-  function fmt(v, d) { return v === null || v === undefined ? "\u2013" : Number(v).toFixed(d); }
-  function band(v) { return v === null ? "" : (v < WEAK ? "lo" : (v < GOOD ? "mid" : "hi")); }
-
-  function td(tr, text, cls) {
-    var cell = document.createElement("td");
-    if (cls) cell.className = cls;
-    if (text === "") { cell.classList.add("empty"); text = "\u2014"; }
-    cell.textContent = text;
-    tr.appendChild(cell);
-    return cell;
-  }
+  var cells = window.selarasCells, td = cells.td, fmt = cells.fmt;
+  function band(v) { return cells.band(v, WEAK, GOOD); }
+  cells.watchLinks($("rows"));
 
   function button(parent, label, title, handler) {
     var b = document.createElement("button");
@@ -195,17 +190,12 @@ JS = r"""
     td(tr, r.src_ids.join(","), "ids");
     td(tr, r.ref_ids.join(","), "ids");
     td(tr, r.bead, "ids");
-    td(tr, r.source, "src");
-    td(tr, r.mt, "mt");
+    // Word links, when the row has them (an edited MT, a merge or a split has none).
+    cells.sentenceCells(tr, r.source, [r.mt], r.word_alignment);
     td(tr, r.reference, "ref");
     td(tr, fmt(r.chrf, 1), "num chrf " + band(r.chrf));
     td(tr, fmt(r.bleu, 1), "num");
-    var flags = document.createElement("td");
-    flags.className = "flags";
-    r.flags.forEach(function (f) {
-      var s = document.createElement("span"); s.className = "flag"; s.textContent = f; flags.appendChild(s);
-    });
-    tr.appendChild(flags);
+    cells.flagsCell(tr, r.flags);
     var st = td(tr, r.status || "pending", "status");
     if (r.note) { var small = document.createElement("small"); small.textContent = r.note; st.appendChild(small); }
     var acts = document.createElement("td");
@@ -467,7 +457,7 @@ JS = r"""
 """
 
 
-def page_html(title: str) -> str:
+def workbench_html(title: str) -> str:
     """The page's HTML shell; the rows arrive from ``/api/rows``."""
     pager = (
         '<div class="pager"><span class="info"></span>'
@@ -478,21 +468,9 @@ def page_html(title: str) -> str:
         ("MT", "c-text"), ("reference", "c-text"), ("chrF", "c-num"), ("BLEU", "c-num"), ("flags", "c-flags"),
         ("status", "c-status"), ("", "c-actions"),
     )
-    cols = "".join(f'<col class="{cls}">' for _, cls in headers)
-    ths = "".join(f"<th>{html.escape(label)}</th>" for label, _ in headers)
+    table = table_html([(f"<th>{html.escape(label)}</th>", cls) for label, cls in headers], pager)
     esc_title = html.escape(title)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="selaras {html.escape(__version__)}">
-<link rel="icon" href="data:,">
-<title>Selaras workbench · {esc_title}</title>
-<link rel="stylesheet" href="/assets/workbench.css">
-</head>
-<body data-weak="{LOW_CHRF:g}" data-good="{GOOD_CHRF:g}">
-<header id="top">
+    body = f"""<header id="top">
 <div><h1>Selaras review workbench</h1>
 <p class="sub">{esc_title} · changes are saved to the TSV as you make them</p>
 <div id="progress">Loading rows…</div></div>
@@ -510,19 +488,21 @@ def page_html(title: str) -> str:
 </section>
 <p id="keys"><kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> accept · <kbd>x</kbd> reject · <kbd>p</kbd> pending ·
 <kbd>e</kbd> edit MT · <kbd>r</kbd> edit reference · <kbd>n</kbd> note · <kbd>m</kbd> merge with next ·
-<kbd>s</kbd> split · <kbd>u</kbd> undo · <kbd>U</kbd> redo · <kbd>Enter</kbd> save · <kbd>Esc</kbd> cancel</p>
-{pager}
-<table id="review">
-<colgroup>{cols}</colgroup>
-<thead><tr>{ths}</tr></thead>
-<tbody id="rows"></tbody>
-</table>
-{pager}
-<noscript><p>The workbench needs JavaScript.</p></noscript>
+<kbd>s</kbd> split · <kbd>u</kbd> undo · <kbd>U</kbd> redo · <kbd>Enter</kbd> save · <kbd>Esc</kbd> cancel
+<span id="links-hint" hidden>· {html.escape(LINKS_HINT)}</span></p>
+{table}<noscript><p>The workbench needs JavaScript.</p></noscript>
 <script src="/assets/workbench.js"></script>
-</body>
-</html>
 """
+    return page_html(
+        f"Selaras workbench · {title}",
+        head='<link rel="stylesheet" href="/assets/workbench.css">',
+        body=body,
+        body_attrs=f' data-weak="{LOW_CHRF:g}" data-good="{GOOD_CHRF:g}"',
+    )
 
 
-__all__ = ["CSS", "JS", "page_html"]
+#: The shared cell script (``translate.review.page``) in front of the workbench's own.
+JS = CELLS_JS + _PAGE_JS
+
+
+__all__ = ["CSS", "JS", "workbench_html"]
