@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from translate.align.confidence import bead_cosines
+from translate.align.confidence import bead_cosines, row_cosines
 from translate.records import Bead
 
 #: Feature names, in the order of the fitted coefficients (an intercept comes last).
@@ -96,37 +96,52 @@ def neighbour_features(
     its own (the best of the two; a competing alignment the search turned down); and
     ``split_gain``, the same for the bead without one of its sentences (0 for a 1-1 bead).
     """
-    linked = [k for k, (a, b) in enumerate(spans) if a and b]
-    merged: list[Bead] = []
-    merged_of: list[int] = []
+    n_src = np.array([len(a) for a, _ in spans], dtype=np.int64)
+    n_tgt = np.array([len(b) for _, b in spans], dtype=np.int64)
+    is_linked = (n_src > 0) & (n_tgt > 0)
+    linked = np.flatnonzero(is_linked)
+    rows = np.zeros((len(linked), NEIGHBOUR_FEATURES))
+    if not len(linked):
+        return rows
+    rows[:, 0] = (n_src[linked] == 1) & (n_tgt[linked] == 1)
+    multi = is_linked & (n_src + n_tgt > 2)
+    has_prev, has_next = linked > 0, linked < len(spans) - 1
+    prev, nxt = np.maximum(linked - 1, 0), np.minimum(linked + 1, len(spans) - 1)
+    rows[:, 1] = (has_prev & ~is_linked[prev]) | (has_next & ~is_linked[nxt])
+    rows[:, 2] = (has_prev & multi[prev]) | (has_next & multi[nxt])
+    # Beads are contiguous and in order, so a bead merged with its neighbour is the sum
+    # of both beads' rows: one cosine per pair of consecutive beads.
+    src_sums = _member_rows(spans, 0, n_src, x.shape[0]) @ x
+    tgt_sums = _member_rows(spans, 1, n_tgt, y.shape[0]) @ y
+    own = np.asarray(cosines, dtype=np.float64)[linked]
+    if len(spans) > 1:
+        pair = row_cosines(src_sums[:-1] + src_sums[1:], tgt_sums[:-1] + tgt_sums[1:])
+        left = np.where(has_prev, pair[np.minimum(prev, len(pair) - 1)], -np.inf)
+        right = np.where(has_next, pair[np.minimum(linked, len(pair) - 1)], -np.inf)
+        rows[:, 3] = np.maximum(left, right) - own
+    # Dropping one member: only merged beads have any (a few per cent of them).
     split: list[Bead] = []
     split_of: list[int] = []
-    rows = np.zeros((len(linked), NEIGHBOUR_FEATURES))
-    for row, k in enumerate(linked):
-        a, b = spans[k]
-        rows[row, 0] = float(len(a) == 1 and len(b) == 1)
-        for q in (k - 1, k + 1):
-            if not 0 <= q < len(spans):
-                continue
-            qa, qb = spans[q]
-            rows[row, 1] = max(rows[row, 1], float(not (qa and qb)))
-            rows[row, 2] = max(rows[row, 2], float(bool(qa and qb) and len(qa) + len(qb) > 2))
-            merged.append(Bead(src=tuple(sorted({*a, *qa})), tgt=tuple(sorted({*b, *qb}))))
-            merged_of.append(row)
+    for row in np.flatnonzero(n_src[linked] + n_tgt[linked] > 2):
+        a, b = spans[linked[row]]
         for side, members in (("src", a), ("tgt", b)):
             if len(members) > 1:
                 for drop in members:
                     rest = tuple(i for i in members if i != drop)
                     split.append(Bead(src=rest, tgt=b) if side == "src" else Bead(src=a, tgt=rest))
                     split_of.append(row)
-    own = np.asarray(cosines, dtype=np.float64)[linked]
-    for col, beads, owner in ((3, merged, merged_of), (4, split, split_of)):
-        if not beads:
-            continue
+    if split:
         best = np.full(len(linked), -np.inf)
-        np.maximum.at(best, np.array(owner), bead_cosines(beads, x, y))
-        rows[:, col] = np.where(np.isfinite(best), best - own, 0.0)
+        np.maximum.at(best, np.array(split_of), bead_cosines(split, x, y))
+        rows[:, 4] = np.where(np.isfinite(best), best - own, 0.0)
     return rows
+
+
+def _member_rows(spans, side: int, counts: np.ndarray, n: int) -> sparse.csr_matrix:
+    """``(beads, n)`` 0/1 matrix of the sentences each bead holds on ``side`` (0 source, 1 target)."""
+    cols = np.fromiter((i for span in spans for i in span[side]), dtype=np.int64, count=int(counts.sum()))
+    rows = np.repeat(np.arange(len(spans)), counts)
+    return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(spans), n))
 
 
 def fit_logistic(features: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2, steps: int = 50) -> np.ndarray:

@@ -110,7 +110,7 @@ def _row_norms(x: sparse.csr_matrix) -> np.ndarray:
     return np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
 
 
-def _cosines(xs: sparse.csr_matrix, ys: sparse.csr_matrix) -> np.ndarray:
+def row_cosines(xs: sparse.csr_matrix, ys: sparse.csr_matrix) -> np.ndarray:
     """Row-wise cosines of two matrices with the same number of rows (0 for empty rows)."""
     dot = np.asarray(xs.multiply(ys).sum(axis=1)).ravel()
     den = _row_norms(xs) * _row_norms(ys)
@@ -128,7 +128,7 @@ def bead_cosines(beads: Sequence[Bead], x: sparse.csr_matrix, y: sparse.csr_matr
     """Cosine of each bead's summed source rows with its summed target rows (0 if a side is empty)."""
     if not beads:
         return np.zeros(0)
-    return _cosines(_members(beads, "src", x.shape[0]) @ x, _members(beads, "tgt", y.shape[0]) @ y)
+    return row_cosines(_members(beads, "src", x.shape[0]) @ x, _members(beads, "tgt", y.shape[0]) @ y)
 
 
 def background(
@@ -151,7 +151,7 @@ def background(
     keep = np.abs(j - partner[i]) > BACKGROUND_GAP
     if keep.sum() < 10:
         return DEFAULT_BACKGROUND[mode]
-    cos = _cosines(x[i[keep]], y[j[keep]])
+    cos = row_cosines(x[i[keep]], y[j[keep]])
     return float(cos.mean()), float(cos.std())
 
 
