@@ -459,3 +459,18 @@ def tsv_body(lines: Sequence[str], header: Sequence[str], name: str) -> Iterator
         if len(cells) != len(header):
             raise InputError(f"{where}: {len(cells)} columns, the header has {len(header)}")
         yield where, cells
+
+
+def jsonl_body(lines: Sequence[str], name: str) -> Iterator[tuple[str, object]]:
+    """``(where, value)`` for each non-blank line of a JSON Lines file, ``where`` as in
+    :func:`tsv_body`; a line that is not JSON is one :class:`InputError` naming it
+    (JSONL exports and corpus manifests read their lines through here)."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg}); expected one object per line") from None
+        yield where, value

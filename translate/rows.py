@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from translate.errors import InputError
-from translate.io import atomic_write, read_lines, tsv_body
+from translate.io import atomic_write, jsonl_body, read_lines, tsv_body
 from translate.records import Bead
 
 ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status", "links"]
@@ -401,18 +401,7 @@ def read_jsonl(path: str | os.PathLike[str]) -> list[AlignedRow]:
     Raises:
         InputError: naming the line of invalid JSON, a missing key or a wrong type.
     """
-    name = str(path)
-    rows: list[AlignedRow] = []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        where = f"{name} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); expected one object per line") from None
-        rows.append(row_from_json(obj, where))
-    return rows
+    return [row_from_json(obj, where) for where, obj in jsonl_body(read_lines(path), str(path))]
 
 
 # --------------------------------------------------------------------------- building

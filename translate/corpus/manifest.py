@@ -19,13 +19,12 @@ its own later and the rest go on.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import InputError
-from translate.io import tsv_body
+from translate.io import jsonl_body, tsv_body
 
 #: Longest document id: far below any file system's 255-byte name limit, room for suffixes.
 MAX_ID_LENGTH = 128
@@ -81,14 +80,7 @@ def _read_tsv(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
 
 def _read_jsonl(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
     entries: list[tuple[str, dict]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg}); expected one object per line") from None
+    for where, obj in jsonl_body(lines, str(path)):
         if not isinstance(obj, dict):
             raise InputError(f"{where}: expected a JSON object with id, source and reference")
         refs = obj.get("references", obj.get("reference", []))
