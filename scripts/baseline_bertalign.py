@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_align import score_multiple, textberg_docs  # noqa: E402
 
-from translate.align.dense import run_texts  # noqa: E402
+from selaras.align.dense import run_texts  # noqa: E402
 
 
 def run_tables(embedder, sentences: list[str], longest: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", type=float, default=-0.1, help="score of a 1-0 or 0-1 bead (Bertalign's default -0.1)")
     parser.add_argument("--embedder", default="e5", help="as selaras align --embedder (e5 or a sentence-transformers model)")
     args = parser.parse_args(argv)
-    from translate.embed import load_embedder
+    from selaras.embed import load_embedder
 
     root = Path(args.data_dir)
     if not root.is_dir():

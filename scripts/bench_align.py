@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from translate.align import align_sentences  # noqa: E402
+from selaras.align import align_sentences  # noqa: E402
 
 SEED = 7
 
@@ -96,9 +96,9 @@ def bench_semantic(n: int) -> None:
 
     import numpy as np
 
-    from translate.embed import CachedEmbedder, E5Embedder
-    from translate.embed.base import BATCH_SIZE
-    from translate.io import read_lines
+    from selaras.embed import CachedEmbedder, E5Embedder
+    from selaras.embed.base import BATCH_SIZE
+    from selaras.io import read_lines
 
     rows = [line.split("\t") for line in read_lines(ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv")[1:]]
     src = [r[1] for r in rows if len(r) >= 3][:n]

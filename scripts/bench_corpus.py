@@ -13,7 +13,7 @@ CTranslate2 int8 (the ``auto`` default) converted once beforehand.
 
 Variants, each in its own fresh process (this script with ``--child``), run in turn:
 
-1. ``run-loop``: ``translate.pipeline.run`` once per document, loading the model each
+1. ``run-loop``: ``selaras.pipeline.run`` once per document, loading the model each
    time, as a shell loop over ``selaras run`` does (without its per-process start-up of
    ~1 s, so this is the loop's best case);
 2. ``corpus-local``: ``run_corpus(engine="local")``, the model loaded once, repeated
@@ -88,7 +88,7 @@ def build_model(work: Path, length: int) -> Path:
     config_path = model / "generation_config.json"
     config = json.loads(config_path.read_text())
     # transformers' min_length counts the decoder start token, max_length also the forced
-    # </s> (translate.backends.ct2.DecodingDefaults): both give CTranslate2 ``length``.
+    # </s> (selaras.backends.ct2.DecodingDefaults): both give CTranslate2 ``length``.
     config.update(min_length=length + 1, max_length=length + 2)
     config_path.write_text(json.dumps(config, indent=2) + "\n")
     return model
@@ -104,9 +104,9 @@ def child(args: argparse.Namespace) -> int:
 
     logging.disable(logging.WARNING)
     warnings.filterwarnings("ignore")
-    from translate.backends import EngineOptions
-    from translate.corpus import RunSettings, read_manifest, run_corpus
-    from translate.pipeline import run
+    from selaras.backends import EngineOptions
+    from selaras.corpus import RunSettings, read_manifest, run_corpus
+    from selaras.pipeline import run
 
     options = EngineOptions(backend="ctranslate2", model=args.model_dir, device="cpu", beams=4)
     out = Path(args.out)
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="selaras-bench-corpus-"))
     os.environ.setdefault("SELARAS_CACHE", str(work / "cache"))
     model = build_model(work, args.length)
-    subprocess.run([sys.executable, "-c", f"from translate.backends.ct2 import load_ct2; load_ct2({str(model)!r}, device='cpu')"],
+    subprocess.run([sys.executable, "-c", f"from selaras.backends.ct2 import load_ct2; load_ct2({str(model)!r}, device='cpu')"],
                    check=True, capture_output=True)  # convert once, outside every variant
     manifest, total = build_corpus(args.corpus, work / "corpus", docs=args.docs, sentences=args.sentences, repeats=args.repeats)
     rows = []

@@ -75,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import build_marian
 
-    from translate.backends.ct2 import load_ct2
-    from translate.documents import rebuild_document, unit_sentences
-    from translate.formats.docx import DOCX
-    from translate.translator import translate_sentences
+    from selaras.backends.ct2 import load_ct2
+    from selaras.documents import rebuild_document, unit_sentences
+    from selaras.formats.docx import DOCX
+    from selaras.translator import translate_sentences
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-docx-"))
     model = work / "opus-mt-id-en-random"

@@ -36,9 +36,9 @@ WORDS_EN = "president government people protest city election police day night n
 
 
 def build_tsv(path: Path, n: int, seed: int = 7) -> None:
-    from translate.checks import check_rows
-    from translate.review import fill_sentence_scores
-    from translate.rows import AlignedRow, write_aligned_tsv
+    from selaras.checks import check_rows
+    from selaras.review import fill_sentence_scores
+    from selaras.rows import AlignedRow, write_aligned_tsv
 
     rng = random.Random(seed)
     rows = []
@@ -53,7 +53,7 @@ def build_tsv(path: Path, n: int, seed: int = 7) -> None:
 def start_server(tsv: Path) -> tuple[subprocess.Popen, str, float]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from translate.cli import main; main()", "review", str(tsv), "--serve", "--no-open"],
+        [sys.executable, "-c", "from selaras.cli import main; main()", "review", str(tsv), "--serve", "--no-open"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     deadline = time.monotonic() + 300

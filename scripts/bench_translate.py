@@ -35,7 +35,7 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
    (length-sorted batches of 16, its defaults).
 5. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
    (int8, its default threads and batching), full vocabulary.
-6. ``selaras-shortlist``: the same with a vocabulary shortlist (``translate.shortlist``,
+6. ``selaras-shortlist``: the same with a vocabulary shortlist (``selaras.shortlist``,
    ``use_vmap``). The random model cannot provide a realistic map: its own
    translations use about a dozen distinct pieces, so a map built from them would be
    absurdly small and its speed meaningless. For these rows the map is built with the
@@ -144,7 +144,7 @@ def cpu_description() -> str:
 def _torch_threads() -> None:
     import torch
 
-    from translate.backends.runtime import usable_cpus
+    from selaras.backends.runtime import usable_cpus
 
     # PyTorch's default is the host's core count; in a CPU-quota container (CI, this
     # benchmark's machine) that oversubscribes and makes the loops ~10x slower than on
@@ -203,7 +203,7 @@ def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, l
     start = time.perf_counter()
     import ctranslate2
 
-    from translate.backends.ct2 import MarianSentencePiece
+    from selaras.backends.ct2 import MarianSentencePiece
 
     tokenizer = MarianSentencePiece(Path(model_dir))
     translator = ctranslate2.Translator(
@@ -232,12 +232,12 @@ def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, l
 def _run_selaras(
     variant: str, model_dir: str, sentences: list[str], beams: int, length: int, shortlist: str | None
 ) -> tuple[float, float, int]:
-    from translate.backends import EngineOptions, load_backend
-    from translate.translator import translate_sentences
+    from selaras.backends import EngineOptions, load_backend
+    from selaras.translator import translate_sentences
 
     start = time.perf_counter()
     if variant in ("selaras-ctranslate2", "selaras-shortlist"):
-        from translate.backends.ct2 import load_ct2
+        from selaras.backends.ct2 import load_ct2
 
         # Forced lengths are CTranslate2's own loader options, not engine options.
         backend = load_ct2(
@@ -327,7 +327,7 @@ def _convert_once(model_dir: Path) -> tuple[float, Path]:
     """Convert for CTranslate2 in a separate process (so no variant pays or inherits it)."""
     code = (
         "import time, sys; t = time.perf_counter()\n"
-        "from translate.backends.ct2 import load_ct2\n"
+        "from selaras.backends.ct2 import load_ct2\n"
         f"b = load_ct2({str(model_dir)!r}, device='cpu', shortlist=None)\n"
         "print(time.perf_counter() - t, b.model_path)\n"
     )
@@ -344,8 +344,8 @@ def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: P
     """
     import build_marian
 
-    from translate.backends.ct2 import MarianSentencePiece
-    from translate.shortlist import shortlist_from_pairs, write_shortlist
+    from selaras.backends.ct2 import MarianSentencePiece
+    from selaras.shortlist import shortlist_from_pairs, write_shortlist
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []
@@ -361,8 +361,8 @@ def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: P
 
 def candidates_per_batch(model_dir: Path, shortlist_path: Path, sentences: list[str], batch: int = 10) -> float:
     """Mean size of the allowed target set over batches of ``batch`` sentences (what CTranslate2 decodes over)."""
-    from translate.backends.ct2 import MarianSentencePiece
-    from translate.shortlist import read_shortlist
+    from selaras.backends.ct2 import MarianSentencePiece
+    from selaras.shortlist import read_shortlist
 
     tokenizer = MarianSentencePiece(model_dir)
     shortlist = read_shortlist(shortlist_path)
@@ -413,8 +413,8 @@ def _ratio(by_name: dict[str, dict], top: str, bottom: str) -> float:
 FAITHFULNESS_CHILD = r"""
 import json, sys
 from pathlib import Path
-from translate.backends.ct2 import load_ct2
-from translate.shortlist import build_shortlist, write_shortlist
+from selaras.backends.ct2 import load_ct2
+from selaras.shortlist import build_shortlist, write_shortlist
 model, build_file, test_file, out, length, beams, top = sys.argv[1:8]
 length = int(length) or None
 kw = {"min_decoding_length": length, "max_decoding_length": length} if length else {}
@@ -455,7 +455,7 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
     )
     lines = [f"# faithfulness: map built from the model's own translations of {half} UD PUD sentences, "
              f"then {len(texts) - half} others translated with and without it (default top/per-piece)"]
-    from translate.shortlist import DEFAULT_TOP
+    from selaras.shortlist import DEFAULT_TOP
 
     cases = (
         ("tiny trained, top=default", tiny, 0, 4, DEFAULT_TOP),
@@ -485,8 +485,8 @@ def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
     other half's sentences whose every reference piece the sentence's own candidates allow."""
     import build_marian
 
-    from translate.backends.ct2 import MarianSentencePiece
-    from translate.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
+    from selaras.backends.ct2 import MarianSentencePiece
+    from selaras.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []
@@ -518,9 +518,9 @@ def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
 
 GPU_CHILD = r"""
 import json, sys, time
-from translate.backends import EngineOptions, load_backend
-from translate.backends.ct2 import load_ct2
-from translate.translator import translate_sentences
+from selaras.backends import EngineOptions, load_backend
+from selaras.backends.ct2 import load_ct2
+from selaras.translator import translate_sentences
 engine, model, sentences_file, device, length, beams, batch_sizes = sys.argv[1:8]
 sentences = json.load(open(sentences_file, encoding="utf-8"))
 length = int(length)

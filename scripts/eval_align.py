@@ -24,7 +24,7 @@ tuning; the test set is only reported).
 aligned with its own reference and with the next document's (an unrelated reference in
 the right language), and the table gives the share of linked beads below the
 ``low-alignment`` threshold and the document confidence (min/median/max), the numbers
-behind ``translate.align.confidence.DOCUMENT_CONFIDENCE_MIN``.
+behind ``selaras.align.confidence.DOCUMENT_CONFIDENCE_MIN``.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translate.align import DOCUMENT_CONFIDENCE_MIN, align_sentences, document_confidence  # noqa: E402
-from translate.align.confidence import CONFIDENT_BEAD  # noqa: E402
-from translate.io import read_lines  # noqa: E402
+from selaras.align import DOCUMENT_CONFIDENCE_MIN, align_sentences, document_confidence  # noqa: E402
+from selaras.align.confidence import CONFIDENT_BEAD  # noqa: E402
+from selaras.io import read_lines  # noqa: E402
 
 Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
@@ -234,7 +234,7 @@ def doc_embeddings(embedder, src, tgt, mt):
     """The ``(source, target)`` rows ``align_sentences`` takes, or ``None`` without an embedder.
 
     The source side is always the source sentences themselves (cross-lingual), with an
-    MT or without: measured on Text+Berg dev, see ``translate.align.SEM_MT_PARAMS``.
+    MT or without: measured on Text+Berg dev, see ``selaras.align.SEM_MT_PARAMS``.
     """
     if embedder is None:
         return None
@@ -245,7 +245,7 @@ def doc_overlaps(embedder, src, tgt, k: int):
     """Run embeddings of lengths 2..k of both sides (``align_sentences(overlaps=...)``), or ``None``."""
     if embedder is None or k < 2:
         return None
-    from translate.align.dense import run_texts
+    from selaras.align.dense import run_texts
 
     return tuple([embedder.embed(run_texts(side, a)) for a in range(2, k + 1)] for side in (src, tgt))
 
@@ -274,7 +274,7 @@ def evaluate(docs, *, oracle_nulls: bool = False, embedder=None, overlap: int = 
 def calibration_report(docs, embedder=None) -> dict:
     """Reliability table and expected calibration error of ``Bead.score`` over the linked
     beads of ``docs`` (right = exactly a gold bead)."""
-    from translate.align.calibration import reliability
+    from selaras.align.calibration import reliability
 
     scores, labels = [], []
     for src, tgt, mt, gold in docs:
@@ -383,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="report the aligner's confidence with the true and with an unrelated reference instead of F1",
     )
     args = parser.parse_args(argv)
-    from translate.embed import load_embedder
+    from selaras.embed import load_embedder
 
     choice = load_embedder(args.embedder)
     if choice.note:

@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from translate.checks import DocumentWords, entity_candidates, find_flags
-from translate.rows import AlignedRow
+from selaras.checks import DocumentWords, entity_candidates, find_flags
+from selaras.rows import AlignedRow
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 #: Share of eligible rows corrupted per kind: enough to count, few enough that the

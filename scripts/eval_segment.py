@@ -148,8 +148,8 @@ def ends_from_strings(text: str, pieces: Sequence[str]) -> list[int]:
 
 
 def selaras_splitter() -> Splitter:
-    """Our splitter (translate.segment)."""
-    from translate.segment import split_sentences
+    """Our splitter (selaras.segment)."""
+    from selaras.segment import split_sentences
 
     return lambda text: [s.end for s in split_sentences(text, "id")]
 

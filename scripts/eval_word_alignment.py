@@ -2,7 +2,7 @@
 """How often the model's word alignment is sure, and right, for a bold word.
 
 For each hand-aligned Indonesian word of a tiny model's training sentences, ask
-``translate.formats.inline.aligned_range`` where a span over that word goes in the
+``selaras.formats.inline.aligned_range`` where a span over that word goes in the
 translation: *sure* when it returns a range (the formats then put the span there),
 *right* when that range is exactly the expected English word(s). Unsure spans go
 around their whole sentence (the documented fallback). Two tiny models:
@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beams", type=int, default=4)
     args = parser.parse_args(argv)
 
-    from translate.backends import EngineOptions, load_backend
-    from translate.formats.inline import aligned_range
-    from translate.translator import translate_sentences
+    from selaras.backends import EngineOptions, load_backend
+    from selaras.formats.inline import aligned_range
+    from selaras.translator import translate_sentences
 
     import build_marian
 

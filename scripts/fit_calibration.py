@@ -4,7 +4,7 @@
 Usage: ``python scripts/fit_calibration.py [DATA_DIR] [--write]``. For each mode
 (with/without MT, with/without the e5 embeddings) the dev document is aligned with
 uncalibrated scores; every linked bead gives the features of
-``translate.align.calibration.bead_features`` and a label (1 when it is exactly a gold
+``selaras.align.calibration.bead_features`` and a label (1 when it is exactly a gold
 bead). A logistic map is fitted (``calibration.fit_logistic``), its evidence gate set
 from the same documents with their reference reversed, and, with ``--write``, both are
 stored in ``translate/align/calibration_fit.py``. ``eval_align.py --calibration``
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_align  # noqa: E402
 
-from translate.align import align_with_features  # noqa: E402
-from translate.align.calibration import FEATURES, document_evidence, fit_logistic, reliability  # noqa: E402
-from translate.io import read_lines  # noqa: E402
+from selaras.align import align_with_features  # noqa: E402
+from selaras.align.calibration import FEATURES, document_evidence, fit_logistic, reliability  # noqa: E402
+from selaras.io import read_lines  # noqa: E402
 
 OUT = ROOT / "translate" / "align" / "calibration_fit.py"
 
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
     parser.add_argument("data_dir", nargs="?", default=str(ROOT.parent / "shared" / "data" / "align-bench"))
     parser.add_argument("--write", action="store_true", help=f"write the maps to {OUT.relative_to(ROOT)}")
     args = parser.parse_args(argv)
-    from translate.embed import load_embedder
+    from selaras.embed import load_embedder
 
     root = Path(args.data_dir)
     e5 = load_embedder("e5").embedder

@@ -45,7 +45,7 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def selaras_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from translate.cli import main; main()", *args]
+    return [sys.executable, "-c", "from selaras.cli import main; main()", *args]
 
 
 def selaras(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from translate.documents import rebuild_document, unit_sentences
-from translate.records import Translation
+from selaras.documents import rebuild_document, unit_sentences
+from selaras.records import Translation
 
 
 def _pieces(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Tests of the sentence aligner (translate.align) and ``selaras align``."""
+"""Tests of the sentence aligner (selaras.align) and ``selaras align``."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from translate.align import align_sentences, parse_lexicon, summarise
-from translate.rows import build_rows
-from translate.align.anchors import anchor_tokens, char_ngram_matrix
-from translate.align.dp import bead_shapes
-from translate.align.lengths import LengthModel, fit_length_model
-from translate.align.search import align_features
-from translate.cli import app
-from translate.errors import InputError
-from translate.rows import read_aligned_tsv
+from selaras.align import align_sentences, parse_lexicon, summarise
+from selaras.rows import build_rows
+from selaras.align.anchors import anchor_tokens, char_ngram_matrix
+from selaras.align.dp import bead_shapes
+from selaras.align.lengths import LengthModel, fit_length_model
+from selaras.align.search import align_features
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.rows import read_aligned_tsv
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,10 +152,10 @@ def test_band_search_matches_full_search_on_long_document():
     del ref[100]
     exact = align_sentences(src, ref)
     tokens = anchor_tokens(src), anchor_tokens(ref)
-    from translate.align.anchors import idf_weight, token_matrices
+    from selaras.align.anchors import idf_weight, token_matrices
 
     x, y = idf_weight(*token_matrices(*tokens))
-    from translate.align import CROSS_PARAMS, _lengths
+    from selaras.align import CROSS_PARAMS, _lengths
 
     lengths = _lengths(src), _lengths(ref)
     prior = LengthModel(c=float(lengths[1].sum() / lengths[0].sum()), s2=1.65)
@@ -339,7 +339,7 @@ def test_sentence_without_counterpart_is_not_merged():
 def test_dp_invariants_are_bugs_not_bad_input():
     """A search that cannot reach the end is an internal error (RuntimeError, not the
     InputError of bad input), and no library message names a CLI flag."""
-    from translate.align.dp import Band, search
+    from selaras.align.dp import Band, search
 
     shapes = bead_shapes(2)
     band = Band(lo=np.zeros(3, dtype=np.int64), hi=np.ones(3, dtype=np.int64), n_src=2, n_tgt=2)
@@ -357,7 +357,7 @@ PUD_TSV = DATA / "ud-pud" / "id-en.tsv"
 
 
 def _seed(name: str, lang: str) -> list[str]:
-    from translate.segment import split_sentences
+    from selaras.segment import split_sentences
 
     return [s.text for s in split_sentences((SEEDS / name).read_text(encoding="utf-8"), lang)]
 
@@ -373,7 +373,7 @@ def _low_share(beads) -> float:
 
 
 def test_seed_references_are_confident_with_and_without_mt():
-    from translate.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
+    from selaras.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
 
     src = _seed("belarus-2020.id.txt", "id")
     close = _seed("belarus-2020.en.close.txt", "en")
@@ -391,7 +391,7 @@ def test_seed_references_are_confident_with_and_without_mt():
 def test_unrelated_reference_is_flagged_and_not_confident():
     """Unrelated English: the search still finds a path, but its beads carry no evidence
     (before: mean align_score 0.77, 3 of 16 rows below 0.5)."""
-    from translate.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
+    from selaras.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
 
     src = _seed("belarus-2020.id.txt", "id")
     close = _seed("belarus-2020.en.close.txt", "en")
@@ -407,7 +407,7 @@ def test_unrelated_reference_is_flagged_and_not_confident():
 
 def test_source_as_its_own_reference_is_not_a_translation():
     """Copies share every anchor, but a copy is no evidence (before: 0.999 per bead)."""
-    from translate.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
+    from selaras.align import DOCUMENT_CONFIDENCE_MIN, alignment_confidence, document_confidence
 
     src = _seed("belarus-2020.id.txt", "id")
     close = _seed("belarus-2020.en.close.txt", "en")
@@ -425,8 +425,8 @@ def test_source_as_its_own_reference_is_not_a_translation():
 
 def test_confidence_never_changes_the_beads():
     """The evidence factors rescale Bead.score only: the path is the search's."""
-    from translate.align import document_confidence
-    from translate.align.confidence import copied, copy_overlap, evidence
+    from selaras.align import document_confidence
+    from selaras.align.confidence import copied, copy_overlap, evidence
 
     assert evidence(np.array([0.0, 0.9]), 0.1, 0.05, "mt").round(3).tolist() == [0.0, 1.0]
     assert copied(np.array([0.2, 0.65, 1.0])).tolist() == [0.0, 0.5, 1.0]

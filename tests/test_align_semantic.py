@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from translate.align import align_sentences
-from translate.align.calibration import FEATURES, bead_features, fit_logistic, reliability
-from translate.align.postpass import detach_unrelated_members
-from translate.cli import app
-from translate.embed import E5Embedder
-from translate.errors import InputError
-from translate.rows import read_aligned_tsv
+from selaras.align import align_sentences
+from selaras.align.calibration import FEATURES, bead_features, fit_logistic, reliability
+from selaras.align.postpass import detach_unrelated_members
+from selaras.cli import app
+from selaras.embed import E5Embedder
+from selaras.errors import InputError
+from selaras.rows import read_aligned_tsv
 from test_align import DATA, GOLD, MT, REFERENCE, SOURCE, _pairs, _write
 
 runner = CliRunner()
@@ -142,7 +142,7 @@ def test_cli_embedder_choices(tmp_path, monkeypatch):
 
 
 def test_cli_auto_without_e5_notes_and_aligns_lexically(tmp_path, monkeypatch):
-    import translate.embed as embed
+    import selaras.embed as embed
 
     monkeypatch.setattr(embed, "e5_available", lambda: False)
     src = _write(tmp_path, "src.txt", SOURCE)
@@ -160,7 +160,7 @@ def test_semantic_aligner_beats_the_lexical_one_on_id_en_stress(tmp_path):
     eleven, to keep the embedding under a minute on 2 cores; the whole set is in README.)"""
     import eval_align
 
-    from translate.embed import CachedEmbedder
+    from selaras.embed import CachedEmbedder
 
     docs = eval_align.pud_stress_docs(DATA / "ud-pud" / "id-en.tsv")[:4]
     semantic = eval_align.evaluate(docs, embedder=CachedEmbedder(E5Embedder(), tmp_path))
@@ -191,8 +191,8 @@ def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path
 def test_encoder_folder_with_a_broken_pooling_config_is_one_line(tmp_path):
     from test_embed import _tiny_bert
 
-    from translate.embed import load_embedder
-    from translate.errors import EmbedderError
+    from selaras.embed import load_embedder
+    from selaras.errors import EmbedderError
 
     folder = _tiny_bert(tmp_path / "st")
     (folder / "1_Pooling" / "config.json").write_text("{not json")
@@ -206,8 +206,8 @@ def test_overlap_embeddings_score_merged_beads():
     pick into a 1-1 bead and an unaligned sentence; without runs nothing changes."""
     import dataclasses
 
-    from translate.align import SEM_CROSS_PARAMS
-    from translate.align.dense import run_texts
+    from selaras.align import SEM_CROSS_PARAMS
+    from selaras.align.dense import run_texts
 
     rng = np.random.default_rng(0)
     topics = [v / np.linalg.norm(v) for v in rng.normal(size=(12, 64))]
@@ -235,9 +235,9 @@ def test_neighbour_features_see_a_bead_that_would_look_better_merged():
     2-1 bead with an unrelated member a positive split gain."""
     from scipy import sparse
 
-    from translate.align.calibration import NEIGHBOUR_FEATURES, neighbour_features
-    from translate.align.confidence import bead_cosines
-    from translate.records import Bead
+    from selaras.align.calibration import NEIGHBOUR_FEATURES, neighbour_features
+    from selaras.align.confidence import bead_cosines
+    from selaras.records import Bead
 
     eye = np.eye(6)
     # Source 0 and 1 together say what target 0 and 1 say (directions 0 and 1 mixed);
@@ -262,8 +262,8 @@ def test_align_score_is_calibrated_on_textberg_test(tmp_path):
     an unrelated reference (the next document's) still gets a low document confidence."""
     import eval_align
 
-    from translate.align import document_confidence
-    from translate.embed import CachedEmbedder
+    from selaras.align import document_confidence
+    from selaras.embed import CachedEmbedder
 
     bench = DATA / "align-bench"
     embedder = CachedEmbedder(E5Embedder(), tmp_path)

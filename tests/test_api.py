@@ -12,25 +12,25 @@ from pathlib import Path
 
 import pytest
 
-import translate
+import selaras
 
-PACKAGE = Path(translate.__file__).parent
+PACKAGE = Path(selaras.__file__).parent
 
 
 def test_importing_the_package_and_cli_loads_no_heavy_library() -> None:
     code = (
-        "import sys, translate, translate.cli; "
+        "import sys, selaras, selaras.cli; "
         "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'scipy', 'sacrebleu') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
 
 
-@pytest.mark.parametrize("name", sorted(translate._API))
+@pytest.mark.parametrize("name", sorted(selaras._API))
 def test_every_public_name_is_the_documented_function_of_its_module(name: str) -> None:
-    """``translate.X`` is the very object its module defines, documented, with typed arguments."""
-    module = importlib.import_module(translate._API[name])
-    obj = getattr(translate, name)
+    """``selaras.X`` is the very object its module defines, documented, with typed arguments."""
+    module = importlib.import_module(selaras._API[name])
+    obj = getattr(selaras, name)
     assert obj is getattr(module, name)
     assert inspect.isfunction(obj) and obj.__module__ == module.__name__, f"{name} is re-exported, not defined, there"
     doc = inspect.getdoc(obj) or ""
@@ -40,7 +40,7 @@ def test_every_public_name_is_the_documented_function_of_its_module(name: str) -
 
 
 def _module_name(path: Path) -> str:
-    parts = ["translate", *path.relative_to(PACKAGE).with_suffix("").parts]
+    parts = ["selaras", *path.relative_to(PACKAGE).with_suffix("").parts]
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -96,7 +96,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_import_graph_has_no_cycle() -> None:
     graph = _import_graph()
-    assert "translate.backends.base" in graph and "translate.rows" in graph["translate.pipeline"]
+    assert "selaras.backends.base" in graph and "selaras.rows" in graph["selaras.pipeline"]
     assert _cycles(graph) == []
 
 
@@ -117,21 +117,21 @@ def test_layers_stay_apart() -> None:
                     todo.append(nxt)
         return seen
 
-    align = {m for m in graph if m.startswith("translate.align")}
+    align = {m for m in graph if m.startswith("selaras.align")}
     for module in align:
-        assert not {"translate.metrics", "translate.backends"} & {m.rsplit(".", 1)[0] if m.startswith("translate.backends.") else m for m in reaches(module)}, module
-    for module in (m for m in graph if m.startswith(("translate.checks", "translate.review"))):
-        assert "translate.export" not in reaches(module), module
-    assert not any(m.startswith("translate.backends.") and m != "translate.backends.base" for m in graph["translate.backends.base"])
+        assert not {"selaras.metrics", "selaras.backends"} & {m.rsplit(".", 1)[0] if m.startswith("selaras.backends.") else m for m in reaches(module)}, module
+    for module in (m for m in graph if m.startswith(("selaras.checks", "selaras.review"))):
+        assert "selaras.export" not in reaches(module), module
+    assert not any(m.startswith("selaras.backends.") and m != "selaras.backends.base" for m in graph["selaras.backends.base"])
 
 
 def test_unknown_names_raise_attribute_error() -> None:
     with pytest.raises(AttributeError):
-        translate.no_such_thing  # noqa: B018
+        selaras.no_such_thing  # noqa: B018
 
 
 def test_root_api_runs_the_pure_steps() -> None:
-    sentences = translate.split_sentences("Dr. Budi datang pukul 09.30 WIB. Dia membawa 1.250.000 rupiah.")
+    sentences = selaras.split_sentences("Dr. Budi datang pukul 09.30 WIB. Dia membawa 1.250.000 rupiah.")
     assert [s.text for s in sentences] == ["Dr. Budi datang pukul 09.30 WIB.", "Dia membawa 1.250.000 rupiah."]
-    beads = translate.align_sentences([s.text for s in sentences], ["Dr. Budi came at 09:30.", "He brought 1,250,000 rupiah."])
+    beads = selaras.align_sentences([s.text for s in sentences], ["Dr. Budi came at 09:30.", "He brought 1,250,000 rupiah."])
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,))]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from translate.backends import EngineInfo, EngineOptions, Hypothesis, available_backends, load_backend
-from translate.backends import registry, runtime
-from translate.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS
-from translate.errors import BackendError, InputError
+from selaras.backends import EngineInfo, EngineOptions, Hypothesis, available_backends, load_backend
+from selaras.backends import registry, runtime
+from selaras.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS
+from selaras.errors import BackendError, InputError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +68,7 @@ def test_each_engine_gets_only_its_own_options():
 
 
 def test_compute_types_have_one_owner():
-    from translate.backends import ct2, ct2_cache
+    from selaras.backends import ct2, ct2_cache
 
     assert ct2.COMPUTE_TYPES is COMPUTE_TYPES and ct2_cache.COMPUTE_TYPES is COMPUTE_TYPES
     assert COMPUTE_TYPES == ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
@@ -80,8 +80,8 @@ def test_compute_types_have_one_owner():
 def test_registry_names_loaders_without_importing_them():
     assert available_backends() == ["ctranslate2", "transformers"]
     assert registry.LOADERS == {
-        "transformers": "translate.backends.marian:load_marian",
-        "ctranslate2": "translate.backends.ct2:load_ct2",
+        "transformers": "selaras.backends.marian:load_marian",
+        "ctranslate2": "selaras.backends.ct2:load_ct2",
     }
     with pytest.raises(BackendError, match="unknown backend 'x'"):
         registry.import_loader("x")
@@ -123,7 +123,7 @@ def test_auto_fallback_drops_the_compute_type(monkeypatch, caplog):
         return load
 
     monkeypatch.setattr(registry, "import_loader", fake_loader)
-    with caplog.at_level(logging.WARNING, logger="translate.backends"):
+    with caplog.at_level(logging.WARNING, logger="selaras.backends"):
         assert load_backend(EngineOptions(model="m", compute_type="int8")) == "transformers"
     assert seen == [
         ("ctranslate2", {"retry_failed": False, "device": "auto", "compute_type": "int8"}),
@@ -135,10 +135,10 @@ def test_auto_fallback_drops_the_compute_type(monkeypatch, caplog):
 
 def test_base_imports_no_implementation_and_nothing_heavy():
     code = (
-        "import sys, translate.backends.base, translate.backends.options, translate.backends.registry, "
-        "translate.backends.runtime, translate.backends\n"
+        "import sys, selaras.backends.base, selaras.backends.options, selaras.backends.registry, "
+        "selaras.backends.runtime, selaras.backends\n"
         "bad = [m for m in ('torch', 'transformers', 'ctranslate2', 'huggingface_hub', "
-        "'translate.backends.marian', 'translate.backends.ct2', 'translate.backends.loading') if m in sys.modules]\n"
+        "'selaras.backends.marian', 'selaras.backends.ct2', 'selaras.backends.loading') if m in sys.modules]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)
@@ -208,8 +208,8 @@ def test_all_lists_only_real_public_names(module):
 
     if module == "ct2_cache_public":  # ct2 takes only public names from ct2_cache
         source = (REPO_ROOT / "translate" / "backends" / "ct2.py").read_text(encoding="utf-8")
-        block = source.split("from translate.backends.ct2_cache import (")[1].split(")")[0]
+        block = source.split("from selaras.backends.ct2_cache import (")[1].split(")")[0]
         assert not [name for name in block.replace(",", " ").split() if name.startswith("_")]
         return
-    mod = importlib.import_module(f"translate.backends.{module}")
+    mod = importlib.import_module(f"selaras.backends.{module}")
     assert all(hasattr(mod, name) and not name.startswith("_") for name in mod.__all__)

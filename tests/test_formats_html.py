@@ -5,9 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from translate.errors import InputError
-from translate.formats.base import unchanged
-from translate.formats.html import HTML, declared_charset
+from selaras.errors import InputError
+from selaras.formats.base import unchanged
+from selaras.formats.html import HTML, declared_charset
 
 from formats_helpers import translate_word_for_word
 
@@ -101,7 +101,7 @@ def test_a_real_page_keeps_its_dom_and_scripts(tmp_path) -> None:
 
     from typer.testing import CliRunner
 
-    from translate.cli import app
+    from selaras.cli import app
 
     aligned = Path(__file__).resolve().parents[1] / "alignments" / "belarus-2020" / "aligned.tsv"
     page = tmp_path / "review.html"

@@ -1,14 +1,14 @@
-"""Placing inline spans on a translation (translate.formats.inline): hand-built records."""
+"""Placing inline spans on a translation (selaras.formats.inline): hand-built records."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.formats.base import Span, Unit, nested, render_spans
-from translate.formats.inline import aligned_range, piece_offsets, place_spans
-from translate.records import Translation
-from translate.segment import split_sentences
+from selaras.formats.base import Span, Unit, nested, render_spans
+from selaras.formats.inline import aligned_range, piece_offsets, place_spans
+from selaras.records import Translation
+from selaras.segment import split_sentences
 
 COFFEE = Translation(
     source="Saya suka kopi.",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from translate.documents import rebuild_document, unit_sentences
-from translate.errors import InputError
-from translate.formats import format_name, load_format
-from translate.formats.base import unchanged
-from translate.formats.markdown import MARKDOWN
-from translate.records import Translation
+from selaras.documents import rebuild_document, unit_sentences
+from selaras.errors import InputError
+from selaras.formats import format_name, load_format
+from selaras.formats.base import unchanged
+from selaras.formats.markdown import MARKDOWN
+from selaras.records import Translation
 
 from formats_helpers import translate_word_for_word
 

@@ -12,10 +12,10 @@ import lxml.html
 import pytest
 from typer.testing import CliRunner
 
-from translate.backends import EngineOptions, load_backend
-from translate.cli import app
-from translate.formats.srt import parse_srt
-from translate.pipeline import translate_file
+from selaras.backends import EngineOptions, load_backend
+from selaras.cli import app
+from selaras.formats.srt import parse_srt
+from selaras.pipeline import translate_file
 
 runner = CliRunner()
 
@@ -168,7 +168,7 @@ def test_align_and_run_read_documents(tiny_trained_model, tmp_path: Path) -> Non
 
 
 def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_path: Path) -> None:
-    from translate.translator import Checkpoint, translate_sentences
+    from selaras.translator import Checkpoint, translate_sentences
 
     model, pairs = tiny_trained_model
     engine = load_backend(_options(model))

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from translate.documents import rebuild_document, unit_sentences
-from translate.errors import InputError
-from translate.formats.base import unchanged
-from translate.formats.srt import MAX_LINE, SRT, parse_srt, wrap_cue
-from translate.records import Translation
+from selaras.documents import rebuild_document, unit_sentences
+from selaras.errors import InputError
+from selaras.formats.base import unchanged
+from selaras.formats.srt import MAX_LINE, SRT, parse_srt, wrap_cue
+from selaras.records import Translation
 
 SUBTITLES = """1
 00:00:01,000 --> 00:00:03,000

@@ -1,4 +1,4 @@
-"""translate.cli.hints: the library gives advice in words, the CLI names the flags."""
+"""selaras.cli.hints: the library gives advice in words, the CLI names the flags."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from translate.cli import app
-from translate.cli.hints import FLAG_ADVICE, cli_message, cli_text
-from translate.errors import (
+from selaras.cli import app
+from selaras.cli.hints import FLAG_ADVICE, cli_message, cli_text
+from selaras.errors import (
     ADVICE,
     RETRY_CTRANSLATE2,
     USE_LOCAL_MODEL,
@@ -50,7 +50,7 @@ def test_every_advice_phrase_has_its_flags_and_no_flag_of_its_own() -> None:
 
 
 def test_cli_message_rewrites_the_model_advice() -> None:
-    from translate.backends.loading import _download_hint
+    from selaras.backends.loading import _download_hint
 
     exc = ModelUnavailableError(f"cannot load model 'x/y': not cached; {_download_hint('x/y')}")
     assert USE_LOCAL_MODEL in str(exc) and "--model" not in str(exc)
@@ -64,7 +64,7 @@ def test_cli_message_rewrites_a_remembered_failure_and_its_reason(tmp_path: Path
     """The remembered reason (itself library advice) and the retry are both rewritten."""
     import json
 
-    from translate.backends import ct2_cache
+    from selaras.backends import ct2_cache
 
     record = tmp_path / "m.failed.json"
     record.write_text(json.dumps({"reason": f"CTranslate2 could not convert m (boom); {USE_TRANSFORMERS}"}))

@@ -1,4 +1,4 @@
-"""translate.language: Indonesian vs English by function words.
+"""selaras.language: Indonesian vs English by function words.
 
 UD PUD gives 1000 professional sentence pairs: paragraphs of them must be told apart
 without a miss, and single sentences must never be named the wrong language
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from translate.checks import ID_FUNCTION_WORDS as CHECKS_ID_WORDS
-from translate.language import (
+from selaras.checks import ID_FUNCTION_WORDS as CHECKS_ID_WORDS
+from selaras.language import (
     EN_FUNCTION_WORDS,
     ID_FUNCTION_WORDS,
     ID_LANGUAGE_WORDS,

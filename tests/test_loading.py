@@ -12,9 +12,9 @@ from unittest import mock
 
 import pytest
 
-from translate.backends import loading
-from translate.backends.loading import resolve_model
-from translate.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
+from selaras.backends import loading
+from selaras.backends.loading import resolve_model
+from selaras.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def _run_cli(args: list[str], env_extra: dict[str, str], cwd: Path) -> subproces
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_"))}
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-c", "from translate.cli import main; main()", *args],
+        [sys.executable, "-c", "from selaras.cli import main; main()", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -201,7 +201,7 @@ def test_cli_bogus_folder_exits_3_without_traceback(tmp_path: Path) -> None:
     source.write_text("Saya suka kopi.\n", encoding="utf-8")
     from typer.testing import CliRunner
 
-    from translate.cli import app
+    from selaras.cli import app
 
     result = CliRunner().invoke(app, ["translate", str(source), "--model", str(tmp_path / "bogus")])
     assert result.exit_code == 3
@@ -210,7 +210,7 @@ def test_cli_bogus_folder_exits_3_without_traceback(tmp_path: Path) -> None:
 
 
 def test_corrupt_weights_become_model_unavailable(tmp_path: Path, random_model_dir: Path) -> None:
-    from translate.backends.marian import load_marian
+    from selaras.backends.marian import load_marian
 
     broken = tmp_path / "broken"
     shutil.copytree(random_model_dir, broken)

@@ -1,4 +1,4 @@
-"""``selaras score`` and ``translate.metrics`` against sacrebleu's own command line."""
+"""``selaras score`` and ``selaras.metrics`` against sacrebleu's own command line."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.errors import InputError
-from translate.metrics import check_bootstrap, corpus_scores, score_rows, sentence_scores
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.metrics import check_bootstrap, corpus_scores, score_rows, sentence_scores
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""``selaras run`` and ``translate.pipeline.run``: the whole job on a locally trained model."""
+"""``selaras run`` and ``selaras.pipeline.run``: the whole job on a locally trained model."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.io import read_lines
-from translate.rows import read_aligned_tsv
-from translate.metrics import corpus_scores
-from translate.pipeline import run
+from selaras.cli import app
+from selaras.io import read_lines
+from selaras.rows import read_aligned_tsv
+from selaras.metrics import corpus_scores
+from selaras.pipeline import run
 
 runner = CliRunner()
 
@@ -164,7 +164,7 @@ def replace(src, dst, *rest, **kwargs):
     return real_replace(src, dst, *rest, **kwargs)
 os.replace = replace
 sys.argv = ["selaras", *args]
-from translate.cli import main
+from selaras.cli import main
 main()
 """
 

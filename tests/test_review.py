@@ -1,4 +1,4 @@
-"""Tests for translate.review (terminal table, HTML page) and ``selaras review``.
+"""Tests for selaras.review (terminal table, HTML page) and ``selaras review``.
 
 The HTML page is checked here as text (self-contained, escaped, data blob intact);
 tests/test_review_browser.py drives it in a real headless Chromium.
@@ -18,10 +18,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
-from translate.checks import LOW_CHRF
-from translate.cli import app
-from translate.metrics import score_rows, sentence_scores
-from translate.review import (
+from selaras.checks import LOW_CHRF
+from selaras.cli import app
+from selaras.metrics import score_rows, sentence_scores
+from selaras.review import (
     chrf_histogram,
     document_warnings,
     fill_sentence_scores,
@@ -29,10 +29,10 @@ from translate.review import (
     mt_match_segments,
     rows_for_review,
 )
-from translate.review.html import json_for_script, render_html
-from translate.review.terminal import review_table, summary_line
-from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
-from translate.rundir import scored_digest
+from selaras.review.html import json_for_script, render_html
+from selaras.review.terminal import review_table, summary_line
+from selaras.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
+from selaras.rundir import scored_digest
 
 runner = CliRunner()
 
@@ -378,7 +378,7 @@ def test_cli_html_to_stdout_keeps_stdout_a_page(aligned_tsv: Path) -> None:
 
 def test_review_of_a_run_without_mt(tmp_path: Path) -> None:
     """`selaras run --no-mt` output: no MT column, and its metrics.json (no scores) is accepted."""
-    from translate.rows import write_aligned_tsv
+    from selaras.rows import write_aligned_tsv
 
     rows = [
         AlignedRow((1,), (1,), "Saya suka kopi.", "", "I like coffee.", align_score=0.9),

@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.rows import read_aligned_tsv, write_aligned_tsv
-from translate.metrics import sentence_scores
-from translate.rows import AlignedRow
-from translate.metrics import score_rows
-from translate.rundir import scored_digest
+from selaras.cli import app
+from selaras.rows import read_aligned_tsv, write_aligned_tsv
+from selaras.metrics import sentence_scores
+from selaras.rows import AlignedRow
+from selaras.metrics import score_rows
+from selaras.rundir import scored_digest
 
 pytestmark = pytest.mark.slow
 

@@ -20,10 +20,10 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from translate.cli import app as cli_app
-from translate.review.server import MAX_BODY, create_app, host_allowed, is_loopback
-from translate.review.session import ReviewSession, journal_path
-from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
+from selaras.cli import app as cli_app
+from selaras.review.server import MAX_BODY, create_app, host_allowed, is_loopback
+from selaras.review.session import ReviewSession, journal_path
+from selaras.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
 
 TOKEN = "t" * 22
 PORT = 8123
@@ -198,7 +198,7 @@ def _tsv_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def test_a_users_own_columns_survive_edit_merge_split_undo_and_the_save(tsv: Path) -> None:
-    from translate.rows import COLUMN_NAMES
+    from selaras.rows import COLUMN_NAMES
 
     # Another tool added ``domain`` (among Selaras' columns) and ``batch`` (at the end).
     header, *body = tsv.read_text(encoding="utf-8").splitlines()
@@ -270,7 +270,7 @@ def serving(
 
     ``browser``: open one instead (``$BROWSER``, e.g. ``/bin/echo``), without ``--no-open``.
     """
-    code = "from translate.cli import main; main()"
+    code = "from selaras.cli import main; main()"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **({"BROWSER": browser} if browser else {})}
     opening = [] if browser else ["--no-open"]
     proc = subprocess.Popen(
@@ -395,7 +395,7 @@ def test_serve_refuses_options_of_the_static_views(tsv: Path) -> None:
 def test_changed_beads_are_flagged_with_the_thresholds_given(
     tmp_path: Path, checked_with: str | None, flagged: bool
 ) -> None:
-    from translate.checks import build_checks, check_rows
+    from selaras.checks import build_checks, check_rows
 
     tsv = tmp_path / "aligned.tsv"
     write_aligned_tsv(tsv, check_rows(sample_rows(), checks=build_checks({"low-score": {"min_chrf": 80}})))

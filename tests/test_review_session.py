@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from test_review_server import sample_rows
 
-from translate.checks import check_rows
-from translate.errors import ConflictError, InputError
-from translate.metrics import score_rows, sentence_scores
-from translate.review import fill_sentence_scores
-from translate.review.server import create_app
-from translate.review.session import ReviewSession, journal_path, sentence_pieces
-from translate.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
+from selaras.checks import check_rows
+from selaras.errors import ConflictError, InputError
+from selaras.metrics import score_rows, sentence_scores
+from selaras.review import fill_sentence_scores
+from selaras.review.server import create_app
+from selaras.review.session import ReviewSession, journal_path, sentence_pieces
+from selaras.rows import AlignedRow, read_aligned_tsv, write_aligned_tsv
 
 
 def write(tmp: Path, rows: list[AlignedRow] | None = None) -> Path:
@@ -173,7 +173,7 @@ def test_journal_replays_what_the_tsv_missed(tmp_path: Path) -> None:
 def test_a_replayed_journal_keeps_the_users_own_columns(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from translate.rows import format_row, header_line, parse_tsv
+    from selaras.rows import format_row, header_line, parse_tsv
 
     rows = [replace(r, extras=(("domain", f"d{k}"),)) for k, r in enumerate(fill_sentence_scores(sample_rows()))]
     path = tmp_path / "aligned.tsv"

@@ -20,8 +20,8 @@ import pytest
 from test_review_browser import browser, make_rows  # noqa: F401  (a fixture, reused)
 from test_review_server import sample_rows, serving, split_url
 
-from translate.metrics import sentence_scores
-from translate.rows import read_aligned_tsv, write_aligned_tsv
+from selaras.metrics import sentence_scores
+from selaras.rows import read_aligned_tsv, write_aligned_tsv
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""``translate.rundir``: run folder names and manifest, metrics.json, checkpoint and cache places."""
+"""``selaras.rundir``: run folder names and manifest, metrics.json, checkpoint and cache places."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from translate.errors import InputError
-from translate.rows import AlignedRow
-from translate.rundir import (
+from selaras.errors import InputError
+from selaras.rows import AlignedRow
+from selaras.rundir import (
     cache_root,
     checkpoint_path,
     metrics_for_rows,

@@ -30,7 +30,7 @@ MT = "Police arrested five people in Jakarta.\nThey were brought to the police o
 
 def selaras(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the real ``selaras`` command in a subprocess (exit codes, files, stderr as users see them)."""
-    command = [sys.executable, "-c", "from translate.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from selaras.cli import main; main()", *args]
     environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}))
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=environment, timeout=timeout)
 
@@ -154,7 +154,7 @@ def test_two_translations_into_one_output_cannot_mix(tmp_path: Path, random_mode
     common = ["translate", "doc.txt", "--lines", "--model", str(random_model_dir), "--backend", "transformers"]
     common += ["--device", "cpu", "--batch-size", "1", "-o", "race.txt"]
     first = subprocess.Popen(
-        [sys.executable, "-c", "from translate.cli import main; main()", *common, "--beams", "1"],
+        [sys.executable, "-c", "from selaras.cli import main; main()", *common, "--beams", "1"],
         cwd=tmp_path, env=dict(os.environ, OMP_NUM_THREADS="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
@@ -197,7 +197,7 @@ def test_permission_denied_is_one_line(docs: Path) -> None:
     else:
         os.chmod(locked, 0o555)
         command = [sys.executable]
-    command += ["-c", "from translate.cli import main; main()", "align", "src.txt", "ref.txt", "-o", "locked/a.tsv"]
+    command += ["-c", "from selaras.cli import main; main()", "align", "src.txt", "ref.txt", "-o", "locked/a.tsv"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=docs, env=dict(os.environ, HOME=str(docs)))
     line = one_error_line(result)
     assert "permission denied" in line and "locked" in line and result.returncode == 5
@@ -237,7 +237,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_old_output(docs: Path, tiny_disk:
 
         from typer.testing import CliRunner
 
-        from translate.cli import app
+        from selaras.cli import app
 
         target = docs / "out.txt"
         target.write_text("old\n", encoding="utf-8")
@@ -294,7 +294,7 @@ def test_an_unrelated_or_wrong_language_reference_is_flagged_and_warned(tmp_path
     assert result.returncode == 0, result.stderr
     assert any("does not look like a translation" in w for w in json.loads(result.stdout)["warnings"])
     assert "warning: " in result.stderr
-    from translate.rows import read_aligned_tsv
+    from selaras.rows import read_aligned_tsv
 
     rows = read_aligned_tsv(tmp_path / "u.tsv")
     assert sum(1 for r in rows if "low-alignment" in r.flags) > len(rows) / 2
@@ -314,7 +314,7 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
     """With an MT the evidence is MT against reference; an MT of another text must not
     make the user doubt a good reference."""
     wrong_mt = tmp_path / "wrong-mt.txt"
-    from translate.pipeline import read_sentences
+    from selaras.pipeline import read_sentences
 
     n = len(read_sentences(SEED_ID, "id", lines=False))
     wrong_mt.write_text("\n".join(_pud_english(n, skip=500)) + "\n", encoding="utf-8")
@@ -322,7 +322,7 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     warnings = json.loads(result.stdout)["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"the MT does not match {SEED_EN}"), warnings
-    from translate.rows import read_aligned_tsv
+    from selaras.rows import read_aligned_tsv
 
     # The TSV holds the alignment made without the broken MT: the close reference is 1-1.
     assert [r.bead for r in read_aligned_tsv(tmp_path / "a.tsv")] == ["1-1"] * n
@@ -444,8 +444,8 @@ def test_a_symlinked_output_keeps_its_link_and_updates_its_target(docs: Path) ->
 
 
 def test_the_lock_holds_under_another_spelling_of_the_same_folder(docs: Path) -> None:
-    from translate.errors import LockedError
-    from translate.io import exclusive_lock
+    from selaras.errors import LockedError
+    from selaras.io import exclusive_lock
 
     (docs / "run").mkdir()
     (docs / "alias").symlink_to(docs / "run")

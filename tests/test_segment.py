@@ -1,4 +1,4 @@
-"""Tests for translate.segment (sentence splitting) and ``selaras segment``."""
+"""Tests for selaras.segment (sentence splitting) and ``selaras segment``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.errors import InputError
-from translate.segment import split_sentences
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.segment import split_sentences
 
 SEG_BENCH = Path(__file__).resolve().parents[2] / "shared" / "data" / "seg-bench"
 runner = CliRunner()

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate.backends import EngineOptions, load_backend
-from translate.cli import app
-from translate.errors import InputError
-from translate.shortlist import (
+from selaras.backends import EngineOptions, load_backend
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.shortlist import (
     FORMAT,
     Shortlist,
     check_vocabulary,
@@ -272,7 +272,7 @@ def test_build_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
 
 
 def test_a_run_records_the_shortlist_it_used(tmp_path: Path, tiny_trained_model) -> None:
-    import translate
+    import selaras
 
     model_dir, pairs = tiny_trained_model
     shortlist = tmp_path / "s.json"
@@ -281,7 +281,7 @@ def test_a_run_records_the_shortlist_it_used(tmp_path: Path, tiny_trained_model)
     source.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
     reference.write_text("\n".join(t for _, t in pairs) + "\n", encoding="utf-8")
     options = EngineOptions(backend="ctranslate2", model=str(model_dir), device="cpu", shortlist=str(shortlist))
-    translate.run(source, [reference], tmp_path / "run", options=options, lines=True, n_bootstrap=0)
+    selaras.run(source, [reference], tmp_path / "run", options=options, lines=True, n_bootstrap=0)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
     assert "s.json" in json.dumps(metrics)  # the engine record names the map
     assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [t for _, t in pairs]

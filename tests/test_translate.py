@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import translate.backends
-from translate.backends import EngineInfo, Hypothesis
-from translate.cli import app
-from translate.errors import InputError
-from translate.records import Translation
-from translate.translator import (
+import selaras.backends
+from selaras.backends import EngineInfo, Hypothesis
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.records import Translation
+from selaras.translator import (
     Checkpoint,
     split_to_fit,
     translate_document,
@@ -96,7 +96,7 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def trained(tiny_trained_model: tuple[Path, list[tuple[str, str]]]):
-    from translate.backends import load_backend
+    from selaras.backends import load_backend
 
     path, pairs = tiny_trained_model
     return load_backend("transformers", str(path), device="cpu", threads=1), pairs
@@ -104,14 +104,14 @@ def trained(tiny_trained_model: tuple[Path, list[tuple[str, str]]]):
 
 @pytest.fixture(scope="module")
 def random_backend(random_model_dir: Path):
-    from translate.backends import load_backend
+    from selaras.backends import load_backend
 
     return load_backend("transformers", str(random_model_dir), device="cpu", threads=1)
 
 
 def _use_backend(monkeypatch: pytest.MonkeyPatch, backend: object) -> None:
     """Make ``selaras translate`` use ``backend`` whatever --model/--backend says."""
-    monkeypatch.setattr(translate.backends, "load_backend", lambda *args, **kwargs: backend)
+    monkeypatch.setattr(selaras.backends, "load_backend", lambda *args, **kwargs: backend)
 
 
 # --------------------------------------------------------------------------- import hygiene
@@ -119,7 +119,7 @@ def _use_backend(monkeypatch: pytest.MonkeyPatch, backend: object) -> None:
 
 def test_import_cli_and_translator_do_not_import_torch() -> None:
     code = (
-        "import sys, translate.cli, translate.translator, translate.backends.marian, translate.backends.loading; "
+        "import sys, selaras.cli, selaras.translator, selaras.backends.marian, selaras.backends.loading; "
         "heavy = [m for m in ('torch', 'transformers', 'ctranslate2', 'huggingface_hub') if m in sys.modules]; "
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
@@ -219,7 +219,7 @@ def test_translate_document_keeps_paragraphs(trained) -> None:
 
 
 def test_translate_document_takes_engine_options(tiny_trained_model) -> None:
-    from translate.backends import EngineOptions
+    from selaras.backends import EngineOptions
 
     model_dir, pairs = tiny_trained_model
     options = EngineOptions(backend="transformers", model=str(model_dir), device="cpu", beams=1)
@@ -241,7 +241,7 @@ def test_random_model_output_does_not_depend_on_batching(random_backend) -> None
 
 
 def test_long_input_is_split_at_clause_boundaries_not_cut(random_model_dir: Path) -> None:
-    from translate.backends import load_backend
+    from selaras.backends import load_backend
 
     backend = load_backend("transformers", str(random_model_dir), device="cpu", threads=1, max_input_tokens=12)
     recorder = Recorder(backend)
@@ -441,11 +441,11 @@ def test_checkpoint_with_other_options_is_set_aside_not_lost(tmp_path: Path, cap
         translate_sentences(Recorder(backend, fail_after=2), SENTENCES, batch_size=4, beams=1, checkpoint=Checkpoint(path))
 
     checkpoint = Checkpoint(path)
-    with caplog.at_level(logging.WARNING, logger="translate.translator"):
+    with caplog.at_level(logging.WARNING, logger="selaras.translator"):
         with pytest.raises(KeyboardInterrupt):
             translate_sentences(Recorder(backend, fail_after=1), SENTENCES, batch_size=4, beams=3, checkpoint=checkpoint)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and warnings[0].name == "translate.translator"
+    assert len(warnings) == 1 and warnings[0].name == "selaras.translator"
     message = warnings[0].getMessage()
     assert "\n" not in message and str(path) in message and "8 finished sentence(s) will not be reused" in message
     assert checkpoint.stale == 8 and checkpoint.stale_path is not None and checkpoint.stale_path.exists()
@@ -532,7 +532,7 @@ def test_cli_resumes_after_kill_9(tmp_path: Path, random_model_dir: Path) -> Non
     source.write_text("\n".join(texts) + "\n", encoding="utf-8")
     out = tmp_path / "doc.en.txt"
     partial = Path(str(out) + ".selaras-partial")
-    args = [sys.executable, "-c", "from translate.cli import main; main()", "translate", str(source), "--lines"]
+    args = [sys.executable, "-c", "from selaras.cli import main; main()", "translate", str(source), "--lines"]
     args += ["--batch-size", "1", "--beams", "1", "--model", str(random_model_dir), "--backend", "transformers"]
     args += ["--device", "cpu", "-o", str(out)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -626,7 +626,7 @@ def test_checkpoint_restores_scores_exactly(tmp_path: Path, trained) -> None:
 
 
 def test_translator_refuses_absurd_beams_and_batches_before_any_model_call() -> None:
-    from translate.errors import InputError, BackendError
+    from selaras.errors import InputError, BackendError
 
     backend = FakeBackend()
     for kwargs, message in (({"beams": 100000}, "beams must be between 1 and 64"), ({"batch_size": 0}, "batch size")):

@@ -13,10 +13,10 @@ import pytest
 from test_review_browser import browser, make_rows, open_page  # noqa: F401  (a fixture, reused)
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.errors import InputError
-from translate.records import Bead, Translation
-from translate.rows import (
+from selaras.cli import app
+from selaras.errors import InputError
+from selaras.records import Bead, Translation
+from selaras.rows import (
     AlignedRow,
     build_rows,
     read_aligned_tsv,
@@ -24,7 +24,7 @@ from translate.rows import (
     write_aligned_tsv,
     write_jsonl,
 )
-from translate.wordlinks import word_links
+from selaras.wordlinks import word_links
 
 runner = CliRunner()
 
@@ -182,7 +182,7 @@ def test_hovering_a_source_word_lights_its_aligned_mt_words(browser: Any, tmp_pa
 
 
 def test_editing_the_mt_in_the_workbench_drops_its_stale_links(tmp_path: Path) -> None:
-    from translate.review.session import ReviewSession
+    from selaras.review.session import ReviewSession
 
     write_aligned_tsv(tmp_path / "a.tsv", [_row(word_alignment=((0, 0), (2, 2)))])
     session, _ = ReviewSession.open(tmp_path / "a.tsv")
@@ -193,7 +193,7 @@ def test_editing_the_mt_in_the_workbench_drops_its_stale_links(tmp_path: Path) -
 
 
 def test_merged_and_split_beads_have_no_links_and_undo_brings_them_back(tmp_path: Path) -> None:
-    from translate.review.session import ReviewSession
+    from selaras.review.session import ReviewSession
 
     second = AlignedRow((3,), (2,), "Budi pergi.", "Budi goes.", "Budi went.", word_alignment=((0, 0), (1, 1)))
     write_aligned_tsv(tmp_path / "a.tsv", [_row(word_alignment=((0, 0), (2, 2))), second])

@@ -1,10 +1,10 @@
 """Documents with formatting (DOCX, HTML, Markdown, SRT): units to sentences and back.
 
-The pure steps between a format (``translate.formats``) and the engine: split every
+The pure steps between a format (``selaras.formats``) and the engine: split every
 unit into sentences (``Sentence.paragraph`` is the unit's index, so a document's blocks
 are hard sentence boundaries, as blank lines are in plain text), and, once the
 sentences are translated, place each unit's spans on its English
-(``translate.formats.inline``) and rebuild the document. ``translate.pipeline`` reads
+(``selaras.formats.inline``) and rebuild the document. ``selaras.pipeline`` reads
 the file, runs the engine and writes the output.
 """
 
@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translate.formats.base import Extracted, Placement, TranslatedUnit
-from translate.records import Lang, Sentence, Translation
+from selaras.formats.base import Extracted, Placement, TranslatedUnit
+from selaras.records import Lang, Sentence, Translation
 
 
 def unit_sentences(extracted: Extracted, lang: Lang = "id") -> list[Sentence]:
     """Every unit's sentences in document order (``paragraph`` = the unit's index;
     ``start``/``end`` are offsets into the unit's text)."""
-    from translate.segment import split_sentences
+    from selaras.segment import split_sentences
 
     found: list[Sentence] = []
     for number, unit in enumerate(extracted.units):
@@ -36,8 +36,8 @@ def rebuild_document(
     placement: Placement,
 ) -> bytes:
     """The document with every unit's translation in place (a unit with no sentence is kept)."""
-    from translate.formats.base import unchanged
-    from translate.formats.inline import place_spans
+    from selaras.formats.base import unchanged
+    from selaras.formats.inline import place_spans
 
     by_unit: dict[int, list[tuple[Sentence, Translation]]] = {}
     for sentence, translation in zip(sentences, translations):

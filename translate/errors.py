@@ -55,7 +55,7 @@ class ConflictError(SelarasError):
 
 # Advice in plain words. Library messages say how to fix a problem in words that work
 # in a notebook as well as on the command line, never with a CLI flag; each phrase
-# below is used word for word, and ``translate.cli.hints`` rewrites it into the flag
+# below is used word for word, and ``selaras.cli.hints`` rewrites it into the flag
 # that does it, so a CLI user still reads ``--model PATH``. Change a phrase here and
 # the CLI follows (a test checks every phrase has its flag).
 

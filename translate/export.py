@@ -7,7 +7,7 @@ files) is what MT training scripts take; JSONL keeps every field for scripts.
 Rows are selected first (:func:`select_rows`: empty sides, ``min_chrf``, flags,
 duplicates, each counted), then written atomically: everything goes to temporary
 files in the target folder that are renamed into place only when complete, so a
-failed export leaves no partial file behind (``translate.io.atomic_write_many``;
+failed export leaves no partial file behind (``selaras.io.atomic_write_many``;
 OpusFilter cleans up *after* a failed write instead; we never leave one to clean).
 
 **TMX.** Written with lxml, valid against the TMX 1.4b DTD (LISA, 2004; a test
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from translate.errors import USE_REFERENCE_PAIR, InputError
-from translate.io import STDIO, atomic_write, atomic_write_many, read_lines
-from translate.rows import AlignedRow, format_ids, write_aligned_tsv, write_jsonl
+from selaras.errors import USE_REFERENCE_PAIR, InputError
+from selaras.io import STDIO, atomic_write, atomic_write_many, read_lines
+from selaras.rows import AlignedRow, format_ids, write_aligned_tsv, write_jsonl
 
 ExportFormat = Literal["tmx", "moses", "jsonl", "tsv"]
 PairSide = Literal["reference", "mt"]
@@ -209,7 +209,7 @@ def tmx_header(pair: PairSide = "reference"):
     """The TMX ``<header>`` element (lxml) Selaras writes, with the pair as a prop."""
     from lxml import etree
 
-    from translate import __version__
+    from selaras import __version__
 
     header = etree.Element(
         "header",

@@ -7,17 +7,17 @@ together), so an interrupted run never leaves half a file where a finished one w
 Before any work, :func:`check_outputs` refuses an output that is one of the command's
 inputs (also through a symlink or a hard link), a folder, or a place that cannot be
 written; :func:`exclusive_lock` keeps two runs off the same output. Every OS error
-becomes one :class:`~translate.errors.FileError` line naming the path and the cause.
+becomes one :class:`~selaras.errors.FileError` line naming the path and the cause.
 
 Other places that open files, and why: the Hugging Face and CTranslate2 loaders
-(``translate.backends``) open model folders through those libraries; ``read_tmx`` in
-``translate.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
-chunks (``translate.backends.ct2_cache``); ``translate.backends.runtime`` reads the
-cgroup CPU quota; the corpus job's sentence cache (``translate.corpus.memory``) is a
+(``selaras.backends``) open model folders through those libraries; ``read_tmx`` in
+``selaras.export`` hands bytes to lxml; the CTranslate2 cache hashes model files in
+chunks (``selaras.backends.ct2_cache``); ``selaras.backends.runtime`` reads the
+cgroup CPU quota; the corpus job's sentence cache (``selaras.corpus.memory``) is a
 SQLite database, written through SQLite's own transactions (a commit survives
 ``kill -9``), and its to-do list a private SQLite temporary file.
-``translate.embed.cache`` reads its entries (and checks their digests)
-and the sentence-transformers loader (``translate.embed.encoder``) its JSON configs.
+``selaras.embed.cache`` reads its entries (and checks their digests)
+and the sentence-transformers loader (``selaras.embed.encoder``) its JSON configs.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from translate.errors import FileError, InputError, LockedError
+from selaras.errors import FileError, InputError, LockedError
 
 STDIO = "-"
 

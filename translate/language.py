@@ -24,12 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translate.records import Lang
+from selaras.records import Lang
 
 #: Frequent Indonesian function words, lower-case; seen in an English MT they mean
 #: text was left untranslated. Words that are also common in English text ("para",
 #: as in para-athletes) are left out; capitalised uses (the name "Dan") never count
-#: in :mod:`translate.checks`. 24 of the 30 most frequent words of UD Indonesian PUD
+#: in :mod:`selaras.checks`. 24 of the 30 most frequent words of UD Indonesian PUD
 #: (``../shared/data/ud-pud``) are in it (the rest: tahun orang banyak besar selama bulan).
 ID_FUNCTION_WORDS: frozenset[str] = frozenset(
     """yang dan di dengan untuk ini itu tidak akan dari ke pada dalam adalah juga atau oleh

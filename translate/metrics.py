@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from translate.errors import InputError
+from selaras.errors import InputError
 
 #: Bootstrap resamples for 95% confidence intervals; sacrebleu's CLI default for
 #: ``--confidence`` (sacrebleu/sacrebleu.py, ``--confidence-n`` default 1000).
@@ -268,7 +268,7 @@ class CorpusTally:
 
 
 class ScorableRow(Protocol):
-    """What ``score_rows`` reads of a row (``translate.rows.AlignedRow`` has both)."""
+    """What ``score_rows`` reads of a row (``selaras.rows.AlignedRow`` has both)."""
 
     @property
     def mt(self) -> str: ...

@@ -6,16 +6,16 @@ Every step between the two ends is a pure function over records; this module rea
 the inputs, wires the steps together and writes the outputs, in the order that keeps
 the user's files safe:
 
-1. **Before any work** the outputs are checked (``translate.io.check_outputs``): an
+1. **Before any work** the outputs are checked (``selaras.io.check_outputs``): an
    output that is one of the inputs (also through a link), a folder where a file is
    expected, or a place that cannot be written is refused with one line, before the
    model loads.
-2. **One run per output**: an exclusive lock (``translate.io.exclusive_lock``) keeps a
+2. **One run per output**: an exclusive lock (``selaras.io.exclusive_lock``) keeps a
    second run off the same output and checkpoint, so two runs never mix their results.
 3. **Resumable translation**: finished sentences go to a checkpoint
-   (``translate.translator.Checkpoint``, located by ``translate.rundir``).
+   (``selaras.translator.Checkpoint``, located by ``selaras.rundir``).
 4. **Atomic outputs**: every file appears complete or not at all; a run folder is
-   replaced as one set (``translate.rundir.write_run_folder``).
+   replaced as one set (``selaras.rundir.write_run_folder``).
 
 Warnings about the inputs (a source that is not Indonesian, a reference that is not
 English or does not look like a translation of the source) are logged when found
@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.backends.base import DEFAULT_MODEL, BackendName, Device
-from translate.errors import MT_MADE_HERE, InputError
-from translate.records import Bead, Lang, Sentence, Translation
-from translate.rows import AlignedRow
-from translate.language import language_warning
-from translate.translator import DocumentTranslation, ProgressCallback
+from selaras.backends.base import DEFAULT_MODEL, BackendName, Device
+from selaras.errors import MT_MADE_HERE, InputError
+from selaras.records import Bead, Lang, Sentence, Translation
+from selaras.rows import AlignedRow
+from selaras.language import language_warning
+from selaras.translator import DocumentTranslation, ProgressCallback
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +52,18 @@ def read_sentences(path: str | Path, lang: Lang, *, lines: bool, format: str | N
     """The sentences of a document file: segmented, or (``lines``) one per non-empty line.
 
     A DOCX, HTML, Markdown or SRT file (by extension, or ``format``) gives the
-    sentences of its blocks (``translate.formats``; ``lines`` does not apply).
+    sentences of its blocks (``selaras.formats``; ``lines`` does not apply).
 
     Raises:
         InputError: unreadable, or no sentence in it.
     """
-    from translate.formats import format_name, load_format
-    from translate.io import read_bytes, read_text
-    from translate.segment import split_sentences
+    from selaras.formats import format_name, load_format
+    from selaras.io import read_bytes, read_text
+    from selaras.segment import split_sentences
 
     document_format = load_format(format_name(path, format))
     if document_format is not None:
-        from translate.documents import unit_sentences
+        from selaras.documents import unit_sentences
 
         found = unit_sentences(document_format.extract(read_bytes(path), str(path)), lang)
         if not found:
@@ -84,7 +84,7 @@ def read_mt_lines(path: str | Path, n_sentences: int) -> list[str]:
 
     Blank lines (paragraph breaks written by ``selaras translate``) are ignored.
     """
-    from translate.io import read_lines
+    from selaras.io import read_lines
 
     mt = [line.strip() for line in read_lines(path) if line.strip()]
     if len(mt) != n_sentences:
@@ -113,17 +113,17 @@ def align_reference(
     """Align a source with one reference, and say when the result cannot be trusted.
 
     Returns the beads and a warning (``None`` when the alignment is confident; see
-    ``translate.align.alignment_confidence``: an unrelated reference, or a copy of the
+    ``selaras.align.alignment_confidence``: an unrelated reference, or a copy of the
     source). With an MT the evidence is MT-to-reference similarity, so a broken MT (a
     wrong model, the MT of another document) looks like a wrong reference. When the MT
     alignment is not confident the source is aligned once more without the MT (linear
     time); if that one is confident, its beads are used (the MT-based ones pair the
     wrong sentences) and the warning names the MT instead of the reference.
 
-    ``embedder`` (a ``translate.embed.Embedder``, ``None`` = lexical only) embeds the
+    ``embedder`` (a ``selaras.embed.Embedder``, ``None`` = lexical only) embeds the
     source and the reference (cached), so the aligner also compares meaning.
     """
-    from translate.align import DEFAULT_MAX_BEAD, align_sentences, alignment_confidence
+    from selaras.align import DEFAULT_MAX_BEAD, align_sentences, alignment_confidence
 
     bead_limit = max_bead or DEFAULT_MAX_BEAD
     embeddings = None
@@ -142,7 +142,7 @@ def align_reference(
     if confidence.ok and embeddings is not None and mt is not None:
         # With embeddings the confidence is the meaning of source and reference, which a
         # wrong MT does not lower: check the MT against the reference on its own.
-        from translate.align.confidence import MT_EVIDENCE_MIN, mt_evidence
+        from selaras.align.confidence import MT_EVIDENCE_MIN, mt_evidence
 
         matched = mt_evidence(beads, mt, reference)
         if matched < MT_EVIDENCE_MIN:
@@ -169,8 +169,8 @@ def align_reference(
 def _engine_options(
     options: Any, *, model: str, engine: BackendName, device: Device, beams: int | None, batch_size: int | None, **extra: object
 ) -> Any:
-    """The :class:`~translate.backends.EngineOptions` of a call, built from keywords if not given."""
-    from translate.backends import EngineOptions
+    """The :class:`~selaras.backends.EngineOptions` of a call, built from keywords if not given."""
+    from selaras.backends import EngineOptions
 
     if options is not None:
         return options
@@ -201,8 +201,8 @@ def segment_file(source: str | Path, output: str | Path | None = None, *, lang: 
         InputError: unreadable or empty input, or an output that is the input.
         FileError: the output cannot be written.
     """
-    from translate.io import check_outputs, read_text, write_json, write_lines
-    from translate.segment import split_sentences
+    from selaras.io import check_outputs, read_text, write_json, write_lines
+    from selaras.segment import split_sentences
 
     target = "-" if output is None else str(output)
     check_outputs([target], [source])
@@ -281,7 +281,7 @@ def translate_file(
     Args:
         source: the document (``-``: standard input).
         output: where the English goes, written atomically once complete.
-        options: an :class:`~translate.backends.EngineOptions`; or give ``model``,
+        options: an :class:`~selaras.backends.EngineOptions`; or give ``model``,
             ``engine``, ``device``, ``beams``, ``batch_size``.
         lines: one sentence per input line (line-parallel output) instead of segmenting.
         as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`, with word
@@ -296,10 +296,10 @@ def translate_file(
         FileError: the output cannot be written. LockedError: another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
-    from translate.formats import format_name, load_format
-    from translate.io import check_outputs, exclusive_lock, read_text, remove_leftover_temps, write_json, write_lines
-    from translate.rundir import checkpoint_path
-    from translate.translator import Checkpoint, document_sentences
+    from selaras.formats import format_name, load_format
+    from selaras.io import check_outputs, exclusive_lock, read_text, remove_leftover_temps, write_json, write_lines
+    from selaras.rundir import checkpoint_path
+    from selaras.translator import Checkpoint, document_sentences
 
     opts = _engine_options(options, model=model, engine=engine, device=device, beams=beams, batch_size=batch_size)
     name = str(source)
@@ -346,15 +346,15 @@ def translate_formatted(
     on_progress: ProgressCallback | None = None,
 ) -> TranslateResult:
     """Translate a DOCX, HTML, Markdown or SRT document into ``target`` in the same format
-    (``translate.documents``), resumably; spans placed by the model's word alignment.
+    (``selaras.documents``), resumably; spans placed by the model's word alignment.
 
     The input is parsed (and refused if bad) before the model loads; the output is
     written atomically once complete, so it is never half-written.
     """
-    from translate.documents import rebuild_document, unit_sentences
-    from translate.io import atomic_write, check_outputs, exclusive_lock, read_bytes, remove_leftover_temps, write_json
-    from translate.rundir import checkpoint_path
-    from translate.translator import Checkpoint
+    from selaras.documents import rebuild_document, unit_sentences
+    from selaras.io import atomic_write, check_outputs, exclusive_lock, read_bytes, remove_leftover_temps, write_json
+    from selaras.rundir import checkpoint_path
+    from selaras.translator import Checkpoint
 
     name = str(source)
     data = read_bytes(name)
@@ -398,8 +398,8 @@ def _translate_sentences(
 ) -> TranslateResult:
     """Load the engine and translate ``sentences`` resumably (saying first how many a
     checkpoint already holds): the one translation step of plain and formatted documents."""
-    from translate.backends import load_backend
-    from translate.translator import translate_sentences
+    from selaras.backends import load_backend
+    from selaras.translator import translate_sentences
 
     backend = load_backend(opts)
     reported = False
@@ -457,7 +457,7 @@ def align_files(
     Writes ``output`` (``None``: nothing; ``-``: stdout) atomically, with the QA flags
     ``selaras check`` computes. DOCX, HTML, Markdown and SRT inputs give the sentences
     of their blocks (by extension, or ``format`` for both). ``embedder`` is ``auto``, ``e5``, ``none`` or a
-    sentence-transformers folder or hub id (``translate.embed.load_embedder``);
+    sentence-transformers folder or hub id (``selaras.embed.load_embedder``);
     ``on_embed_progress(done, total)`` reports the embedding of both sides.
 
     Raises:
@@ -465,10 +465,10 @@ def align_files(
             that is one of the inputs. FileError: the output cannot be written.
         EmbedderError, ModelUnavailableError: the named embedder cannot be had.
     """
-    from translate.align import parse_lexicon
-    from translate.checks import check_rows
-    from translate.io import check_outputs, read_lines
-    from translate.rows import build_rows, write_aligned_tsv
+    from selaras.align import parse_lexicon
+    from selaras.checks import check_rows
+    from selaras.io import check_outputs, read_lines
+    from selaras.rows import build_rows, write_aligned_tsv
 
     inputs = [p for p in (source, reference, mt, lexicon) if p is not None]
     if output is not None:
@@ -478,7 +478,7 @@ def align_files(
     mt_lines = read_mt_lines(mt, len(src)) if mt is not None else None
     lex = parse_lexicon(read_lines(lexicon), str(lexicon)) if lexicon is not None else None
     warnings = _input_warnings(source, src, [(reference, ref)])
-    from translate.embed import resolve_embedder
+    from selaras.embed import resolve_embedder
 
     encoder = resolve_embedder(embedder)
     beads, warning = align_reference(
@@ -535,16 +535,16 @@ def check_file(
     """Recompute the QA flags of an aligned TSV; write it to ``output`` or, with
     ``in_place``, over ``aligned`` itself (atomically); ``output=None`` writes nothing.
 
-    ``checks`` is a list from ``translate.checks.build_checks`` (default: every check
+    ``checks`` is a list from ``selaras.checks.build_checks`` (default: every check
     with its default parameters).
 
     Raises:
         InputError: unreadable TSV, or an ``output`` that is ``aligned`` (only
             ``in_place`` may rewrite it). FileError: the output cannot be written.
     """
-    from translate.checks import apply_flags, find_flags
-    from translate.io import check_outputs
-    from translate.rows import read_aligned_tsv, write_aligned_tsv
+    from selaras.checks import apply_flags, find_flags
+    from selaras.io import check_outputs
+    from selaras.rows import read_aligned_tsv, write_aligned_tsv
 
     target = aligned if in_place else output
     if output is not None and not in_place:
@@ -583,7 +583,7 @@ def review_file(
     """Read an aligned TSV for review, with its corpus scores and warnings.
 
     The scores come from a run's ``metrics.json`` when ``metrics`` is given (and must
-    have been computed on this TSV's content, ``translate.rundir.metrics_for_rows``),
+    have been computed on this TSV's content, ``selaras.rundir.metrics_for_rows``),
     else they are computed over the TSV's scorable beads (``keys``: which metrics;
     TER is the slow one). Warnings about the document (``review.document_warnings``)
     are logged and returned.
@@ -591,10 +591,10 @@ def review_file(
     Raises:
         InputError: unreadable TSV or metrics file, or scores of another TSV.
     """
-    from translate.metrics import check_bootstrap, score_rows
-    from translate.review import document_warnings, fill_sentence_scores
-    from translate.rows import is_scored, read_aligned_tsv
-    from translate.rundir import metrics_for_rows, read_metrics
+    from selaras.metrics import check_bootstrap, score_rows
+    from selaras.review import document_warnings, fill_sentence_scores
+    from selaras.rows import is_scored, read_aligned_tsv
+    from selaras.rundir import metrics_for_rows, read_metrics
 
     n_bootstrap = check_bootstrap(n_bootstrap)
     rows = fill_sentence_scores(read_aligned_tsv(aligned))
@@ -659,8 +659,8 @@ def run(
         references: one or more English reference translations of it (any
             segmentation: the aligner pairs merged and split sentences).
         out_dir: the run folder (created; its files are replaced as one set, see
-            :mod:`translate.rundir`; a file the run was given is never written over).
-        options: an :class:`~translate.backends.EngineOptions`; or give ``model``,
+            :mod:`selaras.rundir`; a file the run was given is never written over).
+        options: an :class:`~selaras.backends.EngineOptions`; or give ``model``,
             ``engine``, ``device``, ``batch_size``, ``beams`` and ``backend_options``.
         lines: one sentence per non-empty line in the source and references.
         mt: use this existing MT (one line per source sentence) instead of translating.
@@ -680,7 +680,7 @@ def run(
             sentence-transformers folder or hub id (see :func:`align_files`).
         on_embed_progress: ``on_embed_progress(done, total)`` while embedding.
         word_alignment: also fill each row's ``word_alignment`` (source word to MT word
-            links from the model's attention, ``translate.wordlinks``); costs about 12%
+            links from the model's attention, ``selaras.wordlinks``); costs about 12%
             more translation time. Needs an MT made here (not ``mt=`` or ``translate=False``).
 
     Raises:
@@ -690,11 +690,11 @@ def run(
         ModelUnavailableError: the model cannot be loaded (use ``translate=False`` or
             ``mt=`` to align without it).
     """
-    from translate.checks import check_rows
-    from translate.io import check_outputs, check_writable, exclusive_lock
-    from translate.metrics import check_bootstrap, score_rows
-    from translate.rows import build_rows, tsv_lines
-    from translate.rundir import (
+    from selaras.checks import check_rows
+    from selaras.io import check_outputs, check_writable, exclusive_lock
+    from selaras.metrics import check_bootstrap, score_rows
+    from selaras.rows import build_rows, tsv_lines
+    from selaras.rundir import (
         CHECKPOINT_NAME,
         MT_NAME,
         SOURCE_NAME,
@@ -729,7 +729,7 @@ def run(
     ref_sentences = [read_sentences(ref, "en", lines=lines, format=format) for ref in references]
     src_texts = [s.text for s in sentences]
     warnings = _input_warnings(source, src_texts, [(r, [s.text for s in refs]) for r, refs in zip(references, ref_sentences)])
-    from translate.embed import resolve_embedder
+    from selaras.embed import resolve_embedder
 
     encoder = resolve_embedder(embedder)
 
@@ -750,8 +750,8 @@ def run(
             mt_info = dict(engine_info) if engine_info is not None else None
             split = sum(1 for t in translations if t.pieces > 1)
         elif translate:
-            from translate.backends import load_backend
-            from translate.translator import Checkpoint, translate_sentences
+            from selaras.backends import load_backend
+            from selaras.translator import Checkpoint, translate_sentences
 
             if backend is None:
                 backend = load_backend(opts)
@@ -769,7 +769,7 @@ def run(
 
         links = None
         if word_alignment and translations is not None:
-            from translate.wordlinks import word_links
+            from selaras.wordlinks import word_links
 
             links = [word_links(t) for t in translations]
         files: dict[str, str] = {SOURCE_NAME: "".join(t + "\n" for t in src_texts)}

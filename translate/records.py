@@ -1,7 +1,7 @@
 """Plain records passed between the pipeline steps. No logic lives here.
 
 Indices inside the library are 0-based (``Bead.src``); the TSV that users read shows
-1-based sentence numbers (``translate.rows.AlignedRow.src_ids``), like line numbers in an editor.
+1-based sentence numbers (``selaras.rows.AlignedRow.src_ids``), like line numbers in an editor.
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from translate.errors import InputError
-from translate.io import atomic_write, jsonl_body, read_lines, tsv_body
-from translate.records import Bead
+from selaras.errors import InputError
+from selaras.io import atomic_write, jsonl_body, read_lines, tsv_body
+from selaras.records import Bead
 
 ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status", "links"]
 
@@ -434,7 +434,7 @@ def build_rows(
     (word indexes within the two sentences, ``None`` where unknown); a bead's
     ``word_alignment`` is theirs, shifted by the words of its sentences before.
     """
-    from translate.metrics import sentence_scores
+    from selaras.metrics import sentence_scores
 
     rows: list[AlignedRow] = []
     for bead in beads:

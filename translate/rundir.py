@@ -17,7 +17,7 @@ TSV is the one those scores were computed on (:func:`scored_digest`).
   stays through runs that do not translate, so no finished translation is lost).
 
 While a run writes the folder, ``DIR.selaras-lock`` beside it keeps a second run out
-(``translate.io.exclusive_lock``; beside, so that a run that fails before writing
+(``selaras.io.exclusive_lock``; beside, so that a run that fails before writing
 anything leaves no folder behind).
 
 The cache root (:func:`cache_root`) holds converted CTranslate2 models (``ct2/``)
@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from translate.errors import InputError
+from selaras.errors import InputError
 
 SOURCE_NAME = "source.txt"
 MT_NAME = "mt.txt"
@@ -48,7 +48,7 @@ METRICS_FORMAT = 2
 #: File names a run may write, so a rerun can recognise an earlier run's leftovers even
 #: in a folder written before manifests existed.
 _RUN_FILE = re.compile(r"(source|mt|reference\d*)\.txt|aligned(\.ref\d+)?\.tsv")
-#: A temporary file ``translate.io.atomic_write_many`` makes for ``NAME`` (``.NAME.<random>.tmp``).
+#: A temporary file ``selaras.io.atomic_write_many`` makes for ``NAME`` (``.NAME.<random>.tmp``).
 _TEMP_FILE = re.compile(r"\.(?P<name>.+)\.[^.]+\.tmp")
 
 
@@ -116,7 +116,7 @@ def scored_digest(rows: Iterable[Any]) -> str:
     Flags, notes and alignment scores may change (``selaras check --in-place``) without
     changing the scores; a changed MT or reference, or another TSV, changes the digest.
     """
-    from translate.rows import is_scored
+    from selaras.rows import is_scored
 
     digest = hashlib.sha256()
     for row in rows:
@@ -153,14 +153,14 @@ def write_run_folder(out_dir: Path, files: Mapping[str, str], metrics: dict[str,
     """Write a run's files and its ``metrics.json`` (with the manifest) as one set.
 
     Every file is written atomically and all are renamed into place together
-    (``translate.io.atomic_write_many``); then the earlier run's leftovers
+    (``selaras.io.atomic_write_many``); then the earlier run's leftovers
     (:func:`stale_files`) are removed.
 
     Returns:
         ``metrics`` as written: with ``files`` (the manifest: file name -> SHA-256 of
         its bytes) and ``format`` (:data:`METRICS_FORMAT`).
     """
-    from translate.io import atomic_write_many
+    from selaras.io import atomic_write_many
 
     manifest = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in files.items()}
     payload = {**metrics, "files": manifest, "format": METRICS_FORMAT}
@@ -182,9 +182,9 @@ def remove_run_temps(out_dir: Path, names: Sequence[str]) -> int:
     files beside the run's files. Those of ``names`` (the files this run writes) and of
     any run file name (an earlier run may have had more references) are removed; other
     files are the user's and stay. Call only while holding the run folder's
-    ``translate.io.exclusive_lock``, so no live writer's file is taken.
+    ``selaras.io.exclusive_lock``, so no live writer's file is taken.
     """
-    from translate.io import remove_leftover_temps
+    from selaras.io import remove_leftover_temps
 
     targets = set(names)
     if out_dir.is_dir():
@@ -204,7 +204,7 @@ def read_metrics(path: str | os.PathLike[str]) -> dict[str, Any]:
     Raises:
         InputError: unreadable, not JSON, or not an object.
     """
-    from translate.io import read_text
+    from selaras.io import read_text
 
     try:
         payload = json.loads(read_text(path))

@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import re
 
-from translate.errors import InputError
-from translate.records import Lang, Sentence
+from selaras.errors import InputError
+from selaras.records import Lang, Sentence
 
 #: How far back (characters) to look for the word before a period. Abbreviations and
 #: initials are short; capping the look-back keeps each candidate O(1) even in a huge
@@ -255,7 +255,7 @@ def split_sentences(text: str, lang: Lang = "id") -> list[Sentence]:
 
     Args:
         text: the document (any size; ``\\r\\n`` should already be ``\\n``, as
-            ``translate.io.read_text`` does).
+            ``selaras.io.read_text`` does).
         lang: ``"id"`` (Indonesian, default) or ``"en"`` (English); picks the
             abbreviation tables.
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.errors import BUILD_SHORTLIST, SHORTLIST_OFF, WITHOUT_SHORTLIST, InputError
+from selaras.errors import BUILD_SHORTLIST, SHORTLIST_OFF, WITHOUT_SHORTLIST, InputError
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def build_shortlist(
     count is logged): a shortlist needs their pieces, not their translation.
 
     Args:
-        backend: :class:`translate.backends.ct2.CTranslate2Backend` loaded without a shortlist.
+        backend: :class:`selaras.backends.ct2.CTranslate2Backend` loaded without a shortlist.
         sentences: Indonesian sentences, one each.
         top, per_piece: see :func:`shortlist_from_pairs`.
         beams: beam size; ``None`` is the model's own (what ``selaras translate`` uses).
@@ -268,7 +268,7 @@ def build_shortlist_file(
         output: where to save it; ``None`` saves it as the model's default shortlist
             (:func:`default_shortlist_path`), which CTranslate2 then uses for this model
             unless told ``--shortlist off``.
-        options: :class:`translate.backends.EngineOptions`; the backend must be
+        options: :class:`selaras.backends.EngineOptions`; the backend must be
             ``ctranslate2`` or ``auto`` (a shortlist is CTranslate2's), and the engine
             decodes with the full vocabulary whatever its ``shortlist`` says.
         top, per_piece, on_progress: see :func:`build_shortlist`.
@@ -282,8 +282,8 @@ def build_shortlist_file(
     """
     from dataclasses import replace
 
-    from translate.backends.registry import load_backend
-    from translate.io import check_outputs, read_lines
+    from selaras.backends.registry import load_backend
+    from selaras.io import check_outputs, read_lines
 
     if options.backend == "transformers":
         raise InputError("a shortlist is built and used with CTranslate2; use backend ctranslate2 or auto")
@@ -304,7 +304,7 @@ def build_shortlist_file(
         on_progress=on_progress,
     )
     if output is None:
-        from translate.backends.loading import resolve_model
+        from selaras.backends.loading import resolve_model
 
         # The fingerprint load_ct2 looks the default up by (resolve_local_model's).
         source = resolve_model(options.model, required_files=("config.json", "source.spm", "target.spm", "vocab.json"))
@@ -318,8 +318,8 @@ def build_shortlist_file(
 
 
 def write_shortlist(shortlist: Shortlist, path: str | os.PathLike[str]) -> None:
-    """Save ``shortlist`` as JSON, atomically (:func:`translate.io.write_json`)."""
-    from translate.io import write_json
+    """Save ``shortlist`` as JSON, atomically (:func:`selaras.io.write_json`)."""
+    from selaras.io import write_json
 
     write_json(path, shortlist.as_json())
 
@@ -351,7 +351,7 @@ def read_shortlist(path: str | os.PathLike[str]) -> Shortlist:
     except (UnicodeDecodeError, ValueError) as exc:
         raise _bad(p, f"not JSON: {exc}") from None
     except OSError as exc:
-        from translate.io import describe_os_error
+        from selaras.io import describe_os_error
 
         raise InputError(f"{p}: {describe_os_error(exc)}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -399,8 +399,8 @@ def check_vocabulary(shortlist: Shortlist, vocab: Mapping[str, int], *, path: st
 
 
 def shortlist_cache_dir() -> Path:
-    """``shortlists/`` under Selaras' cache root (:func:`translate.rundir.cache_root`)."""
-    from translate.rundir import cache_root
+    """``shortlists/`` under Selaras' cache root (:func:`selaras.rundir.cache_root`)."""
+    from selaras.rundir import cache_root
 
     return cache_root() / "shortlists"
 
@@ -408,7 +408,7 @@ def shortlist_cache_dir() -> Path:
 def default_shortlist_path(model_fingerprint: str) -> Path:
     """Where ``selaras shortlist build`` without ``-o`` saves the model's default shortlist.
 
-    Keyed by the model's fingerprint (:func:`translate.backends.ct2.resolve_local_model`:
+    Keyed by the model's fingerprint (:func:`selaras.backends.ct2.resolve_local_model`:
     the hub commit, or a folder's path with its files' sizes and times), so a retrained
     model does not pick up its predecessor's map.
     """

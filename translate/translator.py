@@ -1,7 +1,7 @@
 """Translate sentences with any backend: length-sorted batches, long-input splitting, resume.
 
 This layer is engine-independent (``transformers`` or CTranslate2 backends plug in
-through :class:`translate.backends.base.Backend`); the CLI and the notebook API both
+through :class:`selaras.backends.base.Backend`); the CLI and the notebook API both
 call it.
 
 * **Batching.** Inputs are sorted by token length (longest first, so an out-of-memory
@@ -40,10 +40,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
-from translate.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
-from translate.errors import BackendError
-from translate.records import Sentence, Translation
+from selaras.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
+from selaras.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
+from selaras.errors import BackendError
+from selaras.records import Sentence, Translation
 
 #: Where a set-aside checkpoint is reported (the CLI shows it as one ``warning:`` line).
 logger = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ class FinishedPiece:
         piece: the piece's index within the sentence.
         of: how many pieces the sentence was split into.
         source_hash: hash of the piece's source text (a resume checks it).
-        text, logprob, length: the piece's :class:`~translate.backends.base.Hypothesis`.
+        text, logprob, length: the piece's :class:`~selaras.backends.base.Hypothesis`.
         tokens, alignment, alignment_weights, source_tokens: its pieces and word
             alignment, when alignments were asked for (else empty and ``None``).
     """
@@ -266,7 +266,7 @@ class Checkpoint:
 
     A file made with another key (another model or options) is not thrown away: it is
     set aside beside the checkpoint (``NAME.<key>.stale``) with one warning on the
-    ``translate.translator`` logger, reused if a later run has its key again, and
+    ``selaras.translator`` logger, reused if a later run has its key again, and
     deleted by :meth:`remove` once a run has finished.
 
     Attributes:
@@ -315,7 +315,7 @@ class Checkpoint:
         Returns:
             Reusable pieces by sentence index, then piece index.
         """
-        from translate.io import atomic_write, read_jsonl_records
+        from selaras.io import atomic_write, read_jsonl_records
 
         self._hashes = [_text_hash(s) for s in sources]
         self.stale, self.stale_path = 0, None
@@ -334,8 +334,8 @@ class Checkpoint:
                 try:
                     os.replace(self.path, self.stale_path)
                 except OSError as exc:
-                    from translate.errors import FileError
-                    from translate.io import describe_os_error
+                    from selaras.errors import FileError
+                    from selaras.io import describe_os_error
 
                     raise FileError(
                         f"cannot set aside the checkpoint {self.path} made with other options: {describe_os_error(exc)}"
@@ -418,7 +418,7 @@ class Checkpoint:
     def record(self, pieces: Sequence[FinishedPiece]) -> None:
         """Append finished pieces (of sentences given to :meth:`start`) and force them to disk."""
         if pieces:
-            from translate.io import append_lines
+            from selaras.io import append_lines
 
             append_lines(self.path, [self._line(p) for p in pieces])
 
@@ -520,7 +520,7 @@ def translate_sentences(
     """Translate ``texts`` (one sentence each) in length-sorted batches, in input order.
 
     Args:
-        backend: a loaded backend (:func:`translate.backends.load_backend`).
+        backend: a loaded backend (:func:`selaras.backends.load_backend`).
         texts: the sentences; empty or blank ones give empty translations.
         batch_size: most model inputs per batch; ``None`` takes the backend's
             ``default_batch_size`` (engines differ: CTranslate2 gains from larger ones).
@@ -718,7 +718,7 @@ def document_sentences(text: str, *, lines: bool = False) -> list[Sentence]:
     if lines:
         body = text[:-1] if text.endswith("\n") else text
         return [Sentence(text=line.strip(), paragraph=n) for n, line in enumerate(body.split("\n"))]
-    from translate.segment import split_sentences
+    from selaras.segment import split_sentences
 
     return split_sentences(text, "id")
 
@@ -743,7 +743,7 @@ def translate_document(
 
     Example::
 
-        from translate.translator import translate_document
+        from selaras.translator import translate_document
         doc = translate_document(open("artikel.id.txt").read())
         print(doc.text)            # one sentence per line, blank line between paragraphs
         doc.paragraphs[0][0].text  # first sentence's translation
@@ -752,12 +752,12 @@ def translate_document(
         text: the document; blank lines separate paragraphs.
         backend: a loaded backend to reuse; else one is loaded from ``model``.
         model: hub id or folder (used only when ``backend`` is None).
-        engine: backend name for :func:`translate.backends.load_backend`.
+        engine: backend name for :func:`selaras.backends.load_backend`.
         device: ``auto``, ``cpu`` or ``cuda``.
         lines: treat each line as one sentence (line-parallel output).
         batch_size, beams, max_length, on_progress, checkpoint: see
             :func:`translate_sentences`.
-        options: the engine as one :class:`~translate.backends.EngineOptions` (instead
+        options: the engine as one :class:`~selaras.backends.EngineOptions` (instead
             of ``model``, ``engine``, ``device`` and ``backend_options``); its beams and
             batch size apply where ``beams``/``batch_size`` are not given.
         backend_options: engine options by keyword (e.g. ``compute_type``).
@@ -772,7 +772,7 @@ def translate_document(
         beams = options.beams if beams is None else beams
         batch_size = options.batch_size if batch_size is None else batch_size
     if backend is None:
-        from translate.backends import load_backend
+        from selaras.backends import load_backend
 
         backend = load_backend(options or EngineOptions(backend=engine, model=model, device=device, **backend_options))
     translations = translate_sentences(

@@ -1,11 +1,11 @@
 """A sentence's word links: the model's piece alignment, moved to whitespace words.
 
 ``Translation.alignment`` links SentencePiece pieces (from the cross-attention, see
-``translate.backends.attention``); the aligned TSV's ``word_alignment`` column links
-the words a reader sees (``translate.rows.words``: the text split on whitespace). Each
-piece is found in its text (``translate.formats.inline.piece_offsets``) and belongs to
+``selaras.backends.attention``); the aligned TSV's ``word_alignment`` column links
+the words a reader sees (``selaras.rows.words``: the text split on whitespace). Each
+piece is found in its text (``selaras.formats.inline.piece_offsets``) and belongs to
 the word its first character is in; a link counts only when the target piece gives
-at least :data:`~translate.formats.inline.MIN_LINK_WEIGHT` of its attention to its
+at least :data:`~selaras.formats.inline.MIN_LINK_WEIGHT` of its attention to its
 source piece (the same bar the document formats use for "sure"), so a model whose
 attention says nothing about words gives few links rather than wrong ones.
 """
@@ -16,9 +16,9 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from translate.formats.inline import MIN_LINK_WEIGHT, piece_offsets
-from translate.records import Translation
-from translate.rows import Links
+from selaras.formats.inline import MIN_LINK_WEIGHT, piece_offsets
+from selaras.records import Translation
+from selaras.rows import Links
 
 _WORD = re.compile(r"\S+")
 

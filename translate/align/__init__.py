@@ -2,7 +2,7 @@
 
 ``align_sentences`` returns monotone beads (1-1, 1-2, 2-1, 2-2, ..., and 1-0/0-1 for
 sentences without a counterpart) covering every sentence exactly once, in order.
-``translate.rows.build_rows`` turns them into the aligned TSV rows (scores and all).
+``selaras.rows.build_rows`` turns them into the aligned TSV rows (scores and all).
 
 With an MT of the source (one line per source sentence) the aligner compares the MT with
 the reference, a same-language comparison (char n-grams; Bleualign's idea); without it,
@@ -20,14 +20,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from translate.align.anchors import (
+from selaras.align.anchors import (
     anchor_tokens,
     char_ngram_matrix,
     idf_weight,
     parse_lexicon,
     token_matrices,
 )
-from translate.align.confidence import (
+from selaras.align.confidence import (
     COPY_CANDIDATE_COS,
     DOCUMENT_CONFIDENCE_MIN,
     AlignmentConfidence,
@@ -39,15 +39,15 @@ from translate.align.confidence import (
     document_confidence,
     evidence,
 )
-from translate.align.costs import ScoreParams
-from translate.align.calibration import FEATURES, bead_features, calibrated, mode_key, neighbour_features
-from translate.align.dense import dense_view, overlap_runs
-from translate.align.postpass import detach_unrelated_members
-from translate.align.dp import bead_shapes
-from translate.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
-from translate.align.search import align_features
-from translate.errors import InputError
-from translate.records import Bead
+from selaras.align.costs import ScoreParams
+from selaras.align.calibration import FEATURES, bead_features, calibrated, mode_key, neighbour_features
+from selaras.align.dense import dense_view, overlap_runs
+from selaras.align.postpass import detach_unrelated_members
+from selaras.align.dp import bead_shapes
+from selaras.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
+from selaras.align.search import align_features
+from selaras.errors import InputError
+from selaras.records import Bead
 
 #: Largest bead (sentences on both sides together). 5 covers the 1-4, 2-3 and 3-2 beads
 #: of the Text+Berg gold standard; Vecalign's default ``--alignment_max_size`` is 4.
@@ -159,7 +159,7 @@ def align_sentences(
         lexicon: source word -> target words (see ``parse_lexicon``), used without MT.
         params: score weights (defaults tuned on Text+Berg dev, per mode).
         embeddings: sentence embeddings ``(source rows, target rows)`` from a
-            multilingual encoder (``translate.embed``), one row per sentence: then the
+            multilingual encoder (``selaras.embed``), one row per sentence: then the
             search also compares meaning (``dense``), with or without an MT.
         overlaps: with ``embeddings``, the rows of runs of 2, 3, ... consecutive
             sentences embedded as one text (``dense.run_texts``), ``(source runs,
@@ -171,7 +171,7 @@ def align_sentences(
         ``Bead.score`` in [0, 1] (0 for unaligned sentences): how sure the aligner is
         that the bead's two sides are translations (below 0.5 when they share no more
         evidence than random sentence pairs of the document, or copy each other; see
-        ``translate.align.confidence``). ``document_confidence(beads)`` sums it up.
+        ``selaras.align.confidence``). ``document_confidence(beads)`` sums it up.
 
     Raises:
         InputError: when ``mt`` does not have one line per source sentence, or

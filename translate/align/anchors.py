@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
-from translate.errors import InputError
+from selaras.errors import InputError
 
 #: Hash space of char n-grams: 2**20 buckets keep collisions rare (a 1,000-sentence
 #: document has ~50k distinct 3-grams) while the CSR matrices stay small.

@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from translate.align.confidence import bead_cosines, row_cosines
-from translate.records import Bead
+from selaras.align.confidence import bead_cosines, row_cosines
+from selaras.records import Bead
 
 #: Feature names, in the order of the fitted coefficients (an intercept comes last).
 #: The first four describe the bead alone; the last five its neighbourhood
@@ -182,7 +182,7 @@ def calibrated(features: np.ndarray, mode: str) -> np.ndarray | None:
     bead's neighbourhood look as good for the best beads of any reference, so they
     cannot vouch alone.
     """
-    from translate.align.calibration_fit import COEFFICIENTS, GATED_COEFFICIENTS, GATES
+    from selaras.align.calibration_fit import COEFFICIENTS, GATED_COEFFICIENTS, GATES
 
     coef = COEFFICIENTS.get(mode)
     if coef is None or len(features) == 0:

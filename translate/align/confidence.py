@@ -32,8 +32,8 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
-from translate.align.anchors import normalise
-from translate.records import Bead
+from selaras.align.anchors import normalise
+from selaras.records import Bead
 
 EvidenceMode = Literal["mt", "anchors", "dense"]
 
@@ -98,7 +98,7 @@ COPY_CANDIDATE_COS = 0.5
 DOCUMENT_CONFIDENCE_MIN = 0.3
 
 #: Bead score below which a bead is not confident: the ``low-alignment`` threshold
-#: (``translate.checks.scores.LOW_ALIGN``, "less sure than not").
+#: (``selaras.checks.scores.LOW_ALIGN``, "less sure than not").
 CONFIDENT_BEAD = 0.5
 
 
@@ -173,7 +173,7 @@ def mt_evidence(beads: Sequence[Bead], mt: Sequence[str], target: Sequence[str])
     """Mean evidence (``evidence``, MT mode) that the linked beads' MT matches their
     reference: MT-vs-reference char n-gram similarity above the document's background.
     1.0 when no bead is linked."""
-    from translate.align.anchors import char_ngram_matrix, idf_weight
+    from selaras.align.anchors import char_ngram_matrix, idf_weight
 
     linked = [b for b in beads if b.src and b.tgt]
     if not linked:

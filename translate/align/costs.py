@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from translate.align.dp import Band, Shape
-from translate.align.lengths import LengthModel
+from selaras.align.dp import Band, Shape
+from selaras.align.lengths import LengthModel
 
 #: Source rows per sparse block product when filling the band's dot products: each block
 #: computes rows x (rows + band width) dots, so small blocks waste little on a band.
@@ -311,7 +311,7 @@ class BandScorer:
         0.5 means the bead scores as well as leaving its sentences unaligned would; null
         beads get 0. It is relative to the alternatives only (an unrelated reference's
         beads beat deleting too), so ``align_sentences`` multiplies it by the absolute
-        evidence of ``translate.align.confidence``.
+        evidence of ``selaras.align.confidence``.
         """
         a, b = shape
         if a == 0 or b == 0:

@@ -1,6 +1,6 @@
 """Sentence embeddings as one more view of the bead score (meaning, not surface).
 
-Embeddings of a multilingual encoder (``translate.embed``) put a sentence and its
+Embeddings of a multilingual encoder (``selaras.embed``) put a sentence and its
 translation close together, but every pair of one document also shares a large common
 direction (e5 gives unrelated sentences cosines of 0.7-0.8). Subtracting each side's
 mean row (per document) removes it, so a random pair is near 0 and a translation well

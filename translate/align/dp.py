@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from translate.errors import InputError
+from selaras.errors import InputError
 
 Shape = tuple[int, int]
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from translate.align.costs import BandScorer, ScoreParams
-from translate.align.dp import Band, Shape, search, traceback
-from translate.align.lengths import LengthModel, fit_length_model
+from selaras.align.costs import BandScorer, ScoreParams
+from selaras.align.dp import Band, Shape, search, traceback
+from selaras.align.lengths import LengthModel, fit_length_model
 
 #: Largest node count searched exactly (about 1000 x 1000 sentences).
 FULL_NODES = 1_100_000

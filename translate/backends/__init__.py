@@ -5,9 +5,9 @@
 ``backend.describe()`` an :class:`EngineInfo`. Importing this package imports no engine.
 """
 
-from translate.backends.base import DEFAULT_MODEL, Backend, EngineInfo, Hypothesis
-from translate.backends.options import EngineOptions
-from translate.backends.registry import available_backends, load_backend
+from selaras.backends.base import DEFAULT_MODEL, Backend, EngineInfo, Hypothesis
+from selaras.backends.options import EngineOptions
+from selaras.backends.registry import available_backends, load_backend
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -7,7 +7,7 @@ the transformers backend takes the same head from a forced-decoding pass). Each 
 piece is linked to the source piece it attends to most (``</s>`` excluded on both
 sides), with that weight renormalised over the real source pieces, so a caller can
 tell a sharp link from a guess. Attention is only a rough alignment, and a small or
-memorising model's can be meaningless: ``translate.formats.inline`` checks it before
+memorising model's can be meaningless: ``selaras.formats.inline`` checks it before
 trusting it.
 """
 

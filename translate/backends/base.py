@@ -2,10 +2,10 @@
 
 A backend turns a batch of source sentences into :class:`Hypothesis` objects and knows
 its model's input limit and tokenizer; everything above it (sorting by length, splitting
-over-long inputs, checkpoints) lives in ``translate.translator`` and works with any
+over-long inputs, checkpoints) lives in ``selaras.translator`` and works with any
 backend. This module imports no engine and no implementation: the implementations
-(:mod:`translate.backends.marian`, :mod:`translate.backends.ct2`) import it, and
-:mod:`translate.backends.registry` finds them by name.
+(:mod:`selaras.backends.marian`, :mod:`selaras.backends.ct2`) import it, and
+:mod:`selaras.backends.registry` finds them by name.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Hypothesis:
         alignment: word alignment from the model's cross-attention, only when asked
             for (``translate_batch(..., alignment=True)``; it costs time): one
             ``(source piece, target piece)`` index pair per target piece, indices into
-            ``source_tokens`` and ``tokens`` (see :mod:`translate.backends.attention`).
+            ``source_tokens`` and ``tokens`` (see :mod:`selaras.backends.attention`).
         alignment_weights: the attention weight of each pair (0–1), how sure it is.
         source_tokens: the source pieces the alignment indexes, without ``</s>``.
     """
@@ -75,7 +75,7 @@ class EngineInfo:
         beams: the beam size a translation with these settings uses.
         versions: library versions, always ``selaras`` and the engine's own.
         shortlist: the vocabulary shortlist decoding was restricted to (its file and
-            checksum), or ``None`` for the full vocabulary (``translate.shortlist``).
+            checksum), or ``None`` for the full vocabulary (``selaras.shortlist``).
     """
 
     backend: str
@@ -102,7 +102,7 @@ class EngineInfo:
 
 def selaras_version() -> str:
     """This package's version (for :attr:`EngineInfo.versions`)."""
-    from translate import __version__
+    from selaras import __version__
 
     return __version__
 

@@ -9,7 +9,7 @@ scores are identical to the transformers backend (``tests/test_ct2.py``).
 How it works:
 
 1. The model is resolved exactly as the transformers backend does it
-   (:func:`translate.backends.loading.resolve_model`: a local folder, or a hub id through
+   (:func:`selaras.backends.loading.resolve_model`: a local folder, or a hub id through
    the Hugging Face cache; :func:`resolve_local_model` then fetches the files).
 2. It is converted once with ``ctranslate2.converters.TransformersConverter`` into a cache
    folder (:func:`ct2_cache_dir`), one entry per (model fingerprint, CTranslate2 version,
@@ -24,7 +24,7 @@ How it works:
    rebuilt, never used. Two processes converting at once both finish; the first rename wins.
 
 The conversion and its cache (steps 2 and 3), with the check for the ``<pad>`` trap
-of CTranslate2's Marian converter, live in :mod:`translate.backends.ct2_cache`; its
+of CTranslate2's Marian converter, live in :mod:`selaras.backends.ct2_cache`; its
 the names callers need are re-exported here.
 
 Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.backends.base import EngineInfo, Hypothesis, selaras_version
-from translate.backends.ct2_cache import (
+from selaras.backends.base import EngineInfo, Hypothesis, selaras_version
+from selaras.backends.ct2_cache import (
     CACHE_FORMAT,
     MANIFEST,
     cache_key,
@@ -60,15 +60,15 @@ from translate.backends.ct2_cache import (
     verify_cache_entry,
     zero_start_is_exact,
 )
-from translate.backends.options import (
+from selaras.backends.options import (
     COMPUTE_TYPES,
     GPU_COMPUTE_TYPES,
     ComputeType,
     UnsupportedComputeType,
     gpu_only_message,
 )
-from translate.backends.runtime import choose_device, max_input_tokens as input_limit, usable_cpus
-from translate.errors import USE_CPU_OR_TRANSFORMERS, USE_TRANSFORMERS, BackendError
+from selaras.backends.runtime import choose_device, max_input_tokens as input_limit, usable_cpus
+from selaras.errors import USE_CPU_OR_TRANSFORMERS, USE_TRANSFORMERS, BackendError
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 
 
 class CTranslate2Backend:
-    """A converted Marian model behind the :class:`~translate.backends.base.Backend` protocol."""
+    """A converted Marian model behind the :class:`~selaras.backends.base.Backend` protocol."""
 
     name = "ctranslate2"
     #: Sentences per batch (translator default). Larger batches feed both parallel
@@ -257,7 +257,7 @@ class CTranslate2Backend:
         self.inter_threads = inter_threads
         self.model_path = model_path
         self.max_batch_tokens = max_batch_tokens
-        #: The vocabulary shortlist decoding is restricted to (translate.shortlist), or None.
+        #: The vocabulary shortlist decoding is restricted to (selaras.shortlist), or None.
         self.shortlist = shortlist
         self.shortlist_path = shortlist_path
         # Another map gives other translations: checkpoints must not mix them.
@@ -299,7 +299,7 @@ class CTranslate2Backend:
                 decoder start, as the transformers backend takes it); ``None`` means
                 the model's own.
             alignment: also return the word alignment (CTranslate2's
-                ``return_attention``; see :mod:`translate.backends.attention`).
+                ``return_attention``; see :mod:`selaras.backends.attention`).
 
         Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
         tokens removed before its softmax) divided by ``length ** length_penalty``, the
@@ -319,7 +319,7 @@ class CTranslate2Backend:
         if max(lengths) > self.max_input_tokens:
             raise BackendError(
                 f"an input has {max(lengths)} tokens, more than the model's {self.max_input_tokens}; "
-                "split it first (translate.translator does)"
+                "split it first (selaras.translator does)"
             )
         per_worker = -(-sum(lengths) // self.inter_threads)
         budget = max(max(lengths), min(per_worker, self.max_batch_tokens))
@@ -355,7 +355,7 @@ class CTranslate2Backend:
             logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
             links: dict[str, Any] = {}
             if alignment:
-                from translate.backends.attention import alignment_from_attention
+                from selaras.backends.attention import alignment_from_attention
 
                 real = source[:-1] if source and source[-1] == eos else source
                 pairs, weights = alignment_from_attention(attention[k], len(real), len(pieces))  # type: ignore[index]
@@ -492,7 +492,7 @@ _OPTIONAL_FILES = ("generation_config.json", "tokenizer_config.json")
 def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple[Path, str]:
     """The local folder holding the model's files, and the fingerprint of its weights.
 
-    Resolution is :func:`translate.backends.loading.resolve_model`, shared with the
+    Resolution is :func:`selaras.backends.loading.resolve_model`, shared with the
     transformers backend (same errors, same offline rules). A hub id is then fetched
     file by file through the Hugging Face cache into its snapshot folder: the tokenizer
     and configs always, the weights only when a conversion needs them (a converted model
@@ -501,7 +501,7 @@ def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple
     Raises:
         ModelUnavailableError: the model or one of its files cannot be had.
     """
-    from translate.backends.loading import model_errors, resolve_model
+    from selaras.backends.loading import model_errors, resolve_model
 
     source = resolve_model(model_name_or_path, required_files=_TOKENIZER_FILES)
     if source.is_local:
@@ -567,7 +567,7 @@ def load_ct2(
             model, CTranslate2 version and compute type. ``auto`` passes ``False`` so it
             falls back at once instead of paying for a torch import and a doomed
             conversion on every run (see :func:`ensure_converted`).
-        shortlist: a vocabulary shortlist file to decode with (``translate.shortlist``),
+        shortlist: a vocabulary shortlist file to decode with (``selaras.shortlist``),
             ``"cached"`` (the default) for the one ``selaras shortlist build`` saved for
             this model (none if it was never built), or ``None``/``"off"`` for the full
             vocabulary.
@@ -599,7 +599,7 @@ def load_ct2(
     tokenizer = MarianSentencePiece(model_dir)
     chosen = None
     if shortlist is not None:  # checked against this vocabulary before anything loads
-        from translate.shortlist import resolve_shortlist
+        from selaras.shortlist import resolve_shortlist
 
         chosen = resolve_shortlist(shortlist, tokenizer.vocab, fingerprint)
 
@@ -669,7 +669,7 @@ def _with_vmap(path: Path, chosen: Any) -> Path:
     """The folder to load: the converted model, or a copy of it with the shortlist's ``vmap.txt``."""
     if chosen is None:
         return path
-    from translate.shortlist import model_dir_with_vmap
+    from selaras.shortlist import model_dir_with_vmap
 
     return model_dir_with_vmap(path, chosen[0])
 

@@ -1,6 +1,6 @@
 """Convert a MarianMT model to CTranslate2 once, check it, and keep it in a cache.
 
-This is steps 2 and 3 of :mod:`translate.backends.ct2` (the cache folder, one entry per
+This is steps 2 and 3 of :mod:`selaras.backends.ct2` (the cache folder, one entry per
 model fingerprint, CTranslate2 version and compute type; the atomic, checksummed
 write); :func:`ensure_converted` is the entry point. Nothing here imports ctranslate2
 or torch until a conversion actually runs.
@@ -33,9 +33,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from translate.backends.options import COMPUTE_TYPES
-from translate.errors import RETRY_CTRANSLATE2, USE_TRANSFORMERS, BackendError
-from translate.io import atomic_write
+from selaras.backends.options import COMPUTE_TYPES
+from selaras.errors import RETRY_CTRANSLATE2, USE_TRANSFORMERS, BackendError
+from selaras.io import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,9 @@ _SOURCE_FILES = (
 
 def ct2_cache_dir() -> Path:
     """Where converted models live: ``ct2/`` under Selaras' cache root
-    (:func:`translate.rundir.cache_root`: ``$SELARAS_CACHE``, else beside the Hugging
+    (:func:`selaras.rundir.cache_root`: ``$SELARAS_CACHE``, else beside the Hugging
     Face cache, else ``~/.cache/selaras``)."""
-    from translate.rundir import cache_root
+    from selaras.rundir import cache_root
 
     return cache_root() / "ct2"
 
@@ -76,7 +76,7 @@ def _ct2_version() -> str:
 def cache_key(model_dir: Path, compute_type: str, fingerprint: str | None = None) -> str:
     """Name of the cache entry for a model and compute type.
 
-    It hashes the model's fingerprint (from :mod:`translate.backends.loading`: the hub
+    It hashes the model's fingerprint (from :mod:`selaras.backends.loading`: the hub
     commit, or a local folder's path with its files' sizes and mtimes, so a retrained
     folder gets a new entry), the CTranslate2 version (its format may change), the
     compute type the weights are saved in and :data:`CACHE_FORMAT`. Without a
@@ -238,7 +238,7 @@ def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
 
     converter = _MarianConverter(str(model_dir))
     try:
-        from translate.backends.runtime import quiet_transformers
+        from selaras.backends.runtime import quiet_transformers
 
         with quiet_transformers():
             converter.convert(str(out_dir), quantization=compute_type, force=True)
@@ -294,7 +294,7 @@ def _keep_start_token(spec: Any, model: Any, tokens: list[str]) -> None:
     Puts back the full embedding and output matrices (the converter cut their last
     row), the full vocabulary, and the decoder start token, and turns off
     ``start_from_zero_embedding``. ``<pad>`` can then be scored, so decoding suppresses
-    it (:func:`~translate.backends.ct2.read_generation_defaults`), as transformers does with ``bad_words_ids``.
+    it (:func:`~selaras.backends.ct2.read_generation_defaults`), as transformers does with ``bad_words_ids``.
     The vocabulary lists are private to the spec; they are replaced, not appended to.
     """
     config = model.config

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from translate.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
+from selaras.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
 
 #: Weight files ``from_pretrained`` can load (transformers 5 reads safetensors and
 #: PyTorch pickles; sharded checkpoints come with an index file).

@@ -1,11 +1,11 @@
 """The transformers backend: Opus-MT (MarianMT) with PyTorch.
 
 It loads ``MarianMTModel`` and ``MarianTokenizer`` with ``from_pretrained`` from a folder
-or a hub id (see :mod:`translate.backends.loading`), runs in eval mode under
+or a hub id (see :mod:`selaras.backends.loading`), runs in eval mode under
 ``torch.inference_mode()``, in fp16 on CUDA and fp32 on CPU, and decodes with the
 model's own generation config (Opus-MT: 6 beams, ``max_length`` 512, never ``<pad>``)
 unless beams or ``max_length`` are given. Sorting, splitting and checkpoints live in
-:mod:`translate.translator`; this class only translates one batch.
+:mod:`selaras.translator`; this class only translates one batch.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from translate.backends.base import Device, EngineInfo, Hypothesis, selaras_version
-from translate.backends.loading import ModelSource, model_errors, resolve_model
-from translate.backends.runtime import choose_device, max_input_tokens as input_limit, quiet_transformers, usable_cpus
-from translate.errors import BackendError
+from selaras.backends.base import Device, EngineInfo, Hypothesis, selaras_version
+from selaras.backends.loading import ModelSource, model_errors, resolve_model
+from selaras.backends.runtime import choose_device, max_input_tokens as input_limit, quiet_transformers, usable_cpus
+from selaras.errors import BackendError
 
 #: Files a local MarianMT folder needs besides weights (the Opus-MT tokenizer layout).
 MARIAN_FILES: tuple[str, ...] = ("config.json", "source.spm", "target.spm", "vocab.json")
@@ -136,7 +136,7 @@ class MarianBackend:
     ) -> list[Hypothesis]:
         """Translate one batch, in order; ``None`` keeps the model's generation config.
 
-        Each :class:`~translate.backends.base.Hypothesis` carries the model's
+        Each :class:`~selaras.backends.base.Hypothesis` carries the model's
         log-probability of its tokens (see there; a ``</s>`` forced at ``max_length``
         is not counted), recorded during decoding by a logits processor.
         ``alignment=True`` adds the word alignment (:meth:`_alignments`).
@@ -156,7 +156,7 @@ class MarianBackend:
         if longest > self.max_input_tokens:
             raise BackendError(
                 f"an input has {longest} tokens, more than the model's {self.max_input_tokens}; "
-                "translate it with translate.translator.translate_sentences, which splits long inputs"
+                "translate it with selaras.translator.translate_sentences, which splits long inputs"
             )
         config = copy.deepcopy(self.model.generation_config)
         if beams is not None:
@@ -220,12 +220,12 @@ class MarianBackend:
         """The hypotheses with their word alignment: one forced-decoding pass over the
         chosen outputs with ``output_attentions`` (eager attention for that pass only,
         as sdpa returns no weights), taking the last layer's first head like
-        CTranslate2 (see :mod:`translate.backends.attention`)."""
+        CTranslate2 (see :mod:`selaras.backends.attention`)."""
         import dataclasses
 
         import torch
 
-        from translate.backends.attention import alignment_from_attention
+        from selaras.backends.attention import alignment_from_attention
 
         previous = getattr(self.model.config, "_attn_implementation", None) or "sdpa"
         self.model.set_attn_implementation("eager")
@@ -285,10 +285,10 @@ def load_marian(
         dtype: ``auto`` (fp16 on CUDA, fp32 on CPU), ``float32`` or ``float16``.
             fp16 halves GPU memory and time; fp16 on CPU is slow, so ``auto`` avoids it.
         threads: PyTorch CPU threads; default: the CPUs this process may use
-            (:func:`~translate.backends.runtime.usable_cpus`), unless ``OMP_NUM_THREADS``
+            (:func:`~selaras.backends.runtime.usable_cpus`), unless ``OMP_NUM_THREADS``
             says otherwise.
         max_input_tokens: a lower input limit than the model's (tests use it to force
-            splitting); default :func:`~translate.backends.runtime.max_input_tokens`.
+            splitting); default :func:`~selaras.backends.runtime.max_input_tokens`.
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded (one line with the fix).

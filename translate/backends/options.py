@@ -4,7 +4,7 @@
 size, threads), checks them when it is made, before any model loads, and hands each
 engine only its own (:meth:`EngineOptions.for_engine`). The CLI builds one from its
 flags, the notebook API from keyword arguments, and both get the same one-line
-:class:`~translate.errors.InputError` for a bad value.
+:class:`~selaras.errors.InputError` for a bad value.
 
 This module is light on purpose (no torch, no ctranslate2): ``selaras --help`` imports it
 for :data:`COMPUTE_TYPES`.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from translate.backends.base import DEFAULT_MODEL, BackendName, Device
-from translate.errors import BUILD_SHORTLIST, BackendError, InputError
+from selaras.backends.base import DEFAULT_MODEL, BackendName, Device
+from selaras.errors import BUILD_SHORTLIST, BackendError, InputError
 
 ComputeType = Literal[
     "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
@@ -44,7 +44,7 @@ MAX_BEAMS = 64
 #: The largest batch accepted: far above what either engine gains from (transformers 16,
 #: CTranslate2 64 by default), low enough that a typo cannot ask for all memory at once.
 MAX_BATCH_SIZE = 1024
-#: ``shortlist`` value that turns the model's cached shortlist off (``translate.shortlist.OFF``).
+#: ``shortlist`` value that turns the model's cached shortlist off (``selaras.shortlist.OFF``).
 SHORTLIST_OFF = "off"
 
 
@@ -95,7 +95,7 @@ class EngineOptions:
         shortlist: a vocabulary shortlist file (``selaras shortlist build``) that
             CTranslate2 restricts decoding to; ``"off"`` for the full vocabulary; ``None``
             uses the model's cached shortlist if one was built for it, else none.
-            CTranslate2 only (``translate.shortlist``).
+            CTranslate2 only (``selaras.shortlist``).
 
     Raises:
         InputError: one line naming the bad value and what is allowed.

@@ -11,21 +11,21 @@ import logging
 from collections.abc import Callable
 from typing import cast
 
-from translate.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
-from translate.backends.options import EngineOptions, UnsupportedComputeType
-from translate.errors import BackendError, InputError, ModelUnavailableError
+from selaras.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
+from selaras.backends.options import EngineOptions, UnsupportedComputeType
+from selaras.errors import BackendError, InputError, ModelUnavailableError
 
 #: Backend name -> its loader, ``"module:function"``; the function takes the model and
 #: the keyword arguments of :meth:`EngineOptions.for_engine` for that name.
 LOADERS: dict[str, str] = {
-    "transformers": "translate.backends.marian:load_marian",
-    "ctranslate2": "translate.backends.ct2:load_ct2",
+    "transformers": "selaras.backends.marian:load_marian",
+    "ctranslate2": "selaras.backends.ct2:load_ct2",
 }
 
 #: Where ``auto`` reports that it fell back to transformers. A library must not print;
 #: with no logging configured, Python's last-resort handler writes the message as one
 #: line on stderr, and an application can silence or reroute it.
-logger = logging.getLogger("translate.backends")
+logger = logging.getLogger("selaras.backends")
 
 
 def available_backends() -> list[str]:
@@ -60,7 +60,7 @@ def load_backend(
     builds the same :class:`EngineOptions` from the name, model and fields.
 
     ``auto`` tries CTranslate2 (fast; converts the model once, see
-    ``translate.backends.ct2``) and falls back to transformers when ctranslate2 is not
+    ``selaras.backends.ct2``) and falls back to transformers when ctranslate2 is not
     installed or cannot convert the model faithfully, logging one warning that says why,
     and only once transformers has loaded (if it fails too, its error is the one line
     the user needs). The fallback gets only transformers' own options: the compute type

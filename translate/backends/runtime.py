@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterator
 
-from translate.errors import BackendError
+from selaras.errors import BackendError
 
 #: ``tokenizer.model_max_length`` is a huge sentinel (``int(1e30)``) when a tokenizer sets
 #: none; below this we trust it as a real limit.

@@ -2,9 +2,9 @@
 
 Each check follows OpusFilter's filter classes (``opusfilter/filters.py``): a check is
 built with its thresholds as constructor arguments, which it validates at once
-(:class:`~translate.checks.base.ParameterError`, an ``InputError``); ``score()`` turns
+(:class:`~selaras.checks.base.ParameterError`, an ``InputError``); ``score()`` turns
 a row into plain numbers (an empty side gives a defined value, never an exception)
-and ``decide()`` applies the thresholds, returning a :class:`~translate.records.Flag`
+and ``decide()`` applies the thresholds, returning a :class:`~selaras.records.Flag`
 with a human detail, or ``None``. Nothing here opens files or needs a model, so
 ``selaras check`` runs offline in milliseconds.
 
@@ -19,7 +19,7 @@ Where things are, one module per check (or measure family), in ``FLAG_NAMES`` or
 registry: :data:`CHECK_TYPES` lists the check classes in flag order, and
 :func:`build_checks`, :func:`find_flags` and :func:`check_rows` run them. A new check
 is one module plus one line in :data:`CHECK_TYPES`. Every public name of those
-modules is importable from ``translate.checks``.
+modules is importable from ``selaras.checks``.
 
 Custom parameters, by check and parameter name::
 
@@ -34,16 +34,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from translate.checks.base import Check, ParameterError
-from translate.checks.confidence import (
+from selaras.checks.base import Check, ParameterError
+from selaras.checks.confidence import (
     CONFIDENCE_MIN_GAP,
     CONFIDENCE_MIN_ROWS,
     CONFIDENCE_Z,
     ConfidenceScore,
     LowConfidenceCheck,
 )
-from translate.checks.empty import EmptyCheck
-from translate.checks.entities import (
+from selaras.checks.empty import EmptyCheck
+from selaras.checks.entities import (
     ENTITY_MISSING_MAX,
     ENTITY_PREFIX,
     ENTITY_SIMILARITY,
@@ -59,7 +59,7 @@ from translate.checks.entities import (
     missing_entities,
     name_similarity,
 )
-from translate.checks.length import (
+from selaras.checks.length import (
     LENGTH_MIN_FACTOR,
     LENGTH_MIN_ROWS,
     LENGTH_SMOOTHING,
@@ -69,7 +69,7 @@ from translate.checks.length import (
     RobustStats,
     length_log_ratio,
 )
-from translate.checks.numbers import (
+from selaras.checks.numbers import (
     NUMBER_MISMATCH_MAX,
     NumberCheck,
     NumberComparison,
@@ -78,7 +78,7 @@ from translate.checks.numbers import (
     extract_numbers,
     parse_number,
 )
-from translate.checks.repetition import (
+from selaras.checks.repetition import (
     REPEAT_MAX_N,
     REPEAT_MIN_RUN,
     REPEAT_MIN_TRIGRAMS,
@@ -88,8 +88,8 @@ from translate.checks.repetition import (
     max_repeat_run,
     repeated_trigram_share,
 )
-from translate.checks.scores import LOW_ALIGN, LOW_CHRF, LowAlignmentCheck, LowScoreCheck
-from translate.checks.untranslated import (
+from selaras.checks.scores import LOW_ALIGN, LOW_CHRF, LowAlignmentCheck, LowScoreCheck
+from selaras.checks.untranslated import (
     UNTRANSLATED_COPY_RATIO,
     UNTRANSLATED_MIN_ID_WORDS,
     UNTRANSLATED_MIN_SHARED,
@@ -98,11 +98,11 @@ from translate.checks.untranslated import (
     UntranslatedScore,
     untranslated_score,
 )
-from translate.checks.wrong_language import WrongLanguageCheck
-from translate.errors import InputError
-from translate.language import ID_FUNCTION_WORDS
-from translate.records import Flag, Lang
-from translate.rows import AlignedRow
+from selaras.checks.wrong_language import WrongLanguageCheck
+from selaras.errors import InputError
+from selaras.language import ID_FUNCTION_WORDS
+from selaras.records import Flag, Lang
+from selaras.rows import AlignedRow
 
 __all__ = [
     "CHECKS",
@@ -223,7 +223,7 @@ def build_checks(params: CheckParams | None = None) -> tuple[Check, ...]:
 
     Raises:
         InputError: an unknown check or parameter;
-            :class:`~translate.checks.base.ParameterError` (an ``InputError``) for a
+            :class:`~selaras.checks.base.ParameterError` (an ``InputError``) for a
             value out of range, naming the check and the parameter.
     """
     params = dict(params or {})

@@ -3,13 +3,13 @@
 A check follows OpusFilter's filter classes (``opusfilter/filters.py``): its thresholds
 are constructor arguments, checked when it is built; :meth:`Check.score` turns a row
 into plain numbers (an empty side gives a defined value, never an exception) and
-:meth:`Check.decide` applies the thresholds, returning a :class:`~translate.records.Flag`
+:meth:`Check.decide` applies the thresholds, returning a :class:`~selaras.records.Flag`
 with a human detail, or ``None``. A check that judges a row against the whole document
 (length ratios, names, MT confidence) computes what it needs once in
 :meth:`Check.document_stats`, which :meth:`score` then receives.
 
 A new check is one module with a ``Check`` subclass (a frozen dataclass whose fields
-are its parameters) and one line in :data:`translate.checks.CHECK_TYPES`.
+are its parameters) and one line in :data:`selaras.checks.CHECK_TYPES`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from translate.errors import InputError
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.errors import InputError
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 
 class ParameterError(InputError):

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check, ParameterError, _is_number, _show
-from translate.checks.length import RobustStats
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check, ParameterError, _is_number, _show
+from selaras.checks.length import RobustStats
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: Modified z-score below which a row's log-probability is an outlier (Iglewicz &
 #: Hoaglin 1993's 3.5, the same limit as ``length-ratio``).

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 
 @dataclass(frozen=True, slots=True)

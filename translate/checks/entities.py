@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.checks.untranslated import _lower_words
-from translate.language import ID_FUNCTION_WORDS
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.checks.untranslated import _lower_words
+from selaras.language import ID_FUNCTION_WORDS
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: Source entities that may be missing from the MT before ``entity-missing`` fires.
 ENTITY_MISSING_MAX = 0

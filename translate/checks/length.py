@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: Modified z-score above which a length ratio is an outlier (Iglewicz & Hoaglin 1993:
 #: |0.6745 (x - median) / MAD| > 3.5).

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.records import Flag, Lang
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.records import Flag, Lang
+from selaras.rows import AlignedRow
 
 #: Unmatched number mentions a row may have before ``number-mismatch`` fires: any.
 NUMBER_MISMATCH_MAX = 0

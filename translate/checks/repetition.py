@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: A 1-4-gram repeated this many times in a row is a loop (Marian's classic failure
 #: on long inputs, e.g. "the the the" or "of the country, of the country, ...").

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: Sentence chrF (0-100) below which a row is ``low-score``. chrF is an F-score over
 #: character 1-6-grams (Popović 2015); under 30 the MT shares few of them with the

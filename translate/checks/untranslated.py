@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.language import ID_FUNCTION_WORDS
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.language import ID_FUNCTION_WORDS
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 #: Lower-case Indonesian function words in the MT that make it ``untranslated``; two,
 #: so one quoted word ("the so-called *tidak* vote") does not fire.

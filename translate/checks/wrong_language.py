@@ -2,7 +2,7 @@
 
 A reference in the wrong language makes every score meaningless (the source given as
 its own reference scores chrF 99.9 against itself) and poisons an exported corpus. The
-row's reference is read with :func:`translate.language.detect_language`; the flag fires
+row's reference is read with :func:`selaras.language.detect_language`; the flag fires
 only on clear Indonesian evidence, never on a short or mixed sentence.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from translate.checks.base import Check
-from translate.language import MIN_EVIDENCE, MIN_SHARE, LanguageGuess, detect_language
-from translate.records import Flag
-from translate.rows import AlignedRow
+from selaras.checks.base import Check
+from selaras.language import MIN_EVIDENCE, MIN_SHARE, LanguageGuess, detect_language
+from selaras.records import Flag
+from selaras.rows import AlignedRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class WrongLanguageCheck(Check):
         self._require_range("min_share", 0.5, 1)
 
     def score(self, row: AlignedRow, stats: object = None) -> LanguageGuess:
-        """The reference's :class:`~translate.language.LanguageGuess` (``lang=None`` when empty)."""
+        """The reference's :class:`~selaras.language.LanguageGuess` (``lang=None`` when empty)."""
         return detect_language(row.reference, min_evidence=self.min_evidence, min_share=self.min_share)
 
     def decide(self, score: LanguageGuess) -> Flag | None:

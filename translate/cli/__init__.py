@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from translate.cli.app import app
+from selaras.cli.app import app
 
 # Each module registers one command on ``app`` when imported (kept light: no torch).
-from translate.cli import segment as _segment  # noqa: F401,E402
-from translate.cli import translate as _translate  # noqa: F401,E402
-from translate.cli import score as _score  # noqa: F401,E402
-from translate.cli import align as _align  # noqa: F401,E402
-from translate.cli import run as _run  # noqa: F401,E402
-from translate.cli import review as _review  # noqa: F401,E402
-from translate.cli import check as _check  # noqa: F401,E402
-from translate.cli import export as _export  # noqa: F401,E402
-from translate.cli import corpus as _corpus  # noqa: F401,E402
-from translate.cli import shortlist as _shortlist  # noqa: F401,E402
+from selaras.cli import segment as _segment  # noqa: F401,E402
+from selaras.cli import translate as _translate  # noqa: F401,E402
+from selaras.cli import score as _score  # noqa: F401,E402
+from selaras.cli import align as _align  # noqa: F401,E402
+from selaras.cli import run as _run  # noqa: F401,E402
+from selaras.cli import review as _review  # noqa: F401,E402
+from selaras.cli import check as _check  # noqa: F401,E402
+from selaras.cli import export as _export  # noqa: F401,E402
+from selaras.cli import corpus as _corpus  # noqa: F401,E402
+from selaras.cli import shortlist as _shortlist  # noqa: F401,E402
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
-from translate.cli.options import MAX_BEAD, EmbedderOption, FormatOption
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.options import MAX_BEAD, EmbedderOption, FormatOption
 
 @app.command(
     epilog=examples(
@@ -47,8 +47,8 @@ def align(
     English, or does not look like a translation of the source, gets one warning line
     (and "warnings" in --json).
     """
-    from translate.align import summarise
-    from translate.pipeline import align_files
+    from selaras.align import summarise
+    from selaras.pipeline import align_files
 
     if not 2 <= max_bead <= MAX_BEAD:
         raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)

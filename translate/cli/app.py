@@ -16,8 +16,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from translate import __version__
-from translate.errors import SelarasError
+from selaras import __version__
+from selaras.errors import SelarasError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +52,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SelarasError as exc:
-            from translate.cli.hints import cli_message
+            from selaras.cli.hints import cli_message
 
             raise fail(cli_message(exc), exc.exit_code) from None
         except KeyboardInterrupt:
@@ -63,8 +63,8 @@ def handle_errors(func: F) -> F:
         except OSError as exc:
             # The library turns the OS errors it expects into FileError/InputError; this
             # is the last line of defence, so that none becomes a traceback.
-            from translate.errors import FileError
-            from translate.io import describe_os_error
+            from selaras.errors import FileError
+            from selaras.io import describe_os_error
 
             where = f"{exc.filename}: " if exc.filename else ""
             raise fail(f"{where}{describe_os_error(exc)}", FileError.exit_code) from None
@@ -73,8 +73,8 @@ def handle_errors(func: F) -> F:
 
 
 def print_json(payload: Any) -> None:
-    """Machine-readable output: one JSON document on stdout (``translate.io.write_json``'s format)."""
-    from translate.io import write_json
+    """Machine-readable output: one JSON document on stdout (``selaras.io.write_json``'s format)."""
+    from selaras.io import write_json
 
     write_json("-", payload)
 
@@ -151,7 +151,7 @@ class _StderrLogHandler(logging.Handler):
     that swap ``sys.stderr`` see them)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        from translate.cli.hints import cli_text
+        from selaras.cli.hints import cli_text
 
         prefix = "warning: " if record.levelno >= logging.WARNING else "note: "
         typer.echo(prefix + cli_text(record.getMessage()), err=True)
@@ -159,7 +159,7 @@ class _StderrLogHandler(logging.Handler):
 
 def _show_library_notes() -> None:
     """Let the library's notes (CTranslate2 conversion, fallbacks) reach the user once."""
-    log = logging.getLogger("translate")
+    log = logging.getLogger("selaras")
     if not any(isinstance(h, _StderrLogHandler) for h in log.handlers):
         log.addHandler(_StderrLogHandler())
     log.setLevel(logging.INFO)

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import app, examples, fail, handle_errors, print_json
-from translate.checks import (
+from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.checks import (
     LENGTH_MIN_FACTOR,
     LENGTH_Z,
     LOW_ALIGN,
@@ -93,10 +93,10 @@ def check(
     The flags column is recomputed; flags from other tools are kept after ours.
     A count per flag goes to stderr.
     """
-    from translate.checks import FLAG_NAMES, ParameterError, build_checks, count_flags
-    from translate.io import STDIO
-    from translate.pipeline import check_file
-    from translate.rows import row_as_json
+    from selaras.checks import FLAG_NAMES, ParameterError, build_checks, count_flags
+    from selaras.io import STDIO
+    from selaras.pipeline import check_file
+    from selaras.rows import row_as_json
 
     if in_place and output is not None:
         raise fail("give either -o/--output or --in-place, not both")

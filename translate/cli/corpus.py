@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
-from translate.cli.options import (
+from selaras.backends.base import DEFAULT_MODEL
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.options import (
     MAX_BEAD,
     BackendChoice,
     BackendOption,
@@ -105,8 +105,8 @@ def corpus(
     reuse. Interrupted (even kill -9)? Rerun the same command: nothing finished is translated
     again. Exit 1 when a document failed (each is named with why); the others are done.
     """
-    from translate.corpus import ExportFilter, RunSettings, run_corpus
-    from translate.corpus.outputs import EXPORT_FILES
+    from selaras.corpus import ExportFilter, RunSettings, run_corpus
+    from selaras.corpus.outputs import EXPORT_FILES
 
     formats = tuple(dict.fromkeys(f.strip().lower() for f in export.split(",") if f.strip()))
     unknown = [f for f in formats if f not in EXPORT_FILES]

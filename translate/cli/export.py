@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
 
 if TYPE_CHECKING:
-    from translate.export import ExportSummary
+    from selaras.export import ExportSummary
 
 
 class Format(str, Enum):
-    """Export formats (``translate.export.FORMATS``)."""
+    """Export formats (``selaras.export.FORMATS``)."""
 
     tmx = "tmx"
     moses = "moses"
@@ -79,10 +79,10 @@ def export(
     Beads with an empty side are left out of TMX and Moses; every skip is counted in
     the summary line on stderr. Files appear only when complete.
     """
-    from translate.checks import FLAG_NAMES
-    from translate.export import export_paths, export_rows
-    from translate.io import STDIO, check_outputs
-    from translate.rows import read_aligned_tsv
+    from selaras.checks import FLAG_NAMES
+    from selaras.export import export_paths, export_rows
+    from selaras.io import STDIO, check_outputs
+    from selaras.rows import read_aligned_tsv
 
     if output == STDIO and as_json:
         raise fail("--json prints to stdout, so it cannot go with -o -; give -o PATH")
@@ -92,7 +92,7 @@ def export(
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
     check_outputs(export_paths(output, fmt.value), [aligned])
     excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
-    from translate.review import parse_statuses, rows_with_status
+    from selaras.review import parse_statuses, rows_with_status
 
     statuses = parse_statuses(status) if status is not None else None
     rows = read_aligned_tsv(aligned)

@@ -3,7 +3,7 @@
 The library says how to fix a problem in words that also work in a notebook ("give
 a local model folder instead"); the command line names the flag ("pass --model PATH
 to a local copy"). The phrases are the library's own constants
-(``translate.errors.ADVICE``), imported here, so a reworded phrase cannot silently
+(``selaras.errors.ADVICE``), imported here, so a reworded phrase cannot silently
 stop being rewritten: a test checks each has its flag. Everything else in a message
 is left as it is, so a CLI error is still one line saying what is wrong and how to
 fix it.
@@ -11,7 +11,7 @@ fix it.
 
 from __future__ import annotations
 
-from translate.errors import (
+from selaras.errors import (
     BUILD_SHORTLIST,
     MT_MADE_HERE,
     RETRY_CTRANSLATE2,

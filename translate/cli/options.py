@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
+from selaras.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
 
 
 class BackendChoice(str, Enum):

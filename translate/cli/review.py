@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
 
 #: Table widths accepted: narrower cannot show three text columns; wider is no screen.
 MIN_WIDTH, MAX_WIDTH = 40, 1000
@@ -104,12 +104,12 @@ def review(
         raise fail(f"--port must be 0-65535, got {port}", 2)
     from rich.console import Console
 
-    from translate.io import atomic_write, check_outputs
-    from translate.metrics import check_bootstrap
-    from translate.pipeline import review_file
-    from translate.review import rows_for_review
-    from translate.review.terminal import review_table, summary_line
-    from translate.rows import is_scored, row_as_json
+    from selaras.io import atomic_write, check_outputs
+    from selaras.metrics import check_bootstrap
+    from selaras.pipeline import review_file
+    from selaras.review import rows_for_review
+    from selaras.review.terminal import review_table, summary_line
+    from selaras.rows import is_scored, row_as_json
 
     html_to_stdout = html is not None and str(html) == "-"
     if html_to_stdout and as_json:
@@ -126,14 +126,14 @@ def review(
     keys = ("chrf", "bleu") if html is None and not as_json else None
     data = review_file(aligned, metrics=metrics, keys=keys, n_bootstrap=bootstrap)
     rows, corpus, origin, warnings = data.rows, data.corpus, data.origin, data.warnings
-    from translate.review import parse_statuses
+    from selaras.review import parse_statuses
 
     statuses = parse_statuses(status) if status is not None else None
     selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
     summary = summary_line(rows, corpus, shown=len(selected))
 
     if html is not None:
-        from translate.review.html import render_html
+        from selaras.review.html import render_html
 
         page = render_html(
             selected, metrics=corpus, title=aligned.name, sort=sort, metrics_origin=origin, warnings=warnings
@@ -171,8 +171,8 @@ def _checks_from(checked_with: str | None) -> Any:
         return None
     import shlex
 
-    from translate.checks import ParameterError, build_checks
-    from translate.cli.check import OPTION_PARAMS, parse_low_confidence
+    from selaras.checks import ParameterError, build_checks
+    from selaras.cli.check import OPTION_PARAMS, parse_low_confidence
 
     words = shlex.split(checked_with)
     if len(words) % 2:
@@ -204,7 +204,7 @@ def _serve(aligned: Path, *, host: str, port: int, open_browser: bool, checks: A
         raise fail(f"--port must be 0-65535, got {port}", 2)
     if str(aligned) == "-":
         raise fail("--serve saves changes into the TSV, so it needs a file, not - (stdin)", 2)
-    from translate.review.server import serve
+    from selaras.review.server import serve
 
     def ready(url: str) -> None:
         typer.echo(url)

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
-from translate.cli.options import (
+from selaras.backends.base import DEFAULT_MODEL
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.options import (
     BackendChoice,
     BackendOption,
     BatchSizeOption,
@@ -81,7 +81,7 @@ def run(
     the whole set. A file you give is never written over (choose another -o then). An
     interrupted translation resumes on rerun.
     """
-    from translate.pipeline import run as run_pipeline
+    from selaras.pipeline import run as run_pipeline
 
     if not reference:
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)

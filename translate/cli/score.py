@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.app import JsonOption, app, examples, handle_errors, print_json
-from translate.metrics import MIN_BOOTSTRAP, N_BOOTSTRAP
+from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json
+from selaras.metrics import MIN_BOOTSTRAP, N_BOOTSTRAP
 
 
 @app.command(
@@ -35,8 +35,8 @@ def score(
     not scored; a line blank in some files only is an error (the files do not match
     there), as is a different number of lines.
     """
-    from translate.io import read_lines
-    from translate.metrics import check_bootstrap, corpus_scores, paragraph_segments, scores_as_json
+    from selaras.io import read_lines
+    from selaras.metrics import check_bootstrap, corpus_scores, paragraph_segments, scores_as_json
 
     n_bootstrap = check_bootstrap(bootstrap)
     hyps, refs = paragraph_segments(

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
-from translate.cli.options import (
+from selaras.backends.base import DEFAULT_MODEL
+from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
+from selaras.cli.options import (
     BackendChoice,
     BatchSizeOption,
     BeamsOption,
@@ -19,7 +19,7 @@ from translate.cli.options import (
     ModelOption,
     engine_options,
 )
-from translate.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, MAX_PER_PIECE, MAX_TOP
+from selaras.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, MAX_PER_PIECE, MAX_TOP
 
 shortlist_app = typer.Typer(
     name="shortlist",
@@ -74,7 +74,7 @@ def build(
     README's Speed section for how often it differs). The file carries the model's
     vocabulary fingerprint: a shortlist for another model is refused.
     """
-    from translate.shortlist import build_shortlist_file
+    from selaras.shortlist import build_shortlist_file
 
     options = engine_options(
         backend=BackendChoice.ctranslate2, model=model, device=device, compute_type=compute_type,

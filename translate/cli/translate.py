@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from translate.backends.base import DEFAULT_MODEL
-from translate.cli.app import JsonOption, app, examples, fail, handle_errors, progress_reporter
-from translate.cli.options import (
+from selaras.backends.base import DEFAULT_MODEL
+from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, progress_reporter
+from selaras.cli.options import (
     BackendChoice,
     BackendOption,
     BatchSizeOption,
@@ -79,8 +79,8 @@ def translate(
     (code, timings, images) kept; bold, italic and links land on the aligned English
     words, or around the whole sentence when the alignment is unsure.
     """
-    from translate.formats import format_name
-    from translate.pipeline import translate_file
+    from selaras.formats import format_name
+    from selaras.pipeline import translate_file
 
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)

@@ -7,8 +7,8 @@ exports, ``metrics.json``), ``job`` (:func:`run_corpus`, the two passes).
 
 from __future__ import annotations
 
-from translate.corpus.job import CorpusResult, CorpusStats, RunSettings, run_corpus
-from translate.corpus.manifest import Document, read_manifest
-from translate.corpus.outputs import ExportFilter
+from selaras.corpus.job import CorpusResult, CorpusStats, RunSettings, run_corpus
+from selaras.corpus.manifest import Document, read_manifest
+from selaras.corpus.outputs import ExportFilter
 
 __all__ = ["CorpusResult", "CorpusStats", "Document", "ExportFilter", "RunSettings", "read_manifest", "run_corpus"]

@@ -6,16 +6,16 @@ chunk of sentences and one document, never by the corpus:
 1. **Translate.** Every document's source is read and segmented; its sentences go into
    a to-do list on disk (a temporary SQLite table: identical sentences across
    documents appear once, in first-seen order), minus those the sentence cache
-   (:mod:`translate.corpus.memory`) already holds for this model and options. The
+   (:mod:`selaras.corpus.memory`) already holds for this model and options. The
    to-do list is cut into chunks of :func:`chunk_size` sentences that mix documents,
    so the engine's batches stay full, and the engine (local, or Ray actors) translates
    chunk after chunk; each finished chunk is committed to the cache in one
    transaction. ``kill -9`` loses at most the chunks in flight, and a rerun's to-do
    list is cut into the very chunks that were not finished.
 2. **Assemble.** Each document is written to ``DIR/docs/<id>/`` by
-   ``translate.pipeline.run`` with its translations from the cache (so the folder is
+   ``selaras.pipeline.run`` with its translations from the cache (so the folder is
    exactly what ``selaras run`` writes), and its rows stream into the corpus outputs
-   (:mod:`translate.corpus.outputs`).
+   (:mod:`selaras.corpus.outputs`).
 
 A document that cannot be read (missing, empty, not UTF-8) or aligned fails alone: it
 is listed with its reason and the others go on. Nothing that depends on how the job
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from translate.backends.options import EngineOptions
-from translate.corpus.manifest import Document, read_manifest
-from translate.corpus.memory import SentenceMemory, default_path, text_hash
-from translate.corpus.outputs import DOCS_DIR, ExportFilter, open_outputs, output_files
-from translate.errors import InputError, SelarasError
+from selaras.backends.options import EngineOptions
+from selaras.corpus.manifest import Document, read_manifest
+from selaras.corpus.memory import SentenceMemory, default_path, text_hash
+from selaras.corpus.outputs import DOCS_DIR, ExportFilter, open_outputs, output_files
+from selaras.errors import InputError, SelarasError
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ Progress = Callable[[int, int], None]
 class RunSettings:
     """Everything ``selaras run`` takes besides its files, for every document of a corpus.
 
-    ``engine`` is the :class:`~translate.backends.EngineOptions`; ``extra`` holds any other
-    keyword of ``translate.pipeline.run`` (a new run option, e.g. an embedder), passed
+    ``engine`` is the :class:`~selaras.backends.EngineOptions`; ``extra`` holds any other
+    keyword of ``selaras.pipeline.run`` (a new run option, e.g. an embedder), passed
     through to each document's run unchanged.
     """
 
@@ -67,7 +67,7 @@ class RunSettings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def run_kwargs(self) -> dict[str, Any]:
-        """Keywords for ``translate.pipeline.run`` (besides the files and translations)."""
+        """Keywords for ``selaras.pipeline.run`` (besides the files and translations)."""
         return {
             "lines": self.lines, "max_bead": self.max_bead, "n_bootstrap": self.n_bootstrap,
             "embedder": self.embedder, **self.extra,
@@ -156,7 +156,7 @@ class _Todo:
 
 
 def _source_texts(document: Document, lines: bool) -> list[str]:
-    from translate.pipeline import read_sentences
+    from selaras.pipeline import read_sentences
 
     return [s.text for s in read_sentences(document.source, "id", lines=lines)]
 
@@ -166,11 +166,11 @@ def _source_texts(document: Document, lines: bool) -> list[str]:
 
 def _engine(name: EngineName, options: EngineOptions, ray_address: str | None, ray_actors: int | None):
     if name == "local":
-        from translate.corpus.local import LocalEngine
+        from selaras.corpus.local import LocalEngine
 
         return LocalEngine(options)
     if name == "ray":
-        from translate.corpus.ray_engine import RayEngine
+        from selaras.corpus.ray_engine import RayEngine
 
         return RayEngine(options, address=ray_address, actors=ray_actors)
     raise InputError(f"unknown corpus engine {name!r}; choose local or ray")
@@ -195,16 +195,16 @@ def run_corpus(
     """Translate, align and score every document of ``manifest`` into ``out_dir``, resumably.
 
     Args:
-        manifest: a TSV, JSONL or folder (``translate.corpus.manifest``).
+        manifest: a TSV, JSONL or folder (``selaras.corpus.manifest``).
         out_dir: the corpus folder: ``docs/<id>/`` per document, ``corpus.tsv``,
             ``metrics.json``, ``exports/``.
         settings: the run options of every document (engine, lines, beads, bootstrap).
         engine: ``local`` (this process) or ``ray`` (Ray Data actors; see
-            ``translate.corpus.ray_engine``).
+            ``selaras.corpus.ray_engine``).
         ray_address: a Ray cluster to join; ``None`` starts a local one.
         ray_actors: how many Ray actors (default: one per GPU or CPU).
         filters: the exports and their row filters.
-        memory_path: the sentence cache (default :func:`translate.corpus.memory.default_path`).
+        memory_path: the sentence cache (default :func:`selaras.corpus.memory.default_path`).
         on_translate, on_assemble: ``(done, total)`` in sentences to translate and documents.
 
     Returns:
@@ -215,9 +215,9 @@ def run_corpus(
         FileError, LockedError: the folder cannot be written or another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
-    from translate.embed import resolve_embedder
-    from translate.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
-    from translate.metrics import ScoreAccumulator, check_bootstrap
+    from selaras.embed import resolve_embedder
+    from selaras.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
+    from selaras.metrics import ScoreAccumulator, check_bootstrap
 
     settings = settings or RunSettings()
     filters = filters or ExportFilter()
@@ -288,14 +288,14 @@ def run_corpus(
 
 
 def _empty_summary():
-    from translate.export import ExportSummary
+    from selaras.export import ExportSummary
 
     return ExportSummary()
 
 
 def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
     """Exports of an earlier run in formats this run did not write (they would contradict it)."""
-    from translate.corpus.outputs import EXPORT_FILES, EXPORTS_DIR
+    from selaras.corpus.outputs import EXPORT_FILES, EXPORTS_DIR
 
     for fmt, names in EXPORT_FILES.items():
         if fmt not in formats:
@@ -335,15 +335,15 @@ def _translate(documents, settings: RunSettings, translator, memory: SentenceMem
 
 def _assemble(document: Document, folder: Path, settings: RunSettings, memory: SentenceMemory, key: str, engine_info):
     """Pass 2 for one document: its run folder, its rows (first reference) and its table entry."""
-    from translate.pipeline import run
+    from selaras.pipeline import run
 
     texts = _source_texts(document, settings.lines)
     found = memory.get(key, texts)
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
     if folder.is_dir():  # a job killed while writing this folder left its temporary files
-        from translate.io import remove_leftover_temps
-        from translate.rundir import run_file_names
+        from selaras.io import remove_leftover_temps
+        from selaras.rundir import run_file_names
 
         remove_leftover_temps(folder / name for name in run_file_names(max(1, len(document.references)), with_mt=True))
     if not document.references:
@@ -373,11 +373,11 @@ def _assemble(document: Document, folder: Path, settings: RunSettings, memory: S
 def _translate_only(document: Document, folder: Path, texts, translations, engine_info):
     """A document without a reference: ``source.txt``, ``mt.txt`` and ``metrics.json`` (as a
     run folder), and one 1-0 row per sentence (no reference to align with)."""
-    from translate.checks import check_rows
-    from translate.io import check_outputs, exclusive_lock
-    from translate.records import Bead
-    from translate.rows import build_rows
-    from translate.rundir import MT_NAME, SOURCE_NAME, stale_files, write_run_folder
+    from selaras.checks import check_rows
+    from selaras.io import check_outputs, exclusive_lock
+    from selaras.records import Bead
+    from selaras.rows import build_rows
+    from selaras.rundir import MT_NAME, SOURCE_NAME, stale_files, write_run_folder
 
     names = [SOURCE_NAME, MT_NAME, "metrics.json"]
     check_outputs([*(folder / n for n in names), *stale_files(folder, names)], [document.source])

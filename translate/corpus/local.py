@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from translate.backends.options import EngineOptions
-from translate.records import Translation
+from selaras.backends.options import EngineOptions
+from selaras.records import Translation
 
 
 class LocalEngine:
     """Translates chunks of sentences with one backend, loaded once for the whole job.
 
     Attributes:
-        key: the run key of the loaded engine (``translate.translator.run_key``).
+        key: the run key of the loaded engine (``selaras.translator.run_key``).
         info: the engine as it runs (``EngineInfo.as_json``), for ``metrics.json``.
     """
 
     def __init__(self, options: EngineOptions) -> None:
-        from translate.backends import load_backend
-        from translate.translator import run_key
+        from selaras.backends import load_backend
+        from selaras.translator import run_key
 
         self.options = options
         self.backend = load_backend(options)
@@ -27,7 +27,7 @@ class LocalEngine:
 
     def translate_chunks(self, chunks: Iterable[list[str]]) -> Iterator[list[Translation]]:
         """Each chunk's translations, in order, as soon as the chunk is done."""
-        from translate.translator import translate_sentences
+        from selaras.translator import translate_sentences
 
         for texts in chunks:
             yield translate_sentences(

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import InputError
-from translate.io import jsonl_body, tsv_body
+from selaras.errors import InputError
+from selaras.io import jsonl_body, tsv_body
 
 #: Longest document id: far below any file system's 255-byte name limit, room for suffixes.
 MAX_ID_LENGTH = 128
@@ -115,7 +115,7 @@ def read_manifest(path: str | Path) -> list[Document]:
         InputError: an unreadable manifest, a missing column or key, an unsafe or
             repeated id, or no document at all; naming the line.
     """
-    from translate.io import read_lines
+    from selaras.io import read_lines
 
     manifest = Path(path)
     if manifest.is_dir():

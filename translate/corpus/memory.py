@@ -1,6 +1,6 @@
 """The sentence cache: a small translation memory shared by corpus runs.
 
-Every translated sentence is stored under the *run key* (``translate.translator.run_key``:
+Every translated sentence is stored under the *run key* (``selaras.translator.run_key``:
 the model's fingerprint, the beams, the input limit and the splitting version) and a
 SHA-256 of its text, with the translation exactly as the engine gave it (text, pieces,
 score, tokens). A corpus job looks each source sentence up before translating, so
@@ -14,7 +14,7 @@ score, tokens). A corpus job looks each source sentence up before translating, s
   finds everything in the memory still records which engine made the MT.
 
 The memory is one SQLite file (:func:`default_path`: ``memory/sentences.sqlite`` under
-``translate.rundir.cache_root``) in WAL mode: commits survive ``kill -9``, several runs
+``selaras.rundir.cache_root``) in WAL mode: commits survive ``kill -9``, several runs
 may share it (SQLite locks; a busy database is waited for), and lookups read from disk,
 so a million sentences need no million entries in RAM.
 """
@@ -27,8 +27,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from translate.errors import FileError
-from translate.records import Translation
+from selaras.errors import FileError
+from selaras.records import Translation
 
 #: Seconds to wait for another run's write transaction before giving up (SQLite's
 #: busy timeout): a chunk commit takes milliseconds, so this is only ever a safety net.
@@ -50,7 +50,7 @@ def text_hash(text: str) -> str:
 
 def default_path() -> Path:
     """Where the memory lives unless a job names another file."""
-    from translate.rundir import cache_root
+    from selaras.rundir import cache_root
 
     return cache_root() / "memory" / "sentences.sqlite"
 

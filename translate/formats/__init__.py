@@ -1,6 +1,6 @@
 """Document formats: one module each, found by file extension or by name (``--format``).
 
-``txt`` is plain UTF-8 text, read by ``translate.pipeline`` as before (one sentence per
+``txt`` is plain UTF-8 text, read by ``selaras.pipeline`` as before (one sentence per
 output line). The others read a document into units and write it back with the
 translations in place: ``docx`` (Word), ``html``, ``md`` (Markdown), ``srt``
 (subtitles). Each module is imported only when its format is used (python-docx,
@@ -12,17 +12,17 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from translate.errors import InputError
-from translate.formats.base import DocumentFormat, Extracted, Span, TranslatedUnit, Unit
+from selaras.errors import InputError
+from selaras.formats.base import DocumentFormat, Extracted, Span, TranslatedUnit, Unit
 
-#: Format name -> ``"module:attribute"`` of its :class:`~translate.formats.base.DocumentFormat`
+#: Format name -> ``"module:attribute"`` of its :class:`~selaras.formats.base.DocumentFormat`
 #: (``None``: plain text, handled by the pipeline itself).
 FORMATS: dict[str, str | None] = {
     "txt": None,
-    "docx": "translate.formats.docx:DOCX",
-    "html": "translate.formats.html:HTML",
-    "md": "translate.formats.markdown:MARKDOWN",
-    "srt": "translate.formats.srt:SRT",
+    "docx": "selaras.formats.docx:DOCX",
+    "html": "selaras.formats.html:HTML",
+    "md": "selaras.formats.markdown:MARKDOWN",
+    "srt": "selaras.formats.srt:SRT",
 }
 
 #: File extension (lower case, with the dot) -> format name.

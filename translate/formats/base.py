@@ -5,8 +5,8 @@ paragraph, a heading, a table cell, a subtitle stream) with the inline markup in
 it as :class:`Span` ranges over that text (a bold run, a link, an inline code), and
 puts translated units back (:meth:`Extracted.rebuild`), leaving everything that is
 not a unit byte for byte as it was where the format allows it. Formats never load a
-model: ``translate.formats.inline`` places the spans on the translation and
-``translate.pipeline`` wires the two together.
+model: ``selaras.formats.inline`` places the spans on the translation and
+``selaras.pipeline`` wires the two together.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from translate.errors import InputError
-from translate.formats.base import Span, TranslatedUnit, Unit, nested
+from selaras.errors import InputError
+from selaras.formats.base import Span, TranslatedUnit, Unit, nested
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

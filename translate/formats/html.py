@@ -27,8 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from translate.errors import InputError
-from translate.formats.base import Span, TranslatedUnit, Unit, nested
+from selaras.errors import InputError
+from selaras.formats.base import Span, TranslatedUnit, Unit, nested
 
 #: Elements whose content is never touched.
 SKIPPED = frozenset({"script", "style", "pre", "textarea", "template", "svg", "math", "noscript"})

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translate.formats.base import Placement, Span, TranslatedUnit, Unit
-from translate.records import Sentence, Translation
+from selaras.formats.base import Placement, Span, TranslatedUnit, Unit
+from selaras.records import Sentence, Translation
 
 #: A link counts only if the target piece gives at least this share of its attention
 #: to that source piece (chosen, not tuned: half is "clearly more than anything else";
@@ -217,7 +217,7 @@ def _crossing(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _nest_like_source(spans, placed, bounds, ranges, touched, by_length) -> list[tuple[int, int]]:
     """Ranges that nest as the source spans do: inside their parent, never crossing."""
-    from translate.formats.base import nested
+    from selaras.formats.base import nested
 
     placed = list(placed)
     index = {id(s): k for k, s in enumerate(spans)}
@@ -264,7 +264,7 @@ def _with_atomic_text(unit: Unit, english: str, placed: list[tuple[int, int]]) -
     """Put each atomic span's source text into the English at its range (replacing the
     words there, or inserted between words), shifting the other ranges to match: a span
     that held the atomic one in the source holds it again, one that did not stays out."""
-    from translate.formats.base import ancestors
+    from selaras.formats.base import ancestors
 
     above = ancestors(unit.spans)
     atomic = sorted((k for k, s in enumerate(unit.spans) if s.atomic), key=lambda k: (placed[k], k))

@@ -20,8 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from translate.errors import InputError
-from translate.formats.base import Span, TranslatedUnit, Unit, render_spans
+from selaras.errors import InputError
+from selaras.formats.base import Span, TranslatedUnit, Unit, render_spans
 
 #: Characters escaped in translated text so they stay text (CommonMark's ASCII punctuation that starts inline markup).
 ESCAPED = re.compile(r"([\\`*_\[\]<>|])")
@@ -164,7 +164,7 @@ class MarkdownFormat:
     placement = "alignment"
 
     def extract(self, data: bytes, name: str) -> MarkdownDocument:
-        from translate.io import decode_text
+        from selaras.io import decode_text
 
         text = decode_text(data, name)
         bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""

@@ -22,8 +22,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translate.errors import InputError
-from translate.formats.base import Span, TranslatedUnit, Unit
+from selaras.errors import InputError
+from selaras.formats.base import Span, TranslatedUnit, Unit
 
 #: Characters per subtitle line and lines per cue (BBC subtitle guidelines: 37-42
 #: characters a line, two lines; Netflix's timed-text style guide: 42).
@@ -164,7 +164,7 @@ class SrtFormat:
     placement = "length"
 
     def extract(self, data: bytes, name: str) -> SrtDocument:
-        from translate.io import decode_text
+        from selaras.io import decode_text
 
         text = decode_text(data, name)
         bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""

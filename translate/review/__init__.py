@@ -4,8 +4,8 @@ Rendering lives in ``terminal`` (a rich table) and ``html`` (one self-contained 
 the editing workbench in ``session`` (the model), ``server`` and ``workbench`` (its page).
 This module holds the small pure steps both need: picking and ordering rows, the chrF
 histogram, and which MT words the reference also contains. Corpus scores come from
-``translate.metrics.score_rows``, flag counts from ``translate.checks.count_flags``,
-the row's columns from ``translate.rows``. Nothing here opens files or prints.
+``selaras.metrics.score_rows``, flag counts from ``selaras.checks.count_flags``,
+the row's columns from ``selaras.rows``. Nothing here opens files or prints.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
-from translate.checks import LOW_CHRF
-from translate.rows import AlignedRow, is_scored
+from selaras.checks import LOW_CHRF
+from selaras.rows import AlignedRow, is_scored
 
 SortOrder = Literal["file", "score"]
 
@@ -30,7 +30,7 @@ GOOD_CHRF = 60.0
 #: document (misaligned vs. good beads) and coarse enough to read at a glance.
 HISTOGRAM_BIN = 5.0
 
-#: Metric keys of ``metrics.json`` (``translate.metrics.scores_as_json``) and how they
+#: Metric keys of ``metrics.json`` (``selaras.metrics.scores_as_json``) and how they
 #: are labelled for people; chrF's default beta is 2 (sacrebleu ``CHRF.BETA``).
 METRIC_LABELS: dict[str, str] = {"bleu": "BLEU", "chrf": "chrF2", "chrfpp": "chrF2++", "ter": "TER"}
 
@@ -47,9 +47,9 @@ def fill_sentence_scores(rows: Sequence[AlignedRow]) -> list[AlignedRow]:
 
     ``selaras align`` writes these scores, but a hand-made or trimmed TSV may not; the
     review sorts and colours by chrF, so missing values for scorable rows are computed
-    with sacrebleu (``translate.metrics.sentence_scores``). Unscorable rows keep ``None``.
+    with sacrebleu (``selaras.metrics.sentence_scores``). Unscorable rows keep ``None``.
     """
-    from translate.metrics import sentence_scores
+    from selaras.metrics import sentence_scores
 
     filled: list[AlignedRow] = []
     for row in rows:
@@ -109,7 +109,7 @@ def parse_statuses(text: str) -> tuple[str, ...]:
     Raises:
         InputError: an unknown status name, or none given.
     """
-    from translate.errors import InputError
+    from selaras.errors import InputError
 
     names = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [name for name in names if name not in STATUS_NAMES]
@@ -130,14 +130,14 @@ def document_warnings(rows: Sequence[AlignedRow]) -> list[str]:
 
     The same two checks ``selaras align`` and ``run`` make, so a reviewer who only has
     the TSV is told too: the reference side is not English
-    (``translate.language.language_warning``), or the alignment confidence (the
-    sentence-weighted mean ``align_score``, ``translate.align.alignment_confidence``)
+    (``selaras.language.language_warning``), or the alignment confidence (the
+    sentence-weighted mean ``align_score``, ``selaras.align.alignment_confidence``)
     is so low that the reference does not look like a translation of the source.
     Corpus scores above such a TSV mean little. The wording is those functions' own.
     """
-    from translate.align import alignment_confidence
-    from translate.language import language_warning
-    from translate.records import Bead
+    from selaras.align import alignment_confidence
+    from selaras.language import language_warning
+    from selaras.records import Bead
 
     warnings = [language_warning([row.reference for row in rows if row.reference.strip()], "en", "the reference")]
     scored = [row for row in rows if row.align_score is not None]

@@ -5,10 +5,10 @@ install, editable or not, and is always one self-contained file: no CDN, no font
 scripts fetched, it opens from disk offline. The script builds every cell with
 ``textContent`` / ``createTextNode``, never ``innerHTML``, so sentence text cannot
 inject markup; MT words that the reference contains arrive pre-split by
-``translate.review.mt_match_segments`` and are wrapped in ``<mark>`` elements.
+``selaras.review.mt_match_segments`` and are wrapped in ``<mark>`` elements.
 
 What the workbench draws the same way (the table's style, text and flag cells, a row's
-word links lit on hover or focus) comes from ``translate.review.page``; this module adds
+word links lit on hover or focus) comes from ``selaras.review.page``; this module adds
 the overview and histogram style and the page's own script (sort, filter, paging).
 
 Only one page of rows (``pageSize``, 200 by default) is in the DOM at a time, so a
@@ -18,8 +18,8 @@ index array, and rendering touches 200 rows.
 
 from __future__ import annotations
 
-from translate.review.page import CELLS_JS
-from translate.review.page import CSS as BASE_CSS
+from selaras.review.page import CELLS_JS
+from selaras.review.page import CSS as BASE_CSS
 
 #: The shared table style plus the static page's overview and histogram.
 CSS = BASE_CSS + """
@@ -246,5 +246,5 @@ _PAGE_JS = r"""
 })();
 """
 
-#: The shared cell script (``translate.review.page``) in front of the page's own.
+#: The shared cell script (``selaras.review.page``) in front of the page's own.
 JS = CELLS_JS + _PAGE_JS

@@ -6,7 +6,7 @@ score range, text search) and paging. Where the TSV was reviewed (``selaras revi
 --serve``), a review column shows each bead's status (✓ accepted, ✗ rejected with its
 text struck through, or pending) and its note, with the counts above the table. The rows travel as one JSON blob inside
 ``<script type="application/json">`` and are drawn by the inline script a page at a
-time, so a 10,000-row document stays responsive (see ``translate.review.assets``).
+time, so a 10,000-row document stays responsive (see ``selaras.review.assets``).
 
 Safety: the blob is ``json.dumps`` output with ``<``, ``>`` and ``&`` written as
 ``\\u003c``/``\\u003e``/``\\u0026`` (the OWASP rule for JSON in HTML), so ``</script>``
@@ -24,9 +24,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from translate import __version__
-from translate.checks import count_flags
-from translate.review import (
+from selaras import __version__
+from selaras.checks import count_flags
+from selaras.review import (
     GOOD_CHRF,
     HISTOGRAM_BIN,
     LOW_CHRF,
@@ -35,9 +35,9 @@ from translate.review import (
     chrf_histogram,
     mt_match_segments,
 )
-from translate.rows import COLUMN_NAMES, COLUMNS, AlignedRow, Column, is_scored
-from translate.review.assets import CSS, JS
-from translate.review.page import LINKS_HINT, page_html, table_html
+from selaras.rows import COLUMN_NAMES, COLUMNS, AlignedRow, Column, is_scored
+from selaras.review.assets import CSS, JS
+from selaras.review.page import LINKS_HINT, page_html, table_html
 
 #: Rows drawn per page. 200 rows of three wrapped sentences is a few screens of
 #: reading and keeps each re-render to a few milliseconds (brief: pages of 200).
@@ -76,7 +76,7 @@ def _finite(value: float | None, digits: int) -> float | None:
 
 
 #: The page's row layout: the position in the TSV, then the aligned TSV's columns in
-#: ``translate.rows.COLUMNS`` order. The script finds each column by name in this list
+#: ``selaras.rows.COLUMNS`` order. The script finds each column by name in this list
 #: (``data.columns``), so a new TSV column needs no change here.
 PAGE_COLUMNS: tuple[str, ...] = ("pos", *COLUMN_NAMES)
 
@@ -200,7 +200,7 @@ def render_html(
     """The whole review page as one string.
 
     Args:
-        rows: ``(position, row)`` pairs from ``translate.review.rows_for_review``.
+        rows: ``(position, row)`` pairs from ``selaras.review.rows_for_review``.
         metrics: corpus scores in the ``metrics.json`` shape, or ``None``.
         title: shown in the heading and the tab (usually the TSV's file name).
         sort: the initial order (``score``: weakest chrF first); headers re-sort in-page.

@@ -1,7 +1,7 @@
 """What both review pages share: the page skeleton, the base style and the cell script.
 
-The static page (``translate.review.html`` with ``translate.review.assets``) and the
-workbench (``translate.review.workbench``) draw the same table of beads, so the parts
+The static page (``selaras.review.html`` with ``selaras.review.assets``) and the
+workbench (``selaras.review.workbench``) draw the same table of beads, so the parts
 that must look and behave alike live here once: the HTML around each page's own head
 and body, the table with its pagers, the CSS of that table (colours, bands, flags,
 status, word links), and ``CELLS_JS``, a small script that each page puts in front of
@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from translate import __version__
+from selaras import __version__
 
 #: The line that tells a reviewer the words can be hovered (both pages, when some row has links).
 LINKS_HINT = "Hover or focus a word to see the words it is aligned to (word_alignment)."

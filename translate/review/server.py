@@ -1,6 +1,6 @@
 """The review workbench's web server: the page, its assets and a JSON API, guarded.
 
-A Starlette app (run by uvicorn) over one :class:`~translate.review.session.ReviewSession`.
+A Starlette app (run by uvicorn) over one :class:`~selaras.review.session.ReviewSession`.
 It is a server even on loopback, so every request passes :class:`Guard` first:
 
 - **Host** must be ``localhost``, an IP literal, or the ``--host`` name, with the bound
@@ -30,9 +30,9 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from translate.errors import ConflictError, InputError, SelarasError
-from translate.review.session import Change, ReviewSession, journal_path
-from translate.rows import AlignedRow, row_as_json
+from selaras.errors import ConflictError, InputError, SelarasError
+from selaras.review.session import Change, ReviewSession, journal_path
+from selaras.rows import AlignedRow, row_as_json
 
 #: Largest request body accepted, in bytes (brief: 1 MB); a bead's text is far smaller.
 MAX_BODY = 1_000_000
@@ -167,7 +167,7 @@ async def _json(send: Send, status: int, payload: Any) -> None:
 
 
 def rows_payload(rows: list[AlignedRow]) -> list[dict[str, Any]]:
-    """Rows as the API sends them: :func:`translate.rows.row_as_json` of each."""
+    """Rows as the API sends them: :func:`selaras.rows.row_as_json` of each."""
     return [row_as_json(row) for row in rows]
 
 
@@ -194,7 +194,7 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from translate.review.workbench import CSS, JS, workbench_html
+    from selaras.review.workbench import CSS, JS, workbench_html
 
     lock = threading.Lock()
     security = {
@@ -345,10 +345,10 @@ def serve(
 ) -> None:
     """Open ``path`` for review and serve it until interrupted (Ctrl-C), then save and close.
 
-    The TSV is locked for the whole session (``translate.io.exclusive_lock``), so two
+    The TSV is locked for the whole session (``selaras.io.exclusive_lock``), so two
     servers never edit one file. ``on_ready`` gets the URL with the token once the
     socket listens; ``on_note`` gets one-line ``Note:``/``Warning:`` lines (journal
-    replayed, a non-loopback address). ``checks`` (``translate.checks.build_checks``)
+    replayed, a non-loopback address). ``checks`` (``selaras.checks.build_checks``)
     recompute changed beads' flags; default: ``selaras check``'s thresholds.
 
     Raises:
@@ -359,8 +359,8 @@ def serve(
 
     import uvicorn
 
-    from translate.errors import FileError
-    from translate.io import describe_os_error, exclusive_lock, remove_leftover_temps
+    from selaras.errors import FileError
+    from selaras.io import describe_os_error, exclusive_lock, remove_leftover_temps
 
     from pathlib import Path
 

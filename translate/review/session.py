@@ -1,7 +1,7 @@
 """The review workbench's editing model: rows, changes, undo/redo, the journal, saving.
 
 Pure Python and no server, so every rule can be tested (and fuzzed) directly;
-``translate.review.server`` only turns HTTP requests into these calls.
+``selaras.review.server`` only turns HTTP requests into these calls.
 
 Every change is a *splice*: rows ``at .. at+len(old)`` are replaced by ``new``. Edit
 and status replace one row, merge replaces two by one, split one by two; undo applies
@@ -14,7 +14,7 @@ Durability (brief: nothing acknowledged is ever lost). For each change, in order
 
 1. the splice is appended to ``ALIGNED.tsv.journal`` and fsynced, with the SHA-256 of
    the TSV as it will be after the change;
-2. the TSV is rewritten atomically (``translate.io.atomic_write``: temp file, fsync,
+2. the TSV is rewritten atomically (``selaras.io.atomic_write``: temp file, fsync,
    rename), so it is the old or the new file, never half of one;
 3. only then does the caller answer.
 
@@ -29,7 +29,7 @@ Columns of other tools (a user's ``domain``) are kept: the TSV is read with
 ``keep_extras`` and rewritten with them after Selaras' columns, in their order. An edit,
 a status or note, and undo keep a bead's values; a split copies them to both halves; a
 merge keeps a value both beads share and joins differing ones with a space
-(``translate.rows.merge_extras``).
+(``selaras.rows.merge_extras``).
 
 Versions: every change increments :attr:`ReviewSession.version`; a change must name
 the version it was made on, and a stale one raises :class:`ConflictError` (the server's
@@ -47,8 +47,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from translate.errors import ConflictError, InputError
-from translate.rows import (
+from selaras.errors import ConflictError, InputError
+from selaras.rows import (
     STATUSES,
     AlignedRow,
     clean_cell,
@@ -123,7 +123,7 @@ def sentence_pieces(text: str, n: int, lang: Literal["id", "en"]) -> list[str]:
     """Cut the text of an ``n``-sentence bead back into ``n`` pieces, in order.
 
     The TSV keeps a bead's sentences joined by spaces, so the boundaries are found
-    again with ``translate.segment.split_sentences``. Where it finds another number of
+    again with ``selaras.segment.split_sentences``. Where it finds another number of
     sentences (a hand edit, an abbreviation), the ``n - 1`` cuts are the sentence (or
     else word) boundaries nearest to equal shares of the text, so nothing is lost and
     the reviewer can fix the wording. ``" ".join`` of the non-empty pieces is the
@@ -134,7 +134,7 @@ def sentence_pieces(text: str, n: int, lang: Literal["id", "en"]) -> list[str]:
     text = text.strip()
     if not text:
         return [""] * n
-    from translate.segment import split_sentences
+    from selaras.segment import split_sentences
 
     starts = [s.start for s in split_sentences(text, lang)][1:]
     candidates = starts if len(starts) >= n - 1 else [i + 1 for i, ch in enumerate(text) if ch == " "]
@@ -170,7 +170,7 @@ class ReviewSession:
         recheck: bool,
         extras: Sequence[str] = (),
     ) -> None:
-        from translate.metrics import CorpusTally
+        from selaras.metrics import CorpusTally
 
         self.path = path
         self.journal = journal_path(path)
@@ -185,10 +185,10 @@ class ReviewSession:
         self._checks: list[Any] = []
         self._stats: list[Any] = []
         if recheck:
-            from translate.checks import CHECKS
+            from selaras.checks import CHECKS
 
             checks = list(CHECKS if checks is None else checks)
-            if not any(r.mt.strip() for r in self.rows):  # as translate.checks.find_flags does
+            if not any(r.mt.strip() for r in self.rows):  # as selaras.checks.find_flags does
                 checks = [c for c in checks if not c.needs_mt]
             self._checks = checks
             # Document statistics (length ratios, names, MT confidence) are taken once,
@@ -223,12 +223,12 @@ class ReviewSession:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            from translate.io import describe_os_error
+            from selaras.io import describe_os_error
 
             raise InputError(f"cannot read {path}: {describe_os_error(exc)}") from None
-        from translate.io import decode_text
+        from selaras.io import decode_text
 
-        from translate.review import fill_sentence_scores
+        from selaras.review import fill_sentence_scores
 
         lines = decode_text(data, str(path)).split("\n")
         rows = fill_sentence_scores(parse_tsv(lines, str(path), keep_extras=True))
@@ -242,7 +242,7 @@ class ReviewSession:
         return session, report
 
     def _replay(self, disk_sha: str) -> OpenReport:
-        from translate.io import read_jsonl_records
+        from selaras.io import read_jsonl_records
 
         records = read_jsonl_records(self.journal) if self.journal.exists() else []
         if not records:  # none, or torn before its first line was whole: nothing acknowledged
@@ -469,12 +469,12 @@ class ReviewSession:
 
     def _rescore(self, row: AlignedRow) -> AlignedRow:
         """Sentence chrF/BLEU and (if the TSV was checked) flags of one changed row."""
-        from translate.metrics import sentence_scores
+        from selaras.metrics import sentence_scores
 
         scores = sentence_scores(row.mt, row.reference) if is_scored(row) else None
         row = replace(row, chrf=scores[0] if scores else None, bleu=scores[1] if scores else None)
         if self._recheck:
-            from translate.checks import FLAG_NAMES
+            from selaras.checks import FLAG_NAMES
 
             known = set(FLAG_NAMES)
             found = tuple(f.name for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None)
@@ -519,7 +519,7 @@ class ReviewSession:
         self, op: str, at: int, old: tuple[AlignedRow, ...], new: tuple[AlignedRow, ...], *, history: bool = True
     ) -> Change:
         """Journal (fsynced), apply, save; on a failure before the journal, nothing changes."""
-        from translate.io import append_lines
+        from selaras.io import append_lines
 
         self._check_disk()
         change = Change(op, at, old, new)
@@ -549,7 +549,7 @@ class ReviewSession:
         return change
 
     def _start_journal(self) -> None:
-        from translate.io import atomic_write
+        from selaras.io import atomic_write
 
         header = {"format": JOURNAL_FORMAT, "file": self.path.name, "base_sha256": self._sha, "rows": len(self.rows)}
         with atomic_write(self.journal) as handle:
@@ -579,7 +579,7 @@ class ReviewSession:
         self._disk = identity
 
     def _save(self, content: bytes | None = None, sha: str | None = None) -> None:
-        from translate.io import atomic_write
+        from selaras.io import atomic_write
 
         content = self._content() if content is None else content
         with atomic_write(self.path, "wb") as handle:

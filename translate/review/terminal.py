@@ -15,9 +15,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from translate.rows import AlignedRow
-from translate.review import GOOD_CHRF, LOW_CHRF, METRIC_LABELS, is_weak
-from translate.rows import format_ids, is_scored
+from selaras.rows import AlignedRow
+from selaras.review import GOOD_CHRF, LOW_CHRF, METRIC_LABELS, is_weak
+from selaras.rows import format_ids, is_scored
 
 
 def _chrf_style(chrf: float | None, weak_chrf: float) -> str:

@@ -3,7 +3,7 @@
 The page holds no data: its script fetches ``/api/rows`` (the cookie set on the
 first load authenticates it) and draws one page of rows at a time, like the static
 page, with the same table style, cells and word-link highlighting
-(``translate.review.page``), so 10,000 rows stay quick.
+(``selaras.review.page``), so 10,000 rows stay quick.
 Each action posts to the API with the version the page last saw and applies the
 splice the server answers; a 409 (another tab, a script, or the file changed on
 disk) is shown in the page and nothing is applied. All text goes in with
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import html
 
-from translate.review import GOOD_CHRF, LOW_CHRF
-from translate.review.page import CELLS_JS, LINKS_HINT, page_html, table_html
-from translate.review.page import CSS as BASE_CSS
+from selaras.review import GOOD_CHRF, LOW_CHRF
+from selaras.review.page import CELLS_JS, LINKS_HINT, page_html, table_html
+from selaras.review.page import CSS as BASE_CSS
 
-#: The review table's shared style (``translate.review.page``) plus the workbench's own.
+#: The review table's shared style (``selaras.review.page``) plus the workbench's own.
 CSS = BASE_CSS + """
 #top { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; justify-content: space-between; }
 #progress { font-size: 1.05rem; }
@@ -61,7 +61,7 @@ _PAGE_JS = r"""
   var rows = [], view = [], version = 0, summary = null, flagNames = [];
   var state = { flag: "", status: "", query: "", sort: "pos", page: 0, cur: 0 };
   var PAGE = 200;
-  // Colour bands of sentence chrF, as on the static page (translate.review LOW_CHRF, GOOD_CHRF).
+  // Colour bands of sentence chrF, as on the static page (selaras.review LOW_CHRF, GOOD_CHRF).
   var WEAK = Number(document.body.dataset.weak), GOOD = Number(document.body.dataset.good);
   var busy = false, editing = null;
   var api = { ready: false, lastMs: 0, actionMs: [], renderMs: 0 };
@@ -501,7 +501,7 @@ def workbench_html(title: str) -> str:
     )
 
 
-#: The shared cell script (``translate.review.page``) in front of the workbench's own.
+#: The shared cell script (``selaras.review.page``) in front of the workbench's own.
 JS = CELLS_JS + _PAGE_JS
 
 
