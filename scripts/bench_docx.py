@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     import build_marian
 
     from selaras.backends.ct2 import load_ct2
-    from selaras.documents import rebuild_document, unit_sentences
+    from selaras.formats.documents import rebuild_document, unit_sentences
     from selaras.formats.docx import DOCX
     from selaras.translator import translate_sentences
 

@@ -35,7 +35,7 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
    (length-sorted batches of 16, its defaults).
 5. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
    (int8, its default threads and batching), full vocabulary.
-6. ``selaras-shortlist``: the same with a vocabulary shortlist (``selaras.shortlist``,
+6. ``selaras-shortlist``: the same with a vocabulary shortlist (``selaras.backends.shortlist``,
    ``use_vmap``). The random model cannot provide a realistic map: its own
    translations use about a dozen distinct pieces, so a map built from them would be
    absurdly small and its speed meaningless. For these rows the map is built with the
@@ -345,7 +345,7 @@ def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: P
     import build_marian
 
     from selaras.backends.ct2 import MarianSentencePiece
-    from selaras.shortlist import shortlist_from_pairs, write_shortlist
+    from selaras.backends.shortlist import shortlist_from_pairs, write_shortlist
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []
@@ -362,7 +362,7 @@ def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: P
 def candidates_per_batch(model_dir: Path, shortlist_path: Path, sentences: list[str], batch: int = 10) -> float:
     """Mean size of the allowed target set over batches of ``batch`` sentences (what CTranslate2 decodes over)."""
     from selaras.backends.ct2 import MarianSentencePiece
-    from selaras.shortlist import read_shortlist
+    from selaras.backends.shortlist import read_shortlist
 
     tokenizer = MarianSentencePiece(model_dir)
     shortlist = read_shortlist(shortlist_path)
@@ -414,7 +414,7 @@ FAITHFULNESS_CHILD = r"""
 import json, sys
 from pathlib import Path
 from selaras.backends.ct2 import load_ct2
-from selaras.shortlist import build_shortlist, write_shortlist
+from selaras.backends.shortlist import build_shortlist, write_shortlist
 model, build_file, test_file, out, length, beams, top = sys.argv[1:8]
 length = int(length) or None
 kw = {"min_decoding_length": length, "max_decoding_length": length} if length else {}
@@ -455,7 +455,7 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
     )
     lines = [f"# faithfulness: map built from the model's own translations of {half} UD PUD sentences, "
              f"then {len(texts) - half} others translated with and without it (default top/per-piece)"]
-    from selaras.shortlist import DEFAULT_TOP
+    from selaras.backends.shortlist import DEFAULT_TOP
 
     cases = (
         ("tiny trained, top=default", tiny, 0, 4, DEFAULT_TOP),
@@ -486,7 +486,7 @@ def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
     import build_marian
 
     from selaras.backends.ct2 import MarianSentencePiece
-    from selaras.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
+    from selaras.backends.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []

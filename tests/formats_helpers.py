@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from selaras.documents import rebuild_document, unit_sentences
+from selaras.formats.documents import rebuild_document, unit_sentences
 from selaras.records import Translation
 
 

@@ -4,6 +4,7 @@ package's import graph: no module imports one that imports it back."""
 from __future__ import annotations
 
 import ast
+import re
 import importlib
 import inspect
 import subprocess
@@ -57,6 +58,15 @@ def _imports_of(path: Path, modules: set[str]) -> set[str]:
             if node.level:
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
             names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        if (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"selaras\.[\w.]+:\w+", node.value)
+            and path != PACKAGE / "__init__.py"
+        ):
+            # A lazy "module:function" loader (backends/registry.py, the format
+            # registry): importlib imports it, so it is an edge too. The package root's
+            # notebook API is left out: only users reach it (modules import just
+            # ``__version__`` from the root, which loads nothing).
+            names = [node.value.partition(":")[0]]
         for name in names:
             while name and name not in modules:
                 name = name.rpartition(".")[0]
@@ -98,6 +108,13 @@ def test_the_import_graph_has_no_cycle() -> None:
     graph = _import_graph()
     assert "selaras.backends.base" in graph and "selaras.rows" in graph["selaras.pipeline"]
     assert _cycles(graph) == []
+
+
+def test_lazy_importlib_loaders_count_as_imports() -> None:
+    """The registry's "module:function" strings are edges: a loop through importlib is
+    a loop (the CTranslate2 engine and the shortlist builder once formed one)."""
+    graph = _import_graph()
+    assert "selaras.backends.ct2" in graph["selaras.backends.registry"]
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from selaras.documents import rebuild_document, unit_sentences
+from selaras.formats.documents import rebuild_document, unit_sentences
 from selaras.errors import InputError
 from selaras.formats import format_name, load_format
 from selaras.formats.base import unchanged

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from selaras.documents import rebuild_document, unit_sentences
+from selaras.formats.documents import rebuild_document, unit_sentences
 from selaras.errors import InputError
 from selaras.formats.base import unchanged
 from selaras.formats.srt import MAX_LINE, SRT, parse_srt, wrap_cue

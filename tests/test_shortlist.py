@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from selaras.backends import EngineOptions, load_backend
 from selaras.cli import app
 from selaras.errors import InputError
-from selaras.shortlist import (
+from selaras.backends.shortlist import (
     FORMAT,
     Shortlist,
     check_vocabulary,

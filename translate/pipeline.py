@@ -63,7 +63,7 @@ def read_sentences(path: str | Path, lang: Lang, *, lines: bool, format: str | N
 
     document_format = load_format(format_name(path, format))
     if document_format is not None:
-        from selaras.documents import unit_sentences
+        from selaras.formats.documents import unit_sentences
 
         found = unit_sentences(document_format.extract(read_bytes(path), str(path)), lang)
         if not found:
@@ -346,12 +346,12 @@ def translate_formatted(
     on_progress: ProgressCallback | None = None,
 ) -> TranslateResult:
     """Translate a DOCX, HTML, Markdown or SRT document into ``target`` in the same format
-    (``selaras.documents``), resumably; spans placed by the model's word alignment.
+    (``selaras.formats.documents``), resumably; spans placed by the model's word alignment.
 
     The input is parsed (and refused if bad) before the model loads; the output is
     written atomically once complete, so it is never half-written.
     """
-    from selaras.documents import rebuild_document, unit_sentences
+    from selaras.formats.documents import rebuild_document, unit_sentences
     from selaras.io import atomic_write, check_outputs, exclusive_lock, read_bytes, remove_leftover_temps, write_json
     from selaras.rundir import checkpoint_path
     from selaras.translator import Checkpoint

@@ -75,7 +75,7 @@ class EngineInfo:
         beams: the beam size a translation with these settings uses.
         versions: library versions, always ``selaras`` and the engine's own.
         shortlist: the vocabulary shortlist decoding was restricted to (its file and
-            checksum), or ``None`` for the full vocabulary (``selaras.shortlist``).
+            checksum), or ``None`` for the full vocabulary (``selaras.backends.shortlist``).
     """
 
     backend: str

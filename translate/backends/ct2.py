@@ -257,7 +257,7 @@ class CTranslate2Backend:
         self.inter_threads = inter_threads
         self.model_path = model_path
         self.max_batch_tokens = max_batch_tokens
-        #: The vocabulary shortlist decoding is restricted to (selaras.shortlist), or None.
+        #: The vocabulary shortlist decoding is restricted to (selaras.backends.shortlist), or None.
         self.shortlist = shortlist
         self.shortlist_path = shortlist_path
         # Another map gives other translations: checkpoints must not mix them.
@@ -567,7 +567,7 @@ def load_ct2(
             model, CTranslate2 version and compute type. ``auto`` passes ``False`` so it
             falls back at once instead of paying for a torch import and a doomed
             conversion on every run (see :func:`ensure_converted`).
-        shortlist: a vocabulary shortlist file to decode with (``selaras.shortlist``),
+        shortlist: a vocabulary shortlist file to decode with (``selaras.backends.shortlist``),
             ``"cached"`` (the default) for the one ``selaras shortlist build`` saved for
             this model (none if it was never built), or ``None``/``"off"`` for the full
             vocabulary.
@@ -599,7 +599,7 @@ def load_ct2(
     tokenizer = MarianSentencePiece(model_dir)
     chosen = None
     if shortlist is not None:  # checked against this vocabulary before anything loads
-        from selaras.shortlist import resolve_shortlist
+        from selaras.backends.shortlist import resolve_shortlist
 
         chosen = resolve_shortlist(shortlist, tokenizer.vocab, fingerprint)
 
@@ -669,7 +669,7 @@ def _with_vmap(path: Path, chosen: Any) -> Path:
     """The folder to load: the converted model, or a copy of it with the shortlist's ``vmap.txt``."""
     if chosen is None:
         return path
-    from selaras.shortlist import model_dir_with_vmap
+    from selaras.backends.shortlist import model_dir_with_vmap
 
     return model_dir_with_vmap(path, chosen[0])
 

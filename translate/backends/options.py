@@ -44,7 +44,7 @@ MAX_BEAMS = 64
 #: The largest batch accepted: far above what either engine gains from (transformers 16,
 #: CTranslate2 64 by default), low enough that a typo cannot ask for all memory at once.
 MAX_BATCH_SIZE = 1024
-#: ``shortlist`` value that turns the model's cached shortlist off (``selaras.shortlist.OFF``).
+#: ``shortlist`` value that turns the model's cached shortlist off (``selaras.backends.shortlist.OFF``).
 SHORTLIST_OFF = "off"
 
 
@@ -95,7 +95,7 @@ class EngineOptions:
         shortlist: a vocabulary shortlist file (``selaras shortlist build``) that
             CTranslate2 restricts decoding to; ``"off"`` for the full vocabulary; ``None``
             uses the model's cached shortlist if one was built for it, else none.
-            CTranslate2 only (``selaras.shortlist``).
+            CTranslate2 only (``selaras.backends.shortlist``).
 
     Raises:
         InputError: one line naming the bad value and what is allowed.

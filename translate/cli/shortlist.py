@@ -19,7 +19,7 @@ from selaras.cli.options import (
     ModelOption,
     engine_options,
 )
-from selaras.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, MAX_PER_PIECE, MAX_TOP
+from selaras.backends.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, MAX_PER_PIECE, MAX_TOP
 
 shortlist_app = typer.Typer(
     name="shortlist",
@@ -74,7 +74,7 @@ def build(
     README's Speed section for how often it differs). The file carries the model's
     vocabulary fingerprint: a shortlist for another model is refused.
     """
-    from selaras.shortlist import build_shortlist_file
+    from selaras.jobs.shortlist import build_shortlist_file
 
     options = engine_options(
         backend=BackendChoice.ctranslate2, model=model, device=device, compute_type=compute_type,

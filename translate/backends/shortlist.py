@@ -252,68 +252,6 @@ def build_shortlist(
     )
 
 
-def build_shortlist_file(
-    corpus: str | os.PathLike[str],
-    output: str | os.PathLike[str] | None,
-    options: Any,
-    *,
-    top: int = DEFAULT_TOP,
-    per_piece: int = DEFAULT_PER_PIECE,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> tuple[Shortlist, Path]:
-    """``selaras shortlist build``: translate a corpus, map it, save the map.
-
-    Args:
-        corpus: UTF-8 Indonesian text, one sentence per line (blank lines are skipped).
-        output: where to save it; ``None`` saves it as the model's default shortlist
-            (:func:`default_shortlist_path`), which CTranslate2 then uses for this model
-            unless told ``--shortlist off``.
-        options: :class:`selaras.backends.EngineOptions`; the backend must be
-            ``ctranslate2`` or ``auto`` (a shortlist is CTranslate2's), and the engine
-            decodes with the full vocabulary whatever its ``shortlist`` says.
-        top, per_piece, on_progress: see :func:`build_shortlist`.
-
-    Returns:
-        The shortlist and the file it was written to.
-
-    Raises:
-        InputError: a bad corpus or option, or an output that is the corpus.
-        ModelUnavailableError, BackendError: the engine cannot be had.
-    """
-    from dataclasses import replace
-
-    from selaras.backends.registry import load_backend
-    from selaras.io import check_outputs, read_lines
-
-    if options.backend == "transformers":
-        raise InputError("a shortlist is built and used with CTranslate2; use backend ctranslate2 or auto")
-    check_sizes(top, per_piece)
-    sentences = [line for line in read_lines(corpus) if line.strip()]
-    if not sentences:
-        raise InputError(f"{corpus} has no text to build a shortlist from")
-    if output is not None:
-        check_outputs([output], [corpus])
-    backend = load_backend(replace(options, backend="ctranslate2", shortlist=OFF))
-    shortlist = build_shortlist(
-        backend,
-        sentences,
-        top=top,
-        per_piece=per_piece,
-        beams=options.beams,
-        batch_size=options.batch_size or backend.default_batch_size,
-        on_progress=on_progress,
-    )
-    if output is None:
-        from selaras.backends.loading import resolve_model
-
-        # The fingerprint load_ct2 looks the default up by (resolve_local_model's).
-        source = resolve_model(options.model, required_files=("config.json", "source.spm", "target.spm", "vocab.json"))
-        output = default_shortlist_path(source.fingerprint)
-        output.parent.mkdir(parents=True, exist_ok=True)
-    write_shortlist(shortlist, output)
-    return shortlist, Path(output)
-
-
 # --------------------------------------------------------------------------- the file
 
 
@@ -487,7 +425,6 @@ __all__ = [
     "VMAP_FILE",
     "Shortlist",
     "build_shortlist",
-    "build_shortlist_file",
     "check_sizes",
     "check_vocabulary",
     "default_shortlist_path",
