@@ -159,7 +159,7 @@ def test_bad_documents_are_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
         DOCX.extract(zipped(good), "a.docx")
     monkeypatch.setattr(docx_format, "MAX_ENTRIES", 10_000)
     monkeypatch.setattr(docx_format, "MAX_UNCOMPRESSED", 1000)
-    with pytest.raises(InputError, match="would expand to"):
+    with pytest.raises(InputError, match="expands to more than"):
         DOCX.extract(zipped(good), "a.docx")
 
 
@@ -232,3 +232,68 @@ def test_a_docx_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == "Error: a .docx is a binary file: give -o FILE.docx (or redirect stdout)"
     assert path.read_bytes() == before
+
+
+def _lying_entry(entries: dict[str, bytes], liar: str, declared: int) -> bytes:
+    """A zip whose headers (local and central) claim ``declared`` bytes for ``liar``,
+    which holds far more: the sizes a zip bomb lies about."""
+    import struct
+
+    data = bytearray(zipped(entries))
+    name = liar.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while data[at + name_at : at + name_at + len(name)] != name:
+            at = data.find(signature, at + 4)
+        struct.pack_into("<I", data, at + size_at, declared)
+    return bytes(data)
+
+
+def test_a_zip_bomb_whose_headers_lie_is_refused_without_inflating_it() -> None:
+    """A part declared as 60 kB that holds 64 MiB: refused, with memory far below the
+    hidden size (it was inflated whole before: 2.1 GB for a 1 GiB part)."""
+    import tracemalloc
+
+    archive = zipfile.ZipFile(io.BytesIO(make_document()))
+    good = {name: archive.read(name) for name in archive.namelist()}
+    body = good["word/document.xml"].replace(b"</w:body>", b" " * (64 * 1024 * 1024) + b"</w:body>")
+    data = _lying_entry({**good, "word/document.xml": body}, "word/document.xml", 60_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="damaged zip|not well-formed|cannot be read"):
+            DOCX.extract(data, "bomb.docx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"peak {peak} bytes while checking a lying zip"
+
+
+def test_many_small_parts_that_each_expand_1000x_are_a_zip_bomb() -> None:
+    """Each part under 1 MiB (the old per-part floor), together far over the ratio."""
+    archive = zipfile.ZipFile(io.BytesIO(make_document()))
+    good = {name: archive.read(name) for name in archive.namelist()}
+    small = {f"word/media/pad{k}.xml": b"\x00" * 200_000 for k in range(40)}
+    with pytest.raises(InputError, match="expand over .*x together; refused as a zip bomb"):
+        DOCX.extract(zipped({**good, **small}), "a.docx")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_dtd_in_a_utf16_or_utf32_part_is_refused(encoding: str) -> None:
+    """``<!DOCTYPE`` hidden from a byte search by another of XML's encodings (the audit's
+    UTF-16 part came back as "How are you? " with the entity's sentence gone, exit 0)."""
+    archive = zipfile.ZipFile(io.BytesIO(make_document()))
+    good = {name: archive.read(name) for name in archive.namelist()}
+    text = good["word/document.xml"].decode("utf-8").split("?>", 1)[1]
+    declared = encoding.split("-")[0].upper() + "-" + encoding.split("-")[1] if "-" in encoding else encoding
+    xml = f'<?xml version="1.0" encoding="{declared}"?><!DOCTYPE x [<!ENTITY xxe "boom">]>' + text
+    with pytest.raises(InputError, match="declares a DTD or entities"):
+        DOCX.extract(zipped({**good, "word/document.xml": xml.encode(encoding)}), "a.docx")
+
+
+def test_a_part_in_an_encoding_the_check_cannot_read_is_refused() -> None:
+    archive = zipfile.ZipFile(io.BytesIO(make_document()))
+    good = {name: archive.read(name) for name in archive.namelist()}
+    xml = good["word/document.xml"].replace(b"encoding='UTF-8'", b"encoding='UTF-7'", 1)
+    assert xml != good["word/document.xml"]
+    with pytest.raises(InputError, match="declares the encoding UTF-7"):
+        DOCX.extract(zipped({**good, "word/document.xml": xml}), "a.docx")

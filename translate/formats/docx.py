@@ -13,16 +13,20 @@ layout, images and every other part are written back as they were.
 
 Before python-docx sees the file it is checked as a zip: a file that is not a zip (an
 encrypted document is an OLE container), macros (``.docm``, ``vbaProject.bin``),
-encrypted entries, more than :data:`MAX_ENTRIES` entries or :data:`MAX_UNCOMPRESSED`
-bytes uncompressed (a zip bomb), and XML that declares a DTD or entities are refused
-with one line naming the part.
+encrypted entries, more than :data:`MAX_ENTRIES` entries, more than
+:data:`MAX_UNCOMPRESSED` bytes uncompressed or parts expanding over :data:`MAX_RATIO`
+times (a zip bomb: counted while decompressing, never from the sizes the zip declares),
+and XML that declares a DTD or entities (in any of XML's encodings) are refused with
+one line naming the part.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,9 +39,14 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MAX_ENTRIES = 10_000
 #: Most bytes all entries may hold uncompressed (a 500-page document with images is well under).
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024
-#: An entry that expands more than this many times (over 1 MiB) is a zip bomb (XML
-#: compresses about 5-20x; 100x is far beyond a real document).
+#: An entry, or all entries together, that expand more than this many times (past
+#: :data:`BOMB_FLOOR`) is a zip bomb (XML compresses about 5-20x; 100x is far beyond a
+#: real document).
 MAX_RATIO = 100
+#: Below this many bytes read, no ratio counts (a tiny part may compress 200x).
+BOMB_FLOOR = 1024 * 1024
+#: Bytes decompressed at a time while the package is checked.
+READ_CHUNK = 256 * 1024
 #: The first bytes of an OLE compound file: what Word writes for an encrypted document (or an old .doc).
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Content types whose parts hold translatable paragraphs.
@@ -54,8 +63,15 @@ TEXT_RUN_CHILDREN = {f"{{{W}}}rPr", f"{{{W}}}t"}
 RUN_CONTAINERS = {f"{{{W}}}hyperlink", f"{{{W}}}ins", f"{{{W}}}smartTag"}
 
 
-def check_package(data: bytes, name: str) -> None:
-    """Refuse what must not be opened, before any XML is parsed (see the module docstring).
+def check_package(data: bytes, name: str) -> bytes:
+    """Refuse what must not be opened, before any XML is parsed (see the module
+    docstring); return the package rebuilt from the bytes actually read.
+
+    Every entry is decompressed in :data:`READ_CHUNK` pieces and counted as it comes,
+    so a zip bomb is refused after at most a few chunks past a limit, never inflated
+    whole; declared sizes are never trusted for the limits (a header may claim 60 kB
+    for a gigabyte). python-docx then opens the rebuilt copy, whose sizes are the
+    counted ones: it cannot inflate anything the check did not read.
 
     Raises:
         InputError: one line naming the problem (and the part, where one is at fault).
@@ -69,37 +85,89 @@ def check_package(data: bytes, name: str) -> None:
         raise InputError(f"{name} is not a .docx (a .docx is a zip archive); give a Word document saved as .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES:
-                raise InputError(f"{name} has {len(entries)} zip entries (more than {MAX_ENTRIES}); refused as a zip bomb")
-            total = sum(e.file_size for e in entries)
-            if total > MAX_UNCOMPRESSED:
-                raise InputError(
-                    f"{name} would expand to {total} bytes (more than {MAX_UNCOMPRESSED}); refused as a zip bomb"
-                )
-            names = {e.filename for e in entries}
-            for entry in entries:
-                if entry.flag_bits & 0x1:
-                    raise InputError(f"{name}: part {entry.filename} is encrypted; remove the password in Word first")
-                if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(1, entry.compress_size):
-                    raise InputError(
-                        f"{name}: part {entry.filename} expands {entry.file_size // max(1, entry.compress_size)}x; "
-                        "refused as a zip bomb"
-                    )
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-                raise InputError(f"{name} is a zip but not a Word document (no word/document.xml)")
-            types = archive.read("[Content_Types].xml")
-            if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise InputError(f"{name} contains macros (a .docm); macros are refused: save it as a plain .docx")
-            for entry in entries:
-                if entry.filename.endswith((".xml", ".rels")):
-                    head = archive.read(entry.filename)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise InputError(
-                            f"{name}: part {entry.filename} declares a DTD or entities (never resolved); refused"
-                        )
+            parts = _read_parts(archive, name)
     except zipfile.BadZipFile as exc:
         raise InputError(f"{name} is a damaged zip ({exc}); open and save it again in Word") from None
+    except (EOFError, zlib.error) as exc:
+        raise InputError(f"{name} is a damaged zip ({exc}); open and save it again in Word") from None
+    if "[Content_Types].xml" not in parts or "word/document.xml" not in parts:
+        raise InputError(f"{name} is a zip but not a Word document (no word/document.xml)")
+    if b"macroEnabled" in parts["[Content_Types].xml"] or any(n.lower().endswith("vbaproject.bin") for n in parts):
+        raise InputError(f"{name} contains macros (a .docm); macros are refused: save it as a plain .docx")
+    for part, content in parts.items():
+        if part.endswith((".xml", ".rels")):
+            _refuse_dtd(content, part, name)
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_STORED) as archive:
+        for part, content in parts.items():
+            archive.writestr(part, content)
+    return rebuilt.getvalue()
+
+
+def _read_parts(archive: zipfile.ZipFile, name: str) -> dict[str, bytes]:
+    """Every entry's bytes, read in chunks against the limits (see :func:`check_package`)."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise InputError(f"{name} has {len(entries)} zip entries (more than {MAX_ENTRIES}); refused as a zip bomb")
+    parts: dict[str, bytes] = {}
+    total = packed = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise InputError(f"{name}: part {entry.filename} is encrypted; remove the password in Word first")
+        if entry.is_dir():
+            continue
+        packed += max(1, entry.compress_size)
+        chunks: list[bytes] = []
+        size = 0
+        with archive.open(entry) as stream:
+            while chunk := stream.read(READ_CHUNK):
+                size += len(chunk)
+                total += len(chunk)
+                chunks.append(chunk)
+                if total > MAX_UNCOMPRESSED:
+                    raise InputError(
+                        f"{name} expands to more than {MAX_UNCOMPRESSED} bytes; refused as a zip bomb"
+                    )
+                if size > BOMB_FLOOR and size > MAX_RATIO * max(1, entry.compress_size):
+                    raise InputError(
+                        f"{name}: part {entry.filename} expands over {size // max(1, entry.compress_size)}x; "
+                        "refused as a zip bomb"
+                    )
+                if total > BOMB_FLOOR and total > MAX_RATIO * packed:
+                    raise InputError(
+                        f"{name}: its parts expand over {total // packed}x together; refused as a zip bomb"
+                    )
+        parts[entry.filename] = b"".join(chunks)
+    return parts
+
+
+#: XML's byte-order marks and first bytes of ``<?`` without one (XML 1.0, Appendix F).
+_XML_ENCODINGS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+#: Encodings a Word part may declare (Word writes UTF-8; UTF-16 is valid XML too).
+_ALLOWED_DECLARED = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf-32", "us-ascii", "ascii"}
+
+
+def _refuse_dtd(content: bytes, part: str, name: str) -> None:
+    """Refuse a part that declares a DTD or entities, in whatever encoding it is
+    written (a UTF-16 part hides ``<!DOCTYPE`` from a byte search), or that declares
+    an encoding other than UTF-8/16/32 (where the search could not read it)."""
+    encoding = next((enc for mark, enc in _XML_ENCODINGS if content.startswith(mark)), "utf-8")
+    text = content.decode(encoding, errors="replace")
+    declared = re.match(r"\ufeff?\s*<\?xml[^>]*encoding=[\"']([^\"']+)", text)
+    if declared and declared.group(1).lower() not in _ALLOWED_DECLARED:
+        raise InputError(f"{name}: part {part} declares the encoding {declared.group(1)} (Word writes UTF-8); refused")
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        raise InputError(f"{name}: part {part} declares a DTD or entities (never resolved); refused")
 
 
 def _safe_parser():
@@ -313,9 +381,9 @@ class DocxFormat:
         from docx.opc.part import XmlPart
         from lxml import etree
 
-        check_package(data, name)
+        package = check_package(data, name)
         try:
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(io.BytesIO(package))
         except Exception as exc:  # python-docx raises many types for a broken package
             raise InputError(f"{name} cannot be read as a Word document ({type(exc).__name__}: {exc})") from None
         parsed = DocxDocument(document=document)
@@ -339,4 +407,4 @@ class DocxFormat:
 
 DOCX = DocxFormat()
 
-__all__ = ["DOCX", "MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "DocxDocument", "DocxFormat", "check_package"]
+__all__ = ["BOMB_FLOOR", "DOCX", "MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "DocxDocument", "DocxFormat", "check_package"]
