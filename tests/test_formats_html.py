@@ -112,3 +112,29 @@ def test_a_real_page_keeps_its_dom_and_scripts(tmp_path) -> None:
     assert dom(out) == dom(data)
     scripts = re.compile(rb"<(script|style)\b.*?</\1>", re.DOTALL)
     assert [m.group() for m in scripts.finditer(out)] == [m.group() for m in scripts.finditer(data)]
+
+
+@pytest.mark.parametrize("depth", [260, 10_000])
+@pytest.mark.parametrize("page", [True, False], ids=["page", "fragment"])
+def test_markup_nested_deeper_than_the_parser_reads_is_refused_not_cut_short(depth: int, page: bool) -> None:
+    """The audit: 10,000 nested divs came back as 254 with the inner text and the next
+    paragraph gone, exit 0; 260 without earlier text said "no text to translate"."""
+    body = "<div>" * depth + "Dia membaca buku." + "</div>" * depth + "<p>Saya suka kopi.</p>"
+    text = f"<html><body>{body}</body></html>" if page else body
+    with pytest.raises(InputError, match=r"nests elements more than 255 deep .*the text inside would be lost"):
+        HTML.extract(text.encode(), "deep.html")
+
+
+def test_markup_nested_within_the_limit_keeps_every_sentence() -> None:
+    body = "<div>" * 200 + "Dia membaca buku." + "</div>" * 200 + "<p>Saya suka kopi.</p>"
+    out = translate_word_for_word(HTML.extract(f"<html><body>{body}</body></html>".encode(), "ok.html")).decode()
+    assert "DIA MEMBACA BUKU." in out and "SAYA SUKA KOPI." in out
+
+
+def test_a_page_without_a_doctype_gains_none() -> None:
+    """lxml reports an implied HTML 4.0 Transitional DOCTYPE; the output keeps the input's (none)."""
+    page = '<html lang="id"><body><p>Saya suka kopi.</p></body></html>'
+    out = translate_word_for_word(HTML.extract(page.encode(), "a.html")).decode()
+    assert "DOCTYPE" not in out.upper() and "SAYA SUKA KOPI." in out
+    with_one = "<!DOCTYPE html>\n" + page
+    assert translate_word_for_word(HTML.extract(with_one.encode(), "a.html")).decode().startswith("<!DOCTYPE html>")

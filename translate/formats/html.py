@@ -13,7 +13,8 @@ they are, moved with the words they align to). ``script``, ``style``, ``pre``,
 The declared charset (``<meta charset>`` or ``http-equiv`` Content-Type, else a BOM,
 else UTF-8) is used to read the bytes strictly (a page that declares one charset and
 is written in another is refused, naming the byte and line) and to write them back;
-characters it cannot hold become character references. The output is lxml's
+characters it cannot hold become character references. A page nested deeper than
+:data:`MAX_DEPTH` elements (libxml2's limit) is refused rather than cut short. The output is lxml's
 serialisation of the tree: a page lxml writes back as it read it comes back identical
 when nothing is translated; others may differ in insignificant ways (attribute
 quoting, implied tags).
@@ -43,6 +44,11 @@ INLINE = frozenset({
 ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 #: How far into the page the charset declaration is looked for (the HTML standard's prescan reads 1024 bytes).
 PRESCAN_BYTES = 1024
+#: A document type declaration, which lxml reports (an implied one) even where there is none.
+DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
+#: How deep libxml2's HTML parser nests elements before it stops reading (without
+#: XML_PARSE_HUGE, which lxml's HTMLParser does not expose): past it, the rest is lost.
+MAX_DEPTH = 255
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -217,11 +223,28 @@ class HtmlFormat:
                 doctype = tree.docinfo.doctype
         except (lxml.etree.ParserError, ValueError) as exc:
             raise InputError(f"{name}: cannot parse as HTML ({exc})") from None
+        _refuse_truncated(parser, name)
+        if not DOCTYPE.search(text):
+            doctype = ""  # lxml implies HTML 4.0 Transitional; the output keeps what the input had
         document = HtmlDocument(root=root, fragment=fragment, doctype=doctype, charset=charset)
         attributes: list[Unit] = []
         _walk(root, document.units, attributes)
         document.units.extend(attributes)
         return document
+
+
+def _refuse_truncated(parser: object, name: str) -> None:
+    """Refuse a page the parser stopped reading (a fatal error such as nesting deeper
+    than :data:`MAX_DEPTH`): lxml recovers silently and the text after the point is
+    gone, so translating it would give a shorter page with exit 0."""
+    for entry in parser.error_log:  # type: ignore[attr-defined]
+        if entry.level_name == "FATAL":
+            if "depth" in entry.message.lower():
+                raise InputError(
+                    f"{name} nests elements more than {MAX_DEPTH} deep (line {entry.line}), deeper than the HTML parser "
+                    "reads: the text inside would be lost; flatten the markup"
+                )
+            raise InputError(f"{name}: the HTML parser stopped at line {entry.line} ({entry.message}); fix the page")
 
 
 def _walk(element: object, units: list[Unit], attributes: list[Unit]) -> None:
