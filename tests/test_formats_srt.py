@@ -12,6 +12,8 @@ from selaras.formats.base import unchanged
 from selaras.formats.srt import MAX_LINE, SRT, parse_srt, wrap_cue
 from selaras.records import Translation
 
+from formats_helpers import translate_word_for_word
+
 SUBTITLES = """1
 00:00:01,000 --> 00:00:03,000
 Saya suka kopi dan
@@ -103,3 +105,12 @@ def test_every_cue_gets_a_word_when_there_are_enough() -> None:
     out = rebuild_document(extracted, sentences, [Translation(sentences[0].text, "It rained, so wet.")], "length")
     cues = parse_srt(out.decode(), "b.srt")
     assert all(c.text for c in cues) and " ".join(c.text for c in cues) == "It rained, so wet."
+
+
+def test_a_cue_after_a_missing_blank_line_is_still_a_cue() -> None:
+    """The audit: cue 2's number and timing were read as text of cue 1, one cue came out, exit 0."""
+    text = "1\n00:00:01,000 --> 00:00:02,000\nSaya suka kopi.\n2\n00:00:03,000 --> 00:00:04,000\nDia membaca buku.\n"
+    extracted = SRT.extract(text.encode(), "a.srt")
+    assert [u.text for u in extracted.units] == ["Saya suka kopi.", "Dia membaca buku."]
+    out = translate_word_for_word(extracted).decode()
+    assert out == text.replace("Saya suka kopi.", "SAYA SUKA KOPI.").replace("Dia membaca buku.", "DIA MEMBACA BUKU.")

@@ -2,7 +2,8 @@
 
 A strict reader (the format is four lines of rules; a broken timestamp is reported with
 its line): a cue is its number, ``HH:MM:SS,mmm --> HH:MM:SS,mmm`` (position settings
-after it are kept), then its text lines, then a blank line. A cue's lines are joined
+after it are kept), then its text lines, then a blank line (where that blank line is
+missing, a number line followed by a timing line still starts the next cue). A cue's lines are joined
 for translation. Consecutive cues whose text does not end a sentence form one unit, so
 a sentence that runs over several cues is translated once; its translation is shared
 out to those cues by the share of the sentence's length each had (snapped to word
@@ -70,6 +71,13 @@ def _millis(parts: Sequence[str]) -> int:
     return ((h * 60 + m) * 60 + s) * 1000 + ms
 
 
+def _starts_cue(lines: Sequence[str], k: int) -> bool:
+    """Whether line ``k`` is a cue number followed by a timing line: a new cue even
+    where the blank line before it is missing (a timing line is never subtitle text,
+    so the boundary is certain; read as text, the cue would be lost)."""
+    return lines[k].strip().isdigit() and k + 1 < len(lines) and TIMING.match(lines[k + 1].strip()) is not None
+
+
 def parse_srt(text: str, name: str) -> list[Cue]:
     """The cues of an SRT text (``\\n`` or ``\\r\\n`` line ends).
 
@@ -102,7 +110,7 @@ def parse_srt(text: str, name: str) -> list[Cue]:
             raise InputError(f"{name} line {k + 2}: cue {number_line} ends before it starts")
         first = k + 2
         last = first
-        while last < len(lines) and lines[last].strip():
+        while last < len(lines) and lines[last].strip() and not _starts_cue(lines, last):
             last += 1
         body_end = offsets[last]
         # The text lines' characters, without the final line end (kept as it is).
