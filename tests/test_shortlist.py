@@ -157,15 +157,15 @@ def test_a_map_covering_the_whole_vocabulary_gives_identical_output(tmp_path: Pa
 
 
 def test_the_map_is_really_applied(tmp_path: Path, tiny_trained_model) -> None:
-    """An empty map leaves only ``</s>`` and ``<unk>``: if use_vmap were ignored, the
-    model would still say its sentences."""
+    """A map of one piece leaves only it, ``</s>`` and ``<unk>``: if use_vmap were
+    ignored, the model would still say its sentences. (An empty map is refused.)"""
     model_dir, pairs = tiny_trained_model
     shortlist = _full_vocabulary_shortlist(model_dir)
-    empty = Shortlist(shortlist.vocabulary, shortlist.vocabulary_size, "", (), {})
-    path = tmp_path / "empty.json"
-    write_shortlist(empty, path)
+    one = Shortlist(shortlist.vocabulary, shortlist.vocabulary_size, "", (".",), {})
+    path = tmp_path / "one.json"
+    write_shortlist(one, path)
     hypotheses = _ct2(model_dir, str(path)).translate_batch([s for s, _ in pairs], beams=1)
-    assert {t for h in hypotheses for t in h.tokens} <= {"</s>", "<unk>"}
+    assert {t for h in hypotheses for t in h.tokens} <= {".", "</s>", "<unk>"}
 
 
 def test_a_shortlist_built_from_the_model_keeps_its_translations(tmp_path: Path, tiny_trained_model) -> None:
@@ -285,3 +285,41 @@ def test_a_run_records_the_shortlist_it_used(tmp_path: Path, tiny_trained_model)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
     assert "s.json" in json.dumps(metrics)  # the engine record names the map
     assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [t for _, t in pairs]
+
+
+def test_a_map_that_allows_nothing_is_refused_when_built_and_when_used() -> None:
+    """The audit: --top 0 --per-piece 0 was accepted and every translated line came out empty."""
+    with pytest.raises(InputError, match="allow no target piece"):
+        shortlist_from_pairs([(["▁saya"], ["▁I"])], VOCAB, top=0, per_piece=0)
+    empty = Shortlist(vocabulary=vocabulary_fingerprint(tokens_by_id(VOCAB)), vocabulary_size=len(VOCAB), model="", always=(), pieces={})
+    with pytest.raises(InputError, match="allows no target piece"):
+        check_vocabulary(empty, VOCAB)
+
+
+def test_a_checksum_valid_map_of_pieces_the_model_lacks_is_refused() -> None:
+    shortlist = shortlist_from_pairs([(["▁saya"], ["▁I"])], VOCAB, top=1, per_piece=1)
+    foreign = Shortlist(
+        vocabulary=shortlist.vocabulary, vocabulary_size=shortlist.vocabulary_size, model="",
+        always=("▁zzz",), pieces={"▁saya": ("▁qqq",)},
+    )
+    with pytest.raises(InputError, match=r"lists 2 target pieces not in this model's vocabulary \(e.g. '▁qqq'\)"):
+        check_vocabulary(foreign, VOCAB)
+
+
+@pytest.mark.parametrize("size", ["abc", -3, 1.5, True])
+def test_a_damaged_vocabulary_size_is_one_clear_error(tmp_path: Path, size: object) -> None:
+    """The audit: vocabulary.size = "abc" was a ValueError traceback."""
+    path = tmp_path / "s.json"
+    write_shortlist(shortlist_from_pairs([(["▁saya"], ["▁I"])], VOCAB), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["vocabulary"]["size"] = size
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="is not a count"):
+        read_shortlist(path)
+
+
+def test_a_folder_given_as_shortlist_says_it_is_a_folder(tmp_path: Path) -> None:
+    from selaras.backends import EngineOptions
+
+    with pytest.raises(InputError, match="is a folder, not a shortlist file"):
+        EngineOptions(backend="ctranslate2", shortlist=str(tmp_path))

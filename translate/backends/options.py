@@ -151,6 +151,8 @@ class EngineOptions:
                     "a shortlist is a CTranslate2 setting (use_vmap); the transformers backend always decodes "
                     "over the full vocabulary: use backend ctranslate2 or auto, or drop the shortlist"
                 )
+            if Path(self.shortlist).is_dir():
+                raise InputError(f"{self.shortlist} is a folder, not a shortlist file; give the .json file selaras shortlist build wrote")
             if not Path(self.shortlist).is_file():
                 raise InputError(
                     f"{self.shortlist}: no such shortlist; {BUILD_SHORTLIST}"

@@ -142,10 +142,13 @@ def check_sizes(top: int, per_piece: int) -> None:
     """Refuse a ``top`` or ``per_piece`` out of range, in one line.
 
     Raises:
-        InputError: ``top`` not in 0..:data:`MAX_TOP` or ``per_piece`` not in 0..:data:`MAX_PER_PIECE`.
+        InputError: ``top`` not in 0..:data:`MAX_TOP` or ``per_piece`` not in
+            0..:data:`MAX_PER_PIECE`, or both 0 (a map that allows nothing).
     """
     if not 0 <= top <= MAX_TOP or not 0 <= per_piece <= MAX_PER_PIECE:
         raise InputError(f"top must be 0-{MAX_TOP} and per-piece 0-{MAX_PER_PIECE}, got {top} and {per_piece}")
+    if top == 0 and per_piece == 0:
+        raise InputError("top 0 and per-piece 0 allow no target piece: every translation would be empty; keep at least one above 0")
 
 
 def shortlist_from_pairs(
@@ -302,9 +305,12 @@ def read_shortlist(path: str | os.PathLike[str]) -> Shortlist:
     pieces_raw = data.get("pieces")
     if not isinstance(pieces_raw, dict):
         raise _bad(p, "no piece map")
+    size = vocabulary.get("size", 0)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise _bad(p, f"its vocabulary size {size!r} is not a count")
     shortlist = Shortlist(
         vocabulary=vocabulary["sha256"],
-        vocabulary_size=int(vocabulary.get("size") or 0),
+        vocabulary_size=size,
         model=str(data.get("model") or ""),
         always=_pieces_list(data.get("always"), p, "always"),
         pieces={
@@ -322,7 +328,8 @@ def check_vocabulary(shortlist: Shortlist, vocab: Mapping[str, int], *, path: st
     """Refuse a shortlist built for another vocabulary (another model), in one line.
 
     Raises:
-        InputError: the fingerprints differ.
+        InputError: the fingerprints differ, the map lists pieces the vocabulary does
+            not have, or it allows none at all.
     """
     tokens = tokens_by_id(vocab)
     if vocabulary_fingerprint(tokens) != shortlist.vocabulary:
@@ -331,6 +338,18 @@ def check_vocabulary(shortlist: Shortlist, vocab: Mapping[str, int], *, path: st
             f"shortlist {path or ''} was built for another model{built}: its vocabulary "
             f"({shortlist.vocabulary_size} pieces) is not this model's ({len(tokens)} pieces); {REBUILD}"
         )
+    # A map whose checksum and fingerprint hold can still list pieces the model does
+    # not have (written by hand or by another tool): CTranslate2 would drop them
+    # silently, and a map left with nothing gives empty translations.
+    listed = {*shortlist.always, *(piece for targets in shortlist.pieces.values() for piece in targets)}
+    unknown = sorted(listed - set(vocab))
+    if unknown:
+        raise InputError(
+            f"shortlist {path or ''} lists {len(unknown)} target pieces not in this model's vocabulary "
+            f"(e.g. {unknown[0]!r}); {REBUILD}"
+        )
+    if not listed:
+        raise InputError(f"shortlist {path or ''} allows no target piece: every translation would be empty; {REBUILD}")
 
 
 # --------------------------------------------------------------------------- cache and use
