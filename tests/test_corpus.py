@@ -80,7 +80,7 @@ def test_bad_tsv_manifests_name_the_line(tmp_path: Path, content: str, message: 
         ('["a", "x"]\n', "line 1: expected a JSON object"),
         ('{"id": "a"}\n', "line 1: source must be a file path"),
         ('{"id": "a", "source": "x", "reference": 3}\n', "line 1: reference must be a path or a list"),
-        ('{"id": 7, "source": "x"}\n', "line 1: the id is missing or empty"),
+        ('{"id": 7.5, "source": "x"}\n', "line 1: the id must be text or a whole number, got 7.5"),
     ],
 )
 def test_bad_jsonl_manifests_name_the_line(tmp_path: Path, content: str, message: str) -> None:

@@ -19,6 +19,7 @@ its own later and the rest go on.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ from pathlib import Path
 from selaras.errors import InputError
 from selaras.io import jsonl_body, tsv_body
 
+logger = logging.getLogger(__name__)
+
+#: The keys a JSONL manifest's objects may have (anything else is warned about and ignored).
+JSONL_KEYS = ("id", "source", "reference", "references")
 #: Longest document id: far below any file system's 255-byte name limit, room for suffixes.
 MAX_ID_LENGTH = 128
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -43,8 +48,15 @@ class Document:
 
 
 def check_id(doc_id: object, where: str) -> str:
-    """``doc_id`` if it is usable as a folder name, else one :class:`InputError` line."""
-    if not isinstance(doc_id, str) or not doc_id:
+    """``doc_id`` if it is usable as a folder name, else one :class:`InputError` line.
+
+    A whole number (a JSONL ``"id": 7``) is its decimal text: ids are often counters.
+    """
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool) and doc_id >= 0:
+        doc_id = str(doc_id)
+    if doc_id is not None and not isinstance(doc_id, str):
+        raise InputError(f"{where}: the id must be text or a whole number, got {doc_id!r}")
+    if not doc_id:
         raise InputError(f"{where}: the id is missing or empty; give every document an id")
     if len(doc_id) > MAX_ID_LENGTH or not _SAFE_ID.fullmatch(doc_id):
         raise InputError(
@@ -70,6 +82,7 @@ def _read_tsv(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
     if missing:
         raise InputError(f"{name} line 1: missing column(s) {', '.join(missing)}; expected id, source, reference")
     ref_columns = [k for k, column in enumerate(header) if column.startswith("reference")]
+    _warn_unknown([c for c in header if c not in ("id", "source") and not c.startswith("reference")], name, "column")
     entries: list[tuple[str, dict]] = []
     for where, cells in tsv_body(lines, header, name):
         row = dict(zip(header, cells))
@@ -78,11 +91,22 @@ def _read_tsv(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
     return entries
 
 
+def _warn_unknown(names: list[str], where: str, what: str) -> None:
+    """Warn about manifest columns or keys Selaras does not read (a ``ref`` column was
+    silently ignored and its documents ran without a reference)."""
+    if names:
+        logger.warning(
+            "%s: %s %s ignored (Selaras reads id, source and reference columns/keys; a reference column's name "
+            "starts with 'reference')", where, what + ("s" if len(names) > 1 else ""), ", ".join(repr(n) for n in names),
+        )
+
+
 def _read_jsonl(path: Path, lines: list[str]) -> list[tuple[str, dict]]:
     entries: list[tuple[str, dict]] = []
     for where, obj in jsonl_body(lines, str(path)):
         if not isinstance(obj, dict):
             raise InputError(f"{where}: expected a JSON object with id, source and reference")
+        _warn_unknown([k for k in obj if k not in JSONL_KEYS], where, "key")
         refs = obj.get("references", obj.get("reference", []))
         if isinstance(refs, str):
             refs = [refs]
