@@ -119,9 +119,37 @@ SCORE_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "sco
 # --------------------------------------------------------------------------- cells
 
 
+#: What no TSV cell may hold besides tabs and line breaks (which become spaces): C0
+#: controls, DEL and C1 controls (a NUL makes every reader take the file for binary),
+#: and lone surrogates (UTF-8 cannot encode them: the write would fail half-way).
+UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff]")
+
+
+def check_text(text: str, what: str) -> str:
+    """``text`` if a TSV cell can hold it, else one :class:`InputError` naming the character.
+
+    The edge check for text that people type (the workbench's edits and notes): refused
+    there, before it reaches a row, so it can neither lock the file (a NUL) nor fail
+    every later request (a lone surrogate). :func:`clean_cell` still makes any other
+    text safe when a row is written.
+    """
+    found = UNWRITABLE.search(text)
+    if found is not None:
+        kind = "a lone surrogate" if "\ud800" <= found.group() <= "\udfff" else "a control character"
+        raise InputError(
+            f"{what} contains {kind} (U+{ord(found.group()):04X} at character {found.start() + 1}), "
+            "which an aligned TSV cannot hold; remove it"
+        )
+    return text
+
+
 def clean_cell(text: str) -> str:
-    """Make text safe for one TSV cell: tabs and line breaks become spaces."""
-    return " ".join(text.replace("\t", " ").splitlines()) if text else ""
+    """Make text safe for one TSV cell: tabs and line breaks become spaces, other
+    control characters a space and lone surrogates U+FFFD (see :data:`UNWRITABLE`)."""
+    if not text:
+        return ""
+    joined = " ".join(text.replace("\t", " ").splitlines())
+    return UNWRITABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else " ", joined)
 
 
 def words(text: str) -> list[str]:
@@ -494,6 +522,7 @@ __all__ = [
     "Links",
     "Status",
     "build_rows",
+    "check_text",
     "clean_cell",
     "extra_names",
     "format_ids",

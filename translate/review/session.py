@@ -51,6 +51,7 @@ from selaras.errors import ConflictError, InputError
 from selaras.rows import (
     STATUSES,
     AlignedRow,
+    check_text,
     clean_cell,
     extra_names,
     format_row,
@@ -465,7 +466,7 @@ class ReviewSession:
             raise InputError(f"{what} must be a string, got {type(text).__name__}")
         if len(text) > MAX_TEXT:
             raise InputError(f"{what} is {len(text)} characters; at most {MAX_TEXT} fit one bead")
-        return clean_cell(text).strip()
+        return clean_cell(check_text(text, what)).strip()
 
     def _rescore(self, row: AlignedRow) -> AlignedRow:
         """Sentence chrF/BLEU and (if the TSV was checked) flags of one changed row."""
