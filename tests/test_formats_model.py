@@ -200,8 +200,8 @@ def test_format_overrides_the_extension_and_line_mode_is_refused(tiny_trained_mo
 @pytest.fixture(scope="module")
 def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Marian trained on short sentences that share words, and the words alone,
-    so that its attention links words (``scripts/eval_word_alignment.py``: 21 of 27
-    words sure, 14 of them right; "suka" and "kopi" in "Saya suka kopi." are sure and right)."""
+    so that its attention links words (``scripts/eval_word_alignment.py``: 14 of 27
+    words sure, all 14 right; "suka" and "kopi" in "Saya suka kopi." are sure and right)."""
     import build_marian
     from eval_word_alignment import ALIGNING_PAIRS
 

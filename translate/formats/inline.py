@@ -8,9 +8,10 @@ code) then gets a range of that English:
 * **By alignment** (inline markup): the span's source pieces, the target pieces the
   model's cross-attention links to them (``Translation.alignment``), widened to whole
   words. The link is trusted only when it is sure (:func:`aligned_range`): strong
-  links, a compact target range mostly linked back into the span, and a position in
-  the sentence close to the span's own (Indonesian and English mostly keep word
-  order). **When it is unsure, the span goes around its whole sentence** (all the
+  links from at least half of the span's pieces, a compact target range mostly linked
+  back into the span, no more English words than the span has (plus an article), not
+  only function words for a content word, and a position in the sentence close to the
+  span's own (Indonesian and English mostly keep word order). **When it is unsure, the span goes around its whole sentence** (all the
   sentences it touches): never lost, never duplicated. An atomic span (inline code)
   keeps its source text: it replaces the words it aligns to, or, when unsure, is put
   in at the place its share of the sentence points to.
@@ -41,6 +42,24 @@ MIN_RANGE_SUPPORT = 0.5
 #: its range's in the translation (0-1). Indonesian and English keep most word order;
 #: noun-adjective swaps move a word by a little, a link across the sentence is noise.
 MAX_DISTORTION = 0.3
+
+#: Of the span's wordy source pieces, at least this share must have a strong link
+#: (else one stray link from a long word's last piece decides: unsure).
+MIN_SOURCE_COVERAGE = 0.5
+#: Articles English adds before a noun Indonesian has bare ("buku" -> "a book").
+ENGLISH_ARTICLES = frozenset({"a", "an", "the"})
+#: English function words: a range of only these is no place for a content word.
+ENGLISH_FUNCTION_WORDS = ENGLISH_ARTICLES | frozenset(
+    "in on at of to for from by with into onto as and or but if than that this these those it its is are was were be "
+    "been has have had do does did not no".split()
+)
+#: Indonesian function words (prepositions, conjunctions, particles): a span of only
+#: these may rightly land on English function words ("di" -> "in").
+INDONESIAN_FUNCTION_WORDS = frozenset(
+    "di ke dari pada dalam untuk dengan oleh bagi dan atau tetapi tapi yang itu ini adalah ialah akan sudah telah "
+    "belum tidak bukan juga pun lah kah nya se".split()
+)
+PUNCTUATION = ".,;:!?\"'()[]{}«»“”‘’—–-…"
 
 WORD_START = "\u2581"
 
@@ -105,11 +124,43 @@ def aligned_range(source: str, start: int, end: int, translation: Translation) -
     support = sum(1 for t in span_pieces if link_of.get(t) in inside) / len(span_pieces)
     if support < MIN_RANGE_SUPPORT:
         return None
+    if not _well_covered(inside, translation):
+        return None
+    if not _plausible_words(source[start:end], translation.text[tgt[first][0] : tgt[last][1]]):
+        return None
     source_centre = (min(inside) + max(inside) + 1) / 2 / len(src)
     target_centre = (first + last + 1) / 2 / len(tgt)
     if abs(source_centre - target_centre) > MAX_DISTORTION:
         return None
     return tgt[first][0], tgt[last][1]
+
+
+def _well_covered(inside: set[int], translation: Translation) -> bool:
+    """Whether at least :data:`MIN_SOURCE_COVERAGE` of the span's wordy source pieces
+    have a strong link: one strong link from the last piece of "per|pust|akaan" is the
+    attention drifting on, not the word's place."""
+    pieces = translation.source_pieces
+    wordy = [i for i in inside if i < len(pieces) and _is_wordy(pieces[i])]
+    linked = {s for (s, _), w in zip(translation.alignment or (), translation.alignment_weights) if w >= MIN_LINK_WEIGHT}
+    return bool(wordy) and sum(1 for i in wordy if i in linked) / len(wordy) >= MIN_SOURCE_COVERAGE
+
+
+def _plausible_words(source: str, target: str) -> bool:
+    """Whether the English range can be the span's translation by its words alone:
+    no more words than the span has, plus a leading article ("buku" -> "a book"), and
+    not only function words for a span that has a content word ("perpustakaan" ->
+    "in"). A single source piece whose attention covers its neighbour's English too
+    ("Dia" -> "She drinks") is the commonest confident mistake."""
+    src_words = [w.strip(PUNCTUATION).lower() for w in source.split()]
+    tgt_words = [w.strip(PUNCTUATION).lower() for w in target.split()]
+    src_words, tgt_words = [w for w in src_words if w], [w for w in tgt_words if w]
+    if not tgt_words:
+        return False
+    allowed = len(src_words) + (1 if tgt_words[0] in ENGLISH_ARTICLES else 0)
+    if len(tgt_words) > allowed:
+        return False
+    content_source = any(w not in INDONESIAN_FUNCTION_WORDS for w in src_words)
+    return not (content_source and all(w in ENGLISH_FUNCTION_WORDS for w in tgt_words))
 
 
 def _word_boundaries(text: str) -> list[int]:
