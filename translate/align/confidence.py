@@ -131,6 +131,11 @@ def bead_cosines(beads: Sequence[Bead], x: sparse.csr_matrix, y: sparse.csr_matr
     return row_cosines(_members(beads, "src", x.shape[0]) @ x, _members(beads, "tgt", y.shape[0]) @ y)
 
 
+#: Fewest distinct far sentence pairs a document's own background is estimated from;
+#: below it the defaults (``DEFAULT_BACKGROUND``) serve (a 5x5 document has 6).
+BACKGROUND_MIN_DISTINCT = 10
+
+
 def background(
     beads: Sequence[Bead], x: sparse.csr_matrix, y: sparse.csr_matrix, mode: EvidenceMode, *, seed: int = 0
 ) -> tuple[float, float]:
@@ -149,7 +154,10 @@ def background(
     i = rng.integers(0, n, BACKGROUND_PAIRS)
     j = rng.integers(0, m, BACKGROUND_PAIRS)
     keep = np.abs(j - partner[i]) > BACKGROUND_GAP
-    if keep.sum() < 10:
+    if len(set(zip(i[keep].tolist(), j[keep].tolist()))) < BACKGROUND_MIN_DISTINCT:
+        # A short document has few far pairs: 4 sentences have 2, drawn over and over,
+        # and two identical lines there ("Thank you." twice) made the background 1.0
+        # with no spread, so every true bead looked like noise ("MT evidence 0.00").
         return DEFAULT_BACKGROUND[mode]
     cos = row_cosines(x[i[keep]], y[j[keep]])
     return float(cos.mean()), float(cos.std())
