@@ -31,7 +31,7 @@ Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
 (:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
 the pieces and ids are the same (tested against ``MarianTokenizer``).
 
-Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend.translate_batch`.
+Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend._token_budget`.
 """
 
 from __future__ import annotations
