@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_align  # noqa: E402
 
-from selaras.align import align_with_features  # noqa: E402
+from selaras.align import AlignSpec, align_with_features  # noqa: E402
 from selaras.align.calibration import FEATURES, document_evidence, fit_logistic, reliability  # noqa: E402
 from selaras.io import read_lines  # noqa: E402
 
@@ -56,7 +56,7 @@ def bead_samples(docs, embedder, *, reverse: bool = False) -> tuple[np.ndarray, 
         emb = eval_align.doc_embeddings(embedder, src, tgt, mt)
         if emb is not None:
             emb = (emb[0], emb[1][order])
-        beads, f, _ = align_with_features(src, tgt_used, mt=mt, embeddings=emb, calibrate=False)
+        beads, f, _ = align_with_features(src, tgt_used, AlignSpec(mt=mt, embeddings=emb), calibrate=False)
         gold_set = {(tuple(a), tuple(b)) for a, b in gold}
         linked = [b for b in beads if b.src and b.tgt]
         feats.append(f)

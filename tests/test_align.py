@@ -17,7 +17,7 @@ from selaras.rows import build_rows
 from selaras.align.anchors import anchor_tokens, char_ngram_matrix
 from selaras.align.dp import bead_shapes
 from selaras.align.lengths import LengthModel, fit_length_model
-from selaras.align.search import align_features
+from selaras.align.search import SearchSettings, align_features
 from selaras.cli import app
 from selaras.errors import InputError
 from selaras.rows import read_aligned_tsv
@@ -159,7 +159,7 @@ def test_band_search_matches_full_search_on_long_document():
 
     lengths = _lengths(src), _lengths(ref)
     prior = LengthModel(c=float(lengths[1].sum() / lengths[0].sum()), s2=1.65)
-    banded = align_features([(x, y, 1.0)], *lengths, bead_shapes(5), CROSS_PARAMS, prior, full_nodes=1000)
+    banded = align_features([(x, y, 1.0)], *lengths, bead_shapes(5), CROSS_PARAMS, prior, settings=SearchSettings(full_nodes=1000))
     band_pairs = [
         (tuple(range(i - banded.shapes[s][0], i)), tuple(range(j - banded.shapes[s][1], j)))
         for i, j, s in banded.nodes

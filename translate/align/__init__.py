@@ -17,6 +17,7 @@ import contextlib
 import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,7 +46,7 @@ from selaras.align.dense import dense_view, overlap_runs
 from selaras.align.postpass import detach_unrelated_members
 from selaras.align.dp import bead_shapes
 from selaras.align.lengths import ID_EN_VARIANCE, LengthModel, estimate_ratio
-from selaras.align.search import align_features
+from selaras.align.search import SearchSettings, align_features
 from selaras.errors import InputError
 from selaras.records import Bead
 
@@ -108,6 +109,7 @@ MT_VARIANCE = 1.0
 __all__ = [
     "DEFAULT_MAX_BEAD",
     "DOCUMENT_CONFIDENCE_MIN",
+    "AlignSpec",
     "AlignmentConfidence",
     "align_sentences",
     "alignment_confidence",
@@ -177,30 +179,43 @@ def align_sentences(
         InputError: when ``mt`` does not have one line per source sentence, or
             ``max_bead`` < 2.
     """
-    return align_with_features(
-        source, target, mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings,
-        overlaps=overlaps,
-    )[0]
+    spec = AlignSpec(
+        mt=mt, max_bead=max_bead, lexicon=lexicon, params=params, embeddings=embeddings, overlaps=overlaps
+    )
+    return align_with_features(source, target, spec)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSpec:
+    """Everything ``align_sentences`` takes besides the two sides (its keyword arguments, same meaning)."""
+
+    mt: Sequence[str] | None = None
+    max_bead: int = DEFAULT_MAX_BEAD
+    lexicon: Mapping[str, Iterable[str]] | None = None
+    params: ScoreParams | None = None
+    embeddings: tuple[np.ndarray, np.ndarray] | None = None
+    overlaps: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None
+
+    def score_params(self) -> ScoreParams:
+        """The weights given, else the tuned ones for this mode (with or without MT and embeddings)."""
+        if self.params is not None:
+            return self.params
+        if self.embeddings is not None:
+            return SEM_MT_PARAMS if self.mt is not None else SEM_CROSS_PARAMS
+        return MT_PARAMS if self.mt is not None else CROSS_PARAMS
 
 
 def align_with_features(
-    source: Sequence[str],
-    target: Sequence[str],
-    *,
-    mt: Sequence[str] | None = None,
-    max_bead: int = DEFAULT_MAX_BEAD,
-    lexicon: Mapping[str, Iterable[str]] | None = None,
-    params: ScoreParams | None = None,
-    embeddings: tuple[np.ndarray, np.ndarray] | None = None,
-    overlaps: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
-    calibrate: bool = True,
+    source: Sequence[str], target: Sequence[str], spec: AlignSpec | None = None, *, calibrate: bool = True
 ) -> tuple[list[Bead], np.ndarray, str]:
     """``align_sentences``, also returning the calibration features of the linked beads
     (``calibration.bead_features``, in bead order) and the calibration mode; for
     ``scripts/fit_calibration.py``. ``calibrate=False`` gives the uncalibrated scores.
     """
-    shapes = bead_shapes(max_bead)
+    spec = spec or AlignSpec()
+    shapes = bead_shapes(spec.max_bead)
     n, m = len(source), len(target)
+    mt, embeddings = spec.mt, spec.embeddings
     if mt is not None and len(mt) != n:
         raise InputError(
             f"the MT has {len(mt)} lines but the source has {n} sentences; "
@@ -216,18 +231,64 @@ def align_with_features(
             f"the embeddings have {len(embeddings[0])} and {len(embeddings[1])} rows for {n} source and "
             f"{m} target sentences; embed the same sentences that are aligned"
         )
-    if params is None:
-        if embeddings is not None:
-            params = SEM_MT_PARAMS if mt is not None else SEM_CROSS_PARAMS
-        else:
-            params = MT_PARAMS if mt is not None else CROSS_PARAMS
+    params = spec.score_params()
+    features = _features(source, target, spec, params)
+    # Coarse levels of a long document use the anchors only: summed char n-gram rows of
+    # 2**k sentences are nearly dense and made the coarse search 5x slower than the fine one.
+    coarse = features.views[1:] if mt is not None else None
+    path = align_features(
+        features.views, features.src_len, features.tgt_len, shapes, params, features.prior,
+        settings=SearchSettings(coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None),
+        overlap=features.overlap,
+    )
+    spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for i, j, s in path.nodes:
+        a, b = path.shapes[s]
+        spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+    if embeddings is not None and params.detach_floor > 0:
+        dx, dy = features.dense  # type: ignore[misc]
+        spans = detach_unrelated_members(
+            spans, dx.toarray(), dy.toarray(), floor=params.detach_floor, gain=params.detach_gain
+        )
+    return _scored_beads(spans, _gains(path, spans), features, (source, target), params, calibrate)
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """One document's feature rows: the weighted views the search scores, its lengths and
+    length prior, and each view by name for the confidence that follows.
+
+    ``anchors`` are always there; ``mt`` (MT vs reference char n-grams) with an MT;
+    ``dense`` (embeddings) with embeddings and a dense weight; ``overlap`` the run
+    embeddings of merged beads (``costs.BandScorer``).
+    """
+
+    views: list
+    src_len: np.ndarray
+    tgt_len: np.ndarray
+    prior: LengthModel
+    anchors: tuple
+    mt: tuple | None = None
+    dense: tuple | None = None
+    overlap: tuple | None = None
+
+
+def _features(source: Sequence[str], target: Sequence[str], spec: AlignSpec, params: ScoreParams) -> _Features:
+    """The views the search compares, by mode: with an MT, MT vs reference char n-grams
+    (Bleualign's same-language comparison) plus the cross-lingual anchors at
+    ``anchor_weight``; without, the anchors alone; with embeddings, the meaning view
+    beside them. Lengths are the MT's when there is one (same language as the reference).
+    """
+    mt, lexicon, embeddings = spec.mt, spec.lexicon, spec.embeddings
     targets = {t for ts in lexicon.values() for t in ts} if lexicon else None
     with _gc_paused():
         src_tok = anchor_tokens(source, lexicon=lexicon, lexicon_side="src")
         tgt_tok = anchor_tokens(target, lexicon=lexicon, lexicon_side="tgt", lexicon_targets=targets)
     ax, ay = idf_weight(*token_matrices(src_tok, tgt_tok))
+    mt_view = None
     if mt is not None:
         x, y = idf_weight(char_ngram_matrix(mt), char_ngram_matrix(target))
+        mt_view = (x, y)
         views = [(x, y, 1.0)]
         if params.anchor_weight > 0:
             views.append((ax, ay, params.anchor_weight))
@@ -237,62 +298,61 @@ def align_with_features(
         views = [(ax, ay, 1.0)]
         src_len = _lengths(source)
         prior_s2 = ID_EN_VARIANCE
-    overlap = None
+    dense = overlap = None
     if embeddings is not None and params.dense_weight > 0:
         # Meaning beside the surface features: source (or MT) vs reference embeddings.
-        dx, dy = dense_view(*embeddings)
+        dx, dy = dense = dense_view(*embeddings)
         if mt is None:
             views = [(dx, dy, params.dense_weight)] + ([(ax, ay, params.anchor_weight)] if params.anchor_weight > 0 else [])
             dense_index = 0
         else:
             views.insert(1, (dx, dy, params.dense_weight))
             dense_index = 1
-        if overlaps is not None and params.overlap_mix > 0:
-            overlap = (dense_index, overlap_runs(embeddings[0], overlaps[0]), overlap_runs(embeddings[1], overlaps[1]))
+        if spec.overlaps is not None and params.overlap_mix > 0:
+            runs = spec.overlaps
+            overlap = (dense_index, overlap_runs(embeddings[0], runs[0]), overlap_runs(embeddings[1], runs[1]))
     tgt_len = _lengths(target)
     prior = LengthModel(c=estimate_ratio(src_len, tgt_len), s2=prior_s2)
-    # Coarse levels of a long document use the anchors only: summed char n-gram rows of
-    # 2**k sentences are nearly dense and made the coarse search 5x slower than the fine one.
-    coarse = views[1:] if mt is not None else None
-    path = align_features(
-        views, src_len, tgt_len, shapes, params, prior,
-        coarse_views=coarse, coarse_params=COARSE_PARAMS if coarse else None, overlap=overlap,
-    )
-    spans: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-    for i, j, s in path.nodes:
-        a, b = path.shapes[s]
-        spans.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
-    if embeddings is not None and params.detach_floor > 0:
-        spans = detach_unrelated_members(
-            spans, dx.toarray(), dy.toarray(), floor=params.detach_floor, gain=params.detach_gain
-        )
-    gains = _gains(path, spans)
+    return _Features(views, src_len, tgt_len, prior, (ax, ay), mt_view, dense, overlap)
+
+
+def _scored_beads(
+    spans: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    gains: np.ndarray,
+    features: _Features,
+    sides: tuple[Sequence[str], Sequence[str]],
+    params: ScoreParams,
+    calibrate: bool,
+) -> tuple[list[Bead], np.ndarray, str]:
+    """The beads with their scores, the calibration features and the calibration mode.
+
+    The search's scores are relative (a bead beats leaving its sentences unaligned);
+    the absolute evidence and copy factors make Bead.score mean "a translation" (see
+    ``confidence``), and the calibration map (``calibration``) a probability that the
+    bead is right. They never change which beads were picked.
+    """
     relative = np.where(np.isfinite(gains), 1.0 / (1.0 + np.exp(-params.confidence_scale * np.nan_to_num(gains))), 0.0)
-    # The search's scores are relative (a bead beats leaving its sentences unaligned);
-    # the absolute evidence and copy factors make Bead.score mean "a translation" (see
-    # ``confidence``), and the calibration map (``calibration``) a probability that the
-    # bead is right. They never change which beads were picked.
     unscored = [Bead(src=src, tgt=tgt) for src, tgt in spans]
-    with_dense = embeddings is not None and params.dense_weight > 0
-    if with_dense:
+    ax, ay = features.anchors
+    if features.dense is not None:
         # Meaning is the best evidence of translation, with an MT or without.
-        ex, ey, mode = dx, dy, "dense"
+        (ex, ey), mode = features.dense, "dense"
     else:
-        ex, ey, mode = (x, y, "mt") if mt is not None else (ax, ay, "anchors")
+        (ex, ey), mode = (features.mt, "mt") if features.mt is not None else ((ax, ay), "anchors")
     mean, sd = background(unscored, ex, ey, mode)
     cos = bead_cosines(unscored, ex, ey)
     ev = evidence(cos, mean, sd, mode)
     anchor_cos = cos if mode == "anchors" else bead_cosines(unscored, ax, ay)
-    overlap = copy_overlap(unscored, source, target, candidates=anchor_cos >= COPY_CANDIDATE_COS)
+    overlap = copy_overlap(unscored, *sides, candidates=anchor_cos >= COPY_CANDIDATE_COS)
     not_copied = 1.0 - copied(overlap)
     linked = np.array([bool(src and tgt) for src, tgt in spans], dtype=bool)
-    dense_cos = cos if with_dense else None
+    dense_cos = cos if features.dense is not None else None
     feats = bead_features(
         gains[linked], ev[linked], None if dense_cos is None else dense_cos[linked],
         [(len(a), len(b)) for (a, b), keep in zip(spans, linked) if keep],
         neighbour_features(spans, ex, ey, cos),
     )
-    key = mode_key(with_mt=mt is not None, with_embeddings=dense_cos is not None)
+    key = mode_key(with_mt=features.mt is not None, with_embeddings=dense_cos is not None)
     probability = calibrated(feats, key) if calibrate else None
     if probability is None:
         scores = relative * ev * not_copied

@@ -14,7 +14,8 @@ the real pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -32,6 +33,28 @@ BAND_RADIUS = 8
 
 #: Shapes at the coarse levels: blocks of sentences rarely need more than 2-1.
 COARSE_SHAPES: list[Shape] = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
+
+
+#: One view of both sides: ``(source rows, target rows, weight)`` (see ``costs.BandScorer``).
+View = tuple[sparse.csr_matrix, sparse.csr_matrix, float]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSettings:
+    """How the coarse-to-fine search runs (module docstring); the defaults are the named constants.
+
+    Attributes:
+        full_nodes: the largest node count searched exactly (:data:`FULL_NODES`).
+        radius: the band half-width around a projected coarse path (:data:`BAND_RADIUS`).
+        coarse_views: when given, replace the views at the half-resolution levels (a
+            cheaper, sparser view is enough to place the band) ...
+        coarse_params: ... scored with these weights (default: the fine level's).
+    """
+
+    full_nodes: int = FULL_NODES
+    radius: int = BAND_RADIUS
+    coarse_views: Sequence[View] | None = None
+    coarse_params: ScoreParams | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,39 +115,36 @@ def band_from_path(nodes: list[tuple[int, int, int]], shapes: list[Shape], n_src
 
 
 def align_features(
-    views: list[tuple[sparse.csr_matrix, sparse.csr_matrix, float]],
+    views: list[View],
     src_len: np.ndarray,
     tgt_len: np.ndarray,
     shapes: list[Shape],
     params: ScoreParams,
     prior: LengthModel,
     *,
-    full_nodes: int = FULL_NODES,
-    radius: int = BAND_RADIUS,
-    coarse_views: list[tuple[sparse.csr_matrix, sparse.csr_matrix, float]] | None = None,
-    coarse_params: ScoreParams | None = None,
+    settings: SearchSettings = SearchSettings(),
     overlap=None,
 ) -> Path:
     """Best monotone path for two sides' feature rows (see the module docstring).
 
     ``views`` are ``(source rows, target rows, weight)``; see ``costs.BandScorer``.
-    ``coarse_views``, when given, replace ``views`` at the half-resolution levels (a
-    cheaper, sparser view is enough to place the band), scored with ``coarse_params``.
+    ``settings`` says when to search exactly and what the coarse levels use.
     ``overlap`` (run embeddings, see ``costs.BandScorer``) is used at full resolution only.
     """
     n, m = views[0][0].shape[0], views[0][1].shape[0]
-    if (n + 1) * (m + 1) <= full_nodes or n < 4 or m < 4:
+    if (n + 1) * (m + 1) <= settings.full_nodes or n < 4 or m < 4:
         band = Band.full(n, m)
         first = _run(views, src_len, tgt_len, band, shapes, prior, params, overlap)
         lm = _fit(first, src_len, tgt_len, prior)
         return _run(views, src_len, tgt_len, band, shapes, lm, params, overlap)
     halved = []
-    for x, y, weight in coarse_views or views:
+    for x, y, weight in settings.coarse_views or views:
         x2, sl2 = _halve(x, src_len)
         y2, tl2 = _halve(y, tgt_len)
         halved.append((x2, y2, 1.0))
     coarse = align_features(
-        halved, sl2, tl2, COARSE_SHAPES, coarse_params or params, prior, full_nodes=full_nodes, radius=radius
+        halved, sl2, tl2, COARSE_SHAPES, settings.coarse_params or params, prior,
+        settings=replace(settings, coarse_views=None, coarse_params=None),
     )
-    band = band_from_path(coarse.nodes, coarse.shapes, n, m, radius)
+    band = band_from_path(coarse.nodes, coarse.shapes, n, m, settings.radius)
     return _run(views, src_len, tgt_len, band, shapes, coarse.length_model, params, overlap)

@@ -107,6 +107,21 @@ def selaras_version() -> str:
     return __version__
 
 
+@dataclass(frozen=True, slots=True)
+class Decoding:
+    """How one :meth:`Backend.translate_batch` call decodes; ``None`` means the model's own.
+
+    Attributes:
+        beams: beam size.
+        max_length: transformers' ``max_length`` (generated tokens + 1 for the decoder start).
+        alignment: also return the word alignment (see :mod:`selaras.backends.attention`).
+    """
+
+    beams: int | None = None
+    max_length: int | None = None
+    alignment: bool = False
+
+
 @runtime_checkable
 class Backend(Protocol):
     """What every translation engine offers.
@@ -142,12 +157,19 @@ class Backend(Protocol):
         """Translate texts in one batch, in order; ``None`` means the model's default.
 
         ``alignment=True`` also fills :attr:`Hypothesis.alignment` (word alignment from
-        cross-attention), which costs time."""
-        ...
+        cross-attention), which costs time.
+
+        The engines inherit this front (they subclass the protocol): an empty batch is
+        no work, and the rest goes to their ``_translate(texts, Decoding(...))``, so the
+        keyword signature lives here once."""
+        if not texts:
+            return []
+        decoding = Decoding(beams=beams, max_length=max_length, alignment=alignment)
+        return self._translate(texts, decoding)  # type: ignore[attr-defined]  # each engine defines it
 
     def describe(self, beams: int | None = None) -> EngineInfo:
         """The engine as it runs; ``beams=None`` reports the model's own beam size."""
         ...
 
 
-__all__ = ["DEFAULT_MODEL", "Backend", "BackendName", "Device", "EngineInfo", "Hypothesis", "selaras_version"]
+__all__ = ["DEFAULT_MODEL", "Backend", "BackendName", "Decoding", "Device", "EngineInfo", "Hypothesis", "selaras_version"]

@@ -31,7 +31,7 @@ Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
 (:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
 the pieces and ids are the same (tested against ``MarianTokenizer``).
 
-Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend.translate_batch`.
+Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend._token_budget`.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selaras.backends.base import EngineInfo, Hypothesis, selaras_version
+from selaras.backends.attention import alignment_from_attention
+from selaras.backends.base import Backend, Decoding, EngineInfo, Hypothesis, selaras_version
 from selaras.backends.ct2_cache import (
     CACHE_FORMAT,
     MANIFEST,
@@ -221,7 +222,7 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
     return inter, max(1, cores // inter)
 
 
-class CTranslate2Backend:
+class CTranslate2Backend(Backend):
     """A converted Marian model behind the :class:`~selaras.backends.base.Backend` protocol."""
 
     name = "ctranslate2"
@@ -235,33 +236,32 @@ class CTranslate2Backend:
         translator: Any,
         tokenizer: MarianSentencePiece,
         defaults: DecodingDefaults,
+        placement: Placement,
         *,
         model_name_or_path: str,
-        device: str,
-        compute_type: str,
-        max_input_tokens: int,
-        inter_threads: int,
         model_path: Path,
+        max_input_tokens: int,
         max_batch_tokens: int = MAX_BATCH_TOKENS,
         fingerprint: str = "",
-        shortlist: Any = None,
-        shortlist_path: Path | None = None,
+        shortlist: tuple[Any, Path] | None = None,
     ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
         self.defaults = defaults
         self.model_name_or_path = model_name_or_path
-        self.device = device
-        self.compute_type = compute_type
+        self.device = placement.device
+        self.compute_type = placement.compute_type
         self.max_input_tokens = max_input_tokens
-        self.inter_threads = inter_threads
+        self.inter_threads = placement.inter_threads
         self.model_path = model_path
         self.max_batch_tokens = max_batch_tokens
-        #: The vocabulary shortlist decoding is restricted to (selaras.backends.shortlist), or None.
-        self.shortlist = shortlist
-        self.shortlist_path = shortlist_path
+        #: The vocabulary shortlist decoding is restricted to (selaras.backends.shortlist), or None,
+        #: and the file it came from (``shortlist`` is ``resolve_shortlist``'s answer).
+        self.shortlist = shortlist[0] if shortlist else None
+        self.shortlist_path = shortlist[1] if shortlist else None
         # Another map gives other translations: checkpoints must not mix them.
-        self.fingerprint = fingerprint + (f"|shortlist:{shortlist.checksum}" if shortlist is not None else "")
+        suffix = f"|shortlist:{self.shortlist.checksum}" if self.shortlist is not None else ""
+        self.fingerprint = fingerprint + suffix
 
     def __repr__(self) -> str:
         return (
@@ -273,47 +273,23 @@ class CTranslate2Backend:
         """Source length of each text in model tokens (incl. ``</s>``)."""
         return [len(self.tokenizer.tokenize(t)) for t in texts]
 
-    def translate_batch(
-        self,
-        texts: Sequence[str],
-        *,
-        beams: int | None = None,
-        max_length: int | None = None,
-        alignment: bool = False,
-    ) -> list[Hypothesis]:
+    def _translate(self, texts: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
         """Translate ``texts`` in order, each with the model's log-probability.
 
-        The batch is handed to CTranslate2 whole with a token budget
-        (``batch_type="tokens"``): it sorts by length, cuts sub-batches of at most
-        ``max_batch_size`` source tokens, queues them for its ``inter_threads`` workers
-        and returns results in input order. The budget is the batch split evenly across
-        the workers, at least the longest input and at most ``max_batch_tokens``: a
-        small batch still keeps every core busy, and a large one becomes a queue of
-        small sub-batches, so the workers never idle between sub-batches while memory
-        stays bounded by what is in flight.
+        The :meth:`~selaras.backends.base.Backend.translate_batch` front (inherited)
+        calls this with a non-empty batch. The batch is handed to CTranslate2 whole
+        with a token budget (``batch_type="tokens"``, :meth:`_token_budget`), so the
+        workers never idle between sub-batches while memory stays bounded.
 
-        Args:
-            texts: source sentences, each at most ``max_input_tokens`` long.
-            beams: beam size; ``None`` means the model's ``num_beams``.
-            max_length: transformers' ``max_length`` (generated tokens + 1 for the
-                decoder start, as the transformers backend takes it); ``None`` means
-                the model's own.
-            alignment: also return the word alignment (CTranslate2's
-                ``return_attention``; see :mod:`selaras.backends.attention`).
-
-        Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
-        tokens removed before its softmax) divided by ``length ** length_penalty``, the
-        length counting the ``</s>`` it chose (``finalize_hypothesis_score`` in
-        ``decoding.cc``; with ``return_end_token`` that ``</s>`` shows in the result).
-        The sum is recovered from it, so :attr:`Hypothesis.score` is the mean per token
-        for any length penalty; at the length limit there is no ``</s>`` to count.
+        ``decoding.beams`` ``None`` means the model's ``num_beams``; ``max_length`` is
+        transformers' (generated tokens + 1 for the decoder start, as the transformers
+        backend takes it), ``None`` the model's own; ``alignment`` also returns the word
+        alignment (CTranslate2's ``return_attention``; see :mod:`selaras.backends.attention`).
 
         Raises:
             BackendError: an input is longer than ``max_input_tokens`` (the translator
                 splits long inputs first; cutting one silently would lose text).
         """
-        if not texts:
-            return []
         sources = [self.tokenizer.tokenize(t) for t in texts]
         lengths = [len(s) for s in sources]
         if max(lengths) > self.max_input_tokens:
@@ -321,11 +297,38 @@ class CTranslate2Backend:
                 f"an input has {max(lengths)} tokens, more than the model's {self.max_input_tokens}; "
                 "split it first (selaras.translator does)"
             )
+        budget = self._token_budget(lengths)
+        options = self.decoding_options(beams=decoding.beams, max_length=decoding.max_length)
+        results = self._run_translator(sources, budget, options, decoding.alignment)
+        attention = [r.attention[0] for r in results] if decoding.alignment else None
+        if attention is not None and options["beam_size"] > 1:
+            for rows, first in zip(attention, self._first_step_attention(sources, budget)):
+                if rows:
+                    rows[0] = first
+        penalty = options["length_penalty"]
+        return [
+            self._hypothesis(source, result, penalty, attention[k] if attention is not None else None)
+            for k, (source, result) in enumerate(zip(sources, results))
+        ]
+
+    def _token_budget(self, lengths: Sequence[int]) -> int:
+        """The sub-batch size in source tokens for one call (CTranslate2's ``max_batch_size``).
+
+        CTranslate2 sorts the batch by length, cuts sub-batches of at most this many
+        source tokens, queues them for its ``inter_threads`` workers and returns results
+        in input order. The budget is the batch split evenly across the workers, at
+        least the longest input and at most ``max_batch_tokens``: a small batch still
+        keeps every core busy, and a large one becomes a queue of small sub-batches.
+        """
         per_worker = -(-sum(lengths) // self.inter_threads)
-        budget = max(max(lengths), min(per_worker, self.max_batch_tokens))
-        options = self.decoding_options(beams=beams, max_length=max_length)
+        return max(max(lengths), min(per_worker, self.max_batch_tokens))
+
+    def _run_translator(
+        self, sources: list[list[str]], budget: int, options: dict[str, Any], alignment: bool
+    ) -> list[Any]:
+        """CTranslate2's results for the tokenized batch, its late failures as one BackendError."""
         try:
-            results = self.translator.translate_batch(
+            return self.translator.translate_batch(
                 sources,
                 max_batch_size=budget,
                 batch_type="tokens",
@@ -336,37 +339,34 @@ class CTranslate2Backend:
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
             raise BackendError(
-                f"CTranslate2 failed on {self.device} translating a batch of {len(texts)} ({exc}); "
+                f"CTranslate2 failed on {self.device} translating a batch of {len(sources)} ({exc}); "
                 "use a smaller batch size, device cpu or backend transformers"
             ) from exc
-        eos = self.tokenizer.eos_token
-        penalty = options["length_penalty"]
-        attention = [r.attention[0] for r in results] if alignment else None
-        if attention is not None and options["beam_size"] > 1:
-            for rows, first in zip(attention, self._first_step_attention(sources, budget)):
-                if rows:
-                    rows[0] = first
-        hypotheses = []
-        for k, (source, result) in enumerate(zip(sources, results)):
-            pieces = list(result.hypotheses[0])
-            length = len(pieces)
-            if pieces and pieces[-1] == eos:
-                pieces.pop()
-            logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
-            links: dict[str, Any] = {}
-            if alignment:
-                from selaras.backends.attention import alignment_from_attention
 
-                real = source[:-1] if source and source[-1] == eos else source
-                pairs, weights = alignment_from_attention(attention[k], len(real), len(pieces))  # type: ignore[index]
-                links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
-            hypotheses.append(
-                Hypothesis(
-                    text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length,
-                    **links,
-                )
-            )
-        return hypotheses
+    def _hypothesis(self, source: list[str], result: Any, penalty: float, attention: Any) -> Hypothesis:
+        """One CTranslate2 result as a :class:`Hypothesis` (with its alignment when ``attention`` is given).
+
+        Scores: CTranslate2 returns the sum of the tokens' log-probabilities (masked
+        tokens removed before its softmax) divided by ``length ** length_penalty``, the
+        length counting the ``</s>`` it chose (``finalize_hypothesis_score`` in
+        ``decoding.cc``; with ``return_end_token`` that ``</s>`` shows in the result).
+        The sum is recovered from it, so :attr:`Hypothesis.score` is the mean per token
+        for any length penalty; at the length limit there is no ``</s>`` to count.
+        """
+        eos = self.tokenizer.eos_token
+        pieces = list(result.hypotheses[0])
+        length = len(pieces)
+        if pieces and pieces[-1] == eos:
+            pieces.pop()
+        logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
+        links: dict[str, Any] = {}
+        if attention is not None:
+            real = source[:-1] if source and source[-1] == eos else source
+            pairs, weights = alignment_from_attention(attention, len(real), len(pieces))
+            links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
+        return Hypothesis(
+            text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length, **links
+        )
 
     def _first_step_attention(self, sources: Sequence[list[str]], budget: int) -> list[Any]:
         """Each source's cross-attention at the first decoding step, from one greedy step.
@@ -529,32 +529,11 @@ def _cpu_threads(threads: int | None) -> int:
     return max(1, int(threads)) if threads else usable_cpus()
 
 
-def load_ct2(
-    model_name_or_path: str,
-    device: str = "auto",
-    compute_type: ComputeType | None = None,
-    *,
-    threads: int | None = None,
-    inter_threads: int | None = None,
-    intra_threads: int | None = None,
-    max_input_tokens: int | None = None,
-    cache_dir: str | Path | None = None,
-    max_batch_tokens: int = MAX_BATCH_TOKENS,
-    num_beams: int | None = None,
-    max_decoding_length: int | None = None,
-    min_decoding_length: int | None = None,
-    length_penalty: float | None = None,
-    retry_failed: bool = True,
-    shortlist: str | Path | None = "cached",
-) -> CTranslate2Backend:
-    """Load a MarianMT model with CTranslate2, converting it on first use.
+@dataclass(frozen=True, slots=True)
+class CT2Options:
+    """What :func:`load_ct2` takes besides the model, device and compute type.
 
-    Args:
-        model_name_or_path: a folder or a hub id (through the Hugging Face cache).
-        device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
-        compute_type: weight/activation type; default ``int8`` on CPU,
-            ``int8_float16`` on CUDA (:data:`DEFAULT_COMPUTE_TYPE`). Checked against the
-            device before any conversion (:func:`choose_compute_type`).
+    Attributes:
         threads: CPU threads in all (default: the CPUs this process may use), split
             into parallel translators by :func:`default_threads`.
         inter_threads, intra_threads: set CTranslate2's threading directly.
@@ -571,98 +550,176 @@ def load_ct2(
             ``"cached"`` (the default) for the one ``selaras shortlist build`` saved for
             this model (none if it was never built), or ``None``/``"off"`` for the full
             vocabulary.
+    """
+
+    threads: int | None = None
+    inter_threads: int | None = None
+    intra_threads: int | None = None
+    max_input_tokens: int | None = None
+    cache_dir: str | Path | None = None
+    max_batch_tokens: int = MAX_BATCH_TOKENS
+    num_beams: int | None = None
+    max_decoding_length: int | None = None
+    min_decoding_length: int | None = None
+    length_penalty: float | None = None
+    retry_failed: bool = True
+    shortlist: str | Path | None = "cached"
+
+    def thread_split(self, device: str) -> tuple[int, int]:
+        """(inter_threads, intra_threads): one worker on a GPU, :func:`default_threads` on a CPU;
+        ``inter_threads``/``intra_threads`` given override either."""
+        if device == "cuda":
+            return self.inter_threads or 1, self.intra_threads or 0
+        inter, intra = default_threads(_cpu_threads(self.threads))
+        return self.inter_threads or inter, self.intra_threads or intra
+
+    def decoding(self, model_defaults: DecodingDefaults) -> DecodingDefaults:
+        """The model's generation settings with the overrides given here."""
+        overrides = {
+            "beam_size": self.num_beams,
+            "max_decoding_length": self.max_decoding_length,
+            "min_decoding_length": self.min_decoding_length,
+            "length_penalty": self.length_penalty,
+        }
+        return DecodingDefaults(
+            **{**_asdict(model_defaults), **{k: v for k, v in overrides.items() if v is not None}}
+        )
+
+    def cache_root(self) -> Path:
+        """The folder of converted models."""
+        return Path(self.cache_dir) if self.cache_dir is not None else ct2_cache_dir()
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where and how CTranslate2 runs the model, settled before anything is converted."""
+
+    device: str
+    compute_type: str
+    inter_threads: int
+    intra_threads: int
+
+
+def load_ct2(
+    model_name_or_path: str,
+    device: str = "auto",
+    compute_type: ComputeType | None = None,
+    **options: Any,
+) -> CTranslate2Backend:
+    """Load a MarianMT model with CTranslate2, converting it on first use.
+
+    Args:
+        model_name_or_path: a folder or a hub id (through the Hugging Face cache).
+        device: ``"auto"`` (CUDA if CTranslate2 sees a GPU), ``"cpu"`` or ``"cuda"``.
+        compute_type: weight/activation type; default ``int8`` on CPU,
+            ``int8_float16`` on CUDA (:data:`DEFAULT_COMPUTE_TYPE`). Checked against the
+            device before any conversion (:func:`choose_compute_type`).
+        options: the keyword fields of :class:`CT2Options` (threads, cache, decoding
+            overrides, retry, shortlist); an unknown one is a ``TypeError``.
 
     Raises:
         ModelUnavailableError: the model cannot be found or downloaded.
         UnsupportedComputeType: the compute type cannot run on this device.
         BackendError: ctranslate2 is missing, the conversion failed or is not faithful.
     """
+    opts = CT2Options(**options)
     try:
-        import ctranslate2
+        import ctranslate2  # noqa: F401  (the engine itself: checked first, for one clear line)
     except ImportError as exc:
         raise BackendError(f"ctranslate2 is not installed ({exc}); run: pip install ctranslate2") from exc
     device = _resolve_device(device)
     compute_type = choose_compute_type(compute_type, device, _supported_compute_types(device))
-    if device == "cuda":
-        inter, intra = inter_threads or 1, intra_threads or 0
-    else:
-        inter, intra = default_threads(_cpu_threads(threads))
-        inter, intra = inter_threads or inter, intra_threads or intra
+    placement = Placement(device, compute_type, *opts.thread_split(device))
 
-    model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=False)
-    root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
-    entry = root / cache_key(model_dir, compute_type, fingerprint)
+    local = resolve_local_model(model_name_or_path, with_weights=False)
+    entry = opts.cache_root() / cache_key(local[0], compute_type, local[1])
     # The one checksum pass of a warm load (~0.05 s for 75 MB); ensure_converted would
     # repeat it, so it runs only when this entry is not usable.
     problem = verify_cache_entry(entry)
-    with_weights = False
-    tokenizer = MarianSentencePiece(model_dir)
+    tokenizer = MarianSentencePiece(local[0])
     chosen = None
-    if shortlist is not None:  # checked against this vocabulary before anything loads
-        from selaras.backends.shortlist import resolve_shortlist
+    if opts.shortlist is not None:  # checked against this vocabulary before anything loads
+        from selaras.backends.shortlist import resolve_shortlist  # only when decoding with a shortlist
 
-        chosen = resolve_shortlist(shortlist, tokenizer.vocab, fingerprint)
+        chosen = resolve_shortlist(opts.shortlist, tokenizer.vocab, local[1])
+    translator, path, (model_dir, fingerprint) = _open_translator(
+        model_name_or_path, local, entry, problem, placement, opts, chosen
+    )
+    if device == "cuda":
+        _probe_gpu(translator, tokenizer, path)
+    defaults = opts.decoding(read_generation_defaults(model_dir, tokenizer.vocab, set(read_ct2_vocabulary(path))))
+    return CTranslate2Backend(
+        translator,
+        tokenizer,
+        defaults,
+        placement,
+        model_name_or_path=model_name_or_path,
+        model_path=path,
+        max_input_tokens=_model_input_limit(model_dir, opts.max_input_tokens),
+        max_batch_tokens=opts.max_batch_tokens,
+        fingerprint=f"ctranslate2|{fingerprint}|{compute_type}",
+        shortlist=chosen,
+    )
 
-    translator = None
+
+def _open_translator(
+    model_name_or_path: str,
+    local: tuple[Path, str],
+    entry: Path,
+    problem: str | None,
+    placement: Placement,
+    opts: CT2Options,
+    chosen: Any,
+) -> tuple[Any, Path, tuple[Path, str]]:
+    """A ``ctranslate2.Translator`` on the converted model, converting or rebuilding it as needed.
+
+    A usable cache entry (``problem`` is ``None``) is loaded as it is. Otherwise the
+    weights are fetched (``local`` becomes the folder with them) and the model is
+    converted; an entry that passed its checksums but that CTranslate2 cannot load is
+    discarded and converted once more. ``retry_failed=False`` refuses a conversion that
+    failed before, before any weights are fetched.
+
+    Returns:
+        The translator, the folder it loaded, and the (model folder, fingerprint) used.
+    """
+    import ctranslate2  # the engine: only once a model is to be loaded
+
     path = entry
+    with_weights = False
     for attempt in range(2):
         if problem is not None:
             if not with_weights:
-                if not retry_failed:  # before fetching weights that a doomed conversion would need
-                    raise_known_failure(failure_record(root, entry.name))
-                model_dir, fingerprint = resolve_local_model(model_name_or_path, with_weights=True)
+                if not opts.retry_failed:  # before fetching weights that a doomed conversion would need
+                    raise_known_failure(failure_record(entry.parent, entry.name))
+                local = resolve_local_model(model_name_or_path, with_weights=True)
                 with_weights = True
             path, _ = ensure_converted(
-                model_dir, compute_type, fingerprint=fingerprint, cache_dir=root, retry_failed=retry_failed
+                local[0], placement.compute_type, fingerprint=local[1], cache_dir=entry.parent,
+                retry_failed=opts.retry_failed,
             )
         try:
             translator = ctranslate2.Translator(
                 str(_with_vmap(path, chosen)),
-                device=device,
-                compute_type=compute_type,
-                inter_threads=inter,
-                intra_threads=intra,
+                device=placement.device,
+                compute_type=placement.compute_type,
+                inter_threads=placement.inter_threads,
+                intra_threads=placement.intra_threads,
             )
-            break
+            return translator, path, local
         except (RuntimeError, ValueError) as exc:  # e.g. an unreadable model.bin that passed the checksum
             if attempt:
                 raise BackendError(f"CTranslate2 cannot load {path} ({exc}); delete it and retry") from exc
             logger.info("discarding unreadable CTranslate2 model %s: %s", path, exc)
             discard(path)
             problem = "unreadable"
-    if device == "cuda":
-        _probe_gpu(translator, tokenizer, path)
-    kept = set(read_ct2_vocabulary(path))
-    defaults = read_generation_defaults(model_dir, tokenizer.vocab, kept)
-    overrides = {
-        "beam_size": num_beams,
-        "max_decoding_length": max_decoding_length,
-        "min_decoding_length": min_decoding_length,
-        "length_penalty": length_penalty,
-    }
-    defaults = DecodingDefaults(
-        **{**_asdict(defaults), **{k: v for k, v in overrides.items() if v is not None}}
-    )
+    raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+def _model_input_limit(model_dir: Path, asked: int | None) -> int:
+    """The longest input in tokens: the model's positions and tokenizer limit, or ``asked`` if lower."""
     config = _read_json(model_dir / "config.json")
     tokenizer_config = _read_json(model_dir / "tokenizer_config.json")
-    limit = input_limit(
-        config.get("max_position_embeddings"), tokenizer_config.get("model_max_length"), max_input_tokens
-    )
-    return CTranslate2Backend(
-        translator,
-        tokenizer,
-        defaults,
-        model_name_or_path=model_name_or_path,
-        device=device,
-        compute_type=compute_type,
-        max_input_tokens=limit,
-        inter_threads=inter,
-        model_path=path,
-        max_batch_tokens=max_batch_tokens,
-        fingerprint=f"ctranslate2|{fingerprint}|{compute_type}",
-        shortlist=chosen[0] if chosen else None,
-        shortlist_path=chosen[1] if chosen else None,
-    )
+    return input_limit(config.get("max_position_embeddings"), tokenizer_config.get("model_max_length"), asked)
 
 
 def _with_vmap(path: Path, chosen: Any) -> Path:
@@ -684,10 +741,12 @@ __all__ = [
     "DEFAULT_COMPUTE_TYPE",
     "MANIFEST",
     "MAX_BATCH_TOKENS",
+    "CT2Options",
     "CTranslate2Backend",
     "ComputeType",
     "DecodingDefaults",
     "MarianSentencePiece",
+    "Placement",
     "cache_key",
     "choose_compute_type",
     "ct2_cache_dir",

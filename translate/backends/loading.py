@@ -206,19 +206,28 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
             f"cannot load model '{name}': no such folder; check the path or give a hub id such as {EXAMPLE_ID}"
         )
 
-    from huggingface_hub import constants, hf_hub_download
-    from huggingface_hub.errors import (
-        EntryNotFoundError,
-        GatedRepoError,
-        HFValidationError,
-        LocalEntryNotFoundError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
+    _check_hub_id(name)
+    offline = _offline()
+    unreachable = not offline and not _hub_host_resolves()
+    snapshot = Path(_fetch_config(name, local_only=offline or unreachable, offline=offline)).parent
+    # The cache stores files under snapshots/<commit>/: the commit pins the weights.
+    commit = snapshot.name if snapshot.parent.name == "snapshots" else None
+    revision = commit or _local_fingerprint(snapshot, ["config.json"])
+    return ModelSource(
+        name=name,
+        path_or_id=name,
+        local_files_only=offline or unreachable,
+        fingerprint=f"hub:{name}@{revision}",
+        commit=commit,
     )
 
-    try:
-        from huggingface_hub.utils import validate_repo_id
 
+def _check_hub_id(name: str) -> None:
+    """Refuse a name that is neither a folder nor a valid hub id before asking the hub."""
+    from huggingface_hub.errors import HFValidationError  # heavy: only for a hub id
+    from huggingface_hub.utils import validate_repo_id
+
+    try:
         validate_repo_id(name)
     except HFValidationError:
         raise ModelUnavailableError(
@@ -226,10 +235,25 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
             f"(like {EXAMPLE_ID}); check the spelling or {USE_LOCAL_MODEL}"
         ) from None
 
-    offline = _offline()
-    unreachable = not offline and not _hub_host_resolves()
+
+def _fetch_config(name: str, *, local_only: bool, offline: bool) -> str:
+    """The hub model's ``config.json`` through the Hugging Face cache (its local path).
+
+    Every way the hub or the cache can refuse it becomes one ModelUnavailableError with
+    the fix: gated, unknown id or revision, not cached while offline (with a near miss
+    suggested), not a transformers model, an HTTP or disk error.
+    """
+    from huggingface_hub import constants, hf_hub_download  # heavy: only for a hub id
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        GatedRepoError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
     try:
-        config = hf_hub_download(name, "config.json", local_files_only=offline or unreachable)
+        return hf_hub_download(name, "config.json", local_files_only=local_only)
     except GatedRepoError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': it is a gated repository; accept its terms at "
@@ -242,19 +266,7 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
             f"cannot load model '{name}': the requested revision does not exist on the hub"
         ) from None
     except LocalEntryNotFoundError:
-        # Offline: the hub cannot say whether the id exists. A near miss of the default
-        # or of a cached model is most likely a typo, so say that first.
-        why = "HF_HUB_OFFLINE is set" if offline else "the hub is unreachable (offline)"
-        close = _close_id(name)
-        if close is not None:
-            raise ModelUnavailableError(
-                f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
-                f"did you mean '{close}'? Check the spelling; if '{name}' is right, {_download_hint(name)}"
-            ) from None
-        raise ModelUnavailableError(
-            f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
-            f"check the spelling, {_download_hint(name)}"
-        ) from None
+        raise _not_cached(name, offline) from None
     except EntryNotFoundError:
         raise ModelUnavailableError(
             f"cannot load model '{name}': the hub repository has no config.json, so it is not a transformers "
@@ -264,16 +276,23 @@ def resolve_model(model_name_or_path: str, *, required_files: Sequence[str] = ("
         if getattr(getattr(exc, "response", None), "status_code", None) == 404:
             raise _not_found(name, "the Hugging Face hub") from None
         raise ModelUnavailableError(f"cannot load model '{name}': {_first_line(exc)}; {_download_hint(name)}") from None
-    snapshot = Path(config).parent
-    # The cache stores files under snapshots/<commit>/: the commit pins the weights.
-    commit = snapshot.name if snapshot.parent.name == "snapshots" else None
-    revision = commit or _local_fingerprint(snapshot, ["config.json"])
-    return ModelSource(
-        name=name,
-        path_or_id=name,
-        local_files_only=offline or unreachable,
-        fingerprint=f"hub:{name}@{revision}",
-        commit=commit,
+
+
+def _not_cached(name: str, offline: bool) -> ModelUnavailableError:
+    """Offline, the hub cannot say whether the id exists. A near miss of the default or
+    of a cached model is most likely a typo, so say that first."""
+    from huggingface_hub import constants  # heavy: only for a hub id
+
+    why = "HF_HUB_OFFLINE is set" if offline else "the hub is unreachable (offline)"
+    close = _close_id(name)
+    if close is not None:
+        return ModelUnavailableError(
+            f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
+            f"did you mean '{close}'? Check the spelling; if '{name}' is right, {_download_hint(name)}"
+        )
+    return ModelUnavailableError(
+        f"cannot load model '{name}': not in the Hugging Face cache ({constants.HF_HUB_CACHE}) and {why}; "
+        f"check the spelling, {_download_hint(name)}"
     )
 
 

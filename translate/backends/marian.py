@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from selaras.backends.base import Device, EngineInfo, Hypothesis, selaras_version
+from selaras.backends.base import Backend, Decoding, Device, EngineInfo, Hypothesis, selaras_version
 from selaras.backends.loading import ModelSource, model_errors, resolve_model
 from selaras.backends.runtime import choose_device, max_input_tokens as input_limit, quiet_transformers, usable_cpus
 from selaras.errors import BackendError
@@ -67,7 +67,7 @@ def _chosen_token_recorder(keep: int) -> Any:
     return ChosenTokenRecorder()
 
 
-class MarianBackend:
+class MarianBackend(Backend):
     """A loaded MarianMT model and tokenizer (the ``transformers`` backend).
 
     Attributes:
@@ -126,31 +126,21 @@ class MarianBackend:
         encoded = self.tokenizer(list(texts), add_special_tokens=True, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    def translate_batch(
-        self,
-        texts: Sequence[str],
-        *,
-        beams: int | None = None,
-        max_length: int | None = None,
-        alignment: bool = False,
-    ) -> list[Hypothesis]:
-        """Translate one batch, in order; ``None`` keeps the model's generation config.
+    def _translate(self, texts: Sequence[str], decoding: Decoding) -> list[Hypothesis]:
+        """Translate one non-empty batch, in order (the inherited
+        :meth:`~selaras.backends.base.Backend.translate_batch` front calls this);
+        ``None`` in ``decoding`` keeps the model's generation config.
 
         Each :class:`~selaras.backends.base.Hypothesis` carries the model's
         log-probability of its tokens (see there; a ``</s>`` forced at ``max_length``
         is not counted), recorded during decoding by a logits processor.
-        ``alignment=True`` adds the word alignment (:meth:`_alignments`).
+        ``decoding.alignment`` adds the word alignment (:meth:`_alignments`).
 
         Raises:
             BackendError: an input is longer than ``max_input_tokens`` (split it first:
                 the model's positions end there, and cutting would lose text), or the
                 engine failed (e.g. out of GPU memory).
         """
-        import torch
-        from transformers import LogitsProcessorList
-
-        if not texts:
-            return []
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, verbose=False)
         longest = int(batch["input_ids"].shape[1])
         if longest > self.max_input_tokens:
@@ -158,28 +148,53 @@ class MarianBackend:
                 f"an input has {longest} tokens, more than the model's {self.max_input_tokens}; "
                 "translate it with selaras.translator.translate_sentences, which splits long inputs"
             )
-        config = copy.deepcopy(self.model.generation_config)
-        if beams is not None:
-            config.num_beams = beams
-        if max_length is not None:
-            config.max_length = max_length
-            config.max_new_tokens = None
-        config.do_sample = False
-        config.return_dict_in_generate = True
+        config = self._generation_config(decoding)
         width = max(1, int(config.num_beams or 1))
         recorder = _chosen_token_recorder(4 * width + 1)
         batch = {k: v.to(self.device) for k, v in batch.items()}
+        output = self._generate(batch, config, recorder)
+        results = self._scored(output, config, recorder, width)
+        if decoding.alignment:
+            results = self._alignments(batch, output.sequences, results)
+        return results
+
+    def _generation_config(self, decoding: Decoding) -> Any:
+        """A copy of the model's generation config with this call's beams and length, greedy
+        or beam search only (no sampling), returning a dict so beam indices come back."""
+        config = copy.deepcopy(self.model.generation_config)
+        if decoding.beams is not None:
+            config.num_beams = decoding.beams
+        if decoding.max_length is not None:
+            config.max_length = decoding.max_length
+            config.max_new_tokens = None
+        config.do_sample = False
+        config.return_dict_in_generate = True
+        return config
+
+    def _generate(self, batch: dict[str, Any], config: Any, recorder: Any) -> Any:
+        """``generate`` with the token recorder last among the logits processors; GPU memory
+        running out becomes one BackendError that says what to do."""
+        import torch  # heavy: loaded by load_marian, never when this module is imported
+        from transformers import LogitsProcessorList  # likewise
+
         try:
             with torch.inference_mode():
-                output = self.model.generate(
+                return self.model.generate(
                     **batch,
                     generation_config=config,
                     logits_processor=LogitsProcessorList([recorder]),
                 )
         except torch.cuda.OutOfMemoryError:
+            rows = int(batch["input_ids"].shape[0])
             raise BackendError(
-                f"out of GPU memory translating a batch of {len(texts)}; use a smaller batch size or device cpu"
+                f"out of GPU memory translating a batch of {rows}; use a smaller batch size or device cpu"
             ) from None
+
+    def _scored(self, output: Any, config: Any, recorder: Any, width: int) -> list[Hypothesis]:
+        """Each output sequence as a Hypothesis, its log-probability summed from what the
+        recorder kept along the beam the sequence came from (``beam_indices``)."""
+        import torch  # heavy: loaded by load_marian, never when this module is imported
+
         sequences = output.sequences
         texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
         beam_indices = getattr(output, "beam_indices", None) if width > 1 else None
@@ -188,32 +203,17 @@ class MarianBackend:
         ids = torch.stack(recorder.ids).cpu().tolist()
         rows = beam_indices.cpu().tolist() if beam_indices is not None else None
         limit = (config.max_new_tokens + 1) if config.max_new_tokens is not None else int(config.max_length)
-        forced_eos = config.forced_eos_token_id is not None
+        # The step at which a </s> is forced (probability 1, not counted), or none.
+        forced_step = limit - 2 if config.forced_eos_token_id is not None else None
         eos = config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
         results = []
         for b, (sequence, text) in enumerate(zip(sequences[:, 1:].cpu().tolist(), texts_out)):
-            pieces: list[int] = []
-            logprob = 0.0
-            length = 0
-            for t, token in enumerate(sequence):
-                if t >= len(values):
-                    break
-                row = rows[b][t] if rows is not None else b
-                if row < 0:  # beam search: this hypothesis ended before step t
-                    break
-                if token in eos_ids:
-                    if not (forced_eos and t + 1 == limit - 1):  # a forced </s> has probability 1
-                        logprob += _logprob_of(token, values[t][row], ids[t][row])
-                        length += 1
-                    break
-                logprob += _logprob_of(token, values[t][row], ids[t][row])
-                length += 1
-                pieces.append(token)
+            # Lazily, in step order: a row is looked up only while the hypothesis runs.
+            steps = ((t, rows[b][t] if rows is not None else b) for t in range(min(len(sequence), len(values))))
+            pieces, logprob, length = _sum_logprobs(sequence, steps, values, ids, eos_ids, forced_step)
             tokens = tuple(self.tokenizer.convert_ids_to_tokens(pieces))
             results.append(Hypothesis(text=text, tokens=tokens, logprob=logprob, length=length))
-        if alignment:
-            results = self._alignments(batch, sequences, results)
         return results
 
     def _alignments(self, batch: dict[str, Any], sequences: Any, results: list[Hypothesis]) -> list[Hypothesis]:
@@ -255,6 +255,38 @@ class MarianBackend:
                 )
             )
         return aligned
+
+
+def _sum_logprobs(
+    sequence: Sequence[int],
+    steps: Iterable[tuple[int, int]],
+    values: Sequence[Any],
+    ids: Sequence[Any],
+    eos_ids: set[int],
+    forced_step: int | None,
+) -> tuple[list[int], float, int]:
+    """(pieces, log-probability, scored length) of one generated sequence.
+
+    ``steps`` pairs each decoding step with the recorder row that produced the token
+    (its beam at that step); a negative row means the hypothesis ended before. The
+    ``</s>`` counts unless it was forced at ``forced_step``.
+    """
+    pieces: list[int] = []
+    logprob = 0.0
+    length = 0
+    for t, row in steps:
+        token = sequence[t]
+        if row < 0:  # beam search: this hypothesis ended before step t
+            break
+        if token in eos_ids:
+            if t != forced_step:  # a forced </s> has probability 1
+                logprob += _logprob_of(token, values[t][row], ids[t][row])
+                length += 1
+            break
+        logprob += _logprob_of(token, values[t][row], ids[t][row])
+        length += 1
+        pieces.append(token)
+    return pieces, logprob, length
 
 
 def _logprob_of(token: int, values: Sequence[float], ids: Sequence[int]) -> float:

@@ -210,10 +210,6 @@ def render_html(
         warnings: one-line warnings about the document, shown above the scores.
     """
     plain_rows = [row for _, row in rows]
-    counts = {name: n for name, n in count_flags(plain_rows).items() if n}
-    flagged = sum(1 for row in plain_rows if row.flags)
-    aligned = sum(1 for row in plain_rows if is_scored(row))
-    unscored = sum(1 for row in plain_rows if row.chrf is None)
     # A status column only where someone reviewed: a fresh run's page stays as it was.
     reviewed = any(row.status or row.note for row in plain_rows)
     payload = {
@@ -225,41 +221,6 @@ def render_html(
         "review": reviewed,
         "sort": {"key": "chrf" if sort == "score" else "pos", "dir": 1},
     }
-    flag_options = "".join(
-        f'<option value="{_esc(name)}">{_esc(name)} ({count})</option>' for name, count in sorted(counts.items())
-    )
-    histogram = histogram_svg(chrf_histogram(plain_rows), weak_chrf=weak_chrf)
-    pager = (
-        '<div class="pager"><span class="info"></span>'
-        '<button type="button" class="first">« first</button><button type="button" class="prev">‹ prev</button>'
-        '<button type="button" class="next">next ›</button><button type="button" class="last">last »</button></div>'
-    )
-    headers = (
-        ("pos", "#", "c-pos"),
-        ("src", "src", "c-ids"),
-        ("ref", "ref", "c-ids"),
-        (None, "bead", "c-bead"),
-        (None, "source", "c-text"),
-        (None, "MT", "c-text"),
-        (None, "reference", "c-text"),
-        ("align", "align", "c-num"),
-        ("chrf", "chrF", "c-num"),
-        ("bleu", "BLEU", "c-num"),
-        (None, "flags", "c-flags"),
-        *(((None, "review", "c-status"),) if reviewed else ()),
-    )
-    table = table_html(
-        [
-            (
-                f'<th data-key="{key}" aria-sort="none"><button type="button">{_esc(label)}</button></th>'
-                if key
-                else f"<th>{_esc(label)}</th>",
-                cls,
-            )
-            for key, label, cls in headers
-        ],
-        pager,
-    )
     head = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<style>{CSS}</style>'
     body = f"""<header>
 <h1>Selaras review</h1>
@@ -268,7 +229,20 @@ def render_html(
 <section aria-label="Corpus metrics">
 {_warnings_html(warnings)}{_metrics_html(metrics, metrics_origin)}
 </section>
-<section id="overview" aria-label="Overview">
+{_overview_html(plain_rows, weak_chrf, reviewed)}{_controls_html(plain_rows)}{_table(reviewed)}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
+<script type="application/json" id="selaras-data">{json_for_script(payload)}</script>
+<script>{JS}</script>
+"""
+    return page_html(f"Selaras review · {title}", head=head, body=body)
+
+
+def _overview_html(plain_rows: Sequence[AlignedRow], weak_chrf: float, reviewed: bool) -> str:
+    """The row counts (and the review progress once someone reviewed) beside the chrF histogram."""
+    flagged = sum(1 for row in plain_rows if row.flags)
+    aligned = sum(1 for row in plain_rows if is_scored(row))
+    unscored = sum(1 for row in plain_rows if row.chrf is None)
+    histogram = histogram_svg(chrf_histogram(plain_rows), weak_chrf=weak_chrf)
+    return f"""<section id="overview" aria-label="Overview">
 <div id="stats">
 <h2>Rows</h2>
 <p><strong>{len(plain_rows)}</strong> rows · <strong>{flagged}</strong> flagged · <strong>{aligned}</strong> scored beads (MT + reference)</p>
@@ -281,7 +255,16 @@ MT words also found in the reference are <mark>marked</mark>.{_links_note(plain_
 Click a bar to filter to its range.</figcaption>
 </figure>
 </section>
-<section id="controls" aria-label="Filters">
+"""
+
+
+def _controls_html(plain_rows: Sequence[AlignedRow]) -> str:
+    """The filters: by flag (each flag that occurs, with its count), by score range, by text."""
+    counts = {name: n for name, n in count_flags(plain_rows).items() if n}
+    flag_options = "".join(
+        f'<option value="{_esc(name)}">{_esc(name)} ({count})</option>' for name, count in sorted(counts.items())
+    )
+    return f"""<section id="controls" aria-label="Filters">
 <label>Flag<select id="flag-filter"><option value="">all rows</option><option value="__any__">any flag</option>
 <option value="__none__">no flag</option>{flag_options}</select></label>
 <label>Score<select id="score-key"><option value="chrf">chrF</option><option value="bleu">BLEU</option>
@@ -292,11 +275,46 @@ Click a bar to filter to its range.</figcaption>
 <button type="button" id="reset">Reset</button>
 <span id="count" data-count=""></span>
 </section>
-{table}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
-<script type="application/json" id="selaras-data">{json_for_script(payload)}</script>
-<script>{JS}</script>
 """
-    return page_html(f"Selaras review · {title}", head=head, body=body)
+
+
+#: The table's columns: (sort key or None, label, CSS class); the review column is added
+#: only on a reviewed file.
+_HEADERS: tuple[tuple[str | None, str, str], ...] = (
+    ("pos", "#", "c-pos"),
+    ("src", "src", "c-ids"),
+    ("ref", "ref", "c-ids"),
+    (None, "bead", "c-bead"),
+    (None, "source", "c-text"),
+    (None, "MT", "c-text"),
+    (None, "reference", "c-text"),
+    ("align", "align", "c-num"),
+    ("chrf", "chrF", "c-num"),
+    ("bleu", "BLEU", "c-num"),
+    (None, "flags", "c-flags"),
+)
+_PAGER = (
+    '<div class="pager"><span class="info"></span>'
+    '<button type="button" class="first">« first</button><button type="button" class="prev">‹ prev</button>'
+    '<button type="button" class="next">next ›</button><button type="button" class="last">last »</button></div>'
+)
+
+
+def _table(reviewed: bool) -> str:
+    """The empty table (the script fills it) with its sortable headers and the pager."""
+    headers = _HEADERS + (((None, "review", "c-status"),) if reviewed else ())
+    return table_html(
+        [
+            (
+                f'<th data-key="{key}" aria-sort="none"><button type="button">{_esc(label)}</button></th>'
+                if key
+                else f"<th>{_esc(label)}</th>",
+                cls,
+            )
+            for key, label, cls in headers
+        ],
+        _PAGER,
+    )
 
 
 __all__ = ["CSP", "PAGE_SIZE", "histogram_svg", "json_for_script", "render_html"]

@@ -189,115 +189,172 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
         bound_host, port: the address the server listens on (for the Host check).
         title: shown in the page heading (usually the TSV's name).
     """
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse, Response
-    from starlette.routing import Route
+    from starlette.applications import Starlette  # heavy: only when a server is made
 
-    from selaras.review.workbench import CSS, JS, workbench_html
+    app = Starlette(routes=_Endpoints(session, title).routes())
+    return Guard(app, token=token, bound_host=bound_host, port=port)
 
-    lock = threading.Lock()
-    security = {
-        "Content-Security-Policy": CSP,
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-        "Referrer-Policy": "no-referrer",
-        "X-Frame-Options": "DENY",
-    }
 
-    def error(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": message, "version": session.version}, status_code=status, headers=security)
+#: Headers of every answer: the page runs only its own script and style (:data:`CSP`),
+#: nothing is cached, sniffed, framed or sent on as a referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
-    async def read_json(request: Request) -> dict[str, Any]:
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                raise _TooLarge
-        if not body:
-            return {}
-        try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise InputError(f"the request body is not valid JSON ({exc})") from None
-        if not isinstance(payload, dict):
-            raise InputError("the request body must be a JSON object")
-        return payload
 
-    def action(names: tuple[str, ...], call: Callable[[dict[str, Any]], Change], optional: tuple[str, ...] = ()):
-        async def endpoint(request: Request) -> Response:
+class _Endpoints:
+    """The workbench's routes over one session.
+
+    Every call on the session runs under one lock (the server may serve requests
+    concurrently; the session is not thread-safe), and every answer carries
+    :data:`SECURITY_HEADERS`. A change (edit, status, merge, split, undo, redo) is a
+    POST of a JSON object with exactly its fields, answered with the splice to apply
+    (:func:`change_payload`) or a JSON error with its HTTP status.
+    """
+
+    def __init__(self, session: ReviewSession, title: str) -> None:
+        self.session = session
+        self.title = title
+        self.lock = threading.Lock()
+
+    def routes(self) -> list[Any]:
+        """The page, its assets, the two reads and the six changes."""
+        from starlette.routing import Route  # heavy: only when a server is made
+
+        change = self.change
+        return [
+            Route("/", self.page),
+            Route("/assets/{name}", self.asset),
+            Route("/api/rows", self.get_rows),
+            Route("/api/pieces", self.get_pieces),
+            Route("/api/edit", change(("row", "field", "text", "version"), _edit), methods=["POST"]),
+            Route("/api/status", change(("row", "status", "version"), _status, ("note",)), methods=["POST"]),
+            Route("/api/merge", change(("row", "version"), _merge), methods=["POST"]),
+            Route("/api/split", change(("row", "src_at", "ref_at", "version"), _split), methods=["POST"]),
+            Route("/api/undo", change((), lambda s, p: s.undo(p.get("version")), ("version",)), methods=["POST"]),
+            Route("/api/redo", change((), lambda s, p: s.redo(p.get("version")), ("version",)), methods=["POST"]),
+        ]
+
+    def error(self, status: int, message: str) -> Any:
+        """A JSON error with the session's version, so the page can tell a stale view."""
+        from starlette.responses import JSONResponse  # heavy: only when a server is made
+
+        payload = {"error": message, "version": self.session.version}
+        return JSONResponse(payload, status_code=status, headers=SECURITY_HEADERS)
+
+    def change(
+        self,
+        names: tuple[str, ...],
+        call: Callable[[ReviewSession, dict[str, Any]], Change],
+        optional: tuple[str, ...] = (),
+    ) -> Callable[[Any], Awaitable[Any]]:
+        """The POST endpoint of one change: a body with exactly ``names`` (and maybe
+        ``optional``) fields, ``call`` on the session under the lock, the splice back.
+        A conflict is 409, bad input 400, a body over :data:`MAX_BODY` 413, and a
+        failure to write the TSV 500."""
+        from starlette.responses import JSONResponse  # heavy: only when a server is made
+
+        async def endpoint(request: Any) -> Any:
             try:
-                payload = await read_json(request)
+                payload = await _read_json(request)
                 missing = [n for n in names if n not in payload]
                 unknown = sorted(set(payload) - set(names) - set(optional))
                 if missing:
                     raise InputError(f"missing field(s) {', '.join(missing)}; expected {', '.join(names)}")
                 if unknown:
                     raise InputError(f"unknown field(s) {', '.join(unknown)}; expected {', '.join(names + optional)}")
-                with lock:
-                    change = call(payload)
-                    answer = change_payload(session, change)
+                with self.lock:
+                    answer = change_payload(self.session, call(self.session, payload))
             except _TooLarge:
-                return error(413, f"request body over {MAX_BODY} bytes")
+                return self.error(413, f"request body over {MAX_BODY} bytes")
             except ConflictError as exc:
-                return error(409, str(exc))
+                return self.error(409, str(exc))
             except InputError as exc:
-                return error(400, str(exc))
+                return self.error(400, str(exc))
             except SelarasError as exc:  # e.g. FileError: the TSV could not be written
-                return error(500, str(exc))
-            return JSONResponse(answer, headers=security)
+                return self.error(500, str(exc))
+            return JSONResponse(answer, headers=SECURITY_HEADERS)
 
         return endpoint
 
-    async def page(request: Request) -> Response:
-        return Response(workbench_html(title), media_type="text/html; charset=utf-8", headers=security)
+    async def page(self, request: Any) -> Any:
+        """The workbench page."""
+        from starlette.responses import Response  # heavy: only when a server is made
 
-    async def asset(request: Request) -> Response:
+        from selaras.review.workbench import workbench_html  # the page's template: only when served
+
+        return Response(workbench_html(self.title), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+    async def asset(self, request: Any) -> Any:
+        """The page's script and style, nothing else."""
+        from starlette.responses import Response  # heavy: only when a server is made
+
+        from selaras.review.workbench import CSS, JS  # the page's assets: only when served
+
         name = request.path_params["name"]
         if name == "workbench.js":
-            return Response(JS, media_type="text/javascript; charset=utf-8", headers=security)
+            return Response(JS, media_type="text/javascript; charset=utf-8", headers=SECURITY_HEADERS)
         if name == "workbench.css":
-            return Response(CSS, media_type="text/css; charset=utf-8", headers=security)
-        return Response("not found", status_code=404, headers=security)
+            return Response(CSS, media_type="text/css; charset=utf-8", headers=SECURITY_HEADERS)
+        return Response("not found", status_code=404, headers=SECURITY_HEADERS)
 
-    async def get_rows(request: Request) -> Response:
-        with lock:
-            payload = {**session.summary(), "rows": rows_payload(session.rows)}
-        return JSONResponse(payload, headers=security)
+    async def get_rows(self, request: Any) -> Any:
+        """Every row with the session's summary."""
+        from starlette.responses import JSONResponse  # heavy: only when a server is made
 
-    async def get_pieces(request: Request) -> Response:
+        with self.lock:
+            payload = {**self.session.summary(), "rows": rows_payload(self.session.rows)}
+        return JSONResponse(payload, headers=SECURITY_HEADERS)
+
+    async def get_pieces(self, request: Any) -> Any:
+        """One row's pieces (``?row=N``), for the split dialog."""
+        from starlette.responses import JSONResponse  # heavy: only when a server is made
+
         raw = request.query_params.get("row", "")
-        with lock:
+        session = self.session
+        with self.lock:
             if not raw.isdigit() or int(raw) >= len(session.rows):
-                return error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
-            return JSONResponse({"row": int(raw), **session.pieces(session.rows[int(raw)])}, headers=security)
+                return self.error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
+            return JSONResponse({"row": int(raw), **session.pieces(session.rows[int(raw)])}, headers=SECURITY_HEADERS)
 
-    def edit(p: dict[str, Any]) -> Change:
-        return session.edit(p["row"], p["field"], p["text"], p["version"])
 
-    def status(p: dict[str, Any]) -> Change:
-        return session.set_status(p["row"], p["status"], p["version"], p.get("note"))
+async def _read_json(request: Any) -> dict[str, Any]:
+    """The request body as a JSON object (``{}`` when empty), streamed so a body over
+    :data:`MAX_BODY` is refused without reading it all."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise _TooLarge
+    if not body:
+        return {}
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"the request body is not valid JSON ({exc})") from None
+    if not isinstance(payload, dict):
+        raise InputError("the request body must be a JSON object")
+    return payload
 
-    def merge(p: dict[str, Any]) -> Change:
-        return session.merge(p["row"], p["version"])
 
-    def split(p: dict[str, Any]) -> Change:
-        return session.split(p["row"], p["src_at"], p["ref_at"], p["version"])
+def _edit(session: ReviewSession, p: dict[str, Any]) -> Change:
+    return session.edit(p["row"], p["field"], p["text"], p["version"])
 
-    routes = [
-        Route("/", page),
-        Route("/assets/{name}", asset),
-        Route("/api/rows", get_rows),
-        Route("/api/pieces", get_pieces),
-        Route("/api/edit", action(("row", "field", "text", "version"), edit), methods=["POST"]),
-        Route("/api/status", action(("row", "status", "version"), status, ("note",)), methods=["POST"]),
-        Route("/api/merge", action(("row", "version"), merge), methods=["POST"]),
-        Route("/api/split", action(("row", "src_at", "ref_at", "version"), split), methods=["POST"]),
-        Route("/api/undo", action((), lambda p: session.undo(p.get("version")), ("version",)), methods=["POST"]),
-        Route("/api/redo", action((), lambda p: session.redo(p.get("version")), ("version",)), methods=["POST"]),
-    ]
-    app = Starlette(routes=routes)
-    return Guard(app, token=token, bound_host=bound_host, port=port)
+
+def _status(session: ReviewSession, p: dict[str, Any]) -> Change:
+    return session.set_status(p["row"], p["status"], p["version"], p.get("note"))
+
+
+def _merge(session: ReviewSession, p: dict[str, Any]) -> Change:
+    return session.merge(p["row"], p["version"])
+
+
+def _split(session: ReviewSession, p: dict[str, Any]) -> Change:
+    return session.split(p["row"], p["src_at"], p["ref_at"], p["version"])
 
 
 class _TooLarge(Exception):
@@ -411,4 +468,4 @@ def serve(
                 on_note(f"Warning: {exc}; the changes stay in {session.journal}")
 
 
-__all__ = ["CSP", "MAX_BODY", "Guard", "create_app", "host_allowed", "is_loopback", "new_token", "serve"]
+__all__ = ["CSP", "MAX_BODY", "SECURITY_HEADERS", "Guard", "create_app", "host_allowed", "is_loopback", "new_token", "serve"]

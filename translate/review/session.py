@@ -418,24 +418,24 @@ class ReviewSession:
 
     def undo(self, version: int | None = None) -> Change:
         """Take back the last change (edit, status, merge, split or a redo)."""
-        if version is not None:
-            self._check_version(version)
-        if not self.undo_stack:
-            raise InputError("nothing to undo")
-        change = self.undo_stack[-1]
-        applied = self._commit("undo", change.at, change.new, change.old, history=False)
-        self.redo_stack.append(self.undo_stack.pop())
-        return applied
+        return self._step("undo", version)
 
     def redo(self, version: int | None = None) -> Change:
         """Apply again the last change undone."""
+        return self._step("redo", version)
+
+    def _step(self, op: Literal["undo", "redo"], version: int | None) -> Change:
+        """Undo and redo are one move between the two stacks: the top change of one is
+        applied (backwards for an undo, forwards for a redo) and moves to the other."""
         if version is not None:
             self._check_version(version)
-        if not self.redo_stack:
-            raise InputError("nothing to redo")
-        change = self.redo_stack[-1]
-        applied = self._commit("redo", change.at, change.old, change.new, history=False)
-        self.undo_stack.append(self.redo_stack.pop())
+        source, target = (self.undo_stack, self.redo_stack) if op == "undo" else (self.redo_stack, self.undo_stack)
+        if not source:
+            raise InputError(f"nothing to {op}")
+        change = source[-1]
+        before, after = (change.new, change.old) if op == "undo" else (change.old, change.new)
+        applied = self._commit(op, change.at, before, after, history=False)
+        target.append(source.pop())
         return applied
 
     def close(self) -> None:
