@@ -80,3 +80,18 @@ def test_check_text_passes_ordinary_text_and_every_writer_cleans_the_rest() -> N
     row = AlignedRow((1,), (1,), "x\u0000y", "r\ud800", "m", 0.5)
     written = "".join(tsv_lines([row]))
     assert "\u0000" not in written and written.encode("utf-8")
+
+
+@pytest.mark.parametrize("row", ["%C2%B2", "%D9%A3", "1e3", "-1", "%20%31", "99999999999999999999"])
+def test_a_row_number_that_is_not_plain_digits_is_400(client: TestClient, row: str) -> None:
+    """The audit: ``?row=²`` was a 500 (int() refuses what str.isdigit() takes) and
+    Arabic-Indic digits were accepted as row numbers."""
+    r = client.get(f"/api/pieces?row={row}", headers=AUTH)
+    assert r.status_code == 400 and "row must be a 0-based row number" in r.json()["error"]
+    assert client.get("/api/pieces?row=1", headers=AUTH).status_code == 200
+
+
+def test_a_deeply_nested_body_is_400_not_a_recursion_error(client: TestClient) -> None:
+    r = client.post("/api/edit", content=b"[" * 400_000, headers=AUTH)
+    assert r.status_code == 400 and "nests too deeply" in r.json()["error"]
+    assert client.get("/api/rows", headers=AUTH).status_code == 200

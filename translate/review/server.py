@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 import threading
 from collections.abc import Awaitable, Callable
@@ -164,6 +165,11 @@ async def _json(send: Send, status: int, payload: Any) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+#: A row number in a query string: ASCII digits only (``int()`` takes "٣" and
+#: ``str.isdigit()`` takes "²", which ``int()`` refuses), at most 9 of them.
+ASCII_ROW = re.compile(r"[0-9]{1,9}")
 
 
 def rows_payload(rows: list[AlignedRow]) -> list[dict[str, Any]]:
@@ -317,7 +323,7 @@ class _Endpoints:
         raw = request.query_params.get("row", "")
         session = self.session
         with self.lock:
-            if not raw.isdigit() or int(raw) >= len(session.rows):
+            if not ASCII_ROW.fullmatch(raw) or int(raw) >= len(session.rows):  # str.isdigit() takes "²"
                 return self.error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
             return JSONResponse({"row": int(raw), **session.pieces(session.rows[int(raw)])}, headers=SECURITY_HEADERS)
 
@@ -336,6 +342,8 @@ async def _read_json(request: Any) -> dict[str, Any]:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"the request body is not valid JSON ({exc})") from None
+    except RecursionError:  # 400,000 nested "[": Python's parser recurses per level
+        raise InputError("the request body nests too deeply to be a workbench request") from None
     if not isinstance(payload, dict):
         raise InputError("the request body must be a JSON object")
     return payload
