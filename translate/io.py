@@ -431,7 +431,12 @@ def exclusive_lock(target: str | os.PathLike[str], *, what: str = "") -> Iterato
                     path.unlink()
             continue
         except OSError as exc:
-            raise FileError(f"cannot create the lock {path}: {describe_os_error(exc)}") from None
+            # Name the place the user gave, not our lock file beside it ("/proc/x", not
+            # "/proc/x.selaras-lock"): the folder is what refuses new files.
+            raise FileError(
+                f"cannot write {what or target}: its folder {path.parent} does not take new files "
+                f"({describe_os_error(exc)}); choose another place"
+            ) from None
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle)
         break

@@ -1,0 +1,22 @@
+"""What a newcomer met on a fresh clone (#27): error lines that name what they gave."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from selaras.errors import FileError
+from selaras.io import exclusive_lock
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, a folder that takes no new files, is Linux's")
+def test_an_output_in_a_folder_that_takes_no_files_names_the_output_not_the_lock() -> None:
+    """The audit: ``-o /proc/x`` said "cannot create the lock /proc/x.selaras-lock"."""
+    with pytest.raises(FileError) as caught:
+        with exclusive_lock(Path("/proc/selaras-x"), what="the run folder /proc/selaras-x"):
+            pass
+    message = str(caught.value)
+    assert message.startswith("cannot write the run folder /proc/selaras-x: its folder /proc does not take new files")
+    assert ".selaras-lock" not in message
