@@ -35,16 +35,11 @@ def score(
     not scored; a line blank in some files only is an error (the files do not match
     there), as is a different number of lines.
     """
-    from selaras.io import read_lines
-    from selaras.metrics import check_bootstrap, corpus_scores, paragraph_segments, scores_as_json
+    from selaras.jobs.score import score_files
 
-    n_bootstrap = check_bootstrap(bootstrap)
-    hyps, refs = paragraph_segments(
-        read_lines(hypothesis), [read_lines(r) for r in references], names=[str(hypothesis), *map(str, references)]
-    )
-    scores = corpus_scores(hyps, refs, n_bootstrap=n_bootstrap)
+    result = score_files(hypothesis, references, n_bootstrap=bootstrap)
     if as_json:
-        print_json(scores_as_json(scores, len(hyps)))
+        print_json(result.as_json())
         return
-    for s in scores.values():
+    for s in result.scores.values():
         typer.echo(f"{s.text}\n    {s.signature}")
