@@ -197,17 +197,6 @@ def test_format_overrides_the_extension_and_line_mode_is_refused(tiny_trained_mo
     assert result.exit_code == 2 and "unknown format 'pdf'" in result.stderr
 
 
-@pytest.fixture(scope="module")
-def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny Marian trained on short sentences that share words, and the words alone,
-    so that its attention links words (``scripts/eval_word_alignment.py``: 21 of 27
-    words sure, 14 of them right; "suka" and "kopi" in "Saya suka kopi." are sure and right)."""
-    import build_marian
-    from eval_word_alignment import ALIGNING_PAIRS
-
-    return build_marian.train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
-
-
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
 def test_a_bold_word_lands_on_the_english_word_it_aligns_to(aligning_model: Path, tmp_path: Path, backend: str) -> None:
     document = docx.Document()

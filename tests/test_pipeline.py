@@ -21,9 +21,9 @@ runner = CliRunner()
 def texts(tmp_path: Path) -> tuple[Path, Path, list[tuple[str, str]]]:
     """A source of the trained pairs (two paragraphs) and a free reference that merges two
     of them; no model is built (for the tests that need none)."""
-    import build_marian
+    from selaras.devtools.marian import DEFAULT_PAIRS
 
-    pairs = list(build_marian.DEFAULT_PAIRS)
+    pairs = list(DEFAULT_PAIRS)
     source = tmp_path / "doc.id.txt"
     source.write_text(" ".join(src for src, _ in pairs[:3]) + "\n\n" + " ".join(src for src, _ in pairs[3:]) + "\n")
     english = [tgt for _, tgt in pairs]

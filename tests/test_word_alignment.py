@@ -103,15 +103,6 @@ def test_piece_links_become_word_links_and_weak_ones_are_dropped() -> None:
 # --------------------------------------------------------------------------- selaras run
 
 
-@pytest.fixture(scope="module")
-def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny Marian whose attention links words (as in ``test_formats_model``)."""
-    import build_marian
-    from eval_word_alignment import ALIGNING_PAIRS
-
-    return build_marian.train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
-
-
 @pytest.mark.slow
 def test_run_word_alignment_links_kopi_to_coffee(aligning_model: Path, tmp_path: Path) -> None:
     source, reference = tmp_path / "a.id.txt", tmp_path / "a.en.txt"
