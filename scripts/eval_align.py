@@ -6,13 +6,8 @@ Usage: ``python scripts/eval_align.py [DATA_DIR] [--embedder none|e5|auto|MODEL]
 defaults to ``../shared/data/align-bench`` (relative to the repository root); the UD
 PUD stress test reads ``DATA_DIR/../ud-pud/id-en.tsv``.
 
-Scoring reproduces Vecalign's ``score.py`` (thompsonb/vecalign, after Melamed-style lax
-and strict matching, https://www.aclweb.org/anthology/W11-4624/): counts pooled over
-documents; precision over all test beads, recall over gold beads with both sides
-non-empty (null beads excluded), strict = identical bead, lax = overlapping on both
-sides. Gold files are read as they are (Vecalign: "I know bluealign files have a few
-entries missing, but I don't fix them in order to be consistent with previously
-reported scores").
+Scores are Vecalign's strict and lax precision, recall and F1, pooled over documents
+(see :mod:`selaras.devtools.align_bench`, which this script is the command line of).
 
 Rows: Text+Berg de->fr test with ``de2fr.google`` MT, with ``de2fr.europarllight`` MT,
 without MT; ParIce en-is without MT; and a UD PUD id-en stress test built here with a
@@ -25,9 +20,6 @@ aligned with its own reference and with the next document's (an unrelated refere
 the right language), and the table gives the share of linked beads below the
 ``low-alignment`` threshold and the document confidence (min/median/max), the numbers
 behind ``selaras.align.confidence.DOCUMENT_CONFIDENCE_MIN``.
-
-The readers, the scoring and the reports are :mod:`selaras.devtools.align_bench`; this
-script is their command line and tables.
 """
 
 from __future__ import annotations

@@ -6,25 +6,11 @@ Usage::
     python scripts/eval_segment.py [DATA_DIR] [--json] [--no-baselines] [--errors N]
 
 ``DATA_DIR`` defaults to ``../shared/data/seg-bench`` relative to the repository root;
-see its ``SOURCE.md``. Each line of ``id-<treebank>.jsonl`` is a chunk whose ``text`` is
-its gold ``sentences`` joined with one space, so the gold boundaries are the join
-points (the end offset of every sentence but the last). A splitter is scored on the
-boundaries it predicts inside each chunk (the chunk end is not a boundary).
-
-Headline scores are *adjusted*: positions listed in ``unannotated_boundaries`` (real
-sentence boundaries inside one gold unit, hand-checked by the data's author) are
-"don't care", so a predicted boundary there counts neither as a true nor as a false
-positive. Raw scores (every predicted boundary that is not gold is a false positive)
-are reported alongside. Boundaries are compared exactly, by character offset.
-
-Speed is gold sentences per second of splitting time (the best of several timed
-repeats, each over the whole treebank, so start-up and file reading are excluded).
-
-pysbd and sentencex are comparison rows marked ``baseline`` when installed; they are
-not dependencies of the package.
-
-The reader, the scoring and the runs are :mod:`selaras.devtools.seg_bench`; this script
-is their command line and table.
+see its ``SOURCE.md``. The table gives adjusted precision, recall and F1 (boundaries
+the data's author found inside one gold unit are don't-care), raw precision and F1,
+and gold sentences per second of splitting; pysbd and sentencex are ``baseline`` rows
+when installed. How chunks are read and boundaries counted is in the module docstring
+of :mod:`selaras.devtools.seg_bench`, which this script is the command line of.
 """
 
 from __future__ import annotations

@@ -255,20 +255,24 @@ def _generation_config(vocab_size: int, num_beams: int, max_length: int):
     )
 
 
-def _save(model, spm_paths: SpmPaths, out: Path) -> Path:
-    """Save weights, configs and tokenizer so ``from_pretrained(out)`` loads them."""
+def _tokenizer(spm_paths: SpmPaths, **extra):
+    """The Indonesian -> English ``MarianTokenizer`` over the files of :func:`train_sentencepiece`."""
     from transformers import MarianTokenizer
 
-    model.save_pretrained(out)
-    tokenizer = MarianTokenizer(
+    return MarianTokenizer(
         source_spm=str(spm_paths.source_spm),
         target_spm=str(spm_paths.target_spm),
         vocab=str(spm_paths.vocab),
         source_lang="id",
         target_lang="en",
-        model_max_length=model.config.max_position_embeddings,
+        **extra,
     )
-    tokenizer.save_pretrained(out)
+
+
+def _save(model, spm_paths: SpmPaths, out: Path) -> Path:
+    """Save weights, configs and tokenizer so ``from_pretrained(out)`` loads them."""
+    model.save_pretrained(out)
+    _tokenizer(spm_paths, model_max_length=model.config.max_position_embeddings).save_pretrained(out)
     return out
 
 
@@ -382,7 +386,7 @@ def train_tiny_marian(
         RuntimeError: if ``max_steps`` pass without an exact reproduction.
     """
     import torch
-    from transformers import MarianMTModel, MarianTokenizer
+    from transformers import MarianMTModel
 
     _quiet_transformers()
     out = Path(out_dir)
@@ -398,13 +402,7 @@ def train_tiny_marian(
         torch.manual_seed(seed)
         model = MarianMTModel(config)
         model.generation_config = _generation_config(spm_paths.vocab_size, 4, sizes["max_length"])
-        tokenizer = MarianTokenizer(
-            source_spm=str(spm_paths.source_spm),
-            target_spm=str(spm_paths.target_spm),
-            vocab=str(spm_paths.vocab),
-            source_lang="id",
-            target_lang="en",
-        )
+        tokenizer = _tokenizer(spm_paths)
         batch = tokenizer(
             [s for s, _ in pairs], text_target=[t for _, t in pairs], return_tensors="pt", padding=True
         )
