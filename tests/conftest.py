@@ -1,5 +1,7 @@
-"""Shared test fixtures, defined once: cache isolation, the real ``selaras`` in a
-subprocess, and the locally built Marian models (no downloads).
+"""Shared test fixtures, defined once: cache isolation (the session's temporary cache,
+:func:`fresh_cache` for a test's own) and the locally built Marian models (no downloads).
+The real ``selaras`` in a subprocess is :mod:`selaras_process` (``run_selaras``,
+``start_selaras``), the one helper every such test uses; it inherits the session cache.
 
 :mod:`selaras.devtools.marian` builds the models; they are seeded, so every run gets
 the same weights. Session-scoped because building costs a second or more (after
@@ -9,21 +11,39 @@ for several seconds and serves both the formats and the word-alignment tests.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _selaras_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _selaras_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The whole run caches (embeddings, CT2 conversions, the sentence memory) in a
-    temporary folder, never the user's ``~/.cache/selaras``; shared by the session so
-    texts embedded once are not embedded again. Tests that need their own cache use
-    :func:`fresh_cache` (monkeypatch restores this one afterwards)."""
-    import os
+    temporary folder, never the user's (``~/.cache/selaras`` or a ``SELARAS_CACHE`` set
+    outside); shared by the session so texts embedded once and models converted once are
+    not done again, and inherited by every ``selaras`` subprocess. Tests that need an
+    empty cache of their own take :func:`fresh_cache`."""
+    previous = os.environ.get("SELARAS_CACHE")
+    cache = tmp_path_factory.mktemp("selaras-cache")
+    os.environ["SELARAS_CACHE"] = str(cache)
+    try:
+        yield cache
+    finally:
+        if previous is None:
+            os.environ.pop("SELARAS_CACHE", None)
+        else:
+            os.environ["SELARAS_CACHE"] = previous
 
-    if "SELARAS_CACHE" not in os.environ:
-        os.environ["SELARAS_CACHE"] = str(tmp_path_factory.mktemp("selaras-cache"))
+
+@pytest.fixture()
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own empty cache (``SELARAS_CACHE`` = ``tmp_path/cache``), for tests that
+    look into the cache or count what it holds; the session's comes back afterwards."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SELARAS_CACHE", str(cache))
+    return cache
 
 
 @pytest.fixture(scope="session")

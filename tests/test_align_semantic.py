@@ -123,10 +123,9 @@ def test_bead_features_shape():
     assert f.shape == (2, len(FEATURES)) and f[1, 3] == 1 and np.isfinite(f).all()
 
 
-def test_cli_embedder_choices(tmp_path, monkeypatch):
+def test_cli_embedder_choices(tmp_path, fresh_cache):
     src = _write(tmp_path, "src.txt", ADDED_SRC)
     ref = _write(tmp_path, "ref.txt", ADDED_REF)
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
     result = runner.invoke(app, ["align", str(src), str(ref), "--lines", "--embedder", "e5", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["bead_types"] == {"0-1": 1, "1-1": 6}
@@ -168,8 +167,7 @@ def test_semantic_aligner_beats_the_lexical_one_on_id_en_stress(tmp_path):
     assert semantic["nulls_merged"] < lexical["nulls_merged"]
 
 
-def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
+def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path, fresh_cache):
     src = _write(tmp_path, "src.txt", ADDED_SRC)
     ref = _write(tmp_path, "ref.txt", ADDED_REF)
     out = tmp_path / "run"

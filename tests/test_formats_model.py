@@ -20,11 +20,6 @@ from selaras.pipeline import translate_file
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path_factory.getbasetemp() / "selaras-cache"))
-
-
 def _options(model: Path, backend: str = "ctranslate2") -> EngineOptions:
     # float32 so that both engines compute the same attention (int8 moves near-ties).
     return EngineOptions(backend=backend, model=str(model), beams=2, compute_type="float32" if backend == "ctranslate2" else None)

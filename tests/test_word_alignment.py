@@ -29,11 +29,6 @@ from selaras.wordlinks import word_links
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path_factory.getbasetemp() / "selaras-cache"))
-
-
 def _row(**extra: Any) -> AlignedRow:
     return AlignedRow((1, 2), (1,), "Saya suka kopi. Dia minum teh.", "I like coffee. She drinks tea.", "I like coffee.", **extra)
 
