@@ -34,13 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
+from selaras.align.dense import run_texts
+from selaras.devtools.align_bench import score_multiple, textberg_docs
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from eval_align import score_multiple, textberg_docs  # noqa: E402
-
-from selaras.align.dense import run_texts  # noqa: E402
 
 
 def run_tables(embedder, sentences: list[str], longest: int) -> tuple[list[np.ndarray], list[np.ndarray]]:

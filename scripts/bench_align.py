@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from selaras.align import align_sentences
 
-from selaras.align import align_sentences  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = 7
 
@@ -147,9 +144,9 @@ def main() -> int:
     if args.semantic:
         bench_semantic(args.semantic)
         return 0
-    from eval_align import score_multiple
+    from bench_translate import cpu_description  # scripts/ is sys.path[0] when run as a script
 
-    from bench_translate import cpu_description
+    from selaras.devtools.align_bench import score_multiple
 
     print(cpu_description())
     times = []

@@ -6,7 +6,7 @@ What it measures. A corpus built from UD PUD (``../shared/data/ud-pud/id-en.tsv`
 English side as the reference, and ``--repeats`` boilerplate sentences repeated in
 every document (as a newspaper's bylines are), so the sentence cache has something to
 find. It is translated with a random-weight model of the exact opus-mt-id-en
-architecture (``build_marian.build_random_marian(preset="opus-mt-id-en")``) whose
+architecture (``selaras.devtools.marian.build_random_marian(preset="opus-mt-id-en")``) whose
 ``generation_config.json`` forces every output to ``--length`` tokens, so random
 weights cannot make one variant decode longer than another; beam 4 everywhere;
 CTranslate2 int8 (the ``auto`` default) converted once beforehand.
@@ -50,16 +50,15 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 VARIANTS = ("run-loop", "corpus-local", "corpus-ray")
 
 
 def build_corpus(corpus: Path, folder: Path, *, docs: int, sentences: int, repeats: int) -> tuple[Path, int]:
     """Write the documents and a TSV manifest; returns the manifest and the sentence count."""
-    import build_marian
+    from selaras.devtools.marian import read_corpus
 
-    pairs = build_marian.read_corpus(corpus)
+    pairs = read_corpus(corpus)
     boiler = pairs[:repeats]
     body = pairs[repeats:]
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,11 +79,11 @@ def build_corpus(corpus: Path, folder: Path, *, docs: int, sentences: int, repea
 
 def build_model(work: Path, length: int) -> Path:
     """The random real-architecture model, its outputs forced to ``length`` tokens."""
-    import build_marian
+    from selaras.devtools.marian import build_random_marian
 
     model = work / "model"
     if not (model / "config.json").exists():
-        build_marian.build_random_marian(model, preset="opus-mt-id-en", seed=0)
+        build_random_marian(model, preset="opus-mt-id-en", seed=0)
     config_path = model / "generation_config.json"
     config = json.loads(config_path.read_text())
     # transformers' min_length counts the decoder start token, max_length also the forced

@@ -4,7 +4,7 @@
 The document: ``--pages`` pages (default 50), each a heading, five paragraphs of five
 UD PUD Indonesian sentences (about 500 words a page) with one bold and one italic
 word each, and a 2x2 table; a header and a footer. The model: the random-weight
-Marian with the exact opus-mt-id-en architecture (``build_marian``'s
+Marian with the exact opus-mt-id-en architecture (``selaras.devtools.marian``'s
 ``opus-mt-id-en`` preset), CTranslate2 int8, beam 4, output forced to ``--length``
 tokens as in ``bench_translate.py`` (random weights would otherwise stop at once or
 run to 512 tokens). Phases: reading the DOCX into units and sentences, translating
@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 
 
@@ -73,18 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    import build_marian
-
     from selaras.backends.ct2 import load_ct2
     from selaras.formats.documents import rebuild_document, unit_sentences
     from selaras.formats.docx import DOCX
+    from selaras.devtools.marian import build_random_marian, read_corpus
     from selaras.translator import translate_sentences
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-docx-"))
     model = work / "opus-mt-id-en-random"
-    pairs = build_marian.read_corpus(args.corpus)
+    pairs = read_corpus(args.corpus)
     if not (model / "config.json").exists():
-        build_marian.build_random_marian(model, preset="opus-mt-id-en", corpus=pairs, seed=0)
+        build_random_marian(model, preset="opus-mt-id-en", corpus=pairs, seed=0)
     corpus = [p[0] if isinstance(p, tuple) else p for p in pairs]
     data = make_docx(corpus, args.pages)
 

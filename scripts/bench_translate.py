@@ -2,7 +2,7 @@
 """Translation speed and memory: Selaras against the naive loop and the tools users would use.
 
 What it measures. A randomly initialised MarianMT with the exact Helsinki-NLP/opus-mt-id-en
-architecture (``build_marian.build_random_marian(preset="opus-mt-id-en")``: vocab 54,796,
+architecture (``selaras.devtools.marian.build_random_marian(preset="opus-mt-id-en")``: vocab 54,796,
 d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, tied embeddings, pad/decoder start
 54795, eos 0) with a real SentencePiece tokenizer translates the same Indonesian
 sentences of about 30 source tokens (the UD PUD sentences whose length is closest to
@@ -89,7 +89,8 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
+#: The model builders' command line (selaras.devtools.marian), run in a child process.
+BUILD_MARIAN = REPO_ROOT / "scripts" / "build_marian.py"
 #: Indonesian side of UD PUD (CC BY-SA 3.0), beside the repository.
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 VARIANTS = ("naive", "easynmt", "argos", "selaras-transformers", "selaras-ctranslate2", "selaras-shortlist")
@@ -105,9 +106,9 @@ def pick_sentences(model_dir: Path, corpus: Path, n: int) -> list[str]:
     """The ``n`` corpus sentences whose source length (pieces + ``</s>``) is closest to 30."""
     import sentencepiece
 
-    import build_marian
+    from selaras.devtools.marian import read_corpus
 
-    rows = build_marian.read_corpus(corpus)
+    rows = read_corpus(corpus)
     texts = [r[0] if isinstance(r, tuple) else r for r in rows]
     spm = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
     ranked = sorted(texts, key=lambda t: (abs(len(spm.encode(t)) + 1 - TARGET_SOURCE_TOKENS), t))
@@ -342,14 +343,13 @@ def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: P
     Built with the product's own code and defaults from every corpus pair whose source is
     *not* among the benchmark sentences, so the map meets unseen text.
     """
-    import build_marian
-
     from selaras.backends.ct2 import MarianSentencePiece
     from selaras.backends.shortlist import shortlist_from_pairs, write_shortlist
+    from selaras.devtools.marian import read_corpus
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []
-    for row in build_marian.read_corpus(corpus):
+    for row in read_corpus(corpus):
         if not isinstance(row, tuple) or row[0] in exclude:
             continue
         target = [p if p in tokenizer.vocab else tokenizer.unk_token for p in tokenizer.target.encode(row[1], out_type=str)]
@@ -438,9 +438,9 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
     """Build a map from the model's own translations of one half of the corpus, translate
     the other half with and without it, count identical outputs (tiny trained model and
     the random real-architecture model)."""
-    import build_marian
+    from selaras.devtools.marian import read_corpus
 
-    rows = build_marian.read_corpus(args.corpus)
+    rows = read_corpus(args.corpus)
     texts = [r[0] if isinstance(r, tuple) else r for r in rows][: 2 * args.faith_n]
     half = len(texts) // 2
     (tmp / "build.json").write_text(json.dumps(texts[:half], ensure_ascii=False), encoding="utf-8")
@@ -448,11 +448,7 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
     real = args.work or tmp / "opus-mt-id-en-random"
     _build_random(real, args.corpus)
     tiny = tmp / "tiny-trained"
-    subprocess.run(
-        [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import build_marian; from pathlib import Path\n"
-         "build_marian.train_tiny_marian(list(build_marian.DEFAULT_PAIRS), Path(sys.argv[2]), seed=0)",
-         str(REPO_ROOT / "scripts"), str(tiny)], check=True, capture_output=True,
-    )
+    subprocess.run([sys.executable, str(BUILD_MARIAN), "tiny-trained", str(tiny)], check=True, capture_output=True)
     lines = [f"# faithfulness: map built from the model's own translations of {half} UD PUD sentences, "
              f"then {len(texts) - half} others translated with and without it (default top/per-piece)"]
     from selaras.backends.shortlist import DEFAULT_TOP
@@ -483,14 +479,13 @@ def faithfulness(args: argparse.Namespace, tmp: Path) -> str:
 def reference_coverage(model_dir: Path, corpus: Path, faith_n: int) -> str:
     """A model-free proxy: with a map built from one half's references, the share of the
     other half's sentences whose every reference piece the sentence's own candidates allow."""
-    import build_marian
-
     from selaras.backends.ct2 import MarianSentencePiece
     from selaras.backends.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, shortlist_from_pairs
+    from selaras.devtools.marian import read_corpus
 
     tokenizer = MarianSentencePiece(model_dir)
     pairs = []
-    for row in build_marian.read_corpus(corpus)[: 2 * faith_n]:
+    for row in read_corpus(corpus)[: 2 * faith_n]:
         target = [p if p in tokenizer.vocab else tokenizer.unk_token for p in tokenizer.target.encode(row[1], out_type=str)]
         pairs.append((tokenizer.tokenize(row[0]), target))
     half = len(pairs) // 2
@@ -577,13 +572,8 @@ def _build_random(model_dir: Path, corpus: Path) -> None:
     print(f"building a random opus-mt-id-en model in {model_dir} ...", file=sys.stderr)
     # In a child process: this one stays small, so nothing it holds can show up in a
     # variant's memory figure.
-    build = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import build_marian; from pathlib import Path\n"
-        "build_marian.build_random_marian(Path(sys.argv[2]), preset='opus-mt-id-en', "
-        "corpus=build_marian.read_corpus(Path(sys.argv[3])))\n"
-    )
     subprocess.run(
-        [sys.executable, "-c", build, str(REPO_ROOT / "scripts"), str(model_dir), str(corpus)],
+        [sys.executable, str(BUILD_MARIAN), "random", str(model_dir), "--preset", "opus-mt-id-en", "--corpus", str(corpus)],
         check=True, capture_output=True,
     )
 

@@ -7,7 +7,7 @@ translation: *sure* when it returns a range (the formats then put the span there
 *right* when that range is exactly the expected English word(s). Unsure spans go
 around their whole sentence (the documented fallback). Two tiny models:
 
-* ``memorising``: the test model (``build_marian.DEFAULT_PAIRS``, six sentences): it
+* ``memorising``: the test model (``selaras.devtools.marian.DEFAULT_PAIRS``, six sentences): it
   learns the sentences by heart and its attention says little about words.
 * ``aligning``: the same size, trained on :data:`ALIGNING_PAIRS` (short sentences
   that share words, and the words alone), so its attention has to find the words.
@@ -16,59 +16,18 @@ Usage::
 
     python scripts/eval_word_alignment.py [--model memorising|aligning] [--backend ctranslate2|transformers] [--beams N]
 
-Each run trains its model first (5-10 s).
+Each run trains its model first (5-10 s). The sentences and their hand-made word
+alignments are :mod:`selaras.devtools.word_alignment`.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-#: Words and the sentences made of them, for a tiny model whose attention aligns words.
-ALIGNING_WORDS: tuple[tuple[str, str], ...] = (
-    ("Saya", "I"), ("suka", "like"), ("kopi", "coffee"), ("teh", "tea"),
-    ("Dia", "She"), ("minum", "drinks"), ("membaca", "reads"), ("buku", "book"),
-)
-ALIGNING_PAIRS: tuple[tuple[str, str], ...] = (
-    ("Saya suka kopi.", "I like coffee."),
-    ("Dia minum teh.", "She drinks tea."),
-    ("Saya membaca buku.", "I read books."),
-    ("Dia suka teh.", "She likes tea."),
-    ("Saya minum kopi.", "I drink coffee."),
-    ("Dia membaca buku.", "She reads a book."),
-    *((f"{word}.", f"{english}.") for word, english in ALIGNING_WORDS),
-    ("Saya suka teh.", "I like tea."),
-    ("Dia suka kopi.", "She likes coffee."),
-    ("Saya suka buku.", "I like books."),
-)
-#: Hand-made word alignment of the aligning model's sentences.
-ALIGNING_GOLD: dict[str, dict[str, str]] = {
-    "Saya suka kopi.": {"Saya": "I", "suka": "like", "kopi": "coffee"},
-    "Dia minum teh.": {"Dia": "She", "minum": "drinks", "teh": "tea"},
-    "Saya membaca buku.": {"Saya": "I", "membaca": "read", "buku": "books"},
-    "Dia suka teh.": {"Dia": "She", "suka": "likes", "teh": "tea"},
-    "Saya minum kopi.": {"Saya": "I", "minum": "drink", "kopi": "coffee"},
-    "Dia membaca buku.": {"Dia": "She", "membaca": "reads", "buku": "a book"},
-    "Saya suka teh.": {"Saya": "I", "suka": "like", "teh": "tea"},
-    "Dia suka kopi.": {"Dia": "She", "suka": "likes", "kopi": "coffee"},
-    "Saya suka buku.": {"Saya": "I", "suka": "like", "buku": "books"},
-}
-
-#: Hand-made word alignment of DEFAULT_PAIRS: Indonesian word -> the English it becomes.
-GOLD: dict[str, dict[str, str]] = {
-    "Saya suka kopi.": {"Saya": "I", "suka": "like", "kopi": "coffee"},
-    "Dia membaca buku di perpustakaan.": {"Dia": "She", "membaca": "reads", "buku": "book", "perpustakaan": "library"},
-    "Kami pergi ke pasar pada hari Minggu.": {"Kami": "We", "pergi": "go", "pasar": "market", "Minggu": "Sunday"},
-    "Hujan turun sejak pagi, jadi jalanan sangat basah.": {
-        "pagi": "morning", "jalanan": "streets", "sangat": "very", "basah": "wet",
-    },
-}
+from selaras.devtools.marian import DEFAULT_PAIRS, train_tiny_marian
+from selaras.devtools.word_alignment import ALIGNING_GOLD, ALIGNING_PAIRS, GOLD
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,10 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     from selaras.formats.inline import aligned_range
     from selaras.translator import translate_sentences
 
-    import build_marian
-
-    pairs, gold = (build_marian.DEFAULT_PAIRS, GOLD) if args.model == "memorising" else (ALIGNING_PAIRS, ALIGNING_GOLD)
-    model = str(build_marian.train_tiny_marian(pairs, Path(tempfile.mkdtemp()) / "tiny", seed=0))
+    pairs, gold = (DEFAULT_PAIRS, GOLD) if args.model == "memorising" else (ALIGNING_PAIRS, ALIGNING_GOLD)
+    model = str(train_tiny_marian(pairs, Path(tempfile.mkdtemp()) / "tiny", seed=0))
     backend = load_backend(EngineOptions(backend=args.backend, model=model, beams=args.beams))
     sentences = list(gold)
     translations = translate_sentences(backend, sentences, beams=args.beams, alignment=True)

@@ -13,7 +13,7 @@ reports test.
 Only documents that are not test are used (``dev_docs``): the Text+Berg dev document in
 both directions (de->fr with each of its four MTs, fr->de with its three, gold sides
 swapped) and, for the modes without an MT, also the UD PUD stress documents of seeds 1
-and 2 (the evaluated seed is ``eval_align.PUD_SEED``). One dev document alone is harder
+and 2 (the evaluated seed is ``align_bench.PUD_SEED``). One dev document alone is harder
 than the test set (0.87 of its beads right against 0.92), which left the map
 under-confident on test.
 """
@@ -21,20 +21,16 @@ under-confident on test.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from selaras.align import AlignSpec, align_with_features
+from selaras.align.calibration import FEATURES, document_evidence, fit_logistic, reliability
+from selaras.devtools import align_bench
+from selaras.io import read_lines
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import eval_align  # noqa: E402
-
-from selaras.align import AlignSpec, align_with_features  # noqa: E402
-from selaras.align.calibration import FEATURES, document_evidence, fit_logistic, reliability  # noqa: E402
-from selaras.io import read_lines  # noqa: E402
 
 OUT = ROOT / "translate" / "align" / "calibration_fit.py"
 
@@ -53,7 +49,7 @@ def bead_samples(docs, embedder, *, reverse: bool = False) -> tuple[np.ndarray, 
     for src, tgt, mt, gold in docs:
         order = list(range(len(tgt)))[::-1] if reverse else list(range(len(tgt)))
         tgt_used = [tgt[j] for j in order]
-        emb = eval_align.doc_embeddings(embedder, src, tgt, mt)
+        emb = align_bench.doc_embeddings(embedder, src, tgt, mt)
         if emb is not None:
             emb = (emb[0], emb[1][order])
         beads, f, _ = align_with_features(src, tgt_used, AlignSpec(mt=mt, embeddings=emb), calibrate=False)
@@ -69,7 +65,7 @@ def bead_samples(docs, embedder, *, reverse: bool = False) -> tuple[np.ndarray, 
 #: MT systems of the Text+Berg dev document, per direction (test uses google and europarllight).
 DEV_MT = {"de2fr": ("google", "europarllight", "europarlfull", "SACunidir"), "fr2de": ("google", "europarllight", "europarlfull")}
 
-#: Seeds of the UD PUD stress documents fitted on (never ``eval_align.PUD_SEED``).
+#: Seeds of the UD PUD stress documents fitted on (never ``align_bench.PUD_SEED``).
 PUD_FIT_SEEDS = (1, 2)
 
 
@@ -79,7 +75,7 @@ def textberg_reversed(root: Path, split: str, mt: str | None):
     for gold in sorted((root / "textberg-de-fr" / split).glob("*.gold")):
         stem = gold.with_suffix("")
         mt_lines = read_lines(Path(f"{stem}.fr2de.{mt}")) if mt else None
-        swapped = [(b, a) for a, b in eval_align.read_gold(gold)]
+        swapped = [(b, a) for a, b in align_bench.read_gold(gold)]
         docs.append((read_lines(stem.with_suffix(".fr")), read_lines(stem.with_suffix(".de")), mt_lines, swapped))
     return docs
 
@@ -87,15 +83,15 @@ def textberg_reversed(root: Path, split: str, mt: str | None):
 def dev_docs(root: Path, *, with_mt: bool) -> list:
     """Every document the maps are fitted on for a mode with or without an MT (none is test)."""
     if with_mt:
-        return [doc for sys_ in DEV_MT["de2fr"] for doc in eval_align.textberg_docs(root, "dev", sys_)] + [
+        return [doc for sys_ in DEV_MT["de2fr"] for doc in align_bench.textberg_docs(root, "dev", sys_)] + [
             doc for sys_ in DEV_MT["fr2de"] for doc in textberg_reversed(root, "dev", sys_)
         ]
-    docs = eval_align.textberg_docs(root, "dev", None) + textberg_reversed(root, "dev", None)
+    docs = align_bench.textberg_docs(root, "dev", None) + textberg_reversed(root, "dev", None)
     pud = root.parent / "ud-pud" / "id-en.tsv"
     if pud.exists():
         for seed in PUD_FIT_SEEDS:
-            assert seed != eval_align.PUD_SEED
-            docs += eval_align.pud_stress_docs(pud, seed=seed)
+            assert seed != align_bench.PUD_SEED
+            docs += align_bench.pud_stress_docs(pud, seed=seed)
     return docs
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 #: Indonesian-looking words for synthetic sentences (the random model's English is noise anyway).
@@ -42,13 +39,3 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.endswith(".selaras-lock")
     }
-
-
-def selaras_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from selaras.cli import main; main()", *args]
-
-
-def selaras(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real ``selaras`` in a subprocess (one thread: the machine is shared)."""
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    return subprocess.run(selaras_command(*args), capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)

@@ -15,9 +15,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from corpus_helpers import synthetic_corpus
+from selaras_process import run_selaras
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = "belarus-2020"
@@ -28,9 +30,7 @@ VOLATILE_ENGINE_KEYS = ("model", "model_path", "revision", "fingerprint", "versi
 
 
 def _selaras(*args: str, cwd: Path) -> None:
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    command = [sys.executable, "-c", f"from {os.environ.get('HOUSE_CLI_PACKAGE', 'selaras')}.cli import main; main()", *args]
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    done = run_selaras(*args, cwd=cwd, timeout=600, package=os.environ.get("HOUSE_CLI_PACKAGE", "selaras"))
     if done.returncode != 0:
         raise AssertionError(f"selaras {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
@@ -59,9 +59,6 @@ def normalised(path: Path) -> bytes:
 
 def make_snapshot(model: Path, work: Path) -> dict[str, bytes]:
     """Run the seed and the corpus in ``work``; every output file by relative path."""
-    sys.path.insert(0, str(REPO_ROOT / "tests"))
-    from corpus_helpers import synthetic_corpus
-
     work.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO_ROOT / "seeds", work / "seeds", dirs_exist_ok=True)
     os.symlink(model, work / "model") if not (work / "model").exists() else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -305,13 +304,12 @@ def test_cli_warns_when_one_side_is_much_longer(tmp_path):
 
 @pytest.mark.skipif(not (DATA / "align-bench").is_dir(), reason="../shared/data/align-bench is absent")
 def test_eval_targets_on_benchmarks():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import eval_align
+    from selaras.devtools import align_bench
 
     bench = DATA / "align-bench"
-    google = eval_align.evaluate(eval_align.textberg_docs(bench, "test", "google"))
-    light = eval_align.evaluate(eval_align.textberg_docs(bench, "test", "europarllight"))
-    no_mt = eval_align.evaluate(eval_align.textberg_docs(bench, "test", None))
+    google = align_bench.evaluate(align_bench.textberg_docs(bench, "test", "google"))
+    light = align_bench.evaluate(align_bench.textberg_docs(bench, "test", "europarllight"))
+    no_mt = align_bench.evaluate(align_bench.textberg_docs(bench, "test", None))
     # The lexical aligner (--embedder none), at what it reaches (README): issue #11's
     # targets are for the semantic aligner (test_align_semantic.py).
     assert light["f1_strict"] >= 0.89
@@ -319,7 +317,7 @@ def test_eval_targets_on_benchmarks():
     assert google["f1_strict"] >= 0.90
     pud = DATA / "ud-pud" / "id-en.tsv"
     if pud.exists():
-        stress = eval_align.evaluate(eval_align.pud_stress_docs(pud))
+        stress = align_bench.evaluate(align_bench.pud_stress_docs(pud))
         assert stress["f1_strict"] >= 0.98
 
 

@@ -123,10 +123,9 @@ def test_bead_features_shape():
     assert f.shape == (2, len(FEATURES)) and f[1, 3] == 1 and np.isfinite(f).all()
 
 
-def test_cli_embedder_choices(tmp_path, monkeypatch):
+def test_cli_embedder_choices(tmp_path, fresh_cache):
     src = _write(tmp_path, "src.txt", ADDED_SRC)
     ref = _write(tmp_path, "ref.txt", ADDED_REF)
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
     result = runner.invoke(app, ["align", str(src), str(ref), "--lines", "--embedder", "e5", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["bead_types"] == {"0-1": 1, "1-1": 6}
@@ -158,19 +157,17 @@ def test_semantic_aligner_beats_the_lexical_one_on_id_en_stress(tmp_path):
     """The first four UD PUD id-en stress documents (355 Indonesian sentences with merges
     and deletions), no MT: e5 0.997 strict F1, the lexical aligner 0.986. (Four, not all
     eleven, to keep the embedding under a minute on 2 cores; the whole set is in README.)"""
-    import eval_align
-
+    from selaras.devtools import align_bench
     from selaras.embed import CachedEmbedder
 
-    docs = eval_align.pud_stress_docs(DATA / "ud-pud" / "id-en.tsv")[:4]
-    semantic = eval_align.evaluate(docs, embedder=CachedEmbedder(E5Embedder(), tmp_path))
-    lexical = eval_align.evaluate(docs)
+    docs = align_bench.pud_stress_docs(DATA / "ud-pud" / "id-en.tsv")[:4]
+    semantic = align_bench.evaluate(docs, embedder=CachedEmbedder(E5Embedder(), tmp_path))
+    lexical = align_bench.evaluate(docs)
     assert semantic["f1_strict"] >= 0.995 > lexical["f1_strict"]
     assert semantic["nulls_merged"] < lexical["nulls_merged"]
 
 
-def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
+def test_run_records_the_embedder_and_refuses_a_bad_one_before_any_work(tmp_path, fresh_cache):
     src = _write(tmp_path, "src.txt", ADDED_SRC)
     ref = _write(tmp_path, "ref.txt", ADDED_REF)
     out = tmp_path / "run"
@@ -260,18 +257,17 @@ def test_align_score_is_calibrated_on_textberg_test(tmp_path):
     """Issue #11: fitted on dev only, ``align_score`` with e5 is a probability on Text+Berg
     test (ECE <= 0.05 with either MT and without; 0.037 / 0.044 / 0.024 when fitted), and
     an unrelated reference (the next document's) still gets a low document confidence."""
-    import eval_align
-
     from selaras.align import document_confidence
+    from selaras.devtools import align_bench
     from selaras.embed import CachedEmbedder
 
     bench = DATA / "align-bench"
     embedder = CachedEmbedder(E5Embedder(), tmp_path)
     for mt in ("google", "europarllight", None):
-        docs = eval_align.textberg_docs(bench, "test", mt)
-        report = eval_align.calibration_report(docs, embedder)
+        docs = align_bench.textberg_docs(bench, "test", mt)
+        report = align_bench.calibration_report(docs, embedder)
         assert report["ece"] <= 0.05, (mt, report["ece"])
         assert report["table"][-1][1] > 0.93  # the top bin is no longer capped near 0.92
     src, other = docs[0][0], docs[1][1]
-    beads = align_sentences(src, other, embeddings=eval_align.doc_embeddings(embedder, src, other, None))
+    beads = align_sentences(src, other, embeddings=align_bench.doc_embeddings(embedder, src, other, None))
     assert document_confidence(beads) < 0.15

@@ -4,7 +4,6 @@ documents, the outputs, and resuming after ``kill -9`` with byte-identical resul
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corpus_helpers import selaras, selaras_command, synthetic_corpus, tree_bytes
+from corpus_helpers import synthetic_corpus, tree_bytes
+from selaras_process import run_selaras, start_selaras
 from selaras.cli import app
 from selaras.corpus import ExportFilter, RunSettings, read_manifest, run_corpus
 from selaras.corpus.manifest import MAX_ID_LENGTH
@@ -294,8 +294,7 @@ def _memory_rows(path: Path) -> int:
 
 def _kill_when(args: list[str], cwd: Path, ready, limit_s: float = 120) -> None:
     """Start ``selaras`` and ``kill -9`` it as soon as ``ready()`` holds (bounded in time)."""
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    proc = subprocess.Popen(selaras_command(*args), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = start_selaras(*args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + limit_s
     try:
         while not ready():
@@ -319,7 +318,7 @@ def _job_args(corpus: Path, model: Path, out: Path, memory: Path) -> list[str]:
 def uninterrupted(big_corpus: Path, random_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """The corpus job run once without interruption: its folder and its distinct sentences."""
     where = tmp_path_factory.mktemp("whole")
-    result = selaras(*_job_args(big_corpus, random_model_dir, where / "out", where / "tm.sqlite"), cwd=where)
+    result = run_selaras(*_job_args(big_corpus, random_model_dir, where / "out", where / "tm.sqlite"), cwd=where)
     assert result.returncode == 0, result.stderr
     return where / "out", json.loads(result.stdout)["stats"]["unique"]
 
@@ -345,7 +344,7 @@ def test_kill_9_then_rerun_finishes_with_the_same_bytes(
     else:
         assert done_before == distinct
 
-    rerun = selaras(*args, cwd=tmp_path)
+    rerun = run_selaras(*args, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     stats = json.loads(rerun.stdout)["stats"]
     # Nothing finished is translated again; the result is the uninterrupted run's, byte for byte.

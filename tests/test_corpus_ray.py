@@ -49,18 +49,14 @@ def time_limit(seconds: int) -> Iterator[None]:
 def local_ray(tmp_path_factory: pytest.TempPathFactory):
     """A local Ray for this module's tests (started once, shut down after); its workers
     inherit a private Selaras cache (the CTranslate2 conversion of the test model)."""
-    previous = os.environ.get("SELARAS_CACHE")
-    os.environ["SELARAS_CACHE"] = str(tmp_path_factory.mktemp("selaras-cache"))
-    with time_limit(LIMIT_S):
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
-        if previous is None:
-            os.environ.pop("SELARAS_CACHE", None)
-        else:
-            os.environ["SELARAS_CACHE"] = previous
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SELARAS_CACHE", str(tmp_path_factory.mktemp("selaras-cache")))
+        with time_limit(LIMIT_S):
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        try:
+            yield
+        finally:
+            ray.shutdown()
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from selaras_process import run_selaras
 from selaras.backends import load_backend
 from selaras.backends import ct2
 from selaras.backends import ct2_cache
@@ -31,11 +32,8 @@ SOURCES_EXTRA = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test converts into its own cache (SELARAS_CACHE), never the user's."""
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+#: Every test converts into its own cache (SELARAS_CACHE), never the user's.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture(scope="module")
@@ -289,11 +287,11 @@ def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return calls
 
 
-def test_second_load_reuses_the_conversion(random_model_dir, monkeypatch, _isolated_cache):
+def test_second_load_reuses_the_conversion(random_model_dir, monkeypatch, fresh_cache):
     calls = _count_conversions(monkeypatch)
     first = ct2.load_ct2(str(random_model_dir), device="cpu")
     assert len(calls) == 1
-    assert first.model_path.parent == _isolated_cache / "ct2"
+    assert first.model_path.parent == fresh_cache / "ct2"
     assert ct2.verify_cache_entry(first.model_path) is None
     start = time.perf_counter()
     second = ct2.load_ct2(str(random_model_dir), device="cpu")
@@ -330,7 +328,7 @@ def test_damaged_cache_is_rebuilt(damage, tiny_trained_model, monkeypatch):
     assert [h.text for h in backend.translate_batch([pairs[0][0]], beams=1)] == [pairs[0][1]]
 
 
-def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _isolated_cache):
+def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, fresh_cache):
     """A crash mid-conversion leaves only a temporary folder, never a usable-looking entry."""
 
     def crash(model_dir, out_dir, compute_type):
@@ -341,9 +339,9 @@ def test_interrupted_conversion_leaves_no_entry(random_model_dir, monkeypatch, _
     monkeypatch.setattr(ct2_cache, "_convert", crash)
     with pytest.raises(KeyboardInterrupt):
         ct2.load_ct2(str(random_model_dir), device="cpu")
-    assert not [p for p in (_isolated_cache / "ct2").iterdir() if not p.name.startswith(".")]
+    assert not [p for p in (fresh_cache / "ct2").iterdir() if not p.name.startswith(".")]
     monkeypatch.undo()
-    monkeypatch.setenv("SELARAS_CACHE", str(_isolated_cache))
+    monkeypatch.setenv("SELARAS_CACHE", str(fresh_cache))
     assert ct2.load_ct2(str(random_model_dir), device="cpu").translate_batch(["Terima kasih."])
 
 
@@ -444,7 +442,7 @@ def _failure_records(cache: Path) -> list[Path]:
     return sorted((cache / "ct2").glob("*.failed.json"))
 
 
-def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplog, _isolated_cache):
+def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplog, fresh_cache):
     """A conversion that failed is not retried by ``auto`` (no torch import, no seconds
     lost on every run); the one warning line says why and how to retry. An explicit
     ``--backend ctranslate2`` retries, and a success forgets the failure."""
@@ -460,7 +458,7 @@ def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplo
     calls = _count_conversions(monkeypatch)
     load_backend("auto", str(random_model_dir), device="cpu")
     assert len(calls) == 1
-    [record] = _failure_records(_isolated_cache)
+    [record] = _failure_records(fresh_cache)
     payload = json.loads(record.read_text(encoding="utf-8"))
     assert "converter exploded" in payload["reason"]
     assert payload["ctranslate2"] == ctranslate2.__version__ and payload["failed_at"]
@@ -480,12 +478,12 @@ def test_auto_remembers_a_failed_conversion(random_model_dir, monkeypatch, caplo
 
     monkeypatch.setattr(TransformersConverter, "convert", real_convert)
     assert load_backend("ctranslate2", str(random_model_dir), device="cpu").name == "ctranslate2"
-    assert len(calls) == 3 and _failure_records(_isolated_cache) == []
+    assert len(calls) == 3 and _failure_records(fresh_cache) == []
     assert load_backend("auto", str(random_model_dir), device="cpu").name == "ctranslate2"
     assert len(calls) == 3
 
 
-def test_failure_is_remembered_per_compute_type(random_model_dir, monkeypatch, _isolated_cache):
+def test_failure_is_remembered_per_compute_type(random_model_dir, monkeypatch, fresh_cache):
     """The record is keyed like the cache entry: another compute type is still tried."""
     from ctranslate2.converters import TransformersConverter
 
@@ -496,11 +494,11 @@ def test_failure_is_remembered_per_compute_type(random_model_dir, monkeypatch, _
     calls = _count_conversions(monkeypatch)
     load_backend("auto", str(random_model_dir), device="cpu", compute_type="int8")
     load_backend("auto", str(random_model_dir), device="cpu", compute_type="float32")
-    assert len(calls) == 2 and len(_failure_records(_isolated_cache)) == 2
+    assert len(calls) == 2 and len(_failure_records(fresh_cache)) == 2
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"reason": ""}', '{"reason": 3}', ""])
-def test_corrupt_failure_record_is_ignored(content, random_model_dir, monkeypatch, _isolated_cache):
+def test_corrupt_failure_record_is_ignored(content, random_model_dir, monkeypatch, fresh_cache):
     """An unreadable record means "no record": ``auto`` tries the conversion again."""
     from ctranslate2.converters import TransformersConverter
 
@@ -510,14 +508,14 @@ def test_corrupt_failure_record_is_ignored(content, random_model_dir, monkeypatc
     monkeypatch.setattr(TransformersConverter, "convert", broken)
     calls = _count_conversions(monkeypatch)
     load_backend("auto", str(random_model_dir), device="cpu")
-    [record] = _failure_records(_isolated_cache)
+    [record] = _failure_records(fresh_cache)
     record.write_text(content, encoding="utf-8")
     assert load_backend("auto", str(random_model_dir), device="cpu").name == "transformers"
     assert len(calls) == 2
     assert "converter exploded" in json.loads(record.read_text(encoding="utf-8"))["reason"]  # rewritten
 
 
-def test_environmental_conversion_failure_is_not_remembered(random_model_dir, monkeypatch, _isolated_cache):
+def test_environmental_conversion_failure_is_not_remembered(random_model_dir, monkeypatch, fresh_cache):
     """A full disk says nothing about the model: the next run tries again."""
     from ctranslate2.converters import TransformersConverter
 
@@ -528,7 +526,7 @@ def test_environmental_conversion_failure_is_not_remembered(random_model_dir, mo
     calls = _count_conversions(monkeypatch)
     load_backend("auto", str(random_model_dir), device="cpu")
     load_backend("auto", str(random_model_dir), device="cpu")
-    assert len(calls) == 2 and _failure_records(_isolated_cache) == []
+    assert len(calls) == 2 and _failure_records(fresh_cache) == []
 
 
 def test_auto_falls_back_when_ctranslate2_is_missing(random_model_dir, monkeypatch, caplog):
@@ -658,13 +656,8 @@ def test_cli_auto_without_ctranslate2_says_so_in_one_line(tiny_trained_model, tm
     (blocker / "ctranslate2.py").write_text("raise ImportError('ctranslate2 blocked for this test')\n")
     source = tmp_path / "in.txt"
     source.write_text(pairs[0][0] + "\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(blocker), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
-           "SELARAS_CACHE": str(tmp_path / "cache")}
-    code = "from selaras.cli import main; main()"
-    proc = subprocess.run(
-        [sys.executable, "-c", code, "translate", str(source), "--lines", "--model", str(path), "--device", "cpu"],
-        capture_output=True, text=True, timeout=300, env=env,
-    )
+    env = {"PYTHONPATH": str(blocker), "XDG_CACHE_HOME": str(tmp_path / "xdg"), "SELARAS_CACHE": str(tmp_path / "cache")}
+    proc = run_selaras("translate", str(source), "--lines", "--model", str(path), "--device", "cpu", env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == pairs[0][1]
     lines = proc.stderr.strip().splitlines()

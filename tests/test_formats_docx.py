@@ -215,17 +215,15 @@ def test_a_docx_is_not_written_to_a_terminal(tmp_path: Path) -> None:
     import os
     import pty
     import subprocess
-    import sys
+
+    from selaras_process import run_selaras
 
     path = tmp_path / "laporan.docx"
     path.write_bytes(make_document())
     before = path.read_bytes()
     leader, follower = pty.openpty()
     try:
-        result = subprocess.run(
-            [sys.executable, "-c", "from selaras.cli import main; main()", "translate", str(path), "--model", str(tmp_path / "none")],
-            stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120,
-        )
+        result = run_selaras("translate", str(path), "--model", str(tmp_path / "none"), stdout=follower, stderr=subprocess.PIPE, timeout=120)
     finally:
         os.close(follower)
         os.close(leader)

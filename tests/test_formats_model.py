@@ -20,11 +20,6 @@ from selaras.pipeline import translate_file
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path_factory.getbasetemp() / "selaras-cache"))
-
-
 def _options(model: Path, backend: str = "ctranslate2") -> EngineOptions:
     # float32 so that both engines compute the same attention (int8 moves near-ties).
     return EngineOptions(backend=backend, model=str(model), beams=2, compute_type="float32" if backend == "ctranslate2" else None)
@@ -195,17 +190,6 @@ def test_format_overrides_the_extension_and_line_mode_is_refused(tiny_trained_mo
     assert result.exit_code == 2 and "plain text only" in result.stderr
     result = runner.invoke(app, ["translate", str(source), "--format", "pdf", "--model", str(model)])
     assert result.exit_code == 2 and "unknown format 'pdf'" in result.stderr
-
-
-@pytest.fixture(scope="module")
-def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny Marian trained on short sentences that share words, and the words alone,
-    so that its attention links words (``scripts/eval_word_alignment.py``: 14 of 27
-    words sure, all 14 right; "suka" and "kopi" in "Saya suka kopi." are sure and right)."""
-    import build_marian
-    from eval_word_alignment import ALIGNING_PAIRS
-
-    return build_marian.train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
+from selaras_process import run_selaras
 from selaras.backends import loading
 from selaras.backends.loading import resolve_model
 from selaras.errors import USE_LOCAL_MODEL, USE_SAVED_MODEL_FOLDER, ModelUnavailableError
@@ -25,18 +23,8 @@ def _names_no_flag(message: str) -> bool:
     return re.search(r"(?<![\w-])--[a-z]", message) is None
 
 
-def _run_cli(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real console entry point in a fresh process (HF_* are read at import)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_"))}
-    env.update(env_extra)
-    return subprocess.run(
-        [sys.executable, "-c", "from selaras.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
+#: The hub's variables are read at import: the real entry point runs without the caller's.
+HUB_ENV = ("HF_", "HUGGINGFACE_", "TRANSFORMERS_")
 
 
 def test_bogus_folder_names_the_missing_files(tmp_path: Path) -> None:
@@ -184,7 +172,7 @@ def test_cli_offline_empty_cache_prints_one_line_and_exits_3(tmp_path: Path) -> 
     source = tmp_path / "doc.txt"
     source.write_text("Saya suka kopi.\n", encoding="utf-8")
     env = {"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    result = _run_cli(["translate", str(source), "--model", "Helsinki-NLP/opus-mt-id-en"], env, tmp_path)
+    result = run_selaras("translate", str(source), "--model", "Helsinki-NLP/opus-mt-id-en", cwd=tmp_path, env=env, drop_env=HUB_ENV)
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
@@ -240,6 +228,6 @@ def test_cli_translates_from_the_hub_cache_offline(
     source.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
     env = {"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
     args = ["translate", str(source), "--lines", "--model", "selaras-test/tiny-id-en", "--backend", backend]
-    result = _run_cli(args, env, tmp_path)
+    result = run_selaras(*args, cwd=tmp_path, env=env, drop_env=HUB_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [t for _, t in pairs]

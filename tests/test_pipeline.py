@@ -21,9 +21,9 @@ runner = CliRunner()
 def texts(tmp_path: Path) -> tuple[Path, Path, list[tuple[str, str]]]:
     """A source of the trained pairs (two paragraphs) and a free reference that merges two
     of them; no model is built (for the tests that need none)."""
-    import build_marian
+    from selaras.devtools.marian import DEFAULT_PAIRS
 
-    pairs = list(build_marian.DEFAULT_PAIRS)
+    pairs = list(DEFAULT_PAIRS)
     source = tmp_path / "doc.id.txt"
     source.write_text(" ".join(src for src, _ in pairs[:3]) + "\n\n" + " ".join(src for src, _ in pairs[3:]) + "\n")
     english = [tgt for _, tgt in pairs]
@@ -78,8 +78,7 @@ def test_run_translates_aligns_and_scores(tmp_path: Path, documents) -> None:
     }
 
 
-def test_run_records_the_engine_auto_picked(tmp_path: Path, documents, monkeypatch) -> None:
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "ct2"))
+def test_run_records_the_engine_auto_picked(tmp_path: Path, documents, fresh_cache) -> None:
     model, source, reference, _ = documents
     result = run(source, [reference], tmp_path / "run", model=str(model), device="cpu", beams=2, n_bootstrap=1)
     saved = json.loads((tmp_path / "run" / "metrics.json").read_text())["mt"]
@@ -170,12 +169,12 @@ main()
 
 
 def test_a_run_killed_while_writing_its_folder_leaves_no_temps_after_the_rerun(tmp_path: Path, documents) -> None:
-    import os
     import signal
     import subprocess
     import sys
 
-    from corpus_helpers import selaras, tree_bytes
+    from corpus_helpers import tree_bytes
+    from selaras_process import run_selaras, selaras_env
 
     model, source, reference, _ = documents
     clean, killed = tmp_path / "clean", tmp_path / "killed"
@@ -184,15 +183,14 @@ def test_a_run_killed_while_writing_its_folder_leaves_no_temps_after_the_rerun(t
         return ["run", str(source), "-r", str(reference), "-o", str(out), "--model", str(model),
                 "--backend", "transformers", "--embedder", "none", "--bootstrap", "0"]
 
-    assert selaras(*args(clean), cwd=tmp_path).returncode == 0
-    env = dict(os.environ, OMP_NUM_THREADS="1")
+    assert run_selaras(*args(clean), cwd=tmp_path).returncode == 0
     dead = subprocess.run([sys.executable, "-c", _KILLED_AT_FINAL_WRITE, str(killed), *args(killed)],
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+                          capture_output=True, text=True, cwd=tmp_path, env=selaras_env(), timeout=300)
     assert dead.returncode == -signal.SIGKILL, dead.stderr
     temps = sorted(p.name for p in killed.glob(".*.tmp"))
     assert len(temps) >= 2 and (killed / "source.txt").exists()  # half renamed, the rest left as temps
 
-    rerun = selaras(*args(killed), cwd=tmp_path)
+    rerun = run_selaras(*args(killed), cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     assert not list(killed.glob(".*.tmp"))
     assert tree_bytes(killed) == tree_bytes(clean)

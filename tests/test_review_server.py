@@ -4,11 +4,9 @@ API, and a real ``selaras review --serve`` killed with SIGKILL and started again
 from __future__ import annotations
 
 import json
-import os
 import select
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from selaras_process import start_selaras
 from selaras.cli import app as cli_app
 from selaras.review.server import MAX_BODY, create_app, host_allowed, is_loopback
 from selaras.review.session import ReviewSession, journal_path
@@ -270,12 +269,10 @@ def serving(
 
     ``browser``: open one instead (``$BROWSER``, e.g. ``/bin/echo``), without ``--no-open``.
     """
-    code = "from selaras.cli import main; main()"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **({"BROWSER": browser} if browser else {})}
+    env = {"PYTHONUNBUFFERED": "1", **({"BROWSER": browser} if browser else {})}
     opening = [] if browser else ["--no-open"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, "review", str(tsv), "--serve", *opening, *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    proc = start_selaras(
+        "review", str(tsv), "--serve", *opening, *extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
         deadline = time.monotonic() + timeout

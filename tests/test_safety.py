@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from selaras_process import run_selaras, selaras_command, selaras_env, start_selaras
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PUD = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
 SEED_ID = REPO_ROOT / "seeds" / "belarus-2020.id.txt"
@@ -26,13 +28,6 @@ SEED_EN = REPO_ROOT / "seeds" / "belarus-2020.en.close.txt"
 SOURCE = "Polisi menangkap lima orang di Jakarta.\nMereka dibawa ke kantor polisi.\n\nSemua orang pulang pada malam hari.\n"
 REFERENCE = "Police arrested five people in Jakarta.\nThey were taken to the police station.\n\nEveryone went home in the evening.\n"
 MT = "Police arrested five people in Jakarta.\nThey were brought to the police office.\nEverybody went home at night.\n"
-
-
-def selaras(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real ``selaras`` command in a subprocess (exit codes, files, stderr as users see them)."""
-    command = [sys.executable, "-c", "from selaras.cli import main; main()", *args]
-    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}))
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=environment, timeout=timeout)
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
@@ -70,7 +65,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 )
 def test_an_output_that_is_an_input_is_refused_before_any_work(docs: Path, args: list[str]) -> None:
     before = _snapshot(docs)
-    line = one_error_line(selaras(*args, cwd=docs))
+    line = one_error_line(run_selaras(*args, cwd=docs))
     assert "is also an input" in line
     assert _snapshot(docs) == before
 
@@ -79,13 +74,13 @@ def test_the_same_file_through_a_symlink_or_a_hard_link_is_refused(docs: Path) -
     (docs / "link.txt").symlink_to(docs / "src.txt")
     os.link(docs / "ref.txt", docs / "hard.txt")
     before = _snapshot(docs)
-    assert "through a link" in one_error_line(selaras("align", "src.txt", "ref.txt", "-o", "link.txt", cwd=docs))
-    assert "through a link" in one_error_line(selaras("segment", "ref.txt", "--lang", "en", "-o", "hard.txt", cwd=docs))
+    assert "through a link" in one_error_line(run_selaras("align", "src.txt", "ref.txt", "-o", "link.txt", cwd=docs))
+    assert "through a link" in one_error_line(run_selaras("segment", "ref.txt", "--lang", "en", "-o", "hard.txt", cwd=docs))
     assert _snapshot(docs) == before
 
 
 def test_export_check_and_review_never_overwrite_the_tsv_they_read(docs: Path) -> None:
-    assert selaras("align", "src.txt", "ref.txt", "--mt", "mt.txt", "-o", "a.tsv", cwd=docs).returncode == 0
+    assert run_selaras("align", "src.txt", "ref.txt", "--mt", "mt.txt", "-o", "a.tsv", cwd=docs).returncode == 0
     before = _snapshot(docs)
     for args in (
         ["export", "a.tsv", "-f", "tsv", "-o", "a.tsv", "--min-chrf", "15"],
@@ -93,10 +88,10 @@ def test_export_check_and_review_never_overwrite_the_tsv_they_read(docs: Path) -
         ["review", "a.tsv", "--html", "a.tsv"],
         ["check", "a.tsv", "-o", "a.tsv"],
     ):
-        assert "is also an input" in one_error_line(selaras(*args, cwd=docs)), args
+        assert "is also an input" in one_error_line(run_selaras(*args, cwd=docs)), args
     assert _snapshot(docs) == before
     # --in-place is the one way to rewrite it, and says so by name.
-    assert selaras("check", "a.tsv", "--in-place", cwd=docs).returncode == 0
+    assert run_selaras("check", "a.tsv", "--in-place", cwd=docs).returncode == 0
 
 
 def test_run_never_writes_over_a_file_it_was_given(tmp_path: Path) -> None:
@@ -105,7 +100,7 @@ def test_run_never_writes_over_a_file_it_was_given(tmp_path: Path) -> None:
     (rr / "source.txt").write_text(SOURCE, encoding="utf-8")
     (rr / "reference.txt").write_text(REFERENCE, encoding="utf-8")
     before = _snapshot(rr)
-    result = selaras("run", "rr/source.txt", "-r", "rr/reference.txt", "-o", "rr", "--no-mt", cwd=tmp_path)
+    result = run_selaras("run", "rr/source.txt", "-r", "rr/reference.txt", "-o", "rr", "--no-mt", cwd=tmp_path)
     assert "is also an input" in one_error_line(result)
     assert _snapshot(rr) == before  # the paragraph breaks of the user's reference are still there
 
@@ -114,10 +109,10 @@ def test_a_rerun_replaces_the_whole_run_folder(docs: Path) -> None:
     (docs / "ref2.txt").write_text(REFERENCE, encoding="utf-8")
     (docs / "run").mkdir()
     (docs / "run" / "notes.md").write_text("my own notes\n", encoding="utf-8")
-    first = selaras("run", "src.txt", "-r", "ref.txt", "-r", "ref2.txt", "--mt", "mt.txt", "-o", "run", cwd=docs)
+    first = run_selaras("run", "src.txt", "-r", "ref.txt", "-r", "ref2.txt", "--mt", "mt.txt", "-o", "run", cwd=docs)
     assert first.returncode == 0, first.stderr
     assert {"mt.txt", "aligned.ref2.tsv", "reference2.txt"} <= set(os.listdir(docs / "run"))
-    second = selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
+    second = run_selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
     assert second.returncode == 0, second.stderr
     metrics = json.loads((docs / "run" / "metrics.json").read_text(encoding="utf-8"))
     assert sorted(os.listdir(docs / "run")) == sorted([*metrics["files"], "metrics.json", "notes.md"])
@@ -133,7 +128,7 @@ def test_a_second_run_on_a_locked_output_says_who_holds_it(docs: Path) -> None:
     try:
         lock = docs / "run.selaras-lock"
         lock.write_text(json.dumps({"pid": holder.pid, "host": os.uname().nodename, "started": "earlier"}))
-        result = selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
+        result = run_selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
         line = one_error_line(result)
         assert result.returncode == 6 and f"pid {holder.pid}" in line
         assert not (docs / "run").exists()
@@ -141,7 +136,7 @@ def test_a_second_run_on_a_locked_output_says_who_holds_it(docs: Path) -> None:
         holder.kill()
         holder.wait()
     # Its owner is gone now: the lock is stale, and the next run takes it over.
-    result = selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
+    result = run_selaras("run", "src.txt", "-r", "ref.txt", "--no-mt", "-o", "run", cwd=docs)
     assert result.returncode == 0, result.stderr
     assert not (docs / "run.selaras-lock").exists()
 
@@ -153,17 +148,14 @@ def test_two_translations_into_one_output_cannot_mix(tmp_path: Path, random_mode
     source.write_text("\n".join(f"Kalimat nomor {n} ada di sini." for n in range(1500)) + "\n", encoding="utf-8")
     common = ["translate", "doc.txt", "--lines", "--model", str(random_model_dir), "--backend", "transformers"]
     common += ["--device", "cpu", "--batch-size", "1", "-o", "race.txt"]
-    first = subprocess.Popen(
-        [sys.executable, "-c", "from selaras.cli import main; main()", *common, "--beams", "1"],
-        cwd=tmp_path, env=dict(os.environ, OMP_NUM_THREADS="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    first = start_selaras(*common, "--beams", "1", cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         partial = tmp_path / "race.txt.selaras-partial"
         deadline = time.monotonic() + 60
         while not partial.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert first.poll() is None, "the first run ended before the second could start"
-        second = selaras(*common, "--beams", "2", cwd=tmp_path)
+        second = run_selaras(*common, "--beams", "2", cwd=tmp_path)
         line = one_error_line(second)
         assert second.returncode == 6 and f"pid {first.pid}" in line
     finally:
@@ -177,7 +169,7 @@ def test_two_translations_into_one_output_cannot_mix(tmp_path: Path, random_mode
 def test_an_output_that_is_a_folder_is_refused_before_the_model_loads(docs: Path) -> None:
     (docs / "out").mkdir()
     # The model does not exist: if the folder were found only after loading, this would be a model error.
-    result = selaras("translate", "src.txt", "-o", "out", "--model", str(docs / "no-model"), cwd=docs)
+    result = run_selaras("translate", "src.txt", "-o", "out", "--model", str(docs / "no-model"), cwd=docs)
     line = one_error_line(result)
     assert "out is a folder" in line and result.returncode == 5
 
@@ -193,12 +185,12 @@ def test_permission_denied_is_one_line(docs: Path) -> None:
         for f in docs.iterdir():
             os.chmod(f, 0o755 if f.is_dir() else 0o644)
         os.chmod(locked, 0o555)
-        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
     else:
         os.chmod(locked, 0o555)
-        command = [sys.executable]
-    command += ["-c", "from selaras.cli import main; main()", "align", "src.txt", "ref.txt", "-o", "locked/a.tsv"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=docs, env=dict(os.environ, HOME=str(docs)))
+        prefix = []
+    command = [*prefix, *selaras_command("align", "src.txt", "ref.txt", "-o", "locked/a.tsv")]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=docs, env=selaras_env({"HOME": str(docs)}))
     line = one_error_line(result)
     assert "permission denied" in line and "locked" in line and result.returncode == 5
 
@@ -209,7 +201,7 @@ def test_a_read_only_file_system_is_named_as_such(docs: Path) -> None:
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)]).returncode:
         pytest.skip("needs root and tmpfs mounts (CI runs as root); the permission test covers the rest")
     try:
-        line = one_error_line(selaras("align", "src.txt", "ref.txt", "-o", "ro/a.tsv", cwd=docs))
+        line = one_error_line(run_selaras("align", "src.txt", "ref.txt", "-o", "ro/a.tsv", cwd=docs))
         assert "read-only file system" in line
     finally:
         subprocess.run(["umount", str(mount)], check=False)
@@ -263,7 +255,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_old_output(docs: Path, tiny_disk:
     finally:
         os.close(fd)
     os.truncate(filler, filler.stat().st_size - 8 * 1024)
-    result = selaras("segment", str(docs / "big.txt"), "-o", str(target), cwd=docs)
+    result = run_selaras("segment", str(docs / "big.txt"), "-o", str(target), cwd=docs)
     line = one_error_line(result)
     assert "no space left" in line and str(target) in line and result.returncode == 5
     assert target.read_text(encoding="utf-8") == "old\n"
@@ -274,7 +266,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_old_output(docs: Path, tiny_disk:
 
 
 def test_english_given_to_translate_gets_a_warning_before_the_model_loads(docs: Path) -> None:
-    result = selaras("translate", "ref.txt", "--model", str(docs / "no-model"), cwd=docs)
+    result = run_selaras("translate", "ref.txt", "--model", str(docs / "no-model"), cwd=docs)
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("warning: ref.txt looks like English, not Indonesian"), result.stderr
     assert lines[-1].startswith("Error: ") and result.returncode == 3
@@ -290,7 +282,7 @@ def _pud_english(n: int, skip: int = 0) -> list[str]:
 def test_an_unrelated_or_wrong_language_reference_is_flagged_and_warned(tmp_path: Path) -> None:
     unrelated = tmp_path / "unrelated.txt"
     unrelated.write_text(" ".join(_pud_english(14, skip=300)) + "\n", encoding="utf-8")
-    result = selaras("align", str(SEED_ID), str(unrelated), "-o", "u.tsv", "--json", cwd=tmp_path)
+    result = run_selaras("align", str(SEED_ID), str(unrelated), "-o", "u.tsv", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert any("does not look like a translation" in w for w in json.loads(result.stdout)["warnings"])
     assert "warning: " in result.stderr
@@ -299,14 +291,14 @@ def test_an_unrelated_or_wrong_language_reference_is_flagged_and_warned(tmp_path
     rows = read_aligned_tsv(tmp_path / "u.tsv")
     assert sum(1 for r in rows if "low-alignment" in r.flags) > len(rows) / 2
 
-    itself = selaras("align", str(SEED_ID), str(SEED_ID), "-o", "self.tsv", "--json", cwd=tmp_path)
+    itself = run_selaras("align", str(SEED_ID), str(SEED_ID), "-o", "self.tsv", "--json", cwd=tmp_path)
     assert itself.returncode == 0, itself.stderr
     warnings = json.loads(itself.stdout)["warnings"]
     assert any("looks like Indonesian, not English" in w for w in warnings), warnings
     rows = read_aligned_tsv(tmp_path / "self.tsv")
     assert all(r.align_score is not None and r.align_score < 0.5 for r in rows if r.source and r.reference)
 
-    real = selaras("align", str(SEED_ID), str(SEED_EN), "-o", "real.tsv", "--json", cwd=tmp_path)
+    real = run_selaras("align", str(SEED_ID), str(SEED_EN), "-o", "real.tsv", "--json", cwd=tmp_path)
     assert real.returncode == 0 and json.loads(real.stdout)["warnings"] == []
 
 
@@ -318,7 +310,7 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
 
     n = len(read_sentences(SEED_ID, "id", lines=False))
     wrong_mt.write_text("\n".join(_pud_english(n, skip=500)) + "\n", encoding="utf-8")
-    result = selaras("align", str(SEED_ID), str(SEED_EN), "--mt", str(wrong_mt), "-o", "a.tsv", "--json", cwd=tmp_path)
+    result = run_selaras("align", str(SEED_ID), str(SEED_EN), "--mt", str(wrong_mt), "-o", "a.tsv", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     warnings = json.loads(result.stdout)["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"the MT does not match {SEED_EN}"), warnings
@@ -330,16 +322,16 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
 
 def test_review_refuses_the_metrics_of_another_tsv(docs: Path) -> None:
     (docs / "other.txt").write_text(MT.replace("five", "six"), encoding="utf-8")
-    assert selaras("run", "src.txt", "-r", "ref.txt", "--mt", "mt.txt", "-o", "a", cwd=docs).returncode == 0
-    assert selaras("run", "src.txt", "-r", "ref.txt", "--mt", "other.txt", "-o", "b", cwd=docs).returncode == 0
-    line = one_error_line(selaras("review", "b/aligned.tsv", "--metrics", "a/metrics.json", cwd=docs))
+    assert run_selaras("run", "src.txt", "-r", "ref.txt", "--mt", "mt.txt", "-o", "a", cwd=docs).returncode == 0
+    assert run_selaras("run", "src.txt", "-r", "ref.txt", "--mt", "other.txt", "-o", "b", cwd=docs).returncode == 0
+    line = one_error_line(run_selaras("review", "b/aligned.tsv", "--metrics", "a/metrics.json", cwd=docs))
     assert "does not describe aligned.tsv" in line
-    ok = selaras("review", "a/aligned.tsv", "--metrics", "a/metrics.json", "--json", cwd=docs)
+    ok = run_selaras("review", "a/aligned.tsv", "--metrics", "a/metrics.json", "--json", cwd=docs)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["metrics"]["bleu"] == json.loads((docs / "a" / "metrics.json").read_text())["bleu"]
     # Flags recomputed in place change no score: the saved scores still belong to the TSV.
-    assert selaras("check", "a/aligned.tsv", "--in-place", "--low-chrf", "90", cwd=docs).returncode == 0
-    assert selaras("review", "a/aligned.tsv", "--metrics", "a/metrics.json", cwd=docs).returncode == 0
+    assert run_selaras("check", "a/aligned.tsv", "--in-place", "--low-chrf", "90", cwd=docs).returncode == 0
+    assert run_selaras("review", "a/aligned.tsv", "--metrics", "a/metrics.json", cwd=docs).returncode == 0
 
 
 # --------------------------------------------------------------------------- limits before work
@@ -368,7 +360,7 @@ def test_review_refuses_the_metrics_of_another_tsv(docs: Path) -> None:
 def test_absurd_options_are_refused_in_one_line_before_any_work(docs: Path, args: list[str], words: str) -> None:
     (docs / "x.tsv").write_text("not read: the options are checked first\n", encoding="utf-8")
     started = time.monotonic()
-    result = selaras(*args, "--model", str(docs / "no-model"), cwd=docs) if args[0] == "translate" else selaras(*args, cwd=docs)
+    result = run_selaras(*args, "--model", str(docs / "no-model"), cwd=docs) if args[0] == "translate" else run_selaras(*args, cwd=docs)
     line = one_error_line(result)
     assert words in line, line
     assert result.returncode == 2, line
@@ -377,7 +369,7 @@ def test_absurd_options_are_refused_in_one_line_before_any_work(docs: Path, args
 
 def test_score_bootstrap_zero_means_off(docs: Path) -> None:
     (docs / "hyp.txt").write_text(REFERENCE, encoding="utf-8")
-    result = selaras("score", "hyp.txt", "ref.txt", "--bootstrap", "0", "--json", cwd=docs)
+    result = run_selaras("score", "hyp.txt", "ref.txt", "--bootstrap", "0", "--json", cwd=docs)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ci95"]["bleu"] is None
 
@@ -388,7 +380,7 @@ def test_score_bootstrap_zero_means_off(docs: Path) -> None:
 def test_a_run_without_a_terminal_prints_plain_progress_lines(tmp_path: Path, random_model_dir: Path) -> None:
     source = tmp_path / "doc.txt"
     source.write_text("\n".join(f"Kalimat nomor {n} ada di sini." for n in range(12)) + "\n", encoding="utf-8")
-    result = selaras(
+    result = run_selaras(
         "translate", "doc.txt", "--lines", "--model", str(random_model_dir), "--backend", "transformers",
         "--device", "cpu", "--batch-size", "2", "--beams", "1", "-o", "out.txt",
         cwd=tmp_path, env={"SELARAS_PROGRESS_SECONDS": "0"},
@@ -407,13 +399,13 @@ def test_a_run_without_a_terminal_prints_plain_progress_lines(tmp_path: Path, ra
     ],
 )
 def test_usage_errors_are_one_line_too(docs: Path, args: list[str], words: str) -> None:
-    result = selaras(*args, cwd=docs)
+    result = run_selaras(*args, cwd=docs)
     line = one_error_line(result)
     assert words in line and f"selaras {args[0]} --help" in line and result.returncode == 2
 
 
 def test_plain_selaras_shows_the_help(docs: Path) -> None:
-    result = selaras(cwd=docs)
+    result = run_selaras(cwd=docs)
     assert result.returncode == 0 and result.stdout.startswith("Usage: selaras") and "translate" in result.stdout
 
 
@@ -424,21 +416,21 @@ def test_an_output_that_is_a_pipe_or_a_device_is_written_not_replaced(docs: Path
     fifo = docs / "fifo"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    result = selaras("segment", "src.txt", "-o", "fifo", cwd=docs)
+    result = run_selaras("segment", "src.txt", "-o", "fifo", cwd=docs)
     out, _ = reader.communicate(timeout=60)
     assert result.returncode == 0, result.stderr
     assert out.decode("utf-8").startswith("Polisi menangkap lima orang")
     assert fifo.is_fifo()  # still a pipe, not a regular file in its place
     (docs / "null").symlink_to("/dev/null")
-    assert selaras("segment", "src.txt", "-o", "null", cwd=docs).returncode == 0
+    assert run_selaras("segment", "src.txt", "-o", "null", cwd=docs).returncode == 0
     assert Path("/dev/null").is_char_device() and (docs / "null").is_symlink()
 
 
 def test_a_symlinked_output_keeps_its_link_and_updates_its_target(docs: Path) -> None:
-    assert selaras("align", "src.txt", "ref.txt", "-o", "real.tsv", cwd=docs).returncode == 0
+    assert run_selaras("align", "src.txt", "ref.txt", "-o", "real.tsv", cwd=docs).returncode == 0
     (docs / "link.tsv").symlink_to("real.tsv")
     before = (docs / "real.tsv").read_text(encoding="utf-8")
-    assert selaras("check", "link.tsv", "--in-place", "--low-align", "0.999", cwd=docs).returncode == 0
+    assert run_selaras("check", "link.tsv", "--in-place", "--low-align", "0.999", cwd=docs).returncode == 0
     assert (docs / "link.tsv").is_symlink()
     assert (docs / "real.tsv").read_text(encoding="utf-8") != before  # the flags changed in the real file
 
@@ -475,7 +467,7 @@ def test_the_lock_holds_under_another_spelling_of_the_same_folder(docs: Path) ->
 def test_a_tab_inside_a_line_keeps_the_saved_scores_valid(docs: Path) -> None:
     """Rows in memory and the TSV on disk hold the same text, so the digest in metrics.json matches."""
     (docs / "mt-tab.txt").write_text(MT.replace("Police arrested", "Police\tarrested"), encoding="utf-8")
-    assert selaras("run", "src.txt", "-r", "ref.txt", "--mt", "mt-tab.txt", "-o", "r", cwd=docs).returncode == 0
-    result = selaras("review", "r/aligned.tsv", "--metrics", "r/metrics.json", "--json", cwd=docs)
+    assert run_selaras("run", "src.txt", "-r", "ref.txt", "--mt", "mt-tab.txt", "-o", "r", cwd=docs).returncode == 0
+    result = run_selaras("review", "r/aligned.tsv", "--metrics", "r/metrics.json", "--json", cwd=docs)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["metrics"]["bleu"] == json.loads((docs / "r" / "metrics.json").read_text())["bleu"]

@@ -33,11 +33,8 @@ runner = CliRunner()
 VOCAB = {"</s>": 0, "<unk>": 1, "▁saya": 2, "▁kopi": 3, "▁I": 4, "▁coffee": 5, "▁like": 6, ".": 7, "▁tea": 8, "<pad>": 9}
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Conversions and default shortlists go to this test's own cache, never the user's."""
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+#: Conversions and default shortlists go to this test's own cache, never the user's.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 # --------------------------------------------------------------------------- the map

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from selaras_process import run_selaras, start_selaras
 import selaras.backends
 from selaras.backends import EngineInfo, Hypothesis
 from selaras.cli import app
@@ -532,11 +532,10 @@ def test_cli_resumes_after_kill_9(tmp_path: Path, random_model_dir: Path) -> Non
     source.write_text("\n".join(texts) + "\n", encoding="utf-8")
     out = tmp_path / "doc.en.txt"
     partial = Path(str(out) + ".selaras-partial")
-    args = [sys.executable, "-c", "from selaras.cli import main; main()", "translate", str(source), "--lines"]
+    args = ["translate", str(source), "--lines"]
     args += ["--batch-size", "1", "--beams", "1", "--model", str(random_model_dir), "--backend", "transformers"]
     args += ["--device", "cpu", "-o", str(out)]
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    process = start_selaras(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if partial.exists() and partial.read_text(encoding="utf-8").count("\n") >= 4:
@@ -548,7 +547,7 @@ def test_cli_resumes_after_kill_9(tmp_path: Path, random_model_dir: Path) -> Non
     assert not out.exists()
     leftover = tmp_path / ".doc.en.txt.k1ll3d_9.tmp"  # as a kill during the final write leaves it
     leftover.write_text("half of it\n", encoding="utf-8")
-    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    result = run_selaras(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     resumed = int(result.stderr.split("resuming: ")[1].split()[0])
     assert resumed >= 3

@@ -29,11 +29,6 @@ from selaras.wordlinks import word_links
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SELARAS_CACHE", str(tmp_path_factory.getbasetemp() / "selaras-cache"))
-
-
 def _row(**extra: Any) -> AlignedRow:
     return AlignedRow((1, 2), (1,), "Saya suka kopi. Dia minum teh.", "I like coffee. She drinks tea.", "I like coffee.", **extra)
 
@@ -101,15 +96,6 @@ def test_piece_links_become_word_links_and_weak_ones_are_dropped() -> None:
 
 
 # --------------------------------------------------------------------------- selaras run
-
-
-@pytest.fixture(scope="module")
-def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny Marian whose attention links words (as in ``test_formats_model``)."""
-    import build_marian
-    from eval_word_alignment import ALIGNING_PAIRS
-
-    return build_marian.train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
 
 
 @pytest.mark.slow
