@@ -45,3 +45,28 @@ def test_selaras_and_translate_toolkit_import_side_by_side(tmp_path: Path) -> No
     assert Path(ours).parent.name == "translate" or "selaras" in ours
     assert "site-packages" in toolkit and Path(toolkit).parts[-3] == "translate"
     assert has_run == "True"
+
+
+def _quick_start() -> list[str]:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_quick_start_command_1_installs_no_test_tools_or_ray() -> None:
+    """A newcomer who only translates should not get Ray and pyarrow (~410 MB) or pytest."""
+    first, second = _quick_start()
+    assert 'pip install -e . &&' in first and "[" not in first.split("pip install -e", 1)[1].split("&&")[0]
+    deps = " ".join(tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"])
+    assert not any(heavy in deps for heavy in ("ray", "pyarrow", "pytest", "selenium"))
+    assert '".[dev,ray]"' in second and second.endswith("python -m pytest -q")
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    """``.ci/run`` installs as command 1 does, then as command 2 does, then runs command 2's tests."""
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    first, second = _quick_start()
+    assert "pip install -q torch==2.13.0" in ci and "pip install -q -e .\n" in ci
+    install_2, tests_2 = second.split(" && ")
+    assert install_2.replace("pip install", "pip install -q") in ci and tests_2 in ci
+    assert ci.index("pip install -q -e .\n") < ci.index(install_2.replace("pip install", "pip install -q")) < ci.index(tests_2)
