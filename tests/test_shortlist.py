@@ -226,8 +226,11 @@ def test_transformers_refuses_a_shortlist_in_one_line(tmp_path: Path, tiny_train
     assert missing.exit_code == 2 and "no such shortlist" in missing.output
 
 
-def test_a_built_default_is_used_for_its_model_until_turned_off(tmp_path: Path, tiny_trained_model) -> None:
+def test_a_built_default_is_used_for_its_model_until_turned_off(
+    tmp_path: Path, tiny_trained_model, monkeypatch: pytest.MonkeyPatch
+) -> None:
     model_dir, pairs = tiny_trained_model
+    monkeypatch.setattr("selaras.jobs.shortlist.MIN_SENTENCES", len(pairs))  # the tiny model knows six sentences
     corpus = tmp_path / "corpus.id.txt"
     corpus.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["shortlist", "build", "--model", str(model_dir), "--corpus", str(corpus), "--json"])
@@ -320,3 +323,19 @@ def test_a_folder_given_as_shortlist_says_it_is_a_folder(tmp_path: Path) -> None
 
     with pytest.raises(InputError, match="is a folder, not a shortlist file"):
         EngineOptions(backend="ctranslate2", shortlist=str(tmp_path))
+
+
+def test_a_small_corpus_never_becomes_the_models_default_and_is_warned_about(tmp_path: Path, tiny_trained_model) -> None:
+    """The audit: 3 sentences, no -o, no warning: the model's default from then on
+    turned "She reads a book in the library." into "Thank."."""
+    model_dir, pairs = tiny_trained_model
+    corpus = tmp_path / "corpus.id.txt"
+    corpus.write_text("\n".join(s for s, _ in pairs[:3]) + "\n", encoding="utf-8")
+    base = ["shortlist", "build", "--model", str(model_dir), "--corpus", str(corpus)]
+    result = runner.invoke(app, base)
+    assert result.exit_code == 2 and "3 sentences, too few for this model's default shortlist" in result.stderr
+    assert "write it with -o FILE" in result.stderr
+    assert _ct2(model_dir, None).shortlist is None  # nothing became the default
+    result = runner.invoke(app, [*base, "-o", str(tmp_path / "small.json")])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "has 3 sentences: a shortlist from fewer than 1000" in result.stderr

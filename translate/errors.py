@@ -79,6 +79,8 @@ BUILD_SHORTLIST = "build one for this model from an Indonesian corpus with selar
 WITHOUT_SHORTLIST = "load the engine without a shortlist"
 #: Turning a model's cached default shortlist off (``--shortlist off``).
 SHORTLIST_OFF = "shortlist 'off' decodes over the full vocabulary"
+#: A small corpus's shortlist must not become a model's default (``-o FILE``).
+SAVE_SHORTLIST_ELSEWHERE = "save it to a file of its own and pass that file when you want it"
 #: Word links come from the model's attention: not with a given MT or none.
 MT_MADE_HERE = "translate here instead of giving an MT or aligning without one"
 
@@ -93,5 +95,6 @@ ADVICE: tuple[str, ...] = (
     BUILD_SHORTLIST,
     WITHOUT_SHORTLIST,
     SHORTLIST_OFF,
+    SAVE_SHORTLIST_ELSEWHERE,
     MT_MADE_HERE,
 )

@@ -15,6 +15,7 @@ from selaras.errors import (
     BUILD_SHORTLIST,
     MT_MADE_HERE,
     RETRY_CTRANSLATE2,
+    SAVE_SHORTLIST_ELSEWHERE,
     SHORTLIST_OFF,
     USE_CPU_OR_TRANSFORMERS,
     USE_LOCAL_MODEL,
@@ -36,6 +37,7 @@ FLAG_ADVICE: dict[str, str] = {
     BUILD_SHORTLIST: "build one with: selaras shortlist build --model MODEL --corpus FILE.id.txt -o SHORTLIST",
     WITHOUT_SHORTLIST: "run without --shortlist",
     SHORTLIST_OFF: "--shortlist off decodes over the full vocabulary",
+    SAVE_SHORTLIST_ELSEWHERE: "write it with -o FILE and pass --shortlist FILE when you want it",
     MT_MADE_HERE: "drop --mt/--no-mt",
 }
 

@@ -7,6 +7,7 @@ engine imports the map: kept together they formed an import loop.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,14 @@ from selaras.backends.shortlist import (
     default_shortlist_path,
     write_shortlist,
 )
-from selaras.errors import InputError
+from selaras.errors import SAVE_SHORTLIST_ELSEWHERE, SHORTLIST_OFF, InputError
+
+logger = logging.getLogger(__name__)
+
+#: Fewest corpus sentences for a shortlist without a warning, and for a model's default
+#: at all: the map can only allow pieces the corpus's translations used (1,000 news
+#: sentences already hold most of a language's frequent words).
+MIN_SENTENCES = 1000
 
 
 def build_shortlist_file(
@@ -50,7 +58,9 @@ def build_shortlist_file(
         The shortlist and the file it was written to.
 
     Raises:
-        InputError: a bad corpus or option, or an output that is the corpus.
+        InputError: a bad corpus or option, an output that is the corpus, or a
+            corpus under :data:`MIN_SENTENCES` sentences for the model's default
+            (with an output, it is only warned about).
         ModelUnavailableError, BackendError: the engine cannot be had.
     """
     from dataclasses import replace
@@ -64,6 +74,19 @@ def build_shortlist_file(
     sentences = [line for line in read_lines(corpus) if line.strip()]
     if not sentences:
         raise InputError(f"{corpus} has no text to build a shortlist from")
+    if len(sentences) < MIN_SENTENCES:
+        if output is None:
+            # A default is used for every later translation with this model: one from
+            # 3 sentences turned "She reads a book in the library." into "Thank.".
+            raise InputError(
+                f"{corpus} has {len(sentences)} sentences, too few for this model's default shortlist (at least "
+                f"{MIN_SENTENCES}: every later translation with the model would use it); {SAVE_SHORTLIST_ELSEWHERE}"
+            )
+        logger.warning(
+            "%s has %d sentences: a shortlist from fewer than %d allows few target pieces, so translations of other "
+            "text lose words; build it from a corpus like the documents you will translate", corpus, len(sentences),
+            MIN_SENTENCES,
+        )
     if output is not None:
         check_outputs([output], [corpus])
     backend = load_backend(replace(options, backend="ctranslate2", shortlist=OFF))
@@ -83,5 +106,9 @@ def build_shortlist_file(
         source = resolve_model(options.model, required_files=("config.json", "source.spm", "target.spm", "vocab.json"))
         output = default_shortlist_path(source.fingerprint)
         output.parent.mkdir(parents=True, exist_ok=True)
+        logger.warning(
+            "saved as this model's default shortlist %s: CTranslate2 uses it for every translation with this model; %s",
+            output, SHORTLIST_OFF,
+        )
     write_shortlist(shortlist, output)
     return shortlist, Path(output)
