@@ -168,7 +168,8 @@ def test_align_and_run_read_documents(tiny_trained_model, tmp_path: Path) -> Non
 
 
 def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_path: Path) -> None:
-    from selaras.translator import Checkpoint, translate_sentences
+    from selaras.checkpoint import Checkpoint
+    from selaras.translator import translate_sentences
 
     model, pairs = tiny_trained_model
     engine = load_backend(_options(model))
