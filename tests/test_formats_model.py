@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from selaras.backends import EngineOptions, load_backend
 from selaras.cli import app
 from selaras.formats.srt import parse_srt
-from selaras.pipeline import translate_file
+from selaras.jobs.translate import translate_file
 
 runner = CliRunner()
 

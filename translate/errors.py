@@ -81,6 +81,8 @@ WITHOUT_SHORTLIST = "load the engine without a shortlist"
 SHORTLIST_OFF = "shortlist 'off' decodes over the full vocabulary"
 #: Word links come from the model's attention: not with a given MT or none.
 MT_MADE_HERE = "translate here instead of giving an MT or aligning without one"
+#: A bead limit out of range (``selaras.jobs.spec.AlignSettings``; the CLI's ``--max-bead``).
+BEAD_LIMIT = "give a bead limit from 2 to 12 sentences, or none for the aligner's default"
 
 #: Every phrase above, for the CLI's table and its test.
 ADVICE: tuple[str, ...] = (
@@ -94,4 +96,5 @@ ADVICE: tuple[str, ...] = (
     WITHOUT_SHORTLIST,
     SHORTLIST_OFF,
     MT_MADE_HERE,
+    BEAD_LIMIT,
 )
