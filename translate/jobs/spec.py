@@ -16,6 +16,7 @@ Light on purpose (no engine, no aligner): the CLI imports it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,8 @@ class RunSpec:
 
     Attributes:
         source: the Indonesian document.
-        references: its English reference translations (any segmentation).
+        references: its English reference translations (any segmentation; one path
+            is one reference).
         out_dir: the run folder (``selaras.rundir``).
         mt: where the MT comes from (:data:`MtSource`).
         align: how sentences are aligned.
@@ -150,7 +152,8 @@ class RunSpec:
     word_alignment: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "references", tuple(self.references))
+        refs = self.references
+        object.__setattr__(self, "references", (refs,) if isinstance(refs, (str, os.PathLike)) else tuple(refs))
         if self.word_alignment and isinstance(self.mt, (GivenMt, NoMt)):
             raise InputError(f"word alignment needs an MT made by the model (it comes from its attention); {MT_MADE_HERE}")
 
