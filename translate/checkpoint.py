@@ -22,13 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from selaras.errors import FileError
+from selaras.io import append_lines, atomic_write, describe_os_error, read_jsonl_records
+
 #: Where a set-aside checkpoint is reported (the CLI shows it as one ``warning:`` line).
 logger = logging.getLogger(__name__)
+
 
 def text_hash(text: str) -> str:
     """A short hash of ``text`` (what a checkpoint record keeps of its source)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +144,6 @@ class Checkpoint:
         Returns:
             Reusable pieces by sentence index, then piece index.
         """
-        from selaras.io import atomic_write, read_jsonl_records
-
         self._hashes = [text_hash(s) for s in sources]
         self.stale, self.stale_path = 0, None
         records = read_jsonl_records(self.path)
@@ -160,9 +161,6 @@ class Checkpoint:
                 try:
                     os.replace(self.path, self.stale_path)
                 except OSError as exc:
-                    from selaras.errors import FileError
-                    from selaras.io import describe_os_error
-
                     raise FileError(
                         f"cannot set aside the checkpoint {self.path} made with other options: {describe_os_error(exc)}"
                     ) from None
@@ -244,8 +242,6 @@ class Checkpoint:
     def record(self, pieces: Sequence[FinishedPiece]) -> None:
         """Append finished pieces (of sentences given to :meth:`start`) and force them to disk."""
         if pieces:
-            from selaras.io import append_lines
-
             append_lines(self.path, [self._line(p) for p in pieces])
 
     def remove(self) -> None:

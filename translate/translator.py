@@ -36,10 +36,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from selaras.backends.base import Backend, Hypothesis
+from selaras.backends.registry import load_backend
 from selaras.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions, options_from_keywords, split_keywords
 from selaras.checkpoint import Checkpoint, FinishedPiece, complete_pieces, text_hash
 from selaras.errors import BackendError
 from selaras.records import Sentence, Translation
+from selaras.segment import split_sentences
 
 #: Bump when splitting or joining changes, so old checkpoints are not mixed in.
 SPLIT_VERSION = 1
@@ -472,8 +474,6 @@ def document_sentences(text: str, *, lines: bool = False) -> list[Sentence]:
     if lines:
         body = text[:-1] if text.endswith("\n") else text
         return [Sentence(text=line.strip(), paragraph=n) for n, line in enumerate(body.split("\n"))]
-    from selaras.segment import split_sentences
-
     return split_sentences(text, "id")
 
 
@@ -518,8 +518,6 @@ def translate_document(
     opts = options_from_keywords(options, loose)
     sentences = document_sentences(text, lines=lines)
     if backend is None:
-        from selaras.backends import load_backend  # the engines' heavy libraries load with the first model
-
         backend = load_backend(opts)
     translations = translate_sentences(
         backend,

@@ -185,11 +185,11 @@ def _source_texts(document: Document, lines: bool) -> list[str]:
 
 def _engine(name: EngineName, options: EngineOptions, ray_address: str | None, ray_actors: int | None):
     if name == "local":
-        from selaras.corpus.local import LocalEngine
+        from selaras.corpus.local import LocalEngine  # with the ray engine's, only the one the job uses
 
         return LocalEngine(options)
     if name == "ray":
-        from selaras.corpus.ray_engine import RayEngine
+        from selaras.corpus.ray_engine import RayEngine  # Ray (optional, heavy) only for --engine ray
 
         return RayEngine(options, address=ray_address, actors=ray_actors)
     raise InputError(f"unknown corpus engine {name!r}; choose local or ray")
@@ -239,11 +239,7 @@ def run_corpus(
     _check_job(settings, filters, engine)
     documents = read_manifest(manifest)
     out = Path(out_dir)
-    inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
-    outputs = Outputs(
-        paths=tuple(out / name for name in output_files(filters.formats)), inputs=tuple(p for p in inputs if p.is_file()),
-        folder=out, what=f"the corpus folder {out}",
-    )
+    outputs = _corpus_outputs(manifest, documents, out, filters)
     outputs.refuse()
     stats = CorpusStats(documents=len(documents))
     # The sentence encoder loads once for every document, and a bad one is refused
@@ -281,6 +277,15 @@ def run_corpus(
             metrics = finish(_corpus_metrics(manifest, engine_info, len(documents), failed, per_document, writer, filters, scores.result()))
         _remove_stale_exports(out, filters.formats)
     return CorpusResult(out_dir=out, metrics=metrics, stats=stats, failed=failed)
+
+
+def _corpus_outputs(manifest: str | Path, documents: Sequence[Document], out: Path, filters: ExportFilter) -> Outputs:
+    """The corpus folder's own files; the manifest and every document's files are inputs."""
+    inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
+    return Outputs(
+        paths=tuple(out / name for name in output_files(filters.formats)), inputs=tuple(p for p in inputs if p.is_file()),
+        folder=out, what=f"the corpus folder {out}",
+    )
 
 
 def _check_job(settings: RunSettings, filters: ExportFilter, engine: str) -> None:
