@@ -36,7 +36,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from selaras.backends.base import Backend, Hypothesis
-from selaras.backends.registry import load_backend
 from selaras.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions, options_from_keywords, split_keywords
 from selaras.checkpoint import Checkpoint, FinishedPiece, complete_pieces, text_hash
 from selaras.errors import BackendError
@@ -518,6 +517,8 @@ def translate_document(
     opts = options_from_keywords(options, loose)
     sentences = document_sentences(text, lines=lines)
     if backend is None:
+        from selaras.backends import load_backend  # looked up at call time: tests and notebooks substitute an engine there
+
         backend = load_backend(opts)
     translations = translate_sentences(
         backend,

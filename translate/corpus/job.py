@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -44,7 +44,7 @@ from selaras.export import ExportSummary
 from selaras.jobs.inputs import read_sentences
 from selaras.jobs.outputs import Outputs
 from selaras.jobs.run import RunResult, run_job
-from selaras.jobs.spec import AlignSettings, Precomputed, RunSpec, Translate
+from selaras.jobs.spec import AlignSettings, Precomputed, ProgressCallback, RunSpec, Translate
 from selaras.metrics import ScoreAccumulator, check_bootstrap
 from selaras.records import Bead, Translation
 from selaras.rows import AlignedRow, build_rows
@@ -59,7 +59,6 @@ CHUNK_BATCHES = 4
 #: Sentences per chunk when the batch size is the engine's own (CTranslate2's 64 x 4).
 DEFAULT_CHUNK = 256
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -208,8 +207,8 @@ def run_corpus(
     ray_actors: int | None = None,
     filters: ExportFilter | None = None,
     memory_path: str | Path | None = None,
-    on_translate: Progress | None = None,
-    on_assemble: Progress | None = None,
+    on_translate: ProgressCallback | None = None,
+    on_assemble: ProgressCallback | None = None,
 ) -> CorpusResult:
     """Translate, align and score every document of ``manifest`` into ``out_dir``, resumably.
 

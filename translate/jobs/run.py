@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selaras.backends import load_backend
+from selaras import backends
 from selaras.checks import check_rows
 from selaras.errors import InputError
 from selaras.jobs.align import align_reference, alignment_tools
@@ -110,10 +110,8 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
     if not spec.references:
         raise InputError("no reference given; give at least one English translation of the source")
     n_bootstrap = check_bootstrap(spec.n_bootstrap)
-    names = [*run_file_names(len(spec.references), with_mt=not isinstance(spec.mt, NoMt)), CHECKPOINT_NAME]
-    inputs = [spec.source, *spec.references]
-    inputs += [p for p in (getattr(spec.mt, "path", None), spec.align.lexicon) if p is not None]
-    outputs = Outputs.run_folder(spec.out_dir, names, inputs, checkpoint=isinstance(spec.mt, Translate))
+    names = [*run_file_names(len(spec.references), with_mt=spec.mt.writes_mt), CHECKPOINT_NAME]
+    outputs = Outputs.run_folder(spec.out_dir, names, spec.inputs, checkpoint=spec.mt.translates)
     outputs.refuse()
 
     sentences = read_sentences(spec.source, "id", lines=spec.lines, format=spec.format)
@@ -207,7 +205,7 @@ def _machine_translation(spec: RunSpec, src_texts: list[str], transaction: Trans
                 raise ValueError("translations must be those of the source's sentences, in order")
             return _Mt.of(translations, dict(info) if info is not None else None)
         case Translate(options=options, backend=backend):
-            engine = load_backend(options) if backend is None else backend
+            engine = backends.load_backend(options) if backend is None else backend  # on the package: a substitutable seam
             Path(spec.out_dir).mkdir(parents=True, exist_ok=True)  # only once there is something to write
             checkpoint = transaction.checkpoint
             translations = translate_sentences(

@@ -17,21 +17,21 @@ Light on purpose (no engine, no aligner): the CLI imports it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 from selaras.backends.options import EngineOptions, options_from_keywords, split_keywords
 from selaras.errors import BEAD_LIMIT, MT_MADE_HERE, InputError
 from selaras.records import Translation
+from selaras.translator import ProgressCallback
 
 #: Largest bead accepted: the aligner tries every shape with up to this many sentences,
 #: so its work grows with the square of it, and beads of more than a dozen sentences
 #: are not alignments anyone can review.
 MAX_BEAD = 12
 
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,11 @@ class AlignSettings:
 
 
 # --------------------------------------------------------------------------- where the MT comes from
+#
+# Each case says what a run needs to know about it without asking which case it is:
+# ``writes_mt`` (an ``mt.txt`` in the run folder), ``translates`` (the model runs here,
+# resumably: the run folder's checkpoint is used) and ``files`` (inputs it reads). The
+# one place that does different work per case is ``selaras.jobs.run._machine_translation``.
 
 
 @dataclass(frozen=True)
@@ -88,12 +93,24 @@ class Translate:
     options: EngineOptions = field(default_factory=EngineOptions)
     backend: Any = None
 
+    writes_mt: ClassVar[bool] = True
+    translates: ClassVar[bool] = True
+    files: ClassVar[tuple[str | Path, ...]] = ()
+
 
 @dataclass(frozen=True)
 class GivenMt:
     """An existing MT file: one non-empty line per source sentence."""
 
     path: str | Path
+
+    writes_mt: ClassVar[bool] = True
+    translates: ClassVar[bool] = False
+
+    @property
+    def files(self) -> tuple[str | Path, ...]:
+        """The MT file: an input of the run."""
+        return (self.path,)
 
 
 @dataclass(frozen=True)
@@ -105,10 +122,18 @@ class Precomputed:
     translations: Sequence[Translation]
     engine_info: Mapping[str, Any] | None = None
 
+    writes_mt: ClassVar[bool] = True
+    translates: ClassVar[bool] = False
+    files: ClassVar[tuple[str | Path, ...]] = ()
+
 
 @dataclass(frozen=True)
 class NoMt:
     """No MT: align the source with its references only (no scores)."""
+
+    writes_mt: ClassVar[bool] = False
+    translates: ClassVar[bool] = False
+    files: ClassVar[tuple[str | Path, ...]] = ()
 
 
 MtSource = Union[Translate, GivenMt, Precomputed, NoMt]
@@ -154,8 +179,14 @@ class RunSpec:
     def __post_init__(self) -> None:
         refs = self.references
         object.__setattr__(self, "references", (refs,) if isinstance(refs, (str, os.PathLike)) else tuple(refs))
-        if self.word_alignment and isinstance(self.mt, (GivenMt, NoMt)):
+        if self.word_alignment and not isinstance(self.mt, (Translate, Precomputed)):
             raise InputError(f"word alignment needs an MT made by the model (it comes from its attention); {MT_MADE_HERE}")
+
+    @property
+    def inputs(self) -> list[str | Path]:
+        """Every file the run reads (none may be written over)."""
+        lexicon = () if self.align.lexicon is None else (self.align.lexicon,)
+        return [self.source, *self.references, *self.mt.files, *lexicon]
 
 
 #: The keywords of ``selaras.run`` besides its files and the engine's (:func:`run_spec`).

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selaras.backends import load_backend
+from selaras import backends
 from selaras.backends.options import EngineOptions, options_from_keywords, split_keywords
 from selaras.errors import InputError
 from selaras.formats import format_name, load_format
@@ -238,7 +238,7 @@ def _translate(
     formatted documents."""
     checkpoint = transaction.checkpoint
     assert checkpoint is not None
-    backend = load_backend(opts)
+    backend = backends.load_backend(opts)  # looked up on the package: tests and notebooks substitute an engine there
     reported = False
 
     def report(done: int, total: int) -> None:
