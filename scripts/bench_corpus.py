@@ -13,7 +13,7 @@ CTranslate2 int8 (the ``auto`` default) converted once beforehand.
 
 Variants, each in its own fresh process (this script with ``--child``), run in turn:
 
-1. ``run-loop``: ``selaras.pipeline.run`` once per document, loading the model each
+1. ``run-loop``: ``selaras.jobs.run.run`` once per document, loading the model each
    time, as a shell loop over ``selaras run`` does (without its per-process start-up of
    ~1 s, so this is the loop's best case);
 2. ``corpus-local``: ``run_corpus(engine="local")``, the model loaded once, repeated
@@ -105,7 +105,7 @@ def child(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")
     from selaras.backends import EngineOptions
     from selaras.corpus import RunSettings, read_manifest, run_corpus
-    from selaras.pipeline import run
+    from selaras.jobs.run import run
 
     options = EngineOptions(backend="ctranslate2", model=args.model_dir, device="cpu", beams=4)
     out = Path(args.out)

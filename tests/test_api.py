@@ -106,7 +106,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_import_graph_has_no_cycle() -> None:
     graph = _import_graph()
-    assert "selaras.backends.base" in graph and "selaras.rows" in graph["selaras.pipeline"]
+    assert "selaras.backends.base" in graph and "selaras.rows" in graph["selaras.jobs.run"]
     assert _cycles(graph) == []
 
 

@@ -419,7 +419,7 @@ def test_memory_stays_bounded_by_the_chunk_not_the_corpus(tmp_path: Path) -> Non
 
 def test_run_reuses_a_loaded_backend_and_writes_what_it_would_have(tmp_path: Path, trained_corpus) -> None:
     from selaras.backends import load_backend
-    from selaras.pipeline import run
+    from selaras.jobs.run import run
 
     model, manifest, _ = trained_corpus
     folder = manifest.parent

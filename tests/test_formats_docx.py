@@ -166,7 +166,7 @@ def test_bad_documents_are_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_saved_document_is_read_from_a_path(tmp_path: Path) -> None:
     path = tmp_path / "a.docx"
     path.write_bytes(make_document())
-    from selaras.pipeline import read_sentences
+    from selaras.jobs.inputs import read_sentences
 
     sentences = read_sentences(path, "id", lines=False)
     assert sentences[0].text == "Judul laporan"

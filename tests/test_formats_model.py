@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from selaras.backends import EngineOptions, load_backend
 from selaras.cli import app
 from selaras.formats.srt import parse_srt
-from selaras.pipeline import translate_file
+from selaras.jobs.translate import translate_file
 
 runner = CliRunner()
 
@@ -163,7 +163,8 @@ def test_align_and_run_read_documents(tiny_trained_model, tmp_path: Path) -> Non
 
 
 def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_path: Path) -> None:
-    from selaras.translator import Checkpoint, translate_sentences
+    from selaras.checkpoint import Checkpoint
+    from selaras.translator import translate_sentences
 
     model, pairs = tiny_trained_model
     engine = load_backend(_options(model))

@@ -1,4 +1,4 @@
-"""``selaras run`` and ``selaras.pipeline.run``: the whole job on a locally trained model."""
+"""``selaras run`` and ``selaras.jobs.run.run``: the whole job on a locally trained model."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from selaras.cli import app
 from selaras.io import read_lines
 from selaras.rows import read_aligned_tsv
 from selaras.metrics import corpus_scores
-from selaras.pipeline import run
+from selaras.jobs.run import run
 
 runner = CliRunner()
 

@@ -306,7 +306,7 @@ def test_a_wrong_mt_is_blamed_not_the_reference(tmp_path: Path) -> None:
     """With an MT the evidence is MT against reference; an MT of another text must not
     make the user doubt a good reference."""
     wrong_mt = tmp_path / "wrong-mt.txt"
-    from selaras.pipeline import read_sentences
+    from selaras.jobs.inputs import read_sentences
 
     n = len(read_sentences(SEED_ID, "id", lines=False))
     wrong_mt.write_text("\n".join(_pud_english(n, skip=500)) + "\n", encoding="utf-8")

@@ -20,8 +20,8 @@ from selaras.backends import EngineInfo, Hypothesis
 from selaras.cli import app
 from selaras.errors import InputError
 from selaras.records import Translation
+from selaras.checkpoint import Checkpoint
 from selaras.translator import (
-    Checkpoint,
     split_to_fit,
     translate_document,
     translate_sentences,
@@ -441,11 +441,11 @@ def test_checkpoint_with_other_options_is_set_aside_not_lost(tmp_path: Path, cap
         translate_sentences(Recorder(backend, fail_after=2), SENTENCES, batch_size=4, beams=1, checkpoint=Checkpoint(path))
 
     checkpoint = Checkpoint(path)
-    with caplog.at_level(logging.WARNING, logger="selaras.translator"):
+    with caplog.at_level(logging.WARNING, logger="selaras.checkpoint"):
         with pytest.raises(KeyboardInterrupt):
             translate_sentences(Recorder(backend, fail_after=1), SENTENCES, batch_size=4, beams=3, checkpoint=checkpoint)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and warnings[0].name == "selaras.translator"
+    assert len(warnings) == 1 and warnings[0].name == "selaras.checkpoint"
     message = warnings[0].getMessage()
     assert "\n" not in message and str(path) in message and "8 finished sentence(s) will not be reused" in message
     assert checkpoint.stale == 8 and checkpoint.stale_path is not None and checkpoint.stale_path.exists()

@@ -21,9 +21,9 @@ __version__ = "0.1.0"
 
 #: Public name -> module that defines it (imported on first access, PEP 562).
 _API: dict[str, str] = {
-    "run": "selaras.pipeline",
-    "translate_file": "selaras.pipeline",
-    "align_files": "selaras.pipeline",
+    "run": "selaras.jobs.run",
+    "translate_file": "selaras.jobs.translate",
+    "align_files": "selaras.jobs.align",
     "run_corpus": "selaras.corpus.job",
     "split_sentences": "selaras.segment",
     "load_backend": "selaras.backends.registry",

@@ -83,6 +83,8 @@ SHORTLIST_OFF = "shortlist 'off' decodes over the full vocabulary"
 SAVE_SHORTLIST_ELSEWHERE = "save it to a file of its own and pass that file when you want it"
 #: Word links come from the model's attention: not with a given MT or none.
 MT_MADE_HERE = "translate here instead of giving an MT or aligning without one"
+#: A bead limit out of range (``selaras.jobs.spec.AlignSettings``; the CLI's ``--max-bead``).
+BEAD_LIMIT = "give a bead limit from 2 to 12 sentences, or none for the aligner's default"
 
 #: Every phrase above, for the CLI's table and its test.
 ADVICE: tuple[str, ...] = (
@@ -97,4 +99,5 @@ ADVICE: tuple[str, ...] = (
     SHORTLIST_OFF,
     SAVE_SHORTLIST_ELSEWHERE,
     MT_MADE_HERE,
+    BEAD_LIMIT,
 )

@@ -20,33 +20,27 @@ call it.
 * **Scores.** Every translation keeps the model's confidence: ``Translation.score``
   is the mean log-probability per target token (over all pieces of a split sentence,
   weighted by their tokens) and ``Translation.tokens`` the tokens it averages over.
-* **Checkpoints.** :class:`Checkpoint` appends every finished model input (a sentence,
-  or one piece of a split one) to a JSONL file after each batch (fsynced), keyed by
-  sentence index and hashes of its source text, under a header with a hash of the
-  model and options. A rerun reuses exactly the pieces whose index, text, model and
-  options match; a checkpoint made with other options is set aside, not deleted.
+* **Checkpoints.** A :class:`~selaras.checkpoint.Checkpoint` (its own module) receives
+  every finished model input after each batch; :func:`run_key` is its header, a hash of
+  the model and options. A rerun reuses exactly the pieces whose index, text, model
+  and options match.
 * **Empty inputs** give empty translations without calling the model.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
-import logging
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from selaras.backends.base import DEFAULT_MODEL, Backend, BackendName, Device
-from selaras.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
+from selaras.backends.base import Backend, Hypothesis
+from selaras.backends.options import MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions, options_from_keywords, split_keywords
+from selaras.checkpoint import Checkpoint, FinishedPiece, complete_pieces, text_hash
 from selaras.errors import BackendError
 from selaras.records import Sentence, Translation
-
-#: Where a set-aside checkpoint is reported (the CLI shows it as one ``warning:`` line).
-logger = logging.getLogger(__name__)
+from selaras.segment import split_sentences
 
 #: Bump when splitting or joining changes, so old checkpoints are not mixed in.
 SPLIT_VERSION = 1
@@ -178,11 +172,7 @@ def _fit_halves(group: list[str], count: Callable[[Sequence[str]], list[int]], l
             out.append(text)
 
 
-# --------------------------------------------------------------------------- checkpoints
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+# --------------------------------------------------------------------------- run key
 
 
 def run_key(backend: Backend, *, beams: int | None, max_length: int | None, alignment: bool = False) -> str:
@@ -203,260 +193,6 @@ def run_key(backend: Backend, *, beams: int | None, max_length: int | None, alig
     if alignment:
         payload["alignment"] = True
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedPiece:
-    """One translated model input: a whole sentence (piece 0 of 1) or one piece of a split one.
-
-    Attributes:
-        sentence: the sentence's index.
-        piece: the piece's index within the sentence.
-        of: how many pieces the sentence was split into.
-        source_hash: hash of the piece's source text (a resume checks it).
-        text, logprob, length: the piece's :class:`~selaras.backends.base.Hypothesis`.
-        tokens, alignment, alignment_weights, source_tokens: its pieces and word
-            alignment, when alignments were asked for (else empty and ``None``).
-    """
-
-    sentence: int
-    piece: int
-    of: int
-    source_hash: str
-    text: str
-    logprob: float
-    length: int
-    tokens: tuple[str, ...] = ()
-    alignment: tuple[tuple[int, int], ...] | None = None
-    alignment_weights: tuple[float, ...] = ()
-    source_tokens: tuple[str, ...] = ()
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _finished_sentences(records: Sequence[object]) -> int:
-    """How many sentences a checkpoint's records finish (any version: for the warning)."""
-    pieces: dict[int, set[int]] = {}
-    of: dict[int, int] = {}
-    for rec in records[1:]:
-        if not isinstance(rec, dict) or not isinstance(rec.get("i"), int):
-            continue
-        if "of" not in rec:  # version 1: one line per finished sentence
-            pieces.setdefault(rec["i"], set()).add(0)
-            of[rec["i"]] = 1
-        elif isinstance(rec.get("of"), int) and isinstance(rec.get("piece"), int):
-            pieces.setdefault(rec["i"], set()).add(rec["piece"])
-            of[rec["i"]] = rec["of"]
-    return sum(1 for i, done in pieces.items() if len(done) >= of[i])
-
-
-class Checkpoint:
-    """Finished translations of one run, in a JSONL file, for resuming.
-
-    Line 1 is a header ``{"selaras_checkpoint": 2, "key": run_key}``; every other line is
-    one finished model input (a :class:`FinishedPiece`): ``{"i", "src", "piece", "of",
-    "piece_src", "mt", "logprob", "length"}`` (``src`` and ``piece_src`` are hashes of
-    the sentence's and the piece's source text). A sentence split into pieces is saved
-    piece by piece, so a run killed in the middle of a long sentence keeps the pieces
-    it finished. Lines are appended and fsynced after each batch, so Ctrl-C or
-    ``kill -9`` loses at most the batch in flight; a record whose hashes do not match
-    the text now at that place is ignored.
-
-    A file made with another key (another model or options) is not thrown away: it is
-    set aside beside the checkpoint (``NAME.<key>.stale``) with one warning on the
-    ``selaras.translator`` logger, reused if a later run has its key again, and
-    deleted by :meth:`remove` once a run has finished.
-
-    Attributes:
-        path: the checkpoint file.
-        resumed: whole sentences reused by the last :meth:`start`.
-        resumed_pieces: pieces of unfinished sentences reused (set by
-            :func:`translate_sentences`, which checks them against the new plan).
-        stale: finished sentences in a checkpoint set aside by the last :meth:`start`
-            (made with other options), 0 if none.
-        stale_path: where that checkpoint was set aside, or ``None``.
-    """
-
-    VERSION = 2
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.resumed = 0
-        self.resumed_pieces = 0
-        self.stale = 0
-        self.stale_path: Path | None = None
-        self._hashes: list[str] = []
-
-    def __repr__(self) -> str:
-        return f"Checkpoint({str(self.path)!r})"
-
-    def _stale_files(self) -> list[Path]:
-        return sorted(self.path.parent.glob(glob.escape(self.path.name) + ".*.stale"))
-
-    def _stale_name(self, records: Sequence[object]) -> Path:
-        header = records[0] if records else None
-        key = header.get("key") if isinstance(header, dict) else None
-        label = re.sub(r"[^0-9a-f]", "", str(key))[:12] if key else ""
-        return self.path.with_name(f"{self.path.name}.{label or 'other'}.stale")
-
-    def _matches(self, records: Sequence[object], key: str) -> bool:
-        header = records[0] if records else None
-        return (
-            isinstance(header, dict)
-            and header.get("key") == key
-            and header.get("selaras_checkpoint") == self.VERSION
-        )
-
-    def start(self, key: str, sources: Sequence[str]) -> dict[int, dict[int, FinishedPiece]]:
-        """Read what can be reused for ``sources`` and rewrite the file cleanly for appending.
-
-        Returns:
-            Reusable pieces by sentence index, then piece index.
-        """
-        from selaras.io import atomic_write, read_jsonl_records
-
-        self._hashes = [_text_hash(s) for s in sources]
-        self.stale, self.stale_path = 0, None
-        records = read_jsonl_records(self.path)
-        reused_from: Path | None = None
-        if not self._matches(records, key):
-            reuse: list[object] = []
-            for candidate in self._stale_files():
-                candidate_records = read_jsonl_records(candidate)
-                if self._matches(candidate_records, key):
-                    reused_from, reuse = candidate, candidate_records
-                    break
-            finished = _finished_sentences(records)
-            if finished:
-                self.stale, self.stale_path = finished, self._stale_name(records)
-                try:
-                    os.replace(self.path, self.stale_path)
-                except OSError as exc:
-                    from selaras.errors import FileError
-                    from selaras.io import describe_os_error
-
-                    raise FileError(
-                        f"cannot set aside the checkpoint {self.path} made with other options: {describe_os_error(exc)}"
-                    ) from None
-                logger.warning(
-                    "the checkpoint at %s was made with another model or options: its %d finished "
-                    "sentence(s) will not be reused (kept as %s until this run finishes)",
-                    self.path, finished, self.stale_path.name,
-                )
-            records = reuse
-            if reused_from is not None:
-                logger.info("resuming from the checkpoint set aside at %s", reused_from)
-        saved = self._valid_pieces(records)
-        # Rewrite (atomically) with only the valid records: drops a torn last line and
-        # stale entries, so appends start on a clean line.
-        with atomic_write(self.path) as handle:
-            handle.write(json.dumps({"selaras_checkpoint": self.VERSION, "key": key}) + "\n")
-            for i in sorted(saved):
-                for n in sorted(saved[i]):
-                    handle.write(self._line(saved[i][n]) + "\n")
-        if reused_from is not None:  # its records now live in self.path
-            reused_from.unlink(missing_ok=True)
-        self.resumed = sum(1 for pieces in saved.values() if _complete(pieces))
-        self.resumed_pieces = 0
-        return saved
-
-    def _valid_pieces(self, records: Sequence[object]) -> dict[int, dict[int, FinishedPiece]]:
-        """The records that fit the sources now (a later record for a piece wins)."""
-        saved: dict[int, dict[int, FinishedPiece]] = {}
-        for rec in records[1:]:
-            if not isinstance(rec, dict):
-                continue
-            i, piece, of = rec.get("i"), rec.get("piece"), rec.get("of")
-            if not (
-                isinstance(i, int)
-                and 0 <= i < len(self._hashes)
-                and rec.get("src") == self._hashes[i]
-                and isinstance(of, int)
-                and isinstance(piece, int)
-                and 0 <= piece < of
-                and isinstance(rec.get("piece_src"), str)
-                and isinstance(rec.get("mt"), str)
-                and _is_number(rec.get("logprob"))
-                and isinstance(rec.get("length"), int)
-                and rec["length"] >= 0
-            ):
-                continue
-            saved.setdefault(i, {})[piece] = FinishedPiece(
-                sentence=i,
-                piece=piece,
-                of=of,
-                source_hash=rec["piece_src"],
-                text=rec["mt"],
-                logprob=float(rec["logprob"]),
-                length=rec["length"],
-                **_saved_alignment(rec.get("align")),
-            )
-        return saved
-
-    def _line(self, piece: FinishedPiece) -> str:
-        record = {
-            "i": piece.sentence,
-            "src": self._hashes[piece.sentence],
-            "piece": piece.piece,
-            "of": piece.of,
-            "piece_src": piece.source_hash,
-            "mt": piece.text,
-            "logprob": piece.logprob,
-            "length": piece.length,
-        }
-        if piece.alignment is not None:
-            record["align"] = {
-                "tokens": list(piece.tokens),
-                "source_tokens": list(piece.source_tokens),
-                "pairs": [list(p) for p in piece.alignment],
-                "weights": list(piece.alignment_weights),
-            }
-        return json.dumps(record, ensure_ascii=False, sort_keys=True)
-
-    def record(self, pieces: Sequence[FinishedPiece]) -> None:
-        """Append finished pieces (of sentences given to :meth:`start`) and force them to disk."""
-        if pieces:
-            from selaras.io import append_lines
-
-            append_lines(self.path, [self._line(p) for p in pieces])
-
-    def remove(self) -> None:
-        """Delete the file and any checkpoint set aside beside it (after the final
-        output is safely written)."""
-        self.path.unlink(missing_ok=True)
-        for stale in self._stale_files():
-            stale.unlink(missing_ok=True)
-
-
-def _saved_alignment(saved: object) -> dict[str, object]:
-    """A checkpoint record's word alignment as :class:`FinishedPiece` fields ({} if none or malformed)."""
-    if not isinstance(saved, dict):
-        return {}
-    tokens, source, pairs, weights = (saved.get(k) for k in ("tokens", "source_tokens", "pairs", "weights"))
-    if not (
-        isinstance(tokens, list) and all(isinstance(t, str) for t in tokens)
-        and isinstance(source, list) and all(isinstance(t, str) for t in source)
-        and isinstance(pairs, list) and isinstance(weights, list) and len(pairs) == len(weights)
-        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p) for p in pairs)
-        and all(_is_number(w) for w in weights)
-    ):
-        return {}
-    return {
-        "tokens": tuple(tokens),
-        "source_tokens": tuple(source),
-        "alignment": tuple((p[0], p[1]) for p in pairs),
-        "alignment_weights": tuple(float(w) for w in weights),
-    }
-
-
-def _complete(pieces: dict[int, FinishedPiece]) -> bool:
-    """Whether ``pieces`` hold every piece of their sentence, all from one plan."""
-    if not pieces:
-        return False
-    of = {p.of for p in pieces.values()}
-    return len(of) == 1 and set(pieces) == set(range(of.pop()))
 
 
 def _join(source: str, pieces: Sequence[FinishedPiece]) -> Translation:
@@ -543,56 +279,17 @@ def translate_sentences(
     Raises:
         BackendError: bad arguments or an engine failure.
     """
-    if batch_size is None:
-        batch_size = backend.default_batch_size
-    # The same bounds as EngineOptions (which the CLI checks before loading anything),
-    # for callers that come straight here.
-    if not 1 <= batch_size <= MAX_BATCH_SIZE:
-        raise BackendError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}")
-    if max_batch_tokens < 1:
-        raise BackendError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
-    if beams is not None and not 1 <= beams <= MAX_BEAMS:
-        raise BackendError(f"beams must be between 1 and {MAX_BEAMS}, got {beams}")
-    results: list[Translation | None] = [None] * len(texts)
-    for i, text in enumerate(texts):
-        if not text.strip():
-            results[i] = Translation(source=text, text="", pieces=0, score=None, tokens=0)
+    batch_size = _checked_batching(backend, batch_size, max_batch_tokens, beams)
     saved: dict[int, dict[int, FinishedPiece]] = {}
     if checkpoint is not None:
         saved = checkpoint.start(run_key(backend, beams=beams, max_length=max_length, alignment=alignment), texts)
-    resumed_units = 0
-    for i, pieces in saved.items():
-        if results[i] is None and _complete(pieces):
-            results[i] = _join(texts[i], [pieces[n] for n in sorted(pieces)])
-            resumed_units += len(pieces)
-    todo = [i for i, r in enumerate(results) if r is None]
-    planned = _plan_units(backend, texts, todo)
-    pieces_of: dict[int, int] = {}
-    for unit in planned:
-        pieces_of[unit.sentence] = pieces_of.get(unit.sentence, 0) + 1
-    # Pieces of unfinished sentences that a killed run translated: reused when the
-    # sentence splits the same way again (same count, same piece text).
-    finished: dict[int, dict[int, FinishedPiece]] = {i: {} for i in pieces_of}
-    units: list[_Unit] = []
-    for unit in planned:
-        old = saved.get(unit.sentence, {}).get(unit.piece)
-        if old is not None and old.of == pieces_of[unit.sentence] and old.source_hash == _text_hash(unit.text):
-            finished[unit.sentence][unit.piece] = old
-        else:
-            units.append(unit)
-    reused_pieces = sum(len(p) for p in finished.values())
+    plan = _Plan(backend, texts, saved)
     if checkpoint is not None:
-        checkpoint.resumed_pieces = reused_pieces
-    for i, pieces in finished.items():
-        if len(pieces) == pieces_of[i]:
-            results[i] = _join(texts[i], [pieces[n] for n in range(pieces_of[i])])
-    resumed_units += reused_pieces
-    total_units = resumed_units + len(units)
+        checkpoint.resumed_pieces = plan.reused_pieces
+    done, total = plan.resumed, plan.resumed + len(plan.units)
     if on_progress is not None:
-        on_progress(resumed_units, total_units)
-
-    order = sorted(units, key=lambda u: (-u.tokens, u.sentence, u.piece))
-    done_units = resumed_units
+        on_progress(done, total)
+    order = sorted(plan.units, key=lambda u: (-u.tokens, u.sentence, u.piece))
     for batch in _batches(order, batch_size, max_batch_tokens):
         extra = {"alignment": True} if alignment else {}  # backends without alignments still work without it
         hypotheses = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length, **extra)
@@ -600,38 +297,96 @@ def translate_sentences(
             raise BackendError(
                 f"backend {backend.name} returned {len(hypotheses)} translations for {len(batch)} inputs"
             )
-        new: list[FinishedPiece] = []
-        for unit, hypothesis in zip(batch, hypotheses):
-            n = pieces_of[unit.sentence]
-            piece = FinishedPiece(
-                sentence=unit.sentence,
-                piece=unit.piece,
-                of=n,
-                source_hash=_text_hash(unit.text),
-                text=hypothesis.text,
-                logprob=hypothesis.logprob,
-                length=hypothesis.length,
-                **(
-                    {
-                        "tokens": tuple(hypothesis.tokens),
-                        "alignment": hypothesis.alignment,
-                        "alignment_weights": tuple(hypothesis.alignment_weights),
-                        "source_tokens": tuple(hypothesis.source_tokens),
-                    }
-                    if alignment and hypothesis.alignment is not None
-                    else {}
-                ),
-            )
-            finished[unit.sentence][unit.piece] = piece
-            new.append(piece)
-            if len(finished[unit.sentence]) == n:
-                results[unit.sentence] = _join(texts[unit.sentence], [finished[unit.sentence][k] for k in range(n)])
+        new = [plan.finish(unit, hypothesis, alignment=alignment) for unit, hypothesis in zip(batch, hypotheses)]
         if checkpoint is not None:
             checkpoint.record(sorted(new, key=lambda p: (p.sentence, p.piece)))
-        done_units += len(batch)
+        done += len(batch)
         if on_progress is not None:
-            on_progress(done_units, total_units)
-    return [r for r in results if r is not None]
+            on_progress(done, total)
+    return [r for r in plan.results if r is not None]
+
+
+def _checked_batching(backend: Backend, batch_size: int | None, max_batch_tokens: int, beams: int | None) -> int:
+    """The batch size to use (the backend's default for ``None``), after checking the
+    same bounds as ``EngineOptions`` (which the CLI checks before loading anything), for
+    callers that come straight to :func:`translate_sentences`."""
+    if batch_size is None:
+        batch_size = backend.default_batch_size
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise BackendError(f"batch size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}")
+    if max_batch_tokens < 1:
+        raise BackendError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
+    if beams is not None and not 1 <= beams <= MAX_BEAMS:
+        raise BackendError(f"beams must be between 1 and {MAX_BEAMS}, got {beams}")
+    return batch_size
+
+
+class _Plan:
+    """The model inputs still to translate, and the translations made or resumed so far.
+
+    Empty texts get empty translations without the model; sentences a checkpoint holds
+    whole are joined from it; the rest are planned as model inputs (:func:`_plan_units`),
+    reusing the pieces a killed run translated where the sentence splits the same way
+    again (same count, same piece text).
+
+    Attributes:
+        results: one translation per text, ``None`` while unfinished.
+        units: the model inputs to translate.
+        resumed: model inputs taken from the checkpoint (whole sentences' and pieces).
+        reused_pieces: pieces of unfinished sentences taken from the checkpoint.
+    """
+
+    def __init__(self, backend: Backend, texts: Sequence[str], saved: dict[int, dict[int, FinishedPiece]]) -> None:
+        self.texts = texts
+        self.results: list[Translation | None] = [
+            Translation(source=text, text="", pieces=0, score=None, tokens=0) if not text.strip() else None for text in texts
+        ]
+        self.resumed = 0
+        for i, pieces in saved.items():
+            if self.results[i] is None and complete_pieces(pieces):
+                self.results[i] = _join(texts[i], [pieces[n] for n in sorted(pieces)])
+                self.resumed += len(pieces)
+        planned = _plan_units(backend, texts, [i for i, r in enumerate(self.results) if r is None])
+        self.pieces_of: dict[int, int] = {}
+        for unit in planned:
+            self.pieces_of[unit.sentence] = self.pieces_of.get(unit.sentence, 0) + 1
+        self.finished: dict[int, dict[int, FinishedPiece]] = {i: {} for i in self.pieces_of}
+        self.units: list[_Unit] = []
+        for unit in planned:
+            old = saved.get(unit.sentence, {}).get(unit.piece)
+            if old is not None and old.of == self.pieces_of[unit.sentence] and old.source_hash == text_hash(unit.text):
+                self.finished[unit.sentence][unit.piece] = old
+            else:
+                self.units.append(unit)
+        self.reused_pieces = sum(len(p) for p in self.finished.values())
+        for i in self.finished:
+            self._join_if_complete(i)
+        self.resumed += self.reused_pieces
+
+    def _join_if_complete(self, sentence: int) -> None:
+        pieces, n = self.finished[sentence], self.pieces_of[sentence]
+        if len(pieces) == n:
+            self.results[sentence] = _join(self.texts[sentence], [pieces[k] for k in range(n)])
+
+    def finish(self, unit: _Unit, hypothesis: Hypothesis, *, alignment: bool) -> FinishedPiece:
+        """Record the model's translation of ``unit``; the piece to checkpoint."""
+        links = {}
+        if alignment and hypothesis.alignment is not None:
+            links = {
+                "tokens": tuple(hypothesis.tokens),
+                "alignment": hypothesis.alignment,
+                "alignment_weights": tuple(hypothesis.alignment_weights),
+                "source_tokens": tuple(hypothesis.source_tokens),
+            }
+        piece = FinishedPiece(
+            sentence=unit.sentence, piece=unit.piece, of=self.pieces_of[unit.sentence],
+            source_hash=text_hash(unit.text), text=hypothesis.text, logprob=hypothesis.logprob,
+            length=hypothesis.length, **links,  # type: ignore[arg-type]
+        )
+        self.finished[unit.sentence][unit.piece] = piece
+        self._join_if_complete(unit.sentence)
+        return piece
+
 
 
 def _batches(units: Sequence[_Unit], batch_size: int, max_batch_tokens: int) -> list[list[_Unit]]:
@@ -718,8 +473,6 @@ def document_sentences(text: str, *, lines: bool = False) -> list[Sentence]:
     if lines:
         body = text[:-1] if text.endswith("\n") else text
         return [Sentence(text=line.strip(), paragraph=n) for n, line in enumerate(body.split("\n"))]
-    from selaras.segment import split_sentences
-
     return split_sentences(text, "id")
 
 
@@ -727,17 +480,12 @@ def translate_document(
     text: str,
     backend: Backend | None = None,
     *,
-    model: str = DEFAULT_MODEL,
-    engine: BackendName = "auto",
-    device: Device = "auto",
+    options: EngineOptions | None = None,
     lines: bool = False,
-    batch_size: int | None = None,
-    beams: int | None = None,
     max_length: int | None = None,
     on_progress: ProgressCallback | None = None,
     checkpoint: Checkpoint | None = None,
-    options: EngineOptions | None = None,
-    **backend_options: object,
+    **engine: object,
 ) -> DocumentTranslation:
     """Translate an Indonesian document to English, keeping its paragraphs (notebook API).
 
@@ -750,36 +498,33 @@ def translate_document(
 
     Args:
         text: the document; blank lines separate paragraphs.
-        backend: a loaded backend to reuse; else one is loaded from ``model``.
-        model: hub id or folder (used only when ``backend`` is None).
-        engine: backend name for :func:`selaras.backends.load_backend`.
-        device: ``auto``, ``cpu`` or ``cuda``.
+        backend: a loaded backend to reuse; else one is loaded from the engine options.
+        options: the engine as one :class:`~selaras.backends.EngineOptions`.
         lines: treat each line as one sentence (line-parallel output).
-        batch_size, beams, max_length, on_progress, checkpoint: see
-            :func:`translate_sentences`.
-        options: the engine as one :class:`~selaras.backends.EngineOptions` (instead
-            of ``model``, ``engine``, ``device`` and ``backend_options``); its beams and
-            batch size apply where ``beams``/``batch_size`` are not given.
-        backend_options: engine options by keyword (e.g. ``compute_type``).
+        max_length, on_progress, checkpoint: see :func:`translate_sentences`.
+        engine: instead of ``options``, the engine by keyword
+            (``selaras.backends.options.ENGINE_KEYWORDS``: ``model``, ``engine`` (the
+            backend's name), ``device``, ``beams``, ``batch_size``, ``compute_type``, …);
+            ``beams`` and ``batch_size`` also apply beside ``options``, over its own.
 
     Raises:
+        TypeError: an unknown keyword, or an engine keyword beside ``options`` that would be ignored.
         InputError: an engine option out of range.
         ModelUnavailableError: the model cannot be loaded.
         BackendError: an engine failure.
     """
+    _, loose = split_keywords(engine, (), caller="translate_document")
+    opts = options_from_keywords(options, loose)
     sentences = document_sentences(text, lines=lines)
-    if options is not None:
-        beams = options.beams if beams is None else beams
-        batch_size = options.batch_size if batch_size is None else batch_size
     if backend is None:
-        from selaras.backends import load_backend
+        from selaras.backends import load_backend  # looked up at call time: tests and notebooks substitute an engine there
 
-        backend = load_backend(options or EngineOptions(backend=engine, model=model, device=device, **backend_options))
+        backend = load_backend(opts)
     translations = translate_sentences(
         backend,
         [s.text for s in sentences],
-        batch_size=batch_size,
-        beams=beams,
+        batch_size=opts.batch_size,
+        beams=opts.beams,
         max_length=max_length,
         on_progress=on_progress,
         checkpoint=checkpoint,

@@ -12,7 +12,8 @@ for :data:`COMPUTE_TYPES`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -179,8 +180,54 @@ class EngineOptions:
         raise ValueError(f"no such engine: {engine!r}")  # a programming error, not user input
 
 
+#: The engine keywords of the notebook API's keyword functions (``engine`` is
+#: :attr:`EngineOptions.backend`: there ``backend`` is an already-loaded engine).
+ENGINE_KEYWORDS: tuple[str, ...] = tuple("engine" if f.name == "backend" else f.name for f in fields(EngineOptions))
+#: The keywords that still apply beside a whole ``options``: a call's own decoding settings.
+_DECODING_KEYWORDS = ("beams", "batch_size")
+
+
+def options_from_keywords(options: EngineOptions | None, keywords: Mapping[str, object]) -> EngineOptions:
+    """The :class:`EngineOptions` of a keyword call: ``options``, or one made from loose keywords.
+
+    ``keywords`` are the call's :data:`ENGINE_KEYWORDS` (``engine`` names the backend).
+    Beside a whole ``options`` only ``beams`` and ``batch_size`` may be given (they
+    override its own where not ``None``); another engine keyword there would be ignored,
+    so it is refused.
+
+    Raises:
+        TypeError: an engine keyword beside ``options`` that would be ignored.
+        InputError: a value out of range (see :class:`EngineOptions`).
+    """
+    if options is None:
+        return EngineOptions(**{("backend" if k == "engine" else k): v for k, v in keywords.items()})  # type: ignore[arg-type]
+    ignored = sorted(k for k in keywords if k not in _DECODING_KEYWORDS)
+    if ignored:
+        raise TypeError(f"give the engine either as options or as keywords, not both ({', '.join(ignored)} beside options)")
+    overrides = {k: v for k, v in keywords.items() if v is not None}
+    return replace(options, **overrides) if overrides else options  # type: ignore[arg-type]
+
+
+def split_keywords(keywords: Mapping[str, object], allowed: tuple[str, ...], *, caller: str) -> tuple[dict[str, object], dict[str, object]]:
+    """A keyword call's ``(own, engine)`` keywords: those in ``allowed`` and the
+    :data:`ENGINE_KEYWORDS`.
+
+    Raises:
+        TypeError: a keyword that is neither, naming the valid ones (as Python would).
+    """
+    unknown = sorted(k for k in keywords if k not in allowed and k not in ENGINE_KEYWORDS)
+    if unknown:
+        raise TypeError(
+            f"{caller}() got an unexpected keyword argument {unknown[0]!r}; "
+            f"valid keywords: {', '.join(sorted({*allowed, *ENGINE_KEYWORDS}))}"
+        )
+    own = {k: v for k, v in keywords.items() if k in allowed}
+    return own, {k: v for k, v in keywords.items() if k not in allowed}
+
+
 __all__ = [
     "BACKENDS",
+    "ENGINE_KEYWORDS",
     "COMPUTE_TYPES",
     "CPU_COMPUTE_TYPES",
     "DEFAULT_MODEL",
@@ -196,4 +243,6 @@ __all__ = [
     "EngineOptions",
     "UnsupportedComputeType",
     "gpu_only_message",
+    "options_from_keywords",
+    "split_keywords",
 ]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
 from selaras.cli.options import MAX_BEAD, EmbedderOption, FormatOption
 
 @app.command(
@@ -48,10 +48,8 @@ def align(
     (and "warnings" in --json).
     """
     from selaras.align import summarise
-    from selaras.pipeline import align_files
+    from selaras.jobs.align import align_files
 
-    if not 2 <= max_bead <= MAX_BEAD:
-        raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
     to_file = str(output) != "-"
     with progress_reporter("embedding") as on_embed_progress:
         result = align_files(

@@ -95,7 +95,7 @@ def check(
     """
     from selaras.checks import FLAG_NAMES, ParameterError, build_checks, count_flags
     from selaras.io import STDIO
-    from selaras.pipeline import check_file
+    from selaras.jobs.review import check_file
     from selaras.rows import row_as_json
 
     if in_place and output is not None:

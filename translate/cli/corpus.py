@@ -106,6 +106,7 @@ def corpus(
     again. Exit 1 when a document failed (each is named with why); the others are done.
     """
     from selaras.corpus import ExportFilter, RunSettings, run_corpus
+    from selaras.jobs.spec import AlignSettings
     from selaras.corpus.outputs import EXPORT_FILES
 
     formats = tuple(dict.fromkeys(f.strip().lower() for f in export.split(",") if f.strip()))
@@ -114,8 +115,6 @@ def corpus(
         raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORT_FILES)}", 2)
     if min_chrf is not None and not 0 <= min_chrf <= 100:
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
-    if max_bead is not None and not 2 <= max_bead <= MAX_BEAD:
-        raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
     if engine is CorpusEngine.local and (ray_address or ray_actors):
         raise fail("--ray-address and --ray-actors need --engine ray", 2)
     if ray_actors is not None and ray_actors < 1:
@@ -126,9 +125,8 @@ def corpus(
             shortlist=shortlist,
         ),
         lines=lines,
-        max_bead=max_bead,
+        align=AlignSettings(max_bead=max_bead, embedder=embedder),
         n_bootstrap=bootstrap,
-        embedder=embedder,
     )
     filters = ExportFilter(
         formats=formats, min_chrf=min_chrf, exclude_flags=tuple(f.strip() for f in exclude_flags.split(",") if f.strip())

@@ -12,6 +12,7 @@ fix it.
 from __future__ import annotations
 
 from selaras.errors import (
+    BEAD_LIMIT,
     BUILD_SHORTLIST,
     MT_MADE_HERE,
     RETRY_CTRANSLATE2,
@@ -39,6 +40,7 @@ FLAG_ADVICE: dict[str, str] = {
     SHORTLIST_OFF: "--shortlist off decodes over the full vocabulary",
     SAVE_SHORTLIST_ELSEWHERE: "write it with -o FILE and pass --shortlist FILE when you want it",
     MT_MADE_HERE: "drop --mt/--no-mt",
+    BEAD_LIMIT: "pass --max-bead 2 to 12, or leave it out for the default",
 }
 
 

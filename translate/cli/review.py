@@ -106,7 +106,7 @@ def review(
 
     from selaras.io import atomic_write, check_outputs
     from selaras.metrics import check_bootstrap
-    from selaras.pipeline import review_file
+    from selaras.jobs.review import review_file
     from selaras.review import rows_for_review
     from selaras.review.terminal import review_table, summary_line
     from selaras.rows import is_scored, row_as_json

@@ -81,14 +81,12 @@ def run(
     the whole set. A file you give is never written over (choose another -o then). An
     interrupted translation resumes on rerun.
     """
-    from selaras.pipeline import run as run_pipeline
+    from selaras.jobs.run import run as run_pipeline
 
     if not reference:
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
-    if max_bead is not None and not 2 <= max_bead <= MAX_BEAD:
-        raise fail(f"--max-bead must be between 2 and {MAX_BEAD}, got {max_bead}", 2)
     options = None
     if mt is None and not no_mt:
         options = engine_options(

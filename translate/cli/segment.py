@@ -42,6 +42,6 @@ def segment(
     {id, paragraph, text, start, end}: id is the 1-based sentence number (blank lines are
     not counted), paragraph is 0-based, start/end are character offsets into the input.
     """
-    from selaras.pipeline import segment_file
+    from selaras.jobs.translate import segment_file
 
     segment_file(file, output, lang=lang.value, as_json=as_json)  # type: ignore[arg-type]

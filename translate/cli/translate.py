@@ -80,7 +80,7 @@ def translate(
     words, or around the whole sentence when the alignment is unsure.
     """
     from selaras.formats import format_name
-    from selaras.pipeline import translate_file
+    from selaras.jobs.translate import translate_file
 
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)

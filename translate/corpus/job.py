@@ -13,9 +13,10 @@ chunk of sentences and one document, never by the corpus:
    transaction. ``kill -9`` loses at most the chunks in flight, and a rerun's to-do
    list is cut into the very chunks that were not finished.
 2. **Assemble.** Each document is written to ``DIR/docs/<id>/`` by
-   ``selaras.pipeline.run`` with its translations from the cache (so the folder is
-   exactly what ``selaras run`` writes), and its rows stream into the corpus outputs
-   (:mod:`selaras.corpus.outputs`).
+   ``selaras.jobs.run.run_job`` with its translations from the cache (so the folder is
+   exactly what ``selaras run`` writes; its spec is the job's one template completed
+   with the document's files and translations), and its rows stream into the corpus
+   outputs (:mod:`selaras.corpus.outputs`).
 
 A document that cannot be read (missing, empty, not UTF-8) or aligned fails alone: it
 is listed with its reason and the others go on. Nothing that depends on how the job
@@ -27,16 +28,27 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from selaras.backends.options import EngineOptions
+from selaras.checks import check_rows
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
-from selaras.corpus.outputs import DOCS_DIR, ExportFilter, open_outputs, output_files
+from selaras.corpus.outputs import DOCS_DIR, EXPORT_FILES, EXPORTS_DIR, ExportFilter, open_outputs, output_files
+from selaras.embed import resolve_embedder
 from selaras.errors import InputError, SelarasError
+from selaras.export import ExportSummary
+from selaras.jobs.inputs import read_sentences
+from selaras.jobs.outputs import Outputs
+from selaras.jobs.run import RunResult, run_job
+from selaras.jobs.spec import AlignSettings, Precomputed, ProgressCallback, RunSpec, Translate
+from selaras.metrics import ScoreAccumulator, check_bootstrap
+from selaras.records import Bead, Translation
+from selaras.rows import AlignedRow, build_rows
+from selaras.rundir import METRICS_NAME, MT_NAME, SOURCE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -47,31 +59,39 @@ CHUNK_BATCHES = 4
 #: Sentences per chunk when the batch size is the engine's own (CTranslate2's 64 x 4).
 DEFAULT_CHUNK = 256
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class RunSettings:
     """Everything ``selaras run`` takes besides its files, for every document of a corpus.
 
-    ``engine`` is the :class:`~selaras.backends.EngineOptions`; ``extra`` holds any other
-    keyword of ``selaras.pipeline.run`` (a new run option, e.g. an embedder), passed
-    through to each document's run unchanged.
+    Attributes:
+        engine: the :class:`~selaras.backends.EngineOptions` that translate the corpus.
+        lines: one sentence per non-empty line in every source and reference.
+        align: how every document is aligned (:class:`~selaras.jobs.spec.AlignSettings`).
+        n_bootstrap: resamples for each document's 95% CIs (0: none).
     """
 
     engine: EngineOptions = field(default_factory=EngineOptions)
     lines: bool = False
-    max_bead: int | None = None
+    align: AlignSettings = field(default_factory=AlignSettings)
     n_bootstrap: int = 1000
-    embedder: Any = "auto"
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def run_kwargs(self) -> dict[str, Any]:
-        """Keywords for ``selaras.pipeline.run`` (besides the files and translations)."""
-        return {
-            "lines": self.lines, "max_bead": self.max_bead, "n_bootstrap": self.n_bootstrap,
-            "embedder": self.embedder, **self.extra,
-        }
+    def template(self) -> RunSpec:
+        """The run spec of every document, without its files and translations: each
+        document's spec is this one completed (:func:`document_spec`)."""
+        return RunSpec(
+            source="", references=(), out_dir="", mt=Translate(self.engine), align=self.align, lines=self.lines,
+            n_bootstrap=self.n_bootstrap,
+        )
+
+
+def document_spec(template: RunSpec, document: Document, folder: Path, translations: Sequence[Translation], engine_info: Any) -> RunSpec:
+    """``template`` for one document: its files, its folder, its translations from the cache."""
+    return replace(
+        template, source=document.source, references=tuple(document.references), out_dir=folder,
+        mt=Precomputed(translations, engine_info),
+    )
 
 
 def chunk_size(options: EngineOptions) -> int:
@@ -156,8 +176,6 @@ class _Todo:
 
 
 def _source_texts(document: Document, lines: bool) -> list[str]:
-    from selaras.pipeline import read_sentences
-
     return [s.text for s in read_sentences(document.source, "id", lines=lines)]
 
 
@@ -166,11 +184,11 @@ def _source_texts(document: Document, lines: bool) -> list[str]:
 
 def _engine(name: EngineName, options: EngineOptions, ray_address: str | None, ray_actors: int | None):
     if name == "local":
-        from selaras.corpus.local import LocalEngine
+        from selaras.corpus.local import LocalEngine  # with the ray engine's, only the one the job uses
 
         return LocalEngine(options)
     if name == "ray":
-        from selaras.corpus.ray_engine import RayEngine
+        from selaras.corpus.ray_engine import RayEngine  # Ray (optional, heavy) only for --engine ray
 
         return RayEngine(options, address=ray_address, actors=ray_actors)
     raise InputError(f"unknown corpus engine {name!r}; choose local or ray")
@@ -189,8 +207,8 @@ def run_corpus(
     ray_actors: int | None = None,
     filters: ExportFilter | None = None,
     memory_path: str | Path | None = None,
-    on_translate: Progress | None = None,
-    on_assemble: Progress | None = None,
+    on_translate: ProgressCallback | None = None,
+    on_assemble: ProgressCallback | None = None,
 ) -> CorpusResult:
     """Translate, align and score every document of ``manifest`` into ``out_dir``, resumably.
 
@@ -198,7 +216,7 @@ def run_corpus(
         manifest: a TSV, JSONL or folder (``selaras.corpus.manifest``).
         out_dir: the corpus folder: ``docs/<id>/`` per document, ``corpus.tsv``,
             ``metrics.json``, ``exports/``.
-        settings: the run options of every document (engine, lines, beads, bootstrap).
+        settings: the run options of every document (engine, lines, alignment, bootstrap).
         engine: ``local`` (this process) or ``ray`` (Ray Data actors; see
             ``selaras.corpus.ray_engine``).
         ray_address: a Ray cluster to join; ``None`` starts a local one.
@@ -215,29 +233,19 @@ def run_corpus(
         FileError, LockedError: the folder cannot be written or another run holds it.
         ModelUnavailableError, BackendError: the engine cannot be had or failed.
     """
-    from selaras.embed import resolve_embedder
-    from selaras.io import check_outputs, check_writable, exclusive_lock, remove_leftover_temps
-    from selaras.metrics import ScoreAccumulator, check_bootstrap
-
     settings = settings or RunSettings()
     filters = filters or ExportFilter()
-    check_bootstrap(settings.n_bootstrap)
-    unknown = [f for f in filters.formats if f not in ("tmx", "moses", "jsonl", "tsv")]
-    if unknown:
-        raise InputError(f"unknown export format {', '.join(unknown)}; choose from tmx, moses, jsonl, tsv")
-    if engine not in ("local", "ray"):
-        raise InputError(f"unknown corpus engine {engine!r}; choose local or ray")
+    _check_job(settings, filters, engine)
     documents = read_manifest(manifest)
     out = Path(out_dir)
-    check_writable(out, folder=True)
-    inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
-    check_outputs([out / name for name in output_files(filters.formats)], [p for p in inputs if p.is_file()])
+    outputs = _corpus_outputs(manifest, documents, out, filters)
+    outputs.refuse()
     stats = CorpusStats(documents=len(documents))
     # The sentence encoder loads once for every document, and a bad one is refused
     # before any translation.
-    settings = replace(settings, embedder=resolve_embedder(settings.embedder))
+    template = replace(settings.template(), align=replace(settings.align, embedder=resolve_embedder(settings.align.embedder)))
 
-    with exclusive_lock(out, what=f"the corpus folder {out}"), SentenceMemory(memory_path or default_path()) as memory:
+    with outputs.transaction(), SentenceMemory(memory_path or default_path()) as memory:
         translator = _engine(engine, settings.engine, ray_address, ray_actors)
         try:
             memory.set_engine_info(translator.key, translator.info)
@@ -248,14 +256,13 @@ def run_corpus(
         engine_info = memory.engine_info(key)
 
         out.mkdir(parents=True, exist_ok=True)
-        remove_leftover_temps(out / name for name in output_files(filters.formats))  # of a killed earlier run
         failed: list[dict[str, str]] = []
         per_document: list[dict[str, Any]] = []
         scores = ScoreAccumulator()
         with open_outputs(out, filters) as (writer, finish):
             for done, document in enumerate(documents, start=1):
                 try:
-                    rows, entry = _assemble(document, out / DOCS_DIR / document.id, settings, memory, key, engine_info)
+                    rows, entry = _assemble(document, out / DOCS_DIR / document.id, template, memory, key, engine_info)
                 except SelarasError as exc:
                     failed.append({"id": document.id, "reason": str(exc)})
                     logger.warning("document %s failed: %s", document.id, exc)
@@ -266,37 +273,56 @@ def run_corpus(
                     stats.beads += len(rows)
                 if on_assemble is not None:
                     on_assemble(done, len(documents))
-            corpus_scores = scores.result()
-            metrics: dict[str, Any] = {
-                "manifest": str(manifest),
-                "mt": engine_info,
-                "documents": len(documents),
-                "succeeded": len(per_document),
-                "failed": failed,
-                "source_sentences": sum(e["source_sentences"] for e in per_document),
-                "beads": sum(e["beads"] for e in per_document),
-                "per_document": per_document,
-                "exports": {fmt: writer.summaries.get(fmt, _empty_summary()).as_json() for fmt in filters.formats},
-                "filters": {"min_chrf": filters.min_chrf, "exclude_flags": list(filters.exclude_flags)},
-                "scores": corpus_scores,
-            }
-            if corpus_scores:
-                metrics.update({k: v for k, v in corpus_scores.items() if k != "ci95"})
-            metrics = finish(metrics)
+            metrics = finish(_corpus_metrics(manifest, engine_info, len(documents), failed, per_document, writer, filters, scores.result()))
         _remove_stale_exports(out, filters.formats)
     return CorpusResult(out_dir=out, metrics=metrics, stats=stats, failed=failed)
 
 
-def _empty_summary():
-    from selaras.export import ExportSummary
+def _corpus_outputs(manifest: str | Path, documents: Sequence[Document], out: Path, filters: ExportFilter) -> Outputs:
+    """The corpus folder's own files; the manifest and every document's files are inputs."""
+    inputs = [Path(manifest), *(p for d in documents for p in (d.source, *d.references))]
+    return Outputs(
+        paths=tuple(out / name for name in output_files(filters.formats)), inputs=tuple(p for p in inputs if p.is_file()),
+        folder=out, what=f"the corpus folder {out}",
+    )
 
-    return ExportSummary()
+
+def _check_job(settings: RunSettings, filters: ExportFilter, engine: str) -> None:
+    """Refuse a bad bootstrap, export format or engine before anything is read."""
+    check_bootstrap(settings.n_bootstrap)
+    unknown = [f for f in filters.formats if f not in ("tmx", "moses", "jsonl", "tsv")]
+    if unknown:
+        raise InputError(f"unknown export format {', '.join(unknown)}; choose from tmx, moses, jsonl, tsv")
+    if engine not in ("local", "ray"):
+        raise InputError(f"unknown corpus engine {engine!r}; choose local or ray")
+
+
+def _corpus_metrics(
+    manifest: str | Path, engine_info: Any, documents: int, failed: list[dict[str, str]], per_document: list[dict[str, Any]],
+    writer: Any, filters: ExportFilter, corpus_scores: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The corpus ``metrics.json`` (before its file list): counts, the per-document table,
+    the exports' summaries, and the corpus scores (also at the top level, CIs aside)."""
+    metrics: dict[str, Any] = {
+        "manifest": str(manifest),
+        "mt": engine_info,
+        "documents": documents,
+        "succeeded": len(per_document),
+        "failed": failed,
+        "source_sentences": sum(e["source_sentences"] for e in per_document),
+        "beads": sum(e["beads"] for e in per_document),
+        "per_document": per_document,
+        "exports": {fmt: writer.summaries.get(fmt, ExportSummary()).as_json() for fmt in filters.formats},
+        "filters": {"min_chrf": filters.min_chrf, "exclude_flags": list(filters.exclude_flags)},
+        "scores": corpus_scores,
+    }
+    if corpus_scores:
+        metrics.update({k: v for k, v in corpus_scores.items() if k != "ci95"})
+    return metrics
 
 
 def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
     """Exports of an earlier run in formats this run did not write (they would contradict it)."""
-    from selaras.corpus.outputs import EXPORT_FILES, EXPORTS_DIR
-
     for fmt, names in EXPORT_FILES.items():
         if fmt not in formats:
             for name in names:
@@ -333,30 +359,15 @@ def _translate(documents, settings: RunSettings, translator, memory: SentenceMem
         todo.close()
 
 
-def _assemble(document: Document, folder: Path, settings: RunSettings, memory: SentenceMemory, key: str, engine_info):
+def _assemble(document: Document, folder: Path, template: RunSpec, memory: SentenceMemory, key: str, engine_info: Any):
     """Pass 2 for one document: its run folder, its rows (first reference) and its table entry."""
-    from selaras.pipeline import run
-
-    texts = _source_texts(document, settings.lines)
+    texts = _source_texts(document, template.lines)
     found = memory.get(key, texts)
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
-    if folder.is_dir():  # a job killed while writing this folder left its temporary files
-        from selaras.io import remove_leftover_temps
-        from selaras.rundir import run_file_names
-
-        remove_leftover_temps(folder / name for name in run_file_names(max(1, len(document.references)), with_mt=True))
     if not document.references:
         return _translate_only(document, folder, texts, found, engine_info)
-    result = run(
-        document.source,
-        list(document.references),
-        folder,
-        options=settings.engine,
-        translations=found,
-        engine_info=engine_info,
-        **settings.run_kwargs(),
-    )
+    result: RunResult = run_job(document_spec(template, document, folder, found, engine_info))
     rows = result.aligned[0]
     primary = result.metrics["references"][0]["metrics"] or {}
     entry = {
@@ -370,17 +381,14 @@ def _assemble(document: Document, folder: Path, settings: RunSettings, memory: S
     return rows, entry
 
 
-def _translate_only(document: Document, folder: Path, texts, translations, engine_info):
+def _translate_only(
+    document: Document, folder: Path, texts: list[str], translations: Sequence[Translation], engine_info: Any
+) -> tuple[list[AlignedRow], dict[str, Any]]:
     """A document without a reference: ``source.txt``, ``mt.txt`` and ``metrics.json`` (as a
-    run folder), and one 1-0 row per sentence (no reference to align with)."""
-    from selaras.checks import check_rows
-    from selaras.io import check_outputs, exclusive_lock
-    from selaras.records import Bead
-    from selaras.rows import build_rows
-    from selaras.rundir import MT_NAME, SOURCE_NAME, stale_files, write_run_folder
-
-    names = [SOURCE_NAME, MT_NAME, "metrics.json"]
-    check_outputs([*(folder / n for n in names), *stale_files(folder, names)], [document.source])
+    run folder, through the output transaction), and one 1-0 row per sentence (no
+    reference to align with)."""
+    outputs = Outputs.run_folder(folder, [SOURCE_NAME, MT_NAME, METRICS_NAME], [document.source])
+    outputs.refuse()
     mt_lines = [t.text for t in translations]
     rows = check_rows(
         build_rows(
@@ -391,15 +399,14 @@ def _translate_only(document: Document, folder: Path, texts, translations, engin
             mt_scores=[(t.score, t.tokens) for t in translations],
         )
     )
-    with exclusive_lock(folder, what=f"the run folder {folder}"):
-        folder.mkdir(parents=True, exist_ok=True)
+    with outputs.transaction() as transaction:
         files = {SOURCE_NAME: "".join(t + "\n" for t in texts), MT_NAME: "".join(t + "\n" for t in mt_lines)}
         metrics = {"source": str(document.source), "source_sentences": len(texts), "mt": engine_info,
                    "references": [], "warnings": []}
-        write_run_folder(folder, files, metrics)
+        transaction.commit_folder(files, metrics)
     entry = {"id": document.id, "source_sentences": len(texts), "beads": len(rows), "references": 0, "warnings": 0,
              "bleu": None, "chrf": None, "chrfpp": None, "ter": None, "n_sentences": 0}
     return rows, entry
 
 
-__all__ = ["CHUNK_BATCHES", "CorpusResult", "CorpusStats", "RunSettings", "chunk_size", "run_corpus"]
+__all__ = ["CHUNK_BATCHES", "CorpusResult", "CorpusStats", "RunSettings", "chunk_size", "document_spec", "run_corpus"]

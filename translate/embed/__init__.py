@@ -83,5 +83,5 @@ def resolve_embedder(spec: str | Embedder | None) -> Embedder | None:
         return spec
     choice = load_embedder(spec)
     if choice.note:
-        logging.getLogger("selaras.pipeline").info("%s", choice.note)
+        logging.getLogger("selaras.jobs").info("%s", choice.note)
     return choice.embedder

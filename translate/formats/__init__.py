@@ -1,6 +1,6 @@
 """Document formats: one module each, found by file extension or by name (``--format``).
 
-``txt`` is plain UTF-8 text, read by ``selaras.pipeline`` as before (one sentence per
+``txt`` is plain UTF-8 text, read by ``selaras.jobs.inputs`` as before (one sentence per
 output line). The others read a document into units and write it back with the
 translations in place: ``docx`` (Word), ``html``, ``md`` (Markdown), ``srt``
 (subtitles). Each module is imported only when its format is used (python-docx,
@@ -16,7 +16,7 @@ from selaras.errors import InputError
 from selaras.formats.base import DocumentFormat, Extracted, Span, TranslatedUnit, Unit
 
 #: Format name -> ``"module:attribute"`` of its :class:`~selaras.formats.base.DocumentFormat`
-#: (``None``: plain text, handled by the pipeline itself).
+#: (``None``: plain text, handled by the jobs themselves).
 FORMATS: dict[str, str | None] = {
     "txt": None,
     "docx": "selaras.formats.docx:DOCX",

@@ -6,7 +6,7 @@ it as :class:`Span` ranges over that text (a bold run, a link, an inline code), 
 puts translated units back (:meth:`Extracted.rebuild`), leaving everything that is
 not a unit byte for byte as it was where the format allows it. Formats never load a
 model: ``selaras.formats.inline`` places the spans on the translation and
-``selaras.pipeline`` wires the two together.
+``selaras.jobs`` wires the two together.
 """
 
 from __future__ import annotations

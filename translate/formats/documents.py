@@ -4,7 +4,7 @@ The pure steps between a format (``selaras.formats``) and the engine: split ever
 unit into sentences (``Sentence.paragraph`` is the unit's index, so a document's blocks
 are hard sentence boundaries, as blank lines are in plain text), and, once the
 sentences are translated, place each unit's spans on its English
-(``selaras.formats.inline``) and rebuild the document. ``selaras.pipeline`` reads
+(``selaras.formats.inline``) and rebuild the document. ``selaras.jobs`` reads
 the file, runs the engine and writes the output.
 """
 

@@ -1,0 +1,267 @@
+"""``selaras translate`` and ``selaras segment`` as calls: :func:`translate_file` (plain
+text, or a DOCX, HTML, Markdown or SRT document through :func:`translate_formatted`) and
+:func:`segment_file`. Both write through the output transaction (``selaras.jobs.outputs``):
+refused before the model loads, locked, resumable, atomic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from selaras import backends
+from selaras.backends.options import EngineOptions, options_from_keywords, split_keywords
+from selaras.errors import InputError
+from selaras.formats import format_name, load_format
+from selaras.formats.documents import rebuild_document, unit_sentences
+from selaras.io import read_bytes, read_text, write_json, write_lines
+from selaras.jobs.inputs import warned
+from selaras.jobs.outputs import Outputs, Transaction
+from selaras.jobs.spec import ProgressCallback
+from selaras.language import language_warning
+from selaras.records import Lang, Sentence
+from selaras.rundir import checkpoint_path
+from selaras.segment import split_sentences
+from selaras.translator import DocumentTranslation, document_sentences, translate_sentences
+
+logger = logging.getLogger(__name__)
+
+#: Bytes of output per byte of input a translation may need, for the free-space check
+#: (English output plus JSON keys; generous so a full disk is found before the work).
+OUTPUT_BYTES_PER_INPUT_BYTE = 3
+
+
+# --------------------------------------------------------------------------- segment
+
+
+def paragraph_lines(sentences: Sequence[Sentence]) -> list[str]:
+    """One line per sentence, one blank line between paragraphs (``selaras segment``'s text)."""
+    lines: list[str] = []
+    for k, sentence in enumerate(sentences):
+        if k and sentence.paragraph != sentences[k - 1].paragraph:
+            lines.append("")
+        lines.append(sentence.text)
+    return lines
+
+
+def segment_file(source: str | Path, output: str | Path | None = None, *, lang: Lang = "id", as_json: bool = False) -> list[Sentence]:
+    """Split a text file into sentences and write them to ``output`` (``None``/``-``: stdout).
+
+    Text output is :func:`paragraph_lines`; ``as_json`` writes a list of
+    ``{id, paragraph, text, start, end}`` (``id`` 1-based, ``paragraph`` 0-based,
+    ``start``/``end`` character offsets into the input).
+
+    Raises:
+        InputError: unreadable or empty input, or an output that is the input.
+        FileError: the output cannot be written.
+    """
+    target = "-" if output is None else str(output)
+    Outputs((target,), (source,)).refuse()
+    sentences = split_sentences(read_text(source), lang)
+    if not sentences:
+        raise InputError(f"{source} is empty (no text to split); give a UTF-8 text file with at least one sentence")
+    if as_json:
+        write_json(
+            target,
+            [
+                {"id": number, "paragraph": s.paragraph, "text": s.text, "start": s.start, "end": s.end}
+                for number, s in enumerate(sentences, start=1)
+            ],
+        )
+    else:
+        write_lines(target, paragraph_lines(sentences))
+    return sentences
+
+
+# --------------------------------------------------------------------------- translate
+
+
+@dataclass(frozen=True)
+class TranslateResult:
+    """What :func:`translate_file` produced.
+
+    ``engine`` is the engine that ran (``EngineInfo.as_json()``); ``resumed`` counts the
+    sentences taken from a checkpoint; ``warnings`` are one-line notes about the input.
+    """
+
+    document: DocumentTranslation
+    output: str
+    engine: dict[str, Any]
+    max_input_tokens: int
+    resumed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """The ``--json`` shape: one object per sentence (``id`` is 1-based), with its
+        word alignment: ``alignment`` pairs ``[source piece, target piece]`` indexing
+        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence)."""
+        return [
+            {
+                "id": number,
+                "source": s.text,
+                "translation": t.text,
+                "pieces": t.pieces,
+                "score": None if t.score is None else round(t.score, 6),
+                "tokens": t.tokens,
+                "alignment": None if t.alignment is None else [list(pair) for pair in t.alignment],
+                "alignment_weights": [round(w, 3) for w in t.alignment_weights],
+                "source_pieces": list(t.source_pieces),
+                "target_pieces": list(t.target_pieces),
+            }
+            for number, (s, t) in enumerate(zip(self.document.sentences, self.document.translations), start=1)
+        ]
+
+
+def translate_file(
+    source: str | Path,
+    output: str | Path | None = None,
+    *,
+    options: EngineOptions | None = None,
+    lines: bool = False,
+    as_json: bool = False,
+    on_progress: ProgressCallback | None = None,
+    format: str | None = None,
+    **engine: object,
+) -> TranslateResult:
+    """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
+
+    Args:
+        source: the document (``-``: standard input).
+        output: where the English goes, written atomically once complete.
+        options: an :class:`~selaras.backends.EngineOptions`; or give the engine by
+            keyword (``engine``).
+        lines: one sentence per input line (line-parallel output) instead of segmenting.
+        as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`, with word
+            alignments) instead of the translation.
+        on_progress: ``on_progress(done, total)`` over model inputs.
+        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``);
+            default: by the source's extension. A formatted document is written back
+            in its format with the English in place (:func:`translate_formatted`).
+        engine: instead of ``options``: ``model``, ``engine`` (the backend's name),
+            ``device``, ``beams``, ``batch_size`` and the other
+            ``selaras.backends.options.ENGINE_KEYWORDS``.
+
+    Raises:
+        TypeError: an unknown keyword, or engine keywords beside ``options``.
+        InputError: unreadable or empty input, an output that is the input.
+        FileError: the output cannot be written. LockedError: another run holds it.
+        ModelUnavailableError, BackendError: the engine cannot be had or failed.
+    """
+    _, loose = split_keywords(engine, (), caller="translate_file")
+    opts = options_from_keywords(options, loose)
+    name = str(source)
+    target = "-" if output is None else str(output)
+    Outputs((target,), (name,)).refuse()
+    document_format = load_format(format_name(name, format))
+    if document_format is not None:
+        if lines:
+            raise InputError(
+                f"{name} is a {document_format.name} document: one sentence per line applies to plain text only "
+                "(a document's sentences come from its blocks)"
+            )
+        return translate_formatted(source, target, document_format, opts, as_json=as_json, on_progress=on_progress)
+    text = read_text(name)
+    if not text.strip():
+        raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
+    outputs = Outputs((target,), (name,), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name))
+    outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
+    sentences = document_sentences(text, lines=lines)
+    warnings = warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
+    with outputs.transaction() as transaction:
+        result = _translate(opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress)
+        if as_json:
+            transaction.commit_json(result.as_json())
+        else:
+            transaction.commit_lines(result.document.output_lines())
+    return result
+
+
+def translate_formatted(
+    source: str | Path,
+    target: str,
+    document_format: Any,
+    opts: EngineOptions,
+    *,
+    as_json: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> TranslateResult:
+    """Translate a DOCX, HTML, Markdown or SRT document into ``target`` in the same format
+    (``selaras.formats.documents``), resumably; spans placed by the model's word alignment.
+
+    The input is parsed (and refused if bad) before the model loads; the output is
+    written atomically once complete, so it is never half-written.
+    """
+    name = str(source)
+    data = read_bytes(name)
+    extracted = document_format.extract(data, name)
+    sentences = unit_sentences(extracted, "id")
+    if not sentences:
+        raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
+    key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
+    outputs = Outputs(
+        (target,), (name,), checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
+        what=_lock_name(target, name),
+    )
+    outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(data))
+    warnings = warned([language_warning([s.text for s in sentences], "id", name)])
+    aligned = as_json or (document_format.placement == "alignment" and any(u.spans for u in extracted.units))
+    with outputs.transaction() as transaction:
+        result = _translate(opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress)
+        if as_json:
+            transaction.commit_json(result.as_json())
+        else:
+            translations = result.document.translations
+            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, document_format.placement))
+    return result
+
+
+def _lock_name(target: str, source: str) -> str:
+    """How a lock refusal names a translation's output: the file, or for stdout the source."""
+    return target if target != "-" else source
+
+
+def _translate(
+    opts: EngineOptions,
+    sentences: Sequence[Sentence],
+    transaction: Transaction,
+    warnings: list[str],
+    *,
+    lines: bool,
+    alignment: bool,
+    on_progress: ProgressCallback | None,
+) -> TranslateResult:
+    """Load the engine and translate ``sentences`` resumably (saying first how many the
+    transaction's checkpoint already holds): the one translation step of plain and
+    formatted documents."""
+    checkpoint = transaction.checkpoint
+    assert checkpoint is not None
+    backend = backends.load_backend(opts)  # looked up on the package: tests and notebooks substitute an engine there
+    reported = False
+
+    def report(done: int, total: int) -> None:
+        nonlocal reported
+        if not reported and checkpoint.resumed:  # the first report comes before any model call
+            real = sum(1 for s in sentences if s.text.strip())
+            logger.info("resuming: %d of %d sentences already translated", checkpoint.resumed, real)
+        reported = True
+        if on_progress is not None:
+            on_progress(done, total)
+
+    translations = translate_sentences(
+        backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
+        on_progress=report, checkpoint=checkpoint, alignment=alignment,
+    )
+    return TranslateResult(
+        document=DocumentTranslation(list(sentences), translations, lines),
+        output=transaction.target,
+        engine=backend.describe(opts.beams).as_json(),
+        max_input_tokens=backend.max_input_tokens,
+        resumed=checkpoint.resumed,
+        warnings=warnings,
+    )
+
+
+__all__ = ["OUTPUT_BYTES_PER_INPUT_BYTE", "TranslateResult", "paragraph_lines", "segment_file", "translate_file", "translate_formatted"]
