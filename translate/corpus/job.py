@@ -35,7 +35,7 @@ from typing import Any, Literal
 from selaras.backends.options import EngineOptions
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
-from selaras.corpus.outputs import DOCS_DIR, ExportFilter, open_outputs, output_files
+from selaras.corpus.outputs import DOCS_DIR, ExportFilter, check_formats, open_outputs, output_files
 from selaras.errors import InputError, SelarasError
 
 logger = logging.getLogger(__name__)
@@ -222,9 +222,7 @@ def run_corpus(
     settings = settings or RunSettings()
     filters = filters or ExportFilter()
     check_bootstrap(settings.n_bootstrap)
-    unknown = [f for f in filters.formats if f not in ("tmx", "moses", "jsonl", "tsv")]
-    if unknown:
-        raise InputError(f"unknown export format {', '.join(unknown)}; choose from tmx, moses, jsonl, tsv")
+    check_formats(filters.formats)
     if engine not in ("local", "ray"):
         raise InputError(f"unknown corpus engine {engine!r}; choose local or ray")
     documents = read_manifest(manifest)
@@ -295,12 +293,13 @@ def _empty_summary():
 
 def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
     """Exports of an earlier run in formats this run did not write (they would contradict it)."""
-    from selaras.corpus.outputs import EXPORT_FILES, EXPORTS_DIR
+    from selaras.corpus.outputs import export_files
+    from selaras.export.registry import EXPORTERS
 
-    for fmt, names in EXPORT_FILES.items():
+    for fmt in EXPORTERS:
         if fmt not in formats:
-            for name in names:
-                (out / EXPORTS_DIR / name).unlink(missing_ok=True)
+            for name in export_files(fmt):
+                (out / name).unlink(missing_ok=True)
 
 
 def _translate(documents, settings: RunSettings, translator, memory: SentenceMemory, stats: CorpusStats, on_progress) -> None:
