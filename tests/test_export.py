@@ -208,7 +208,7 @@ def test_tsv_export_is_the_filtered_tsv(tmp_path: Path) -> None:
 
 
 def test_a_failed_moses_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import selaras.export as export
+    import selaras.export.moses as export  # where write_moses finds one_line
 
     calls = {"n": 0}
 
@@ -225,7 +225,7 @@ def test_a_failed_moses_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest
 
 
 def test_a_failed_moses_write_keeps_the_previous_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import selaras.export as export
+    import selaras.export.moses as export  # where write_moses finds one_line
 
     write_moses(tmp_path / "corpus", ROWS[:1])
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

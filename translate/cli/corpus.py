@@ -25,6 +25,7 @@ from selaras.cli.options import (
     ShortlistOption,
     engine_options,
 )
+from selaras.export.registry import EXPORTERS
 
 
 class CorpusEngine(str, Enum):
@@ -82,8 +83,8 @@ def corpus(
         int, typer.Option(help="Bootstrap resamples for each document's 95% CIs: at least 100, or 0 for none.")
     ] = 1000,
     export: Annotated[
-        str, typer.Option("--export", help="Comma-separated export formats: tmx, moses, jsonl, tsv.")
-    ] = "tmx,moses,jsonl,tsv",
+        str, typer.Option("--export", help=f"Comma-separated export formats: {', '.join(EXPORTERS)}.")
+    ] = ",".join(EXPORTERS),
     min_chrf: Annotated[
         Optional[float], typer.Option(help="Leave rows whose sentence chrF is below this (or missing) out of the exports.")
     ] = None,
@@ -106,13 +107,13 @@ def corpus(
     again. Exit 1 when a document failed (each is named with why); the others are done.
     """
     from selaras.corpus import ExportFilter, RunSettings, run_corpus
+    from selaras.export.registry import unknown_formats
     from selaras.jobs.spec import AlignSettings
-    from selaras.corpus.outputs import EXPORT_FILES
 
     formats = tuple(dict.fromkeys(f.strip().lower() for f in export.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in EXPORT_FILES]
+    unknown = unknown_formats(formats)
     if unknown:
-        raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORT_FILES)}", 2)
+        raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORTERS)}", 2)
     if min_chrf is not None and not 0 <= min_chrf <= 100:
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
     if engine is CorpusEngine.local and (ray_address or ray_actors):

@@ -9,18 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.export.registry import EXPORTERS
 
 if TYPE_CHECKING:
     from selaras.export import ExportSummary
 
 
-class Format(str, Enum):
-    """Export formats (``selaras.export.FORMATS``)."""
-
-    tmx = "tmx"
-    moses = "moses"
-    jsonl = "jsonl"
-    tsv = "tsv"
+#: The ``--format`` choices: the export registry's formats, in its order.
+Format = Enum("Format", {name: name for name in EXPORTERS}, type=str, module=__name__)
 
 
 class Pair(str, Enum):
@@ -80,17 +76,18 @@ def export(
     the summary line on stderr. Files appear only when complete.
     """
     from selaras.checks import FLAG_NAMES
-    from selaras.export import export_paths, export_rows
+    from selaras.export import export_rows, load_exporter
     from selaras.io import STDIO, check_outputs
     from selaras.rows import read_aligned_tsv
 
     if output == STDIO and as_json:
         raise fail("--json prints to stdout, so it cannot go with -o -; give -o PATH")
-    if output == STDIO and fmt is Format.moses:
-        raise fail("the moses format writes two files (PATH.id, PATH.en); give -o PATH, not -")
+    exporter = load_exporter(fmt.value)
+    if output == STDIO and (refusal := exporter.stdout_refusal()):
+        raise fail(f"{refusal}; give -o PATH, not -")
     if min_chrf is not None and not 0 <= min_chrf <= 100:
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
-    check_outputs(export_paths(output, fmt.value), [aligned])
+    check_outputs(exporter.paths(output), [aligned])
     excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
     from selaras.review import parse_statuses, rows_with_status
 
@@ -125,6 +122,6 @@ def export(
                 **summary.as_json(),
                 "format": fmt.value,
                 "pair": pair.value,
-                "outputs": export_paths(output, fmt.value),
+                "outputs": exporter.paths(output),
             }
         )

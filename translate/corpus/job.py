@@ -37,7 +37,7 @@ from selaras.backends.options import EngineOptions
 from selaras.checks import check_rows
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
-from selaras.corpus.outputs import DOCS_DIR, EXPORT_FILES, EXPORTS_DIR, ExportFilter, open_outputs, output_files
+from selaras.corpus.outputs import DOCS_DIR, ExportFilter, check_formats, export_files, open_outputs, output_files
 from selaras.embed import resolve_embedder
 from selaras.errors import InputError, SelarasError
 from selaras.export import ExportSummary
@@ -290,9 +290,7 @@ def _corpus_outputs(manifest: str | Path, documents: Sequence[Document], out: Pa
 def _check_job(settings: RunSettings, filters: ExportFilter, engine: str) -> None:
     """Refuse a bad bootstrap, export format or engine before anything is read."""
     check_bootstrap(settings.n_bootstrap)
-    unknown = [f for f in filters.formats if f not in ("tmx", "moses", "jsonl", "tsv")]
-    if unknown:
-        raise InputError(f"unknown export format {', '.join(unknown)}; choose from tmx, moses, jsonl, tsv")
+    check_formats(filters.formats)
     if engine not in ("local", "ray"):
         raise InputError(f"unknown corpus engine {engine!r}; choose local or ray")
 
@@ -323,10 +321,12 @@ def _corpus_metrics(
 
 def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
     """Exports of an earlier run in formats this run did not write (they would contradict it)."""
-    for fmt, names in EXPORT_FILES.items():
+    from selaras.export.registry import EXPORTERS  # the format names only: no writer loads
+
+    for fmt in EXPORTERS:
         if fmt not in formats:
-            for name in names:
-                (out / EXPORTS_DIR / name).unlink(missing_ok=True)
+            for name in export_files(fmt):
+                (out / name).unlink(missing_ok=True)
 
 
 def _translate(documents, settings: RunSettings, translator, memory: SentenceMemory, stats: CorpusStats, on_progress) -> None:
