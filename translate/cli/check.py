@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.cli.options import json_option, output_option
 from selaras.checks import (
     LENGTH_MIN_FACTOR,
     LENGTH_Z,
@@ -55,15 +56,11 @@ def parse_low_confidence(value: str) -> float | None:
 @handle_errors
 def check(
     aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run); - reads stdin.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the checked TSV here (default: stdout).")
-    ] = None,
+    output: Annotated[Path | None, output_option("Write the checked TSV here (default: stdout).")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite ALIGNED itself (atomically).")] = False,
     as_json: Annotated[
         bool,
-        typer.Option(
-            "--json", help="Print flag counts and flagged rows as JSON on stdout (the TSV only goes to -o/--in-place)."
-        ),
+        json_option("Print flag counts and flagged rows as JSON on stdout (the TSV only goes to -o/--in-place)."),
     ] = False,
     low_chrf: Annotated[float, typer.Option(help="low-score below this sentence chrF (0-100).")] = LOW_CHRF,
     low_align: Annotated[float, typer.Option(help="low-alignment below this aligner score (0-1).")] = LOW_ALIGN,

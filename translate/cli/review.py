@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.cli.options import JsonOption, bootstrap_option, status_option
 
 #: Table widths accepted: narrower cannot show three text columns; wider is no screen.
 MIN_WIDTH, MAX_WIDTH = 40, 1000
@@ -47,12 +48,10 @@ def review(
             "they must have been computed on this TSV's content (checked by digest)."
         ),
     ] = None,
-    bootstrap: Annotated[
-        int, typer.Option(help="Bootstrap resamples for 95% CIs of recomputed corpus scores: 0 = none, else at least 100.")
-    ] = 0,
+    bootstrap: Annotated[int, bootstrap_option("the 95% CIs of recomputed corpus scores")] = 0,
     status: Annotated[
         str | None,
-        typer.Option(help="Show only rows with these review statuses: accepted, rejected, pending (comma-separated)."),
+        status_option("Show only rows with these review statuses: accepted, rejected, pending (comma-separated)."),
     ] = None,
     serve: Annotated[
         bool,
