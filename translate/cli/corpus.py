@@ -102,7 +102,7 @@ def corpus(
     unknown = [f for f in formats if f not in EXPORT_FILES]
     if unknown:
         raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORT_FILES)}", 2)
-    check_flags(min_chrf=min_chrf, max_bead=max_bead, engine=engine, ray_address=ray_address, ray_actors=ray_actors)
+    _check_flags(min_chrf=min_chrf, max_bead=max_bead, engine=engine, ray_address=ray_address, ray_actors=ray_actors)
     settings = RunSettings(
         engine=mt_engine.options(), lines=lines, max_bead=max_bead, n_bootstrap=bootstrap, embedder=embedder
     )
@@ -120,10 +120,10 @@ def corpus(
             on_translate=on_translate,
             on_assemble=on_assemble,
         )
-    report(result, as_json=as_json)
+    _report(result, as_json=as_json)
 
 
-def check_flags(
+def _check_flags(
     *, min_chrf: float | None, max_bead: int | None, engine: CorpusEngine, ray_address: str | None, ray_actors: int | None
 ) -> None:
     """Refuse, with the fix, a flag out of range or one that needs another (``--ray-*`` without ``--engine ray``)."""
@@ -137,7 +137,7 @@ def check_flags(
         raise fail(f"--ray-actors must be at least 1, got {ray_actors}", 2)
 
 
-def report(result: Any, *, as_json: bool) -> None:
+def _report(result: Any, *, as_json: bool) -> None:
     """The summary on stderr, with --json the metrics on stdout; exit 1 when a document failed."""
     typer.echo(summary_text(result), err=True)
     if as_json:
