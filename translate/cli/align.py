@@ -7,8 +7,16 @@ from typing import Annotated
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
-from selaras.cli.options import MAX_BEAD, EmbedderOption, FormatOption
+from selaras.cli.app import app, examples, handle_errors, print_json, progress_reporter
+from selaras.cli.options import (
+    EmbedderOption,
+    FormatOption,
+    JsonOption,
+    LinesOption,
+    MaxBeadOption,
+    mt_option,
+    output_option,
+)
 
 @app.command(
     epilog=examples(
@@ -27,13 +35,11 @@ def align(
     reference: Annotated[Path, typer.Argument(help="English reference translation (UTF-8).")],
     mt: Annotated[
         Path | None,
-        typer.Option(help="English MT of the source, one line per source sentence (as written by selaras translate)."),
+        mt_option("English MT of the source, one line per source sentence (as written by selaras translate)."),
     ] = None,
-    lines: Annotated[bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")] = False,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Write the aligned TSV here ('-' = stdout).")] = Path("-"),
-    max_bead: Annotated[
-        int, typer.Option("--max-bead", help=f"Most sentences in one bead, both sides together (2-{MAX_BEAD}).")
-    ] = 5,
+    lines: LinesOption = False,
+    output: Annotated[Path, output_option("Write the aligned TSV here ('-' = stdout).")] = Path("-"),
+    max_bead: MaxBeadOption = 5,
     lexicon: Annotated[
         Path | None, typer.Option(help="Bilingual lexicon, one 'source<TAB>target' pair per line (used without MT).")
     ] = None,

@@ -1,9 +1,9 @@
-"""The typer application and what every command shares: error handling and options.
+"""The typer application and what every command shares: error handling, JSON output, progress.
 
-Commands live one per module in this package and hold no logic: they check how their
-flags combine, call the library, and format the result. A ``SelarasError`` becomes one
-``Error: …`` line on stderr and its ``exit_code``; Ctrl-C becomes exit 130 with a hint
-that rerunning resumes.
+Commands live one per module in this package, their shared options in ``options.py``.
+They hold no logic: they check how their flags combine, call the library, and format
+the result. A ``SelarasError`` becomes one ``Error: …`` line on stderr and its
+``exit_code``; Ctrl-C becomes exit 130 with a hint that rerunning resumes.
 """
 
 from __future__ import annotations
@@ -141,9 +141,6 @@ def progress_reporter(description: str) -> Iterator[Callable[[int, int], None]]:
             state["done"] = done
 
         yield update
-
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 class _StderrLogHandler(logging.Handler):

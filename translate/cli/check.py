@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.cli.options import json_option, output_option
 from selaras.checks import (
+    FLAG_NAMES,
     LENGTH_MIN_FACTOR,
     LENGTH_Z,
     LOW_ALIGN,
     LOW_CHRF,
     REPEAT_MIN_RUN,
     UNTRANSLATED_MIN_ID_WORDS,
+    count_flags,
 )
+
+if TYPE_CHECKING:
+    from selaras.records import Flag
+    from selaras.rows import AlignedRow
 
 #: Each numeric option and the check parameter it sets; a parameter the library
 #: refuses is reported under the option's name.
@@ -44,6 +52,27 @@ def parse_low_confidence(value: str) -> float | None:
     return number
 
 
+def checks_from_options(values: Mapping[str, object], *, where: str = "") -> Any:
+    """The checks that option values set (``{"--low-chrf": 25.0, ...}``).
+
+    A value the library refuses is one error line under the option's name, after
+    ``where`` (``"--checked-with: "`` when the options came inside another).
+    """
+    from selaras.checks import ParameterError, build_checks
+
+    params: dict[str, dict[str, object]] = {}
+    for option, value in values.items():
+        check_name, param = OPTION_PARAMS[option]
+        params.setdefault(check_name, {})[param] = value
+    try:
+        return build_checks(params)
+    except ParameterError as exc:
+        option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), None)
+        if option is None:
+            raise
+        raise fail(f"{where}{option} {exc.reason}", exc.exit_code) from None
+
+
 @app.command(
     epilog=examples(
         "selaras check aligned.tsv -o checked.tsv",
@@ -55,15 +84,11 @@ def parse_low_confidence(value: str) -> float | None:
 @handle_errors
 def check(
     aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run); - reads stdin.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the checked TSV here (default: stdout).")
-    ] = None,
+    output: Annotated[Path | None, output_option("Write the checked TSV here (default: stdout).")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite ALIGNED itself (atomically).")] = False,
     as_json: Annotated[
         bool,
-        typer.Option(
-            "--json", help="Print flag counts and flagged rows as JSON on stdout (the TSV only goes to -o/--in-place)."
-        ),
+        json_option("Print flag counts and flagged rows as JSON on stdout (the TSV only goes to -o/--in-place)."),
     ] = False,
     low_chrf: Annotated[float, typer.Option(help="low-score below this sentence chrF (0-100).")] = LOW_CHRF,
     low_align: Annotated[float, typer.Option(help="low-alignment below this aligner score (0-1).")] = LOW_ALIGN,
@@ -93,57 +118,49 @@ def check(
     The flags column is recomputed; flags from other tools are kept after ours.
     A count per flag goes to stderr.
     """
-    from selaras.checks import FLAG_NAMES, ParameterError, build_checks, count_flags
     from selaras.io import STDIO
     from selaras.jobs.review import check_file
-    from selaras.rows import row_as_json
 
     if in_place and output is not None:
         raise fail("give either -o/--output or --in-place, not both")
     if in_place and str(aligned) == STDIO:
         raise fail("--in-place needs a file, not stdin")
-    values = {
-        "--low-chrf": low_chrf,
-        "--low-align": low_align,
-        "--low-confidence": parse_low_confidence(low_confidence),
-        "--length-factor": length_factor,
-        "--length-z": length_z,
-        "--id-words": id_words,
-        "--repeat": repeat,
-    }
-    params: dict[str, dict[str, object]] = {}
-    for option, value in values.items():
-        check_name, param = OPTION_PARAMS[option]
-        params.setdefault(check_name, {})[param] = value
-    try:
-        checks = build_checks(params)
-    except ParameterError as exc:
-        option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), None)
-        if option is None:
-            raise
-        raise fail(f"{option} {exc.reason}", exc.exit_code) from None
-
+    checks = checks_from_options(
+        {
+            "--low-chrf": low_chrf,
+            "--low-align": low_align,
+            "--low-confidence": parse_low_confidence(low_confidence),
+            "--length-factor": length_factor,
+            "--length-z": length_z,
+            "--id-words": id_words,
+            "--repeat": repeat,
+        }
+    )
     to_stdout = output is None and not in_place and not as_json  # --json alone prints only the JSON
     result = check_file(aligned, STDIO if to_stdout else output, checks=checks, in_place=in_place)
-    checked, details = result.rows, result.details
-    counts = count_flags(checked)
-    flagged = sum(1 for row in checked if row.flags)
-    summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n or name in FLAG_NAMES)
-    typer.echo(f"checked {len(checked)} rows, {flagged} flagged: {summary}", err=True)
+    typer.echo(summary_line(result.rows), err=True)
     if as_json:
-        print_json(
-            {
-                "rows": len(checked),
-                "flagged": flagged,
-                "counts": counts,
-                "flagged_rows": [
-                    {
-                        "row": number,
-                        **row_as_json(row),
-                        "details": {flag.name: flag.detail for flag in row_flags},
-                    }
-                    for number, (row, row_flags) in enumerate(zip(checked, details, strict=True), start=1)
-                    if row.flags
-                ],
-            }
-        )
+        print_json(check_json(result.rows, result.details))
+
+
+def summary_line(rows: Sequence[AlignedRow]) -> str:
+    """The line on stderr: rows checked, how many flagged, and a count per flag."""
+    counts = count_flags(rows)
+    summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n or name in FLAG_NAMES)
+    return f"checked {len(rows)} rows, {sum(1 for row in rows if row.flags)} flagged: {summary}"
+
+
+def check_json(rows: Sequence[AlignedRow], details: Sequence[Sequence[Flag]]) -> dict[str, Any]:
+    """``--json``: the counts, and each flagged row (numbered from 1) with its flags' details."""
+    from selaras.rows import row_as_json
+
+    return {
+        "rows": len(rows),
+        "flagged": sum(1 for row in rows if row.flags),
+        "counts": count_flags(rows),
+        "flagged_rows": [
+            {"row": number, **row_as_json(row), "details": {flag.name: flag.detail for flag in row_flags}}
+            for number, (row, row_flags) in enumerate(zip(rows, details, strict=True), start=1)
+            if row.flags
+        ],
+    }

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from selaras.backends.base import DEFAULT_MODEL
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.app import app, examples, fail, handle_errors, print_json, progress_reporter
 from selaras.cli.options import (
-    MAX_BEAD,
-    BackendChoice,
-    BackendOption,
-    BatchSizeOption,
-    BeamsOption,
-    ComputeTypeOption,
-    DeviceChoice,
-    DeviceOption,
     EmbedderOption,
+    EngineFlags,
+    JsonOption,
     LinesOption,
-    ModelOption,
-    ShortlistOption,
-    engine_options,
+    MaxBeadOption,
+    bootstrap_option,
+    comma_list,
+    exclude_flags_option,
+    flag_group,
+    min_chrf_option,
+    out_dir_option,
 )
 from selaras.export.registry import EXPORTERS
+from selaras.metrics import N_BOOTSTRAP
 
 
 class CorpusEngine(str, Enum):
@@ -43,6 +41,7 @@ class CorpusEngine(str, Enum):
     )
 )
 @handle_errors
+@flag_group(EngineFlags)
 def corpus(
     manifest: Annotated[
         Path,
@@ -51,7 +50,7 @@ def corpus(
             "to it, or a folder where NAME.id.txt pairs with NAME.en.txt."
         ),
     ],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for docs/<id>/, corpus.tsv, metrics.json, exports/.")],
+    out_dir: Annotated[Path, out_dir_option("Folder for docs/<id>/, corpus.tsv, metrics.json, exports/.")],
     engine: Annotated[
         CorpusEngine,
         typer.Option(
@@ -67,29 +66,19 @@ def corpus(
     ray_actors: Annotated[
         Optional[int], typer.Option("--ray-actors", help="Ray actors (default: one per GPU, else one per CPU).")
     ] = None,
-    model: ModelOption = DEFAULT_MODEL,
-    backend: BackendOption = BackendChoice.auto,
-    compute_type: ComputeTypeOption = None,
-    device: DeviceOption = DeviceChoice.auto,
-    beams: BeamsOption = None,
-    batch_size: BatchSizeOption = None,
-    shortlist: ShortlistOption = None,
+    mt_engine: EngineFlags = EngineFlags(),
     lines: LinesOption = False,
     embedder: EmbedderOption = "auto",
-    max_bead: Annotated[
-        Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead (both sides), 2-{MAX_BEAD}.")
-    ] = None,
-    bootstrap: Annotated[
-        int, typer.Option(help="Bootstrap resamples for each document's 95% CIs: at least 100, or 0 for none.")
-    ] = 1000,
+    max_bead: MaxBeadOption = None,
+    bootstrap: Annotated[int, bootstrap_option("each document's 95% CIs")] = N_BOOTSTRAP,
     export: Annotated[
         str, typer.Option("--export", help=f"Comma-separated export formats: {', '.join(EXPORTERS)}.")
     ] = ",".join(EXPORTERS),
     min_chrf: Annotated[
-        Optional[float], typer.Option(help="Leave rows whose sentence chrF is below this (or missing) out of the exports.")
+        Optional[float], min_chrf_option("Leave rows whose sentence chrF is below this (or missing) out of the exports.")
     ] = None,
     exclude_flags: Annotated[
-        str, typer.Option(help="Leave rows with any of these comma-separated flags out of the exports.")
+        str, exclude_flags_option("Leave rows with any of these comma-separated flags out of the exports.")
     ] = "",
     memory: Annotated[
         Optional[Path],
@@ -114,24 +103,11 @@ def corpus(
     unknown = unknown_formats(formats)
     if unknown:
         raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORTERS)}", 2)
-    if min_chrf is not None and not 0 <= min_chrf <= 100:
-        raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
-    if engine is CorpusEngine.local and (ray_address or ray_actors):
-        raise fail("--ray-address and --ray-actors need --engine ray", 2)
-    if ray_actors is not None and ray_actors < 1:
-        raise fail(f"--ray-actors must be at least 1, got {ray_actors}", 2)
+    _check_flags(min_chrf=min_chrf, engine=engine, ray_address=ray_address, ray_actors=ray_actors)
     settings = RunSettings(
-        engine=engine_options(
-            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
-            shortlist=shortlist,
-        ),
-        lines=lines,
-        align=AlignSettings(max_bead=max_bead, embedder=embedder),
-        n_bootstrap=bootstrap,
+        engine=mt_engine.options(), lines=lines, align=AlignSettings(max_bead=max_bead, embedder=embedder), n_bootstrap=bootstrap
     )
-    filters = ExportFilter(
-        formats=formats, min_chrf=min_chrf, exclude_flags=tuple(f.strip() for f in exclude_flags.split(",") if f.strip())
-    )
+    filters = ExportFilter(formats=formats, min_chrf=min_chrf, exclude_flags=comma_list(exclude_flags))
     with progress_reporter("translating") as on_translate, progress_reporter("assembling") as on_assemble:
         result = run_corpus(
             manifest,
@@ -145,6 +121,21 @@ def corpus(
             on_translate=on_translate,
             on_assemble=on_assemble,
         )
+    _report(result, as_json=as_json)
+
+
+def _check_flags(*, min_chrf: float | None, engine: CorpusEngine, ray_address: str | None, ray_actors: int | None) -> None:
+    """Refuse, with the fix, a flag out of range or one that needs another (``--ray-*`` without ``--engine ray``)."""
+    if min_chrf is not None and not 0 <= min_chrf <= 100:
+        raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
+    if engine is CorpusEngine.local and (ray_address or ray_actors):
+        raise fail("--ray-address and --ray-actors need --engine ray", 2)
+    if ray_actors is not None and ray_actors < 1:
+        raise fail(f"--ray-actors must be at least 1, got {ray_actors}", 2)
+
+
+def _report(result: Any, *, as_json: bool) -> None:
+    """The summary on stderr, with --json the metrics on stdout; exit 1 when a document failed."""
     typer.echo(summary_text(result), err=True)
     if as_json:
         print_json({"out_dir": str(result.out_dir), "stats": result.stats.as_json(), **result.metrics})
@@ -152,7 +143,7 @@ def corpus(
         raise typer.Exit(1)
 
 
-def summary_text(result) -> str:
+def summary_text(result: Any) -> str:
     """The summary on stderr: documents, sentences, beads, what was cached, exported and skipped."""
     s, m = result.stats, result.metrics
     lines = [

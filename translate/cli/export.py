@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.cli.options import (
+    JsonOption,
+    comma_list,
+    exclude_flags_option,
+    min_chrf_option,
+    output_option,
+    status_option,
+)
 from selaras.export.registry import EXPORTERS
 
 if TYPE_CHECKING:
@@ -49,24 +57,21 @@ def export(
     aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run/check); - reads stdin.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
     output: Annotated[
-        str,
-        typer.Option(
-            "-o", "--output", help="Output path; moses writes PATH.id and PATH.en; - is stdout (not for moses)."
-        ),
+        str, output_option("Output path; moses writes PATH.id and PATH.en; - is stdout (not for moses).")
     ],
     pair: Annotated[
         Pair, typer.Option(help="Pair the source with the human reference or with the MT.", case_sensitive=False)
     ] = Pair.reference,
     min_chrf: Annotated[
-        float | None, typer.Option(help="Leave out rows whose sentence chrF is below this (or missing).")
+        float | None, min_chrf_option("Leave out rows whose sentence chrF is below this (or missing).")
     ] = None,
     exclude_flags: Annotated[
-        str, typer.Option(help="Leave out rows with any of these comma-separated flags (see selaras check).")
+        str, exclude_flags_option("Leave out rows with any of these comma-separated flags (see selaras check).")
     ] = "",
     dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out repeated (source, target) pairs.")] = False,
     status: Annotated[
         str | None,
-        typer.Option(help="Export only beads with these review statuses: accepted, rejected, pending (comma-separated)."),
+        status_option("Export only beads with these review statuses: accepted, rejected, pending (comma-separated)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -88,7 +93,7 @@ def export(
     if min_chrf is not None and not 0 <= min_chrf <= 100:
         raise fail(f"--min-chrf must be between 0 and 100 (sentence chrF), got {min_chrf:g}", 2)
     check_outputs(exporter.paths(output), [aligned])
-    excluded = [f.strip() for f in exclude_flags.split(",") if f.strip()]
+    excluded = list(comma_list(exclude_flags))
     from selaras.review import parse_statuses, rows_with_status
 
     statuses = parse_statuses(status) if status is not None else None

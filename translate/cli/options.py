@@ -1,17 +1,31 @@
-"""Options shared by the commands that translate (``translate`` and ``run``).
+"""Every option that more than one command takes, declared once.
 
-Typer ``Annotated`` aliases, as in the Hugging Face CLI (``_cli_utils.py``), so the two
-commands spell, default and document each flag the same way.
+Typer ``Annotated`` aliases, as in the Hugging Face CLI (``_cli_utils.py``), so the
+commands spell, default and document each shared flag the same way. Where one text
+cannot serve every command (what ``-o`` writes, which CIs ``--bootstrap`` is for), a
+small factory keeps the flag's names here and takes the command's words.
+
+The engine flags (``--model`` … ``--batch-size``) travel together: :class:`EngineFlags`
+declares them once, and :func:`flag_group` gives them to a command as one parameter.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, TypeVar, get_type_hints
 
 import typer
 
+from selaras.backends.base import DEFAULT_MODEL
 from selaras.backends.options import COMPUTE_TYPES, MAX_BATCH_SIZE, MAX_BEAMS, EngineOptions
+from selaras.metrics import MIN_BOOTSTRAP
+from selaras.jobs.spec import MAX_BEAD  # the bound AlignSettings owns, for the help text
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BackendChoice(str, Enum):
@@ -30,10 +44,8 @@ class DeviceChoice(str, Enum):
     cuda = "cuda"
 
 
-#: Largest ``--max-bead`` accepted: the aligner tries every shape with up to this many
-#: sentences, so its work grows with the square of it, and beads of more than a dozen
-#: sentences are not alignments anyone can review.
-MAX_BEAD = 12
+
+# --- the engine flags -------------------------------------------------------------------
 
 ModelOption = Annotated[
     str,
@@ -54,6 +66,14 @@ ComputeTypeOption = Annotated[
         help="CTranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPES) + ". Default: int8 on CPU, int8_float16 on CUDA.",
     ),
 ]
+ShortlistOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--shortlist",
+        help="CTranslate2 decodes over this vocabulary shortlist only (faster; `selaras shortlist build`), "
+        "or 'off'. Default: the model's own shortlist if one was built for it, else the full vocabulary.",
+    ),
+]
 DeviceOption = Annotated[DeviceChoice, typer.Option("--device", help="auto = CUDA when available.")]
 BeamsOption = Annotated[
     Optional[int],
@@ -66,6 +86,81 @@ BatchSizeOption = Annotated[
         help=f"Sentences per batch, 1-{MAX_BATCH_SIZE}. Default: the engine's (transformers 16, CTranslate2 64).",
     ),
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineFlags:
+    """The engine flags of one command line, in the order ``--help`` lists them.
+
+    Each field is a flag (its type carries the typer option, its default the flag's);
+    :func:`flag_group` turns the fields into a command's parameters.
+    """
+
+    model: ModelOption = DEFAULT_MODEL
+    backend: BackendOption = BackendChoice.auto
+    compute_type: ComputeTypeOption = None
+    shortlist: ShortlistOption = None
+    device: DeviceOption = DeviceChoice.auto
+    beams: BeamsOption = None
+    batch_size: BatchSizeOption = None
+
+    def options(self) -> EngineOptions:
+        """The engine options, checked before anything loads.
+
+        ``EngineOptions`` validates every value (beams and batch size in range, a compute
+        type CTranslate2 knows and the device can run) and raises one ``InputError`` line.
+        """
+        return EngineOptions(
+            backend=self.backend.value,
+            model=self.model,
+            device=self.device.value,
+            compute_type=self.compute_type,
+            beams=self.beams,
+            batch_size=self.batch_size,
+            shortlist=self.shortlist,
+        )
+
+
+def flag_group(group: type, *, without: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command a group of flags declared once, as its one parameter typed ``group``.
+
+    ``group`` is a frozen dataclass whose fields are flags (each field's type carries its
+    typer option, its default the flag's), as :class:`EngineFlags`. ``--help`` lists them
+    where that parameter stands in the command's signature, and the command receives
+    them as one ``group`` value. ``without`` names fields the command does not offer
+    (typer shows no such flag; they keep their defaults). It is what a click decorator
+    adding shared options does; typer reads the signature, so this one rewrites it.
+    """
+    hints = get_type_hints(group, include_extras=True)
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    flags = [
+        inspect.Parameter(field.name, kind, default=field.default, annotation=hints[field.name])
+        for field in dataclasses.fields(group)
+        if field.name not in without
+    ]
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        (name,) = [p.name for p in signature.parameters.values() if p.annotation is group]
+        parameters = []
+        for parameter in signature.parameters.values():
+            parameters.extend(flags if parameter.name == name else [parameter])
+
+        @functools.wraps(command)
+        def with_group(**kwargs: Any) -> Any:
+            given = {flag.name: kwargs.pop(flag.name) for flag in flags if flag.name in kwargs}
+            return command(**kwargs, **{name: group(**given)})
+
+        with_group.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        with_group.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_group  # type: ignore[return-value]
+
+    return decorate
+
+
+# --- flags several commands take ---------------------------------------------------------
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 FormatOption = Annotated[
     Optional[str],
     typer.Option(
@@ -82,40 +177,62 @@ EmbedderOption = Annotated[
         "Cached per text in the Selaras cache.",
     ),
 ]
-ShortlistOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--shortlist",
-        help="CTranslate2 decodes over this vocabulary shortlist only (faster; `selaras shortlist build`), "
-        "or 'off'. Default: the model's own shortlist if one was built for it, else the full vocabulary.",
-    ),
-]
-LinesOption = Annotated[
-    bool, typer.Option("--lines", help="Each non-empty line is one sentence (no segmentation).")
+MaxBeadOption = Annotated[
+    Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead, both sides together (2-{MAX_BEAD}).")
 ]
 
 
-def engine_options(
-    *,
-    backend: BackendChoice,
-    model: str,
-    device: DeviceChoice,
-    compute_type: str | None,
-    beams: int | None,
-    batch_size: int | None,
-    shortlist: str | None = None,
-) -> EngineOptions:
-    """The engine options of a command's flags, checked before anything loads.
+def json_option(help: str) -> Any:
+    """``--json`` where a command prints something particular (``JsonOption`` otherwise)."""
+    return typer.Option("--json", help=help)
 
-    ``EngineOptions`` validates every value (beams and batch size in range, a compute
-    type CTranslate2 knows and the device can run) and raises one ``InputError`` line.
-    """
-    return EngineOptions(
-        backend=backend.value,
-        model=model,
-        device=device.value,
-        compute_type=compute_type,
-        beams=beams,
-        batch_size=batch_size,
-        shortlist=shortlist,
-    )
+
+def lines_option(help: str = "Each non-empty line is one sentence (no segmentation).") -> Any:
+    """``--lines``: the input is one sentence a line."""
+    return typer.Option("--lines", help=help)
+
+
+LinesOption = Annotated[bool, lines_option()]
+
+
+def bootstrap_option(cis: str = "the 95% CIs") -> Any:
+    """``--bootstrap``: resamples for ``cis`` (which confidence intervals they give)."""
+    return typer.Option("--bootstrap", help=f"Bootstrap resamples for {cis}: at least {MIN_BOOTSTRAP}, or 0 for none.")
+
+
+BootstrapOption = Annotated[int, bootstrap_option()]
+
+
+def output_option(help: str) -> Any:
+    """``-o/--output``: the file a command writes (``help`` says which, and its default)."""
+    return typer.Option("-o", "--output", help=help)
+
+
+def out_dir_option(help: str) -> Any:
+    """``-o/--out``: the folder a whole run writes."""
+    return typer.Option("--out", "-o", help=help)
+
+
+def mt_option(help: str) -> Any:
+    """``--mt``: an existing machine translation, one line per source sentence."""
+    return typer.Option("--mt", help=help)
+
+
+def min_chrf_option(help: str) -> Any:
+    """``--min-chrf``: leave out rows below a sentence chrF."""
+    return typer.Option("--min-chrf", help=help)
+
+
+def exclude_flags_option(help: str) -> Any:
+    """``--exclude-flags``: leave out rows with any of some QA flags."""
+    return typer.Option("--exclude-flags", help=help)
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    """A comma-separated option's items, stripped, empty ones dropped (``"a, b,"``: ``("a", "b")``)."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def status_option(help: str) -> Any:
+    """``--status``: keep only rows with some review statuses."""
+    return typer.Option("--status", help=help)

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json
+from selaras.cli.app import app, examples, fail, handle_errors, print_json
+from selaras.cli.options import JsonOption, bootstrap_option, flag_group, status_option
+
+if TYPE_CHECKING:
+    from selaras.rows import AlignedRow
 
 #: Table widths accepted: narrower cannot show three text columns; wider is no screen.
 MIN_WIDTH, MAX_WIDTH = 40, 1000
+
+
+@dataclass(frozen=True)
+class WorkbenchFlags:
+    """The flags that go with --serve only (``flag_group`` makes them the command's)."""
+
+    host: Annotated[
+        str, typer.Option(help="With --serve: address to listen on (anything but loopback is warned about).")
+    ] = "127.0.0.1"
+    port: Annotated[int, typer.Option(help="With --serve: port to listen on; 0 picks a free one.")] = 0
+    no_open: Annotated[bool, typer.Option("--no-open", help="With --serve: do not open a browser.")] = False
+    checked_with: Annotated[
+        str | None,
+        typer.Option(
+            "--checked-with",
+            help="With --serve: the selaras check options the TSV was checked with (e.g. \"--low-chrf 25\"), "
+            "so changed beads are flagged with the same thresholds (default: check's defaults).",
+        ),
+    ] = None
 
 
 @app.command(
@@ -25,6 +50,7 @@ MIN_WIDTH, MAX_WIDTH = 40, 1000
     )
 )
 @handle_errors
+@flag_group(WorkbenchFlags)
 def review(
     aligned: Annotated[Path, typer.Argument(help="Aligned TSV from selaras align, run or check.")],
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help="Show only rows with a QA flag.")] = False,
@@ -47,12 +73,10 @@ def review(
             "they must have been computed on this TSV's content (checked by digest)."
         ),
     ] = None,
-    bootstrap: Annotated[
-        int, typer.Option(help="Bootstrap resamples for 95% CIs of recomputed corpus scores: 0 = none, else at least 100.")
-    ] = 0,
+    bootstrap: Annotated[int, bootstrap_option("the 95% CIs of recomputed corpus scores")] = 0,
     status: Annotated[
         str | None,
-        typer.Option(help="Show only rows with these review statuses: accepted, rejected, pending (comma-separated)."),
+        status_option("Show only rows with these review statuses: accepted, rejected, pending (comma-separated)."),
     ] = None,
     serve: Annotated[
         bool,
@@ -60,19 +84,7 @@ def review(
             "--serve", help="Start the review workbench: edit, accept, merge and split beads in the browser, saved to the TSV."
         ),
     ] = False,
-    host: Annotated[
-        str, typer.Option(help="With --serve: address to listen on (anything but loopback is warned about).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="With --serve: port to listen on; 0 picks a free one.")] = 0,
-    no_open: Annotated[bool, typer.Option("--no-open", help="With --serve: do not open a browser.")] = False,
-    checked_with: Annotated[
-        str | None,
-        typer.Option(
-            "--checked-with",
-            help="With --serve: the selaras check options the TSV was checked with (e.g. \"--low-chrf 25\"), "
-            "so changed beads are flagged with the same thresholds (default: check's defaults).",
-        ),
-    ] = None,
+    workbench: WorkbenchFlags = WorkbenchFlags(),
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -85,39 +97,23 @@ def review(
     serves until Ctrl-C; every change is journalled beside the TSV and saved into it.
     """
     if serve:
-        others = [
-            name
-            for name, given in (
-                ("--html", html is not None), ("--json", as_json), ("--metrics", metrics is not None),
-                ("--only-flagged", only_flagged), ("--limit", limit is not None), ("--status", status is not None),
-                ("--width", width is not None), ("--bootstrap", bootstrap != 0), ("--sort", sort != "file"),
-            )
-            if given
-        ]
-        if others:
-            raise fail(f"--serve edits the whole file in the browser; {', '.join(others)} cannot go with it", 2)
-        _serve(aligned, host=host, port=port, open_browser=not no_open, checks=_checks_from(checked_with))
+        _refuse_beside_serve(
+            {
+                "--html": html is not None, "--json": as_json, "--metrics": metrics is not None,
+                "--only-flagged": only_flagged, "--limit": limit is not None, "--status": status is not None,
+                "--width": width is not None, "--bootstrap": bootstrap != 0, "--sort": sort != "file",
+            }
+        )
+        _serve(aligned, workbench, checks=_checks_from(workbench.checked_with))
         return
-    if host != "127.0.0.1" or port != 0 or no_open or checked_with is not None:
+    if workbench != WorkbenchFlags():
         raise fail("--host, --port, --no-open and --checked-with go with --serve", 2)
-    if not 0 <= port <= 65535:
-        raise fail(f"--port must be 0-65535, got {port}", 2)
-    from rich.console import Console
-
-    from selaras.io import atomic_write, check_outputs
+    _check_view_flags(html=html, as_json=as_json, width=width, limit=limit)
+    from selaras.io import check_outputs
     from selaras.metrics import check_bootstrap
     from selaras.jobs.review import review_file
-    from selaras.review import rows_for_review
-    from selaras.review.terminal import review_table, summary_line
-    from selaras.rows import is_scored, row_as_json
+    from selaras.review import parse_statuses, rows_for_review
 
-    html_to_stdout = html is not None and str(html) == "-"
-    if html_to_stdout and as_json:
-        raise fail("--html - and --json both write to stdout; give --html a file name", 2)
-    if width is not None and not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise fail(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} columns, got {width}", 2)
-    if limit is not None and limit < 0:
-        raise fail(f"--limit must be 0 or more, got {limit}", 2)
     bootstrap = check_bootstrap(bootstrap)
     if html is not None:
         check_outputs([html], [aligned, *([metrics] if metrics is not None else [])])
@@ -125,44 +121,79 @@ def review(
     # TER is what makes scoring slow, so the terminal view leaves it out.
     keys = ("chrf", "bleu") if html is None and not as_json else None
     data = review_file(aligned, metrics=metrics, keys=keys, n_bootstrap=bootstrap)
-    rows, corpus, origin, warnings = data.rows, data.corpus, data.origin, data.warnings
-    from selaras.review import parse_statuses
-
     statuses = parse_statuses(status) if status is not None else None
-    selected = rows_for_review(rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
-    summary = summary_line(rows, corpus, shown=len(selected))
-
+    selected = rows_for_review(data.rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
     if html is not None:
-        from selaras.review.html import render_html
-
-        page = render_html(
-            selected, metrics=corpus, title=aligned.name, sort=sort, metrics_origin=origin, warnings=warnings
-        )
-        with atomic_write(html) as handle:
-            handle.write(page)
-        if not html_to_stdout:
-            typer.echo(f"Wrote {html} ({len(selected)} rows).", err=True)
-
+        _write_page(html, selected, data, title=aligned.name, sort=sort)
     if as_json:
-        print_json(
-            {
-                "file": str(aligned),
-                "rows": len(rows),
-                "shown": len(selected),
-                "flagged": sum(1 for row in rows if row.flags),
-                "aligned": sum(1 for row in rows if is_scored(row)),
-                "metrics": corpus,
-                "warnings": warnings,
-                "html": None if html is None else str(html),
-                "selected": [{"position": position, **row_as_json(row)} for position, row in selected],
-            }
-        )
-        return
-    # With --html - the page owns stdout, so the summary goes to stderr.
-    console = Console(width=width, highlight=False, stderr=html_to_stdout)
+        print_json(review_json(aligned, data, selected, html=html))
+    else:
+        _print_table(selected, data, width=width, html=html)
+
+
+def _refuse_beside_serve(given: dict[str, bool]) -> None:
+    """--serve edits the whole file: refuse the view flags given with it, all named in one line."""
+    others = [name for name, is_given in given.items() if is_given]
+    if others:
+        raise fail(f"--serve edits the whole file in the browser; {', '.join(others)} cannot go with it", 2)
+
+
+def _check_view_flags(*, html: Path | None, as_json: bool, width: int | None, limit: int | None) -> None:
+    """Refuse, with the fix, view flags out of range or writing to stdout together."""
+    if html is not None and str(html) == "-" and as_json:
+        raise fail("--html - and --json both write to stdout; give --html a file name", 2)
+    if width is not None and not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise fail(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} columns, got {width}", 2)
+    if limit is not None and limit < 0:
+        raise fail(f"--limit must be 0 or more, got {limit}", 2)
+
+
+def _write_page(html: Path, selected: Sequence[tuple[int, AlignedRow]], data: Any, *, title: str, sort: str) -> None:
+    """The HTML review page, written atomically (``-``: stdout), and a note on stderr naming the file."""
+    from selaras.io import atomic_write
+    from selaras.review.html import render_html
+
+    page = render_html(
+        selected, metrics=data.corpus, title=title, sort=sort, metrics_origin=data.origin, warnings=data.warnings
+    )
+    with atomic_write(html) as handle:
+        handle.write(page)
+    if str(html) != "-":
+        typer.echo(f"Wrote {html} ({len(selected)} rows).", err=True)
+
+
+def review_json(
+    aligned: Path, data: Any, selected: Sequence[tuple[int, AlignedRow]], *, html: Path | None
+) -> dict[str, Any]:
+    """``--json``: counts, corpus scores, warnings, and each selected row with its position in the file."""
+    from selaras.rows import is_scored, row_as_json
+
+    return {
+        "file": str(aligned),
+        "rows": len(data.rows),
+        "shown": len(selected),
+        "flagged": sum(1 for row in data.rows if row.flags),
+        "aligned": sum(1 for row in data.rows if is_scored(row)),
+        "metrics": data.corpus,
+        "warnings": data.warnings,
+        "html": None if html is None else str(html),
+        "selected": [{"position": position, **row_as_json(row)} for position, row in selected],
+    }
+
+
+def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width: int | None, html: Path | None) -> None:
+    """The terminal view: the table (not with --html) and the summary line.
+
+    With ``--html -`` the page owns stdout, so the summary goes to stderr.
+    """
+    from rich.console import Console
+
+    from selaras.review.terminal import review_table, summary_line
+
+    console = Console(width=width, highlight=False, stderr=html is not None and str(html) == "-")
     if html is None:
         console.print(review_table(selected))
-    console.print(summary, soft_wrap=True)
+    console.print(summary_line(data.rows, data.corpus, shown=len(selected)), soft_wrap=True)
 
 
 def _checks_from(checked_with: str | None) -> Any:
@@ -171,13 +202,12 @@ def _checks_from(checked_with: str | None) -> Any:
         return None
     import shlex
 
-    from selaras.checks import ParameterError, build_checks
-    from selaras.cli.check import OPTION_PARAMS, parse_low_confidence
+    from selaras.cli.check import OPTION_PARAMS, checks_from_options, parse_low_confidence
 
     words = shlex.split(checked_with)
     if len(words) % 2:
         raise fail(f"--checked-with takes pairs of selaras check options and values, got {checked_with!r}", 2)
-    params: dict[str, dict[str, object]] = {}
+    values: dict[str, object] = {}
     for option, raw in zip(words[::2], words[1::2]):
         if option not in OPTION_PARAMS:
             raise fail(f"--checked-with: {option} is not a selaras check option; use {', '.join(OPTION_PARAMS)}", 2)
@@ -189,26 +219,21 @@ def _checks_from(checked_with: str | None) -> Any:
                 value = int(raw) if option in ("--id-words", "--repeat") else float(raw)
             except ValueError:
                 raise fail(f"--checked-with: {option} needs a number, got {raw!r}", 2) from None
-        check_name, param = OPTION_PARAMS[option]
-        params.setdefault(check_name, {})[param] = value
-    try:
-        return build_checks(params)
-    except ParameterError as exc:
-        option = next((o for o, target in OPTION_PARAMS.items() if target == (exc.check, exc.param)), "")
-        raise fail(f"--checked-with: {option} {exc.reason}", 2) from None
+        values[option] = value
+    return checks_from_options(values, where="--checked-with: ")
 
 
-def _serve(aligned: Path, *, host: str, port: int, open_browser: bool, checks: Any) -> None:
+def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any) -> None:
     """Run the workbench: the URL on stdout (one line), notes on stderr."""
-    if not 0 <= port <= 65535:
-        raise fail(f"--port must be 0-65535, got {port}", 2)
+    if not 0 <= workbench.port <= 65535:
+        raise fail(f"--port must be 0-65535, got {workbench.port}", 2)
     if str(aligned) == "-":
         raise fail("--serve saves changes into the TSV, so it needs a file, not - (stdin)", 2)
     from selaras.review.server import serve
 
     def ready(url: str) -> None:
         typer.echo(url)
-        if open_browser:
+        if not workbench.no_open:
             import os
             import sys
             import webbrowser
@@ -226,8 +251,8 @@ def _serve(aligned: Path, *, host: str, port: int, open_browser: bool, checks: A
 
     serve(
         str(aligned),
-        host=host,
-        port=port,
+        host=workbench.host,
+        port=workbench.port,
         on_ready=ready,
         on_note=lambda note: typer.echo(note, err=True),
         checks=checks,

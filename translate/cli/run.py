@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from selaras.backends.base import DEFAULT_MODEL
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, print_json, progress_reporter
+from selaras.cli.app import app, examples, fail, handle_errors, print_json, progress_reporter
 from selaras.cli.options import (
-    BackendChoice,
-    BackendOption,
-    BatchSizeOption,
-    BeamsOption,
-    ComputeTypeOption,
-    DeviceChoice,
-    DeviceOption,
+    BootstrapOption,
     EmbedderOption,
-    MAX_BEAD,
+    EngineFlags,
     FormatOption,
+    JsonOption,
     LinesOption,
-    ModelOption,
-    ShortlistOption,
-    engine_options,
+    MaxBeadOption,
+    flag_group,
+    mt_option,
+    out_dir_option,
 )
+from selaras.metrics import N_BOOTSTRAP
 
 
 @app.command(
@@ -38,31 +34,20 @@ from selaras.cli.options import (
     )
 )
 @handle_errors
+@flag_group(EngineFlags)
 def run(
     source: Annotated[Path, typer.Argument(help="Indonesian document (UTF-8 text).")],
     reference: Annotated[
         Optional[list[Path]],
         typer.Option("--reference", "-r", help="English reference translation (repeat for several)."),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the run's files.")] = Path("selaras-run"),
-    mt: Annotated[
-        Optional[Path], typer.Option("--mt", help="Use this MT (one line per source sentence) instead of translating.")
-    ] = None,
+    out_dir: Annotated[Path, out_dir_option("Folder for the run's files.")] = Path("selaras-run"),
+    mt: Annotated[Optional[Path], mt_option("Use this MT (one line per source sentence) instead of translating.")] = None,
     no_mt: Annotated[bool, typer.Option("--no-mt", help="Do not translate: align source and reference only.")] = False,
-    model: ModelOption = DEFAULT_MODEL,
-    backend: BackendOption = BackendChoice.auto,
-    compute_type: ComputeTypeOption = None,
-    shortlist: ShortlistOption = None,
-    device: DeviceOption = DeviceChoice.auto,
-    beams: BeamsOption = None,
-    batch_size: BatchSizeOption = None,
+    engine: EngineFlags = EngineFlags(),
     lines: LinesOption = False,
-    max_bead: Annotated[
-        Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead (both sides), 2-{MAX_BEAD}.")
-    ] = None,
-    bootstrap: Annotated[
-        int, typer.Option(help="Bootstrap resamples for the 95% CIs: at least 100, or 0 for none.")
-    ] = 1000,
+    max_bead: MaxBeadOption = None,
+    bootstrap: BootstrapOption = N_BOOTSTRAP,
     document_format: FormatOption = None,
     embedder: EmbedderOption = "auto",
     word_alignment: Annotated[
@@ -87,12 +72,7 @@ def run(
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
-    options = None
-    if mt is None and not no_mt:
-        options = engine_options(
-            backend=backend, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
-            shortlist=shortlist,
-        )
+    options = engine.options() if mt is None and not no_mt else None
     with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed_progress:
         result = run_pipeline(
             source,
@@ -116,13 +96,19 @@ def run(
         typer.echo(f"note: {result.split} over-long sentences were split to fit the model and rejoined", err=True)
     if as_json:
         print_json({"out_dir": str(result.out_dir), **result.metrics})
-        return
-    typer.echo(f"{len(result.sentences)} source sentences → {result.out_dir}/")
+    else:
+        typer.echo(summary_text(result))
+
+
+def summary_text(result: Any) -> str:
+    """The summary on stdout: the folder, then each reference's aligned TSV, beads and scores."""
+    lines = [f"{len(result.sentences)} source sentences → {result.out_dir}/"]
     for ref in result.metrics["references"]:
         line = f"  {ref['aligned']}: {ref['beads']} beads with {ref['reference']}"
         if ref["metrics"]:
             m = ref["metrics"]
             line += f"  BLEU {m['bleu']:.2f}  chrF {m['chrf']:.2f}  chrF++ {m['chrfpp']:.2f}  TER {m['ter']:.2f}"
-        typer.echo(line)
+        lines.append(line)
     if result.mt is None:
-        typer.echo("  (no MT: source–reference alignment only, no scores)")
+        lines.append("  (no MT: source–reference alignment only, no scores)")
+    return "\n".join(lines)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json
-from selaras.metrics import MIN_BOOTSTRAP, N_BOOTSTRAP
+from selaras.cli.app import app, examples, handle_errors, print_json
+from selaras.cli.options import BootstrapOption, JsonOption
+from selaras.metrics import N_BOOTSTRAP
 
 
 @app.command(
@@ -23,10 +24,7 @@ def score(
     hypothesis: Annotated[Path, typer.Argument(help="Machine translation, one segment per line.")],
     references: Annotated[list[Path], typer.Argument(help="One or more line-parallel reference files.")],
     as_json: JsonOption = False,
-    bootstrap: Annotated[
-        int,
-        typer.Option(help=f"Bootstrap resamples for the 95% CIs: at least {MIN_BOOTSTRAP}, or 0 for none."),
-    ] = N_BOOTSTRAP,
+    bootstrap: BootstrapOption = N_BOOTSTRAP,
 ) -> None:
     """Score a translation against references, like sacrebleu (BLEU, chrF, chrF++, TER).
 

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from selaras.cli.app import JsonOption, app, examples, handle_errors
+from selaras.cli.app import app, examples, handle_errors
+from selaras.cli.options import JsonOption, output_option
 
 
 class Lang(str, Enum):
@@ -31,9 +32,7 @@ class Lang(str, Enum):
 def segment(
     file: Annotated[Path, typer.Argument(help="UTF-8 text file; blank lines separate paragraphs; - reads stdin.")],
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the text (picks the abbreviation rules).")] = Lang.id,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
-    ] = None,
+    output: Annotated[Path | None, output_option("Write here (atomically) instead of stdout.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Split a document into sentences: one per line, a blank line between paragraphs.

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from selaras.backends.base import DEFAULT_MODEL
-from selaras.cli.app import JsonOption, app, examples, handle_errors, print_json, progress_reporter
-from selaras.cli.options import (
-    BackendChoice,
-    BatchSizeOption,
-    BeamsOption,
-    ComputeTypeOption,
-    DeviceChoice,
-    DeviceOption,
-    ModelOption,
-    engine_options,
-)
+from selaras.cli.app import app, examples, handle_errors, print_json, progress_reporter
+from selaras.cli.options import BackendChoice, EngineFlags, JsonOption, flag_group, output_option
 from selaras.backends.shortlist import DEFAULT_PER_PIECE, DEFAULT_TOP, MAX_PER_PIECE, MAX_TOP
 
 shortlist_app = typer.Typer(
@@ -40,29 +31,25 @@ app.add_typer(shortlist_app, name="shortlist")
     )
 )
 @handle_errors
+@flag_group(EngineFlags, without=("backend", "shortlist"))
 def build(
     corpus: Annotated[
         Path, typer.Option("--corpus", help="Monolingual Indonesian text, one sentence per line (blank lines skipped).")
     ],
     output: Annotated[
         Optional[Path],
-        typer.Option(
-            "--output", "-o",
-            help="Write the shortlist here (atomically). Default: the model's cached shortlist, which "
+        output_option(
+            "Write the shortlist here (atomically). Default: the model's cached shortlist, which "
             "CTranslate2 then uses for this model unless --shortlist off.",
         ),
     ] = None,
-    model: ModelOption = DEFAULT_MODEL,
+    engine: EngineFlags = EngineFlags(),
     top: Annotated[
         int, typer.Option("--top", help=f"Most frequent target pieces always allowed (0-{MAX_TOP}).")
     ] = DEFAULT_TOP,
     per_piece: Annotated[
         int, typer.Option("--per-piece", help=f"Target pieces kept per source piece (0-{MAX_PER_PIECE}).")
     ] = DEFAULT_PER_PIECE,
-    beams: BeamsOption = None,
-    batch_size: BatchSizeOption = None,
-    device: DeviceOption = DeviceChoice.auto,
-    compute_type: ComputeTypeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a vocabulary shortlist by translating CORPUS with the full vocabulary.
@@ -76,10 +63,7 @@ def build(
     """
     from selaras.jobs.shortlist import build_shortlist_file
 
-    options = engine_options(
-        backend=BackendChoice.ctranslate2, model=model, device=device, compute_type=compute_type,
-        beams=beams, batch_size=batch_size,
-    )
+    options = replace(engine, backend=BackendChoice.ctranslate2).options()
     with progress_reporter("translating") as report:
         shortlist, path = build_shortlist_file(
             corpus, output, options, top=top, per_piece=per_piece, on_progress=report

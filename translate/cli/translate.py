@@ -8,21 +8,8 @@ from typing import Annotated
 
 import typer
 
-from selaras.backends.base import DEFAULT_MODEL
-from selaras.cli.app import JsonOption, app, examples, fail, handle_errors, progress_reporter
-from selaras.cli.options import (
-    BackendChoice,
-    BackendOption,
-    BatchSizeOption,
-    BeamsOption,
-    ComputeTypeOption,
-    DeviceChoice,
-    DeviceOption,
-    FormatOption,
-    ModelOption,
-    ShortlistOption,
-    engine_options,
-)
+from selaras.cli.app import app, examples, fail, handle_errors, progress_reporter
+from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_group, lines_option, output_option
 
 
 @app.command(
@@ -40,26 +27,17 @@ from selaras.cli.options import (
     )
 )
 @handle_errors
+@flag_group(EngineFlags)
 def translate(
     file: Annotated[
         Path, typer.Argument(help="UTF-8 Indonesian text; blank lines separate paragraphs; - reads stdin.")
     ],
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout; resumable after interruption."),
+        Path | None, output_option("Write here (atomically) instead of stdout; resumable after interruption.")
     ] = None,
-    model: ModelOption = DEFAULT_MODEL,
-    lines: Annotated[
-        bool,
-        typer.Option("--lines", help="Each line is one sentence (no segmentation); output is line-parallel."),
-    ] = False,
-    beams: BeamsOption = None,
-    batch_size: BatchSizeOption = None,
-    device: DeviceOption = DeviceChoice.auto,
-    backend_choice: BackendOption = BackendChoice.auto,
-    compute_type: ComputeTypeOption = None,
+    engine: EngineFlags = EngineFlags(),
+    lines: Annotated[bool, lines_option("Each line is one sentence (no segmentation); output is line-parallel.")] = False,
     document_format: FormatOption = None,
-    shortlist: ShortlistOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -84,10 +62,7 @@ def translate(
 
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)
-    options = engine_options(
-        backend=backend_choice, model=model, device=device, compute_type=compute_type, beams=beams, batch_size=batch_size,
-        shortlist=shortlist,
-    )
+    options = engine.options()
     with progress_reporter("translating") as report:
         result = translate_file(
             file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format
