@@ -844,3 +844,60 @@ def test_document_without_any_mt_gets_only_alignment_flags():
         AlignedRow(src_ids=(2,), ref_ids=(2,), source="Dia pergi.", mt="", reference="He left.", align_score=0.2),
     ]
     assert [r.flags for r in check_rows(rows)] == [(), ("low-alignment",)]
+
+
+# ---------------------------------------------------------------------------
+# Real MT (gareng-dev, issue #21): false alarms that must stay quiet, errors that must fire
+
+
+@pytest.mark.parametrize(
+    ("source", "mt"),
+    [
+        ("14 Emirates First Class $1,318", "14 Emirates First Class $ 1,318"),  # the same string
+        ("Tweeple.in mengikuti 31,000 pengguna Twitter di India.", "Tweeple.in followed 31,000 Twitter users in India."),
+        ("Valentino Rossi (Ita) Yamaha 1:47.872", "Valentino Rossi (Ita) Yamaha 1: 47.872"),  # a space, same value
+        ("Lima tahun lalu, saya mahasiswa S3.", "Five years ago, I was a PhD student."),  # a degree code
+        ("Harganya Rp100 jutaan.", "The price is Rp100 millions."),
+        ("Sekitar 12 trilliun watts.", "About 12 trillion watts."),
+    ],
+)
+def test_number_mismatch_real_mt_false_alarms_do_not_fire(source: str, mt: str) -> None:
+    assert "number-mismatch" not in flags_of(source, mt)
+
+
+@pytest.mark.parametrize(
+    ("source", "mt", "detail"),
+    [
+        ("Ferrari 1:41.780 19.", "Ferrari 1: 41780 19.", "source 1:41.780 not in MT; MT 1, 41780 not in source"),
+        ("Wawancara terhadap 1.635 responden.", "Interviews of 1636 respondents.", "1.635 → 1636"),
+        ("Subsidi mencapai Rp8,5 miliar.", "Subsidies reach Rp8, 5 billion.", "source 8,5 miliar not in MT; MT 8, 5 billion not in source"),
+        ("Maracana, Kapasitas: 78.639; Dua pertandingan grup.", "Maracana, Capacity: 78.639; Two group games.",
+         "78.639 kept with the Indonesian thousands dot (an English reader sees a decimal)"),
+    ],
+)
+def test_number_mismatch_real_mt_errors_fire_and_name_the_number(source: str, mt: str, detail: str) -> None:
+    [flag] = [f for f in find_flags([AlignedRow((1,), (1,), source, mt, mt)])[0] if f.name == "number-mismatch"]
+    assert flag.detail == detail
+
+
+@pytest.mark.parametrize(
+    ("source", "mt"),
+    [
+        ("Eric Cantona — 1992 — 1997 (185 apps)", "Eric Cantona — 1992 — 1997 (185 apps)"),
+        ("Writing's on the Wall, Spectre", "Writing's on the Wall, Spectre"),
+        ("2013: Novak Djokovic kalahkan Andy Murray 6-2", "2013: Novak Djokovic defeat Andy Murray 6-2"),
+        ("Lihat liputan khusus G20Voice pada http://www.whitebandaction.org/en/g20voice",
+         "See G20Voice's special coverage at http://www.whitebandaction.org/en/g20voice"),
+        ("Dia tweeted kembali.", "She tweeted back."),
+    ],
+)
+def test_untranslated_names_numbers_and_english_do_not_fire(source: str, mt: str) -> None:
+    assert "untranslated" not in flags_of(source, mt)
+
+
+def test_untranslated_names_the_kept_words_and_a_reference_that_keeps_one_licenses_it() -> None:
+    source = "Ketika pluit akhir ditiup saya telah mencetak 189 gol."
+    mt = "When the final pluit was blown I had scored 189 goals."
+    [flag] = [f for f in find_flags([AlignedRow((1,), (1,), source, mt, "When the final whistle blew.")])[0]]
+    assert flag.name == "untranslated" and flag.detail == "Indonesian words in the MT: pluit"
+    assert not find_flags([AlignedRow((1,), (1,), source, mt, "When the final pluit blew.")])[0]
