@@ -46,7 +46,7 @@ from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from selaras.checks.base import Check
-from selaras.checks.untranslated import ID_WORDS
+from selaras.checks.untranslated import ID_WORDS, _lower_words
 from selaras.records import Flag, Lang
 from selaras.rows import AlignedRow
 
@@ -307,7 +307,7 @@ def _kept_thousands_dot(written: tuple[str, int] | None, source: str) -> bool:
     written in English it reads as a decimal, so the same string is no match."""
     if written is None or "," in written[0] or not _grouped(written[0], "."):
         return False
-    return any(w in ID_WORDS for w in re.findall(r"[^\W\d_]+", source.lower()))
+    return any(w in ID_WORDS for w in _lower_words(source))
 
 
 def compare_numbers(source: str, mt: str) -> NumberComparison:
