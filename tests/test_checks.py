@@ -901,3 +901,29 @@ def test_untranslated_names_the_kept_words_and_a_reference_that_keeps_one_licens
     [flag] = [f for f in find_flags([AlignedRow((1,), (1,), source, mt, "When the final whistle blew.")])[0]]
     assert flag.name == "untranslated" and flag.detail == "Indonesian words in the MT: pluit"
     assert not find_flags([AlignedRow((1,), (1,), source, mt, "When the final pluit blew.")])[0]
+
+
+@pytest.mark.parametrize(
+    ("source", "mt"),
+    [
+        ("Arsenal memimpin di final Piala FA.", "Arsenal took the lead in the FA Cup final."),
+        ("Dia tidak pernah menginjakkan kaki di Suriah.", "He never set foot in Syria."),
+        ("Pengungsi Iran ditampung di Albania.", "Iranian refugees are housed in Albania."),
+        ("Saya pergi ke SMA di Bandung.", "I went to high school in Bandung."),
+        ("Anggota DPR itu enggan menyebut nama.", "The member of the House was reluctant to name."),
+        ("Xabi Alonso pindah ke Bayern Muenchen.", "Xabi Alonso moved to Bayern Munich."),
+        ("St: Terima kasih, Margaret (Tepuk tangan)", "St: Thank you, Margaret (Applause)"),
+        ('Kami berkata, "Ayo kita cari tahu."', 'We said, "Let\'s find out."'),
+        ("Yang menggantikan Mayjen TNI Hudawi Lubis.", "Who replaces Maj. Gen. Hudawi Lubis."),
+        ("We Can't Live Without Cosmos", "We Can not Live Without Cosmos"),
+        ("Pada 4 Oktober 1957 roket diluncurkan.", "On Oct. 4, 1957 the rocket was launched."),
+    ],
+)
+def test_entity_missing_real_mt_false_alarms_do_not_fire(source: str, mt: str) -> None:
+    assert "entity-missing" not in flags_of(source, mt)
+
+
+def test_entity_missing_names_the_dropped_name() -> None:
+    source = "Tidak menerima pemegang Kartu Jakarta Sehat (KJS)."
+    [flag] = find_flags([AlignedRow((1,), (1,), source, "Do not accept holders of the Healthy Card (KJS).", "")])[0]
+    assert (flag.name, flag.detail) == ("entity-missing", "not in MT: Jakarta")
