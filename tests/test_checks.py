@@ -927,4 +927,4 @@ def test_entity_missing_names_the_dropped_name() -> None:
     source = "Tidak menerima pemegang Kartu Jakarta Sehat (KJS)."
     mt = "Do not accept holders of the Healthy Card (KJS)."
     [flag] = [f for f in find_flags([AlignedRow((1,), (1,), source, mt, mt)])[0] if f.name == "entity-missing"]
-    assert flag.detail == "not in MT: Jakarta"
+    assert flag.detail.startswith("not in MT: Jakarta")
