@@ -21,6 +21,8 @@ REPEAT_TRIGRAM_SHARE = 0.4
 REPEAT_MIN_TRIGRAMS = 10
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: Indonesian emphatic particles glued to a word (sangatlah, apakah, siapapun).
+_PARTICLE = re.compile(r"(?<=[^\W\d_]{3})(?:lah|kah|pun)\b")
 
 
 def max_repeat_run(text: str, max_n: int = REPEAT_MAX_N) -> tuple[int, str]:
@@ -93,7 +95,8 @@ class RepetitionCheck(Check):
 
     def score(self, row: AlignedRow, stats: object = None) -> RepeatScore:
         run, gram = max_repeat_run(row.mt, self.max_n)
-        source_run, _ = max_repeat_run(row.source, self.max_n)
+        # "sangat, sangat, sangatlah": the particles -lah/-kah/-pun do not end a repeat.
+        source_run, _ = max_repeat_run(_PARTICLE.sub("", row.source), self.max_n)
         return RepeatScore(
             run,
             gram,
