@@ -943,3 +943,29 @@ def test_low_score_gives_a_short_sentence_ten_points_of_slack() -> None:
 def test_repetition_compares_with_the_sources_own_repetition_through_particles() -> None:
     assert "repetition" not in flags_of("Itu sangat, sangat, sangatlah penting.", "That's very, very, very important.")
     assert "repetition" in flags_of("Itu penting.", "That's very, very, very important.")
+
+
+def test_flag_reasons_name_the_dropped_name_and_changed_number_and_survive_tsv_and_json(tmp_path: Path) -> None:
+    from selaras.rows import read_jsonl, write_jsonl
+
+    source = "Sebanyak 1.635 responden di Manggarai menjawab."
+    mt = "A total of 1636 respondents answered."
+    [checked] = check_rows([row(source, mt, mt)])
+    assert checked.flags == ("number-mismatch", "entity-missing")
+    assert checked.flag_reasons == (
+        ("number-mismatch", "1.635 → 1636"),
+        ("entity-missing", "not in MT: Manggarai"),
+    )
+    tsv, jsonl = tmp_path / "a.tsv", tmp_path / "a.jsonl"
+    write_aligned_tsv(tsv, [checked])
+    header, cells = tsv.read_text(encoding="utf-8").splitlines()
+    column = header.split("\t").index("flag_reasons")
+    assert cells.split("\t")[column] == "number-mismatch: 1.635 → 1636 | entity-missing: not in MT: Manggarai"
+    assert read_aligned_tsv(tsv) == [checked]
+    write_jsonl(jsonl, [checked])
+    assert json.loads(jsonl.read_text(encoding="utf-8"))["flag_reasons"] == dict(checked.flag_reasons)
+    assert read_jsonl(jsonl) == [checked]
+    # checking again gives the same row; another tool's flag keeps its reason
+    other = replace(checked, flags=(*checked.flags, "reviewed"), flag_reasons=(*checked.flag_reasons, ("reviewed", "by hand")))
+    assert check_rows([other])[0].flag_reasons[-1] == ("reviewed", "by hand")
+    assert check_rows([checked]) == [checked]

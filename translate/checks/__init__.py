@@ -174,6 +174,7 @@ __all__ = [
     "parse_number",
     "repeated_trigram_share",
     "untranslated_score",
+    "with_flags",
 ]
 
 #: Every check class, in the stable order its flag is written to the ``flags`` column:
@@ -285,18 +286,27 @@ def find_flags(
 
 
 def apply_flags(rows: Sequence[AlignedRow], flags: Sequence[Sequence[Flag]]) -> list[AlignedRow]:
-    """Return ``rows`` with their ``flags`` set from :func:`find_flags` results.
+    """Return ``rows`` with their ``flags`` and ``flag_reasons`` set from :func:`find_flags` results.
 
-    Flags this package knows are replaced by ``flags``, in ``FLAG_NAMES`` order; other
-    flags already on a row (set by another tool or by hand) are kept after them, so
-    checking twice gives the same file.
+    Flags this package knows are replaced by ``flags``, in ``FLAG_NAMES`` order, each
+    with its reason (the flag's detail); other flags already on a row (set by another
+    tool or by hand) are kept after them with any reason they had, so checking twice
+    gives the same file.
     """
+    return [with_flags(row, found) for row, found in zip(rows, flags, strict=True)]
+
+
+def with_flags(row: AlignedRow, found: Sequence[Flag]) -> AlignedRow:
+    """``row`` with the flags this package found (``found``) and their reasons, other
+    tools' flags kept after them (see :func:`apply_flags`)."""
     known = set(FLAG_NAMES)
-    out: list[AlignedRow] = []
-    for row, found in zip(rows, flags, strict=True):
-        kept = tuple(f for f in row.flags if f not in known)
-        out.append(replace(row, flags=tuple(f.name for f in found) + kept))
-    return out
+    kept = tuple(f for f in row.flags if f not in known)
+    kept_reasons = tuple((name, reason) for name, reason in row.flag_reasons if name in kept)
+    return replace(
+        row,
+        flags=tuple(f.name for f in found) + kept,
+        flag_reasons=tuple((f.name, f.detail) for f in found) + kept_reasons,
+    )
 
 
 def check_rows(
