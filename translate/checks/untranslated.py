@@ -52,6 +52,11 @@ def _lower_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.islower()]
 
 
+def _undouble(word: str) -> str:
+    """``word`` with doubled letters single, so a reference's "azaan" licenses "azan"."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
 @dataclass(frozen=True, slots=True)
 class UntranslatedScore:
     """How much of the MT is still Indonesian; ``words`` are the Indonesian words kept."""
@@ -79,11 +84,11 @@ def untranslated_score(source: str, mt: str, reference: str = "") -> Untranslate
         return UntranslatedScore()
     mt_words = _lower_words(_NOT_TEXT.sub(" ", mt))
     src_words = set(_lower_words(_NOT_TEXT.sub(" ", source)))
-    ref_words = set(_lower_words(reference))
+    ref_words = {_undouble(w) for w in _lower_words(reference)}
     kept = [
         w
         for w in mt_words
-        if w not in ref_words and (w in ID_FUNCTION_WORDS or (w in ID_WORDS and w in src_words))
+        if _undouble(w) not in ref_words and (w in ID_FUNCTION_WORDS or (w in ID_WORDS and w in src_words))
     ]
     function = sum(1 for w in kept if w in ID_FUNCTION_WORDS)
     content = sum(1 for w in kept if w not in ID_FUNCTION_WORDS)
