@@ -969,3 +969,28 @@ def test_flag_reasons_name_the_dropped_name_and_changed_number_and_survive_tsv_a
     other = replace(checked, flags=(*checked.flags, "reviewed"), flag_reasons=(*checked.flag_reasons, ("reviewed", "by hand")))
     assert check_rows([other])[0].flag_reasons[-1] == ("reviewed", "by hand")
     assert check_rows([checked]) == [checked]
+
+
+def test_check_json_and_the_workbench_carry_the_reasons(aligned_tsv: Path, tmp_path: Path) -> None:
+    from selaras.review.session import ReviewSession
+
+    result = runner.invoke(app, ["check", str(aligned_tsv), "--json"])
+    assert result.exit_code == 0, result.output
+    [flagged] = [r for r in json.loads(result.stdout)["flagged_rows"] if r["row"] == 2]
+    assert flagged["reasons"] == {"number-mismatch": "12,5 miliar → 12.5 million"}
+    assert flagged["flag_reasons"] == flagged["reasons"]
+    path = tmp_path / "checked.tsv"
+    write_aligned_tsv(path, check_rows(read_aligned_tsv(aligned_tsv)))
+    session, _ = ReviewSession.open(path)
+    row = session.edit(1, "mt", "Price Rp 13.5 billion.", 0).new[0]  # 0-based
+    assert row.flag_reasons == (("number-mismatch", "12,5 miliar → 13.5 billion"),)
+    assert read_aligned_tsv(path)[1].flag_reasons == row.flag_reasons
+    session.close()
+
+
+def test_static_review_page_sends_the_reasons_beside_the_flags() -> None:
+    from selaras.review.html import PAGE_COLUMNS, _row_payload
+
+    [checked] = check_rows([row("Wawancara terhadap 1.635 responden.", "Interviews of 1636 respondents.", "x y")])
+    payload = _row_payload(1, checked)
+    assert payload[PAGE_COLUMNS.index("flag_reasons")] == (("number-mismatch", "1.635 → 1636"),)

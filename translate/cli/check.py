@@ -141,6 +141,7 @@ def check(
                         "row": number,
                         **row_as_json(row),
                         "details": {flag.name: flag.detail for flag in row_flags},
+                        "reasons": {flag.name: flag.detail for flag in row_flags},
                     }
                     for number, (row, row_flags) in enumerate(zip(checked, details, strict=True), start=1)
                     if row.flags

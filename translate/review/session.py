@@ -477,9 +477,9 @@ class ReviewSession:
         if self._recheck:
             from selaras.checks import FLAG_NAMES
 
-            known = set(FLAG_NAMES)
-            found = tuple(f.name for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None)
-            row = replace(row, flags=found + tuple(f for f in row.flags if f not in known))
+            from selaras.checks import with_flags
+
+            row = with_flags(row, [f for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None])
         return _canonical(row)
 
     def _remember(self, row: AlignedRow, parts: dict[str, list[str]]) -> None:
