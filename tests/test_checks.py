@@ -994,3 +994,23 @@ def test_static_review_page_sends_the_reasons_beside_the_flags() -> None:
     [checked] = check_rows([row("Wawancara terhadap 1.635 responden.", "Interviews of 1636 respondents.", "x y")])
     payload = _row_payload(1, checked)
     assert payload[PAGE_COLUMNS.index("flag_reasons")] == (("number-mismatch", "1.635 → 1636"),)
+
+
+# ---------------------------------------------------------------------------
+# gareng-dev: real MT (Google NMT) should rarely be flagged (issue #21's targets)
+
+GARENG = DATA / "gareng-dev"
+
+
+def test_flags_rarely_fire_on_real_mt() -> None:
+    if not (GARENG / "source.id.txt").exists():
+        pytest.skip(f"{GARENG} not found (shared data is beside the repo, ../shared/data)")
+    texts = [(GARENG / name).read_text(encoding="utf-8").split("\n") for name in
+             ("source.id.txt", "mt.gnmt.en.txt", "reference.en.txt")]
+    rows = [AlignedRow((i,), (i,), s, m, r) for i, (s, m, r) in enumerate(zip(*texts), start=1) if s or m]
+    checked = check_rows(rows)  # no chrF here: low-score is measured by scripts/eval_checks.py
+    counts = count_flags(checked)
+    assert counts["untranslated"] <= 0.003 * len(rows), counts
+    assert counts["entity-missing"] <= 0.006 * len(rows), counts
+    assert counts["number-mismatch"] <= 0.003 * len(rows), counts
+    assert sum(1 for r in checked if r.flags) <= 0.015 * len(rows), counts
