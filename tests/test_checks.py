@@ -1014,3 +1014,11 @@ def test_flags_rarely_fire_on_real_mt() -> None:
     assert counts["entity-missing"] <= 0.006 * len(rows), counts
     assert counts["number-mismatch"] <= 0.003 * len(rows), counts
     assert sum(1 for r in checked if r.flags) <= 0.015 * len(rows), counts
+
+
+def test_repetition_reason_names_the_repeated_ngram() -> None:
+    mt = "the cup of the world the cup of the world the cup of the world the cup of the world and more"
+    [flag] = [f for f in find_flags([row("Piala dunia itu.", mt, mt)])[0] if f.name == "repetition"]
+    assert flag.detail == "65% of trigrams repeat (most: 'the cup of')"
+    [flag] = [f for f in find_flags([row("Itu penting.", "That's very, very, very important.")])[0]]
+    assert flag.detail == "'very' repeated 3 times"
