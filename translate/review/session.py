@@ -475,8 +475,6 @@ class ReviewSession:
         scores = sentence_scores(row.mt, row.reference) if is_scored(row) else None
         row = replace(row, chrf=scores[0] if scores else None, bleu=scores[1] if scores else None)
         if self._recheck:
-            from selaras.checks import FLAG_NAMES
-
             from selaras.checks import with_flags
 
             row = with_flags(row, [f for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None])
