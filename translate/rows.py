@@ -15,6 +15,10 @@ other tools are ignored, except by a reader that asks for them
 column must survive a review). Such a row carries them in :attr:`AlignedRow.extras`
 and writes them after the Selaras columns, in their original order (:func:`extra_names`).
 
+``flag_reasons`` says why each flag fired, in ``flags`` order: ``flag: reason`` items
+joined by `` | `` (``entity-missing: not in MT: Manggarai | number-mismatch: 2.318 →
+2,381``); in JSON an object ``{flag: reason}``. A flag another tool set has no reason.
+
 ``word_alignment`` is Pharaoh format (``0-0 1-2 2-1``, as fast_align and Moses write
 it): ``i-j`` links word ``i`` of the bead's source to word ``j`` of its MT, 0-based
 indexes over the texts split on whitespace (:func:`words`).
@@ -33,7 +37,10 @@ from selaras.errors import InputError
 from selaras.io import atomic_write, jsonl_body, read_lines, tsv_body
 from selaras.records import Bead
 
-ColumnKind = Literal["bead", "ids", "text", "score", "flags", "status", "links"]
+ColumnKind = Literal["bead", "ids", "text", "score", "flags", "reasons", "status", "links"]
+
+#: Why each flag fired: ``(flag, reason)`` pairs in ``flags`` order (``selaras check``).
+Reasons = tuple[tuple[str, str], ...]
 
 #: Word links of a bead: ``(source word, MT word)`` index pairs, 0-based.
 Links = tuple[tuple[int, int], ...]
@@ -53,7 +60,8 @@ class AlignedRow:
     where the MT was not computed by Selaras, e.g. ``--mt FILE``). ``word_alignment``
     links source words to MT words (:func:`words` indexes; empty when not computed).
     ``extras`` holds another tool's columns, ``(name, value)`` in file order, where a
-    reader kept them (see the module docstring; empty otherwise). Field order is
+    reader kept them (see the module docstring; empty otherwise). ``flag_reasons``
+    says why each of ``flags`` fired, ``(flag, reason)`` pairs (see the module docstring). Field order is
     positional-construction order; the TSV column order is :data:`COLUMNS`.
     """
 
@@ -71,6 +79,7 @@ class AlignedRow:
     note: str = ""
     word_alignment: Links = ()
     extras: tuple[tuple[str, str], ...] = ()
+    flag_reasons: Reasons = ()
 
     @property
     def bead(self) -> str:
@@ -106,6 +115,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("chrf", "score", 2),
     Column("bleu", "score", 2),
     Column("flags", "flags", required=False),
+    Column("flag_reasons", "reasons", required=False),
     Column("word_alignment", "links", required=False),
     Column("status", "status", required=False),
     Column("note", "text", required=False),
@@ -193,6 +203,28 @@ def _check_links(row: AlignedRow, where: str) -> None:
             )
 
 
+#: What joins the reasons of one row in its TSV cell.
+REASON_SEPARATOR = " | "
+
+
+def format_reasons(reasons: Reasons) -> str:
+    """Flag reasons as the TSV writes them: ``flag: reason | flag: reason`` (a reason's
+    own ``|`` becomes ``/`` so the cell reads back the same)."""
+    return REASON_SEPARATOR.join(
+        f"{name}: {reason.replace('|', '/')}" if reason else name for name, reason in reasons
+    )
+
+
+def parse_reasons(cell: str) -> Reasons:
+    """Flag reasons from their TSV cell (see :func:`format_reasons`)."""
+    reasons = []
+    for item in cell.split(REASON_SEPARATOR):
+        name, _, reason = item.strip().partition(": ")
+        if name:
+            reasons.append((name, reason))
+    return tuple(reasons)
+
+
 def format_ids(ids: Sequence[int]) -> str:
     """1-based sentence numbers as the TSV writes them (``3,4``); empty for no sentence."""
     return ",".join(str(i) for i in ids)
@@ -210,6 +242,8 @@ def _format_cell(row: AlignedRow, column: Column) -> str:
         return "" if value is None else f"{value:.{column.digits}f}"
     if column.kind == "links":
         return format_links(value)
+    if column.kind == "reasons":
+        return clean_cell(format_reasons(value))
     return ",".join(value)  # flags
 
 
@@ -237,6 +271,8 @@ def _parse_cell(cell: str, column: Column, where: str) -> Any:
             raise InputError(f"{where}: column {column.name} must be a number or empty, got {cell!r}") from None
     if column.kind == "flags":
         return tuple(f for f in cell.split(",") if f)
+    if column.kind == "reasons":
+        return parse_reasons(cell)
     if column.kind == "status":
         return _check_status(cell.strip(), f"{where}: column {column.name}")
     if column.kind == "links":
@@ -357,6 +393,8 @@ def row_as_json(row: AlignedRow) -> dict[str, Any]:
         value = getattr(row, column.name)
         if column.kind == "links":
             value = format_links(value)
+        elif column.kind == "reasons":
+            value = dict(value)
         payload[column.name] = list(value) if column.kind in ("ids", "flags") else value
     if row.extras:
         payload["extras"] = [list(pair) for pair in row.extras]
@@ -397,6 +435,10 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
             if not isinstance(value, str):
                 raise InputError(f"{where}: {column.name} must be a string of word links like '0-0 1-2', got {value!r}")
             value = parse_links(value, f"{where}: {column.name}")
+        elif column.kind == "reasons":
+            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                raise InputError(f"{where}: {column.name} must be an object of flag name to reason, got {value!r}")
+            value = tuple(value.items())
         else:
             if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
                 raise InputError(f"{where}: {column.name} must be a list of strings, got {value!r}")
@@ -409,6 +451,9 @@ def row_from_json(obj: Any, where: str) -> AlignedRow:
         ):
             raise InputError(f"{where}: extras must be a list of [name, value] strings, got {extras!r}")
         values["extras"] = tuple((name, value) for name, value in extras)
+    if "flag_reasons" in values:  # a JSON object has no order (sort_keys): take the flags'
+        order = {name: i for i, name in enumerate(values.get("flags", ()))}
+        values["flag_reasons"] = tuple(sorted(values["flag_reasons"], key=lambda item: order.get(item[0], len(order))))
     row = AlignedRow(**values)
     if "bead" in obj and obj["bead"] != row.bead:
         raise InputError(f"{where}: bead {obj['bead']!r} does not match the ids ({row.bead})")
@@ -520,6 +565,8 @@ __all__ = [
     "AlignedRow",
     "Column",
     "Links",
+    "REASON_SEPARATOR",
+    "Reasons",
     "Status",
     "build_rows",
     "check_text",
@@ -527,10 +574,12 @@ __all__ = [
     "extra_names",
     "format_ids",
     "format_links",
+    "format_reasons",
     "format_row",
     "is_scored",
     "merge_extras",
     "parse_links",
+    "parse_reasons",
     "parse_tsv",
     "read_aligned_tsv",
     "read_jsonl",

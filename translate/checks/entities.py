@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from selaras.checks.base import Check
-from selaras.checks.untranslated import _lower_words
+from selaras.checks.lexicon import word_list, word_table
+from selaras.checks.untranslated import ID_WORDS, _lower_words
 from selaras.language import ID_FUNCTION_WORDS
 from selaras.records import Flag
 from selaras.rows import AlignedRow
@@ -37,134 +38,20 @@ ENTITY_PREFIX = 5
 ENTITY_SIMILARITY = 0.75
 
 #: Capitalised Indonesian words whose English rendering shares no 5-letter prefix:
-#: days, months, country and place exonyms, compass words, institution nouns and a
-#: few names with an English form (titles are not names: see ``ID_TITLE_WORDS``). Values are folded
-#: (see ``_fold``) English words, any of which counts as present.
-ID_EXONYMS: dict[str, tuple[str, ...]] = {
-    "senin": ("monday",),
-    "selasa": ("tuesday",),
-    "rabu": ("wednesday",),
-    "kamis": ("thursday",),
-    "jumat": ("friday",),
-    "sabtu": ("saturday",),
-    "minggu": ("sunday", "week"),
-    "januari": ("january",),
-    "februari": ("february",),
-    "maret": ("march",),
-    "mei": ("may",),
-    "juni": ("june",),
-    "juli": ("july",),
-    "agustus": ("august",),
-    "oktober": ("october",),
-    "desember": ("december",),
-    "as": ("us", "usa", "america", "american", "americans", "united", "states", "washington"),
-    "amerika": ("us", "usa", "america", "american", "united", "states"),
-    "serikat": ("united", "states", "us", "usa"),
-    "pbb": ("un", "united", "nations"),
-    "us": ("us", "usd", "dollar", "dollars", "america", "american"),
-    "rp": ("rp", "rupiah", "rupiahs", "idr"),
-    "wib": ("wib", "local", "time", "jakarta"),
-    "wita": ("wita", "local", "time"),
-    "wit": ("wit", "local", "time"),
-    "ue": ("eu", "european", "europe"),
-    "uni": ("union", "eu"),
-    "eropa": ("europe", "european", "eu"),
-    "inggris": ("britain", "british", "england", "english", "uk"),
-    "belanda": ("netherlands", "dutch", "holland"),
-    "jerman": ("germany", "german", "germans"),
-    "prancis": ("france", "french"),
-    "perancis": ("france", "french"),
-    "tiongkok": ("china", "chinese"),
-    "cina": ("china", "chinese"),
-    "jepang": ("japan", "japanese"),
-    "mesir": ("egypt", "egyptian"),
-    "yunani": ("greece", "greek"),
-    "spanyol": ("spain", "spanish"),
-    "swiss": ("switzerland", "swiss"),
-    "arab": ("arab", "arabia", "arabian", "arabic"),
-    "selandia": ("zealand",),
-    "baru": ("new",),
-    "utara": ("north", "northern"),
-    "selatan": ("south", "southern"),
-    "barat": ("west", "western"),
-    "timur": ("east", "eastern"),
-    "tengah": ("central", "middle"),
-    "kementerian": ("ministry", "minister"),
-    "luar": ("foreign",),
-    "negeri": ("foreign", "home", "interior", "state"),
-    "dalam": ("home", "interior"),
-    "kota": ("city", "mayor"),
-    "polisi": ("police",),
-    "kepolisian": ("police",),
-    "partai": ("party",),
-    "mahkamah": ("court",),
-    "agung": ("supreme", "great", "grand"),
-    "dewan": ("council", "board", "house"),
-    "tuhan": ("god", "lord"),
-    "gunung": ("mount", "mountain"),
-    "pulau": ("island",),
-    "sungai": ("river",),
-    "jalan": ("street", "road", "avenue"),
-    "kabupaten": ("regency", "district"),
-    "perang": ("war",),
-    "dunia": ("world",),
-    "bangsa": ("nations", "nation"),
-    "perserikatan": ("united",),
-    "hari": ("day",),
-    "tahun": ("year",),
-    "sm": ("bc", "bce"),
-    "bumi": ("earth",),
-    "pemilu": ("election", "elections", "poll", "polls"),
-    "biro": ("bureau",),
-    "pdb": ("gdp",),
-    "usg": ("ultrasound",),
-    "denmark": ("danish", "dane", "danes"),
-    "thailand": ("thai",),
-    "skotlandia": ("scottish", "scots", "scot"),
-    "islandia": ("iceland", "icelandic"),
-    "finlandia": ("finnish", "finn", "finns"),
-    "swedia": ("sweden", "swedish", "swede", "swedes"),
-    "norwegia": ("norway", "norwegian"),
-    "irlandia": ("ireland", "irish"),
-    "belanda": ("netherlands", "dutch", "holland"),
-    "venesia": ("venice", "venetian"),
-    "ceko": ("czech",),
-    "nugini": ("guinea",),
-    "hindia": ("indian", "indies", "india"),
-    "tionghoa": ("chinese", "china"),
-    "yahudi": ("jew", "jews", "jewish"),
-    "kristen": ("christian", "christians", "christianity"),
-    "alkitab": ("bible", "biblical"),
-    "raya": ("great", "grand"),
-    "hitam": ("black",),
-    "merah": ("red",),
-    "putih": ("white",),
-    "buruh": ("labour", "labor"),
-    "alpen": ("alps", "alpine"),
-    "maladewa": ("maldives",),
-    "troya": ("troy", "trojan"),
-    "romawi": ("roman", "rome"),
-    "perunggu": ("bronze",),
-    "suci": ("holy", "sacred"),
-    "pasca": ("post",),
-    "tembok": ("wall",),
-    "warisan": ("heritage",),
-    "nil": ("nile",),
-    "fransiskus": ("francis", "franciscan"),
-}
+#: days, months, country and place exonyms and nationality forms (Suriah = Syria,
+#: Syrian; Muenchen = Munich), compass words, institution nouns, acronyms with their
+#: usual English rendering (SMA = high school, DPR = House, Polri = police) and a few
+#: names with an English form (titles are not names: see ``ID_TITLE_WORDS``). Values are
+#: English words, folded when compared (see ``_fold``), any of which counts as present.
+#: Data: ``data/exonyms.tsv`` (see ``data/SOURCE.md``).
+ID_EXONYMS: dict[str, tuple[str, ...]] = word_table("exonyms.tsv")
 
 #: Capitalised Indonesian words that are not names and whose English counterpart
 #: varies too much to look for: the polite pronoun, nouns that head proper names
 #: (``Rumah Sakit X`` = X Hospital, ``Laut Celtic`` = Celtic Sea, ``Dinas Pendidikan``
 #: = Education Office), which the name itself already covers, and company forms
 #: translators drop (``PT`` = Ltd, ``Tbk`` = listed, ``Persero`` = state-owned).
-ID_CAPITALISED_COMMON: frozenset[str] = frozenset(
-    """anda beliau engkau kau bahasa laut samudra samudera sungai danau gunung pulau kepulauan
-    teluk selat tanjung kota kabupaten provinsi desa kampung jalan rumah sakit musim dingin panas
-    semi gugur negara bagian pemerintah acara hari tahun abad dinas badan lembaga kantor
-    direktorat sekretariat komisi majelis departemen satuan markas balai instansi pt tbk
-    persero""".split()
-)
+ID_CAPITALISED_COMMON: frozenset[str] = word_list("capitalised-common.txt")
 
 #: Indonesian titles, offices, ranks and honorifics. PUEBI (Pedoman Umum Ejaan Bahasa
 #: Indonesia, 2015; Huruf Kapital, rules 4-5) capitalises a title of honour, descent,
@@ -174,27 +61,12 @@ ID_CAPITALISED_COMMON: frozenset[str] = frozenset(
 #: common noun (deputy governor, agency head, president director, regent) or leave it
 #: out, and the name after it is checked on its own. Forms from KBBI (Kamus Besar
 #: Bahasa Indonesia) and the usual news abbreviations (Kapolri, Dirut, Wagub).
-ID_TITLE_WORDS: frozenset[str] = frozenset(
-    """presiden wapres wakil menteri menko mendagri menlu menkeu perdana gubernur wagub bupati
-    wabup walikota wali wawali camat lurah kades kepala ketua ketum sekretaris sekjen sekda
-    direktur dirut dirjen deputi asisten kapolri kapolda kapolres kapolsek kasat kadis kabid
-    kasubag plt plh panglima pangdam danrem dandim komandan jaksa hakim duta konsul atase
-    juru jubir rektor dekan kanselir senator anggota pimpinan pemimpin komisaris komisioner
-    inspektur manajer bendahara koordinator pejabat pelaksana jenderal letjen mayjen brigjen kolonel
-    letkol mayor kapten letnan sersan kopral laksamana marsekal brigadir irjen kombes akbp
-    kompol iptu ipda aiptu paus uskup kardinal pendeta pastor romo suster kiai kyai ustaz
-    ustadz habib syekh sultan raja ratu pangeran putri permaisuri baginda sri sang santo nabi
-    kaisar adipati bapak pak ibu bu saudara saudari tuan nyonya nona tn ny nn dr drs prof ir
-    hj profesor dokter""".split()
-)
+ID_TITLE_WORDS: frozenset[str] = word_list("titles.txt")
 
 #: Words that are part of a title only right after a title word (``Direktur Utama``,
 #: ``Jaksa Agung``, ``Duta Besar``, ``Juru Bicara``, ``Pelaksana Tugas``,
 #: ``Sekretaris Daerah``): elsewhere some are names (``Agung``) or other nouns.
-ID_TITLE_MODIFIERS: frozenset[str] = frozenset(
-    """utama harian tugas agung besar muda madya pratama tinggi khusus umum jenderal
-    bicara ahli negara senior eksekutif luar biasa berkuasa penuh dinas staf daerah""".split()
-)
+ID_TITLE_MODIFIERS: frozenset[str] = word_list("title-modifiers.txt")
 
 #: ``pe-…-an`` / ``ke-…-an`` nouns (Perjanjian, Pengadilan, Kepulauan, Kementerian),
 #: Indonesian confixes that title words take and names rarely do.
@@ -204,6 +76,11 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 
 _INITIAL_AFTER = set(".!?:;…•")
 _OPENERS = set("“\"‘'«([{—–-")
+#: An opening quote starts quoted speech, which Indonesian capitalises like a sentence
+#: (berkata, "Ayo kita ..."): the word after it is initial.
+#: An English contraction (Can't, We're) in a source quoting English: no name.
+_EN_CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ll|ve|m))$")
+_QUOTES = set("“\"‘«")
 
 
 # Order matters: "ch" before "c", "ck" before "c".
@@ -243,10 +120,14 @@ def name_similarity(name: str, candidate: str, prefix: int = ENTITY_PREFIX) -> f
         return 0.0
     if min(len(name), len(candidate)) >= prefix and name[:prefix] == candidate[:prefix]:
         return 1.0
+    if candidate.startswith(name) and candidate[len(name) :] in _DEMONYM_ENDINGS:
+        return 1.0  # Iran/Iranian, Israel/Israeli, Bali/Balinese
     return difflib.SequenceMatcher(None, name, candidate, autojunk=False).ratio()
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: What English adds to a place name for its people or adjective (folded: see ``_fold``).
+_DEMONYM_ENDINGS = frozenset({"an", "ian", "n", "i", "ese", "ish", "ite"})
 
 
 def capitalised_tokens(text: str) -> list[tuple[str, bool]]:
@@ -278,9 +159,11 @@ def _capitalised_in_titles(text: str) -> list[tuple[str, bool, bool]]:
         if len(word) < 2 or not word[0].isupper():
             continue
         k = match.start() - 1
+        quoted = False
         while k >= 0 and (text[k].isspace() or text[k] in _OPENERS):
+            quoted = quoted or text[k] in _QUOTES
             k -= 1
-        found.append((word, k < 0 or text[k] in _INITIAL_AFTER, in_title))
+        found.append((word, k < 0 or quoted or text[k] in _INITIAL_AFTER, in_title))
     return found
 
 
@@ -325,6 +208,8 @@ def entity_candidates(source: str, words: DocumentWords = DocumentWords()) -> li
             or lower in ID_CAPITALISED_COMMON
             or lower in words.lower
             or _CONFIX_NOUN.match(lower)
+            or (lower.endswith("nya") and lower[:-3] in ID_WORDS)
+            or _EN_CONTRACTION.search(lower)
             or _ROMAN.match(word)
             or word in found
         ):

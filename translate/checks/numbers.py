@@ -26,6 +26,16 @@ A number followed by a scale word is multiplied (``ribu``/``thousand``, ``juta``
 ``second``, ``twenty-five``) are *optional*: they can match a digit on the other side,
 but an unmatched number word never fires, because ``satu-satunya`` ("the only") and
 English ``one`` as a pronoun are not quantities.
+
+**What real MT does to numbers** (gareng-dev, Google NMT): it keeps a number as written
+(``$5,520`` in a list copied from English, ``10,000``): the *same digit string* on both
+sides always matches, with the same scale word, except an Indonesian thousands number
+(``64.846``, ``1.250``) kept with its dot in the English of an Indonesian sentence, which
+an English reader takes for a decimal. It adds a space after a colon (``1:39.694`` →
+``1: 39.694``), which keeps the value and does not fire, while ``1: 41780`` (a lap time
+broken into two numbers) does, as does ``Rp8, 5 billion`` for ``Rp8,5 miliar``. Lap and
+race times ``M:SS.fff`` are one number. Degree codes (``S1``-``S3``, ``D3``: a PhD is
+"S3") are not numbers.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from selaras.checks.base import Check
+from selaras.checks.untranslated import ID_WORDS, _lower_words
 from selaras.records import Flag, Lang
 from selaras.rows import AlignedRow
 
@@ -53,9 +64,22 @@ class NumberMention:
     text: str
     values: frozenset
     optional: bool = False
+    #: The number as written (digits and separators) and its scale factor (1 without a
+    #: scale word): the same string and scale on the other side always match.
+    written: tuple[str, int] | None = None
+    #: Where it starts in the text (for reporting in order).
+    at: int = -1
 
 
-_SCALES_ID = {"ribu": 10**3, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
+_SCALES_ID = {
+    "ribu": 10**3,
+    "juta": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
+    "trilyun": 10**12,
+    "trilliun": 10**12,  # a common misspelling (gareng-dev: "12 trilliun watts")
+}
 _SCALES_EN = {
     "thousand": 10**3,
     "million": 10**6,
@@ -67,12 +91,18 @@ _SCALES_EN = {
     "tn": 10**12,
 }
 _SCALE_AFTER = {
-    "id": re.compile(r"\s*(" + "|".join(_SCALES_ID) + r")(?:nya)?\b", re.IGNORECASE),  # 15,5 jutanya
-    "en": re.compile(r"\s*-?(" + "|".join(_SCALES_EN) + r")\b", re.IGNORECASE),
+    "id": re.compile(r"\s*(" + "|".join(_SCALES_ID) + r")(?:nya|an)?\b", re.IGNORECASE),  # 15,5 jutanya, 20 ribuan
+    "en": re.compile(r"\s*-?(" + "|".join(_SCALES_EN) + r")s?\b", re.IGNORECASE),  # 100 millions
 }
 _SCALES = {"id": _SCALES_ID, "en": _SCALES_EN}
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: A lap or race time, minutes:seconds and a fraction (1:47.632, 1:47,632): one value.
+_LAP_TIME = re.compile(r"(?<![\d:.,])(\d{1,2}):([0-5]\d)[.,](\d{1,3})(?![\d.,:])")
+#: A space after the colon of a time (MT's "1: 39.694", "21: 00"): closed before reading.
+_COLON_SPACE = re.compile(r"(?<=\d):[ \t]+(?=\d{2}(?!\d))")
+#: Indonesian degree codes glued to a letter: S1 (bachelor), S2, S3 (PhD), D3 (diploma).
+_DEGREE = re.compile(r"\b[SD][1-4]\b")
 _COLON_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 _EN_AMPM = re.compile(r"(?<![\d.,:])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
 _ID_CLOCK = re.compile(r"\b(?:pukul|jam)\s+(\d{1,2})(?:[.:](\d{2}))?(?![\d.,])", re.IGNORECASE)
@@ -217,7 +247,12 @@ def extract_numbers(text: str, lang: Lang) -> list[NumberMention]:
     then digit tokens (with a following scale word); then optional number words.
     """
     mentions: list[NumberMention] = []
-    work = text
+    work = _DEGREE.sub(lambda m: " " * len(m.group(0)), _COLON_SPACE.sub(":", text))
+    for match in _LAP_TIME.finditer(work):
+        minutes, seconds, fraction = match.groups()
+        value = ("lap", int(minutes), int(seconds), fraction.ljust(3, "0"))
+        mentions.append(NumberMention(match.group(0), frozenset({value}), at=match.start()))
+        work = _blank(work, match.start(), match.end())
     patterns = [_COLON_TIME, _EN_AMPM] if lang == "en" else [_COLON_TIME, _ID_CLOCK]
     for pattern in patterns:
         for match in pattern.finditer(work):
@@ -228,18 +263,20 @@ def extract_numbers(text: str, lang: Lang) -> list[NumberMention]:
             values: set = {clock}
             if minute == 0:
                 values.add(Decimal(hour))
-            mentions.append(NumberMention(match.group(0).strip(), frozenset(values)))
+            mentions.append(NumberMention(match.group(0).strip(), frozenset(values), at=match.start()))
             work = _blank(work, match.start(), match.end())
     for match in _NUMBER.finditer(work):
         token = match.group(0)
         value = parse_number(token, lang)
         values = set()
+        factor = 1
         if value is None:
             values.add(("raw", token))
         else:
             scale = _SCALE_AFTER[lang].match(work, match.end())
             if scale:
-                value = value * _SCALES[lang][scale.group(1).lower()]
+                factor = _SCALES[lang][scale.group(1).lower()]
+                value = value * factor
                 token = work[match.start() : scale.end()].strip()
             values.add(value)
             dotted = _DOTTED_TIME.match(match.group(0))
@@ -247,7 +284,8 @@ def extract_numbers(text: str, lang: Lang) -> list[NumberMention]:
                 clock = _time(int(dotted.group(1)), int(dotted.group(2)))
                 if clock is not None:
                     values.add(clock)
-        mentions.append(NumberMention(token, frozenset(values)))
+        mentions.append(NumberMention(token, frozenset(values), written=(match.group(0), factor), at=match.start()))
+    mentions.sort(key=lambda m: m.at)
     mentions.extend(_word_numbers(work, lang))
     return mentions
 
@@ -264,17 +302,34 @@ class NumberComparison:
         return len(self.missing_in_mt) + len(self.extra_in_mt)
 
 
+def _kept_thousands_dot(written: tuple[str, int] | None, source: str) -> bool:
+    """An Indonesian thousands number (``64.846``) in an Indonesian sentence: kept as
+    written in English it reads as a decimal, so the same string is no match."""
+    if written is None or "," in written[0] or not _grouped(written[0], "."):
+        return False
+    return any(w in ID_WORDS for w in _lower_words(source))
+
+
 def compare_numbers(source: str, mt: str) -> NumberComparison:
     """Compare the numbers of an Indonesian source and its English MT.
 
     A digit mention is matched when any of its values appears among the other side's
-    values (digit or word). Unmatched optional (word) mentions are ignored.
+    values (digit or word), or when the other side writes the same digit string with
+    the same scale (an MT keeps ``$5,520`` or ``10,000`` as the source wrote it), unless
+    that string is an Indonesian thousands number kept with its dot in an Indonesian
+    sentence (``Kapasitas: 64.846``). Unmatched optional (word) mentions are ignored.
     """
     src, hyp = extract_numbers(source, "id"), extract_numbers(mt, "en")
     src_values = frozenset().union(*(m.values for m in src))
     hyp_values = frozenset().union(*(m.values for m in hyp))
-    missing = tuple(m.text for m in src if not m.optional and not (m.values & hyp_values))
-    extra = tuple(m.text for m in hyp if not m.optional and not (m.values & src_values))
+    src_written = {m.written for m in src if m.written and not _kept_thousands_dot(m.written, source)}
+    hyp_written = {m.written for m in hyp if m.written and not _kept_thousands_dot(m.written, source)}
+    missing = tuple(
+        m.text for m in src if not m.optional and not (m.values & hyp_values) and m.written not in hyp_written
+    )
+    extra = tuple(
+        m.text for m in hyp if not m.optional and not (m.values & src_values) and m.written not in src_written
+    )
     return NumberComparison(missing, extra)
 
 
@@ -297,9 +352,19 @@ class NumberCheck(Check):
     def decide(self, score: NumberComparison) -> Flag | None:
         if score.count <= self.max_mismatches:
             return None
-        parts = []
-        if score.missing_in_mt:
-            parts.append("source " + ", ".join(score.missing_in_mt) + " not in MT")
-        if score.extra_in_mt:
-            parts.append("MT " + ", ".join(score.extra_in_mt) + " not in source")
-        return Flag(self.name, "; ".join(parts))
+        return Flag(self.name, describe_numbers(score))
+
+
+def describe_numbers(score: NumberComparison) -> str:
+    """The changed numbers: paired in order (``2.318 → 2,381``) when both sides have as
+    many unmatched, else listed (``source 1:41.780 not in MT; MT 1, 41780 not in source``)."""
+    pairs = len(score.missing_in_mt) if len(score.missing_in_mt) == len(score.extra_in_mt) else 0
+    parts = [
+        f"{a} → {b}" if a != b else f"{a} kept with the Indonesian thousands dot (an English reader sees a decimal)"
+        for a, b in zip(score.missing_in_mt[:pairs], score.extra_in_mt[:pairs])
+    ]
+    if score.missing_in_mt[pairs:]:
+        parts.append("source " + ", ".join(score.missing_in_mt[pairs:]) + " not in MT")
+    if score.extra_in_mt[pairs:]:
+        parts.append("MT " + ", ".join(score.extra_in_mt[pairs:]) + " not in source")
+    return "; ".join(parts)

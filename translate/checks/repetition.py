@@ -21,6 +21,8 @@ REPEAT_TRIGRAM_SHARE = 0.4
 REPEAT_MIN_TRIGRAMS = 10
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: Indonesian emphatic particles glued to a word (sangatlah, apakah, siapapun).
+_PARTICLE = re.compile(r"(?<=[^\W\d_]{3})(?:lah|kah|pun)\b")
 
 
 def max_repeat_run(text: str, max_n: int = REPEAT_MAX_N) -> tuple[int, str]:
@@ -55,6 +57,18 @@ def repeated_trigram_share(text: str, min_trigrams: int = REPEAT_MIN_TRIGRAMS) -
     return 1.0 - len(set(grams)) / len(grams)
 
 
+def most_repeated_trigram(text: str) -> str:
+    """The word trigram of ``text`` that occurs most often (first such on a tie), or ""."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    grams = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+    if not grams:
+        return ""
+    counts: dict[str, int] = {}
+    for gram in grams:
+        counts[gram] = counts.get(gram, 0) + 1
+    return max(counts, key=lambda g: counts[g])
+
+
 @dataclass(frozen=True, slots=True)
 class RepeatScore:
     """The longest back-to-back run and the repeated-trigram share, of MT and source."""
@@ -64,6 +78,8 @@ class RepeatScore:
     share: float = 0.0
     source_run: int = 0
     source_share: float = 0.0
+    #: The MT's most repeated word trigram (for the flag's reason).
+    trigram: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +109,22 @@ class RepetitionCheck(Check):
 
     def score(self, row: AlignedRow, stats: object = None) -> RepeatScore:
         run, gram = max_repeat_run(row.mt, self.max_n)
-        source_run, _ = max_repeat_run(row.source, self.max_n)
+        # "sangat, sangat, sangatlah": the particles -lah/-kah/-pun do not end a repeat.
+        source_run, _ = max_repeat_run(_PARTICLE.sub("", row.source), self.max_n)
+        share = repeated_trigram_share(row.mt, self.min_trigrams)
         return RepeatScore(
             run,
             gram,
-            repeated_trigram_share(row.mt, self.min_trigrams),
+            share,
             source_run,
             repeated_trigram_share(row.source, self.min_trigrams),
+            most_repeated_trigram(row.mt) if share >= self.trigram_share else "",
         )
 
     def decide(self, score: RepeatScore) -> Flag | None:
         if score.run >= self.min_run and score.run > score.source_run:
             return Flag(self.name, f"{score.gram!r} repeated {score.run} times")
         if score.share >= self.trigram_share and score.source_share < self.trigram_share:
-            return Flag(self.name, f"{score.share:.0%} of trigrams repeat")
+            most = f" (most: {score.trigram!r})" if score.trigram else ""
+            return Flag(self.name, f"{score.share:.0%} of trigrams repeat{most}")
         return None

@@ -159,7 +159,12 @@ def check_json(rows: Sequence[AlignedRow], details: Sequence[Sequence[Flag]]) ->
         "flagged": sum(1 for row in rows if row.flags),
         "counts": count_flags(rows),
         "flagged_rows": [
-            {"row": number, **row_as_json(row), "details": {flag.name: flag.detail for flag in row_flags}}
+            {
+                "row": number,
+                **row_as_json(row),
+                "details": {flag.name: flag.detail for flag in row_flags},
+                "reasons": {flag.name: flag.detail for flag in row_flags},
+            }
             for number, (row, row_flags) in enumerate(zip(rows, details, strict=True), start=1)
             if row.flags
         ],

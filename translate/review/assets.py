@@ -137,7 +137,7 @@ _PAGE_JS = r"""
     td(tr, fmt(r[ALIGN], 3), "num");
     td(tr, fmt(chrf, 1), "num chrf " + band(chrf));
     td(tr, fmt(r[BLEU], 1), "num");
-    cells.flagsCell(tr, r[FLAGS]);
+    cells.flagsCell(tr, r[FLAGS], r[C.flag_reasons]);
     if (data.review) {
       var cell = document.createElement("td");
       cell.className = "status";

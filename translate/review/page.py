@@ -88,6 +88,7 @@ tr.weak td { background: var(--weak); }
 tr.weak td:first-child { box-shadow: inset 3px 0 0 var(--weak-edge); }
 td.lo { color: var(--lo); font-weight: 650; } td.mid { color: var(--mid); } td.hi { color: var(--hi); }
 mark { background: var(--mark); color: inherit; border-radius: 2px; padding: 0 1px; }
+.flags .reason { display: block; font-size: 0.8em; opacity: 0.8; margin: 0 0 0.2rem; }
 .flag { display: inline-block; background: var(--flag-bg); color: var(--flag-fg); border-radius: 4px;
   padding: 0 .3rem; margin: 0 .2rem .2rem 0; font-size: .78rem; white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; }
@@ -127,14 +128,16 @@ window.selarasCells = (function () {
     return v < weak ? "lo" : (v < good ? "mid" : "hi");
   }
 
-  function flagsCell(tr, flags) {
-    var cell = document.createElement("td");
+  function flagsCell(tr, flags, reasons) {
+    var cell = document.createElement("td"), why = {};
     cell.className = "flags";
+    if (Array.isArray(reasons)) reasons.forEach(function (p) { why[p[0]] = p[1]; }); else if (reasons) why = reasons;
     flags.forEach(function (f) {
       var s = document.createElement("span");
       s.className = "flag";
       s.textContent = f;
       cell.appendChild(s);
+      if (why[f]) { var r = document.createElement("span"); r.className = "reason"; r.textContent = why[f]; cell.appendChild(r); }
     });
     tr.appendChild(cell);
     return cell;

@@ -475,11 +475,9 @@ class ReviewSession:
         scores = sentence_scores(row.mt, row.reference) if is_scored(row) else None
         row = replace(row, chrf=scores[0] if scores else None, bleu=scores[1] if scores else None)
         if self._recheck:
-            from selaras.checks import FLAG_NAMES
+            from selaras.checks import with_flags
 
-            known = set(FLAG_NAMES)
-            found = tuple(f.name for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None)
-            row = replace(row, flags=found + tuple(f for f in row.flags if f not in known))
+            row = with_flags(row, [f for c, s in zip(self._checks, self._stats) if (f := c.flag(row, s)) is not None])
         return _canonical(row)
 
     def _remember(self, row: AlignedRow, parts: dict[str, list[str]]) -> None:

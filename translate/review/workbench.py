@@ -195,7 +195,7 @@ _PAGE_JS = r"""
     td(tr, r.reference, "ref");
     td(tr, fmt(r.chrf, 1), "num chrf " + band(r.chrf));
     td(tr, fmt(r.bleu, 1), "num");
-    cells.flagsCell(tr, r.flags);
+    cells.flagsCell(tr, r.flags, r.flag_reasons);
     var st = td(tr, r.status || "pending", "status");
     if (r.note) { var small = document.createElement("small"); small.textContent = r.note; st.appendChild(small); }
     var acts = document.createElement("td");
