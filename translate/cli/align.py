@@ -12,6 +12,7 @@ from selaras.cli.options import (
     EmbedderOption,
     FormatOption,
     JsonOption,
+    LexiconOption,
     LinesOption,
     MaxBeadOption,
     mt_option,
@@ -40,9 +41,7 @@ def align(
     lines: LinesOption = False,
     output: Annotated[Path, output_option("Write the aligned TSV here ('-' = stdout).")] = Path("-"),
     max_bead: MaxBeadOption = 5,
-    lexicon: Annotated[
-        Path | None, typer.Option(help="Bilingual lexicon, one 'source<TAB>target' pair per line (used without MT).")
-    ] = None,
+    lexicon: LexiconOption = None,
     document_format: FormatOption = None,
     embedder: EmbedderOption = "auto",
     as_json: JsonOption = False,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+from pathlib import Path
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, Optional, TypeVar, get_type_hints
@@ -176,6 +177,10 @@ EmbedderOption = Annotated[
         "e5, none (lexical features only, linear time), or a sentence-transformers folder or hub id. "
         "Cached per text in the Selaras cache.",
     ),
+]
+LexiconOption = Annotated[
+    Optional[Path],
+    typer.Option(help="Bilingual lexicon for the aligner, one 'source<TAB>target' pair per line (used without MT)."),
 ]
 MaxBeadOption = Annotated[
     Optional[int], typer.Option("--max-bead", help=f"Most sentences in one bead, both sides together (2-{MAX_BEAD}).")

@@ -14,6 +14,7 @@ from selaras.cli.options import (
     EngineFlags,
     FormatOption,
     JsonOption,
+    LexiconOption,
     LinesOption,
     MaxBeadOption,
     flag_group,
@@ -47,6 +48,7 @@ def run(
     engine: EngineFlags = EngineFlags(),
     lines: LinesOption = False,
     max_bead: MaxBeadOption = None,
+    lexicon: LexiconOption = None,
     bootstrap: BootstrapOption = N_BOOTSTRAP,
     document_format: FormatOption = None,
     embedder: EmbedderOption = "auto",
@@ -66,30 +68,21 @@ def run(
     the whole set. A file you give is never written over (choose another -o then). An
     interrupted translation resumes on rerun.
     """
-    from selaras.jobs.run import run as run_pipeline
+    from selaras.jobs.run import run_job
+    from selaras.jobs.spec import AlignSettings, GivenMt, NoMt, Progress, RunSpec, Translate
 
     if not reference:
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
-    options = engine.options() if mt is None and not no_mt else None
-    with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed_progress:
-        result = run_pipeline(
-            source,
-            reference,
-            out_dir,
-            options=options,
-            lines=lines,
-            mt=mt,
-            translate=not no_mt,
-            max_bead=max_bead,
-            n_bootstrap=bootstrap,
-            on_progress=on_progress,
-            format=document_format,
-            embedder=embedder,
-            on_embed_progress=on_embed_progress,
-            word_alignment=word_alignment,
-        )
+    spec = RunSpec(
+        source, tuple(reference), out_dir,
+        mt=GivenMt(mt) if mt is not None else NoMt() if no_mt else Translate(engine.options()),
+        align=AlignSettings(max_bead=max_bead, lexicon=lexicon, embedder=embedder),
+        lines=lines, format=document_format, n_bootstrap=bootstrap, word_alignment=word_alignment,
+    )
+    with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed:
+        result = run_job(spec, Progress(translate=on_progress, embed=on_embed))
     if result.resumed:
         typer.echo(f"resumed: {result.resumed} sentences were already translated", err=True)
     if result.split:
