@@ -36,3 +36,51 @@ def test_score_warns_about_an_indonesian_reference(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "ref.id.txt looks like Indonesian, not English" in json.loads(result.stdout)["warnings"][0]
     assert "warning: " in result.stderr and "ref.id.txt" in result.stderr
+
+
+def _run_with_a_wrong_mt(tmp_path: Path) -> Path:
+    """A run whose MT belongs to another document: the run warns "its scores mean little"."""
+    from selaras import run
+
+    (tmp_path / "w.id.txt").write_text("Saya suka kopi. Dia membaca buku.\n", encoding="utf-8")
+    (tmp_path / "w.en.txt").write_text("I like coffee. She reads a book.\n", encoding="utf-8")
+    (tmp_path / "wmt.txt").write_text("The weather is cold in Oslo today.\nThe stock market fell sharply on Monday.\n", encoding="utf-8")
+    result = run(tmp_path / "w.id.txt", [tmp_path / "w.en.txt"], tmp_path / "out", mt=tmp_path / "wmt.txt", n_bootstrap=0)
+    assert any("scores mean little" in w for w in result.warnings)
+    return tmp_path / "out"
+
+
+def test_the_runs_warning_is_shown_wherever_its_scores_are(tmp_path: Path) -> None:
+    """The audit: metrics.json said "its scores mean little" but review --json gave
+    "warnings": [], the page and the terminal showed confident score cards."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from selaras.cli import app
+    from selaras.review.session import ReviewSession
+
+    out = _run_with_a_wrong_mt(tmp_path)
+    runner = CliRunner()
+    for extra in ([], ["--metrics", str(out / "metrics.json")]):
+        result = runner.invoke(app, ["review", str(out / "aligned.tsv"), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        assert any("scores mean little" in w for w in json.loads(result.stdout)["warnings"])
+    page = tmp_path / "page.html"
+    result = runner.invoke(app, ["review", str(out / "aligned.tsv"), "--html", str(page), "--metrics", str(out / "metrics.json")])
+    assert result.exit_code == 0 and "scores mean little" in page.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["review", str(out / "aligned.tsv")])
+    assert result.exit_code == 0 and "warning: the MT does not match" in result.stderr
+    session, _ = ReviewSession.open(out / "aligned.tsv")
+    assert any("scores mean little" in w for w in session.summary()["warnings"])
+
+
+def test_a_tsv_outside_a_run_folder_has_no_run_warnings(tmp_path: Path) -> None:
+    import shutil
+
+    from selaras.rundir import run_warnings
+
+    out = _run_with_a_wrong_mt(tmp_path)
+    shutil.copy(out / "aligned.tsv", tmp_path / "copy.tsv")
+    assert run_warnings(tmp_path / "copy.tsv") == []
+    assert run_warnings(out / "aligned.tsv") != []

@@ -217,6 +217,38 @@ def read_metrics(path: str | os.PathLike[str]) -> dict[str, Any]:
     return payload
 
 
+def run_warnings(aligned: str | os.PathLike[str], metrics: str | os.PathLike[str] | None = None) -> list[str]:
+    """The warnings a run recorded about an aligned TSV of its folder ("the MT does not
+    match …: its scores mean little"), so every view of that TSV's scores shows them.
+
+    From ``metrics`` when given, else from the ``metrics.json`` beside the TSV when it
+    lists the TSV as one of its references' aligned files (an unreadable one gives
+    none). Warnings that name another reference of the run are left out.
+
+    Raises:
+        InputError: ``metrics`` is given and unreadable (:func:`read_metrics`).
+    """
+    tsv = Path(aligned)
+    if metrics is not None:
+        payload = read_metrics(metrics)
+    else:
+        beside = tsv.parent / METRICS_NAME
+        if str(aligned) == "-" or not beside.is_file():
+            return []
+        try:
+            payload = read_metrics(beside)
+        except InputError:
+            return []
+    refs = payload.get("references")
+    refs = [r for r in refs if isinstance(r, Mapping)] if isinstance(refs, list) else []
+    if metrics is None and not any(r.get("aligned") == tsv.name for r in refs):
+        return []
+    others = [str(r.get("reference")) for r in refs if r.get("aligned") != tsv.name and r.get("reference")]
+    found = payload.get("warnings")
+    warnings = [w for w in found if isinstance(w, str)] if isinstance(found, list) else []
+    return [w for w in warnings if not any(other in w for other in others)]
+
+
 def _check_scores(payload: Any, name: str) -> dict[str, Any]:
     hint = "give the metrics.json written by selaras run"
     if not isinstance(payload, Mapping):

@@ -15,7 +15,7 @@ from selaras.jobs.inputs import warned
 from selaras.metrics import check_bootstrap, score_rows
 from selaras.review import document_warnings, fill_sentence_scores
 from selaras.rows import AlignedRow, is_scored, read_aligned_tsv, write_aligned_tsv
-from selaras.rundir import metrics_for_rows, read_metrics
+from selaras.rundir import metrics_for_rows, read_metrics, run_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +81,15 @@ def review_file(
     have been computed on this TSV's content, ``selaras.rundir.metrics_for_rows``),
     else they are computed over the TSV's scorable beads (``keys``: which metrics;
     TER is the slow one). Warnings about the document (``review.document_warnings``)
-    are logged and returned.
+    and those its run recorded (``rundir.run_warnings``: from ``metrics``, or the
+    run folder's ``metrics.json`` beside the TSV) are logged and returned.
 
     Raises:
         InputError: unreadable TSV or metrics file, or scores of another TSV.
     """
     n_bootstrap = check_bootstrap(n_bootstrap)
     rows = fill_sentence_scores(read_aligned_tsv(aligned))
-    warnings = warned([f"{aligned}: {w}" for w in document_warnings(rows)])
+    warnings = warned([f"{aligned}: {w}" for w in document_warnings(rows)] + run_warnings(aligned, metrics))
     if metrics is not None:
         corpus = metrics_for_rows(read_metrics(metrics), str(metrics), rows, Path(aligned).name)
         return ReviewData(rows, corpus, f"from {Path(metrics).name}", warnings)

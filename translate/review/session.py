@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from selaras.errors import ConflictError, InputError
+from selaras.rundir import run_warnings
 from selaras.rows import (
     STATUSES,
     AlignedRow,
@@ -175,6 +176,9 @@ class ReviewSession:
 
         self.path = path
         self.journal = journal_path(path)
+        #: What the run that wrote this TSV warned about its scores (``rundir.run_warnings``):
+        #: the page shows them beside the corpus scores.
+        self.warnings = run_warnings(path)
         #: Columns of other tools the TSV has, in its order; written after Selaras' own.
         self.extras = list(extras)
         self.rows = [_canonical(r) for r in rows]
@@ -306,7 +310,7 @@ class ReviewSession:
     # ------------------------------------------------------------------ reading
 
     def summary(self) -> dict[str, Any]:
-        """Version, progress counts and corpus scores: what the page's header shows."""
+        """Version, progress counts, corpus scores and the run's warnings: what the page's header shows."""
         counts = {status: 0 for status in STATUSES}
         for row in self.rows:
             if row.status:
@@ -319,6 +323,7 @@ class ReviewSession:
             "rejected": counts["rejected"],
             "flagged": sum(1 for r in self.rows if r.flags),
             "corpus": self.tally.scores(),
+            "warnings": list(self.warnings),
             "can_undo": len(self.undo_stack),
             "can_redo": len(self.redo_stack),
         }

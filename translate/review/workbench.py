@@ -262,6 +262,15 @@ _PAGE_JS = r"""
     var bar = document.createElement("span"); bar.className = "bar";
     var fill = document.createElement("span"); fill.style.width = (total ? 100 * reviewed / total : 0) + "%";
     bar.appendChild(fill); p.appendChild(bar);
+    var warn = $("warnings");
+    warn.replaceChildren();
+    warn.hidden = !(s.warnings && s.warnings.length);
+    if (!warn.hidden) {
+      var head = document.createElement("strong"); head.textContent = "Warning"; warn.appendChild(head);
+      var list = document.createElement("ul");
+      s.warnings.forEach(function (w) { var li = document.createElement("li"); li.textContent = w; list.appendChild(li); });
+      warn.appendChild(list);
+    }
     var box = $("corpus");
     box.replaceChildren();
     var labels = { bleu: "BLEU", chrf: "chrF2" };
@@ -474,6 +483,7 @@ def workbench_html(title: str) -> str:
 <div><h1>Selaras review workbench</h1>
 <p class="sub">{esc_title} · changes are saved to the TSV as you make them</p>
 <div id="progress">Loading rows…</div></div>
+<div id="warnings" class="warnings" role="alert" hidden></div>
 <div id="corpus"></div>
 </header>
 <div id="message" role="alert" aria-live="polite"></div>
