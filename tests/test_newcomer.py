@@ -84,3 +84,18 @@ def test_a_tsv_outside_a_run_folder_has_no_run_warnings(tmp_path: Path) -> None:
     shutil.copy(out / "aligned.tsv", tmp_path / "copy.tsv")
     assert run_warnings(tmp_path / "copy.tsv") == []
     assert run_warnings(out / "aligned.tsv") != []
+
+
+def test_an_export_whose_filters_keep_nothing_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    """The audit: ``export --min-chrf 30`` that kept nothing wrote an empty TMX, exit 0."""
+    from typer.testing import CliRunner
+
+    from selaras.cli import app
+
+    out = _run_with_a_wrong_mt(tmp_path)
+    earlier = tmp_path / "corpus.tmx"
+    earlier.write_text("an earlier export\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["export", str(out / "aligned.tsv"), "--format", "tmx", "-o", str(earlier), "--min-chrf", "30"])
+    assert result.exit_code == 1
+    assert "nothing to export: all 2 rows of aligned.tsv were left out (2 below the chrF floor)" in result.stderr
+    assert earlier.read_text(encoding="utf-8") == "an earlier export\n"

@@ -19,6 +19,13 @@ class InputError(SelarasError):
     exit_code = 2
 
 
+class NothingSelectedError(SelarasError):
+    """Filters that leave nothing (an export whose every row was left out): nothing is
+    written, so an earlier export is not replaced by an empty one."""
+
+    exit_code = 1
+
+
 class ModelUnavailableError(SelarasError):
     """The translation model cannot be loaded (offline, typo, no weights)."""
 

@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from selaras.errors import NothingSelectedError
 from selaras.export.base import SOURCE_LANG, TARGET_LANG, Exporter, ExportStream, PairSide, target_text
 from selaras.export.registry import EXPORTERS, load_exporter, unknown_formats
 
@@ -86,6 +87,8 @@ def export_rows(
     Raises:
         InputError: for an unknown format or ``pair``, Moses to stdout, or
             ``pair="mt"`` on rows without any MT (see :func:`check_pair`).
+        NothingSelectedError: the filters left no row (nothing is written, so an
+            earlier export at ``path`` stays as it was).
     """
     from selaras.export.select import check_pair, select_rows
 
@@ -94,6 +97,17 @@ def export_rows(
     kept, summary = select_rows(
         rows, fmt=fmt, pair=pair, min_chrf=min_chrf, exclude_flags=exclude_flags, dedupe=dedupe
     )
+    if rows and not kept:  # an empty TSV exports as empty; filters that drop everything say so
+        reasons = ", ".join(
+            f"{n} {why}" for n, why in (
+                (summary.skipped_empty, "with an empty side"), (summary.skipped_low_chrf, "below the chrF floor"),
+                (summary.skipped_flagged, "flagged"), (summary.skipped_duplicate, "duplicates"),
+            ) if n
+        )
+        raise NothingSelectedError(
+            f"nothing to export: all {len(rows)} rows of {name} were left out ({reasons or 'no rows'}); "
+            "nothing was written: loosen the filters"
+        )
     exporter.write(path, kept, pair=pair)
     return summary
 
