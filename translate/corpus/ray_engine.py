@@ -21,13 +21,21 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from selaras.backends.options import EngineOptions
 from selaras.errors import BackendError, SelarasError
 from selaras.records import Translation
+
+logger = logging.getLogger(__name__)
+#: Ray Data's own worker logs one C++ line per job ("E … core_worker.cc … actor …") about
+#: actor restarts and constructor arguments (ray-project/ray#53727); it is not a failure,
+#: and hiding it would mean turning off Ray's C++ logging, which real failures use too.
+RAY_WORKER_NOTE = (
+    "Ray may print a line starting 'E' from core_worker.cc about actor restarts: that is Ray Data's own "
+    "notice (ray-project/ray#53727), not a failure of this job"
+)
 
 #: The one line for a missing Ray.
 INSTALL_RAY = 'the ray engine needs Ray: pip install "selaras[ray]" (in a clone: pip install -e ".[ray]")'
@@ -129,6 +137,7 @@ class RayEngine:
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise BackendError(f"cannot start or join Ray{f' at {address}' if address else ''}: {exc}") from None
             self._started = True
+            logger.info("%s", RAY_WORKER_NOTE)
         resources = ray.cluster_resources()
         gpus = int(resources.get("GPU", 0))
         self.num_gpus = 1 if gpus else 0
