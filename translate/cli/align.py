@@ -25,7 +25,7 @@ from selaras.cli.options import (
         "selaras align article.id.txt article.en.txt --mt article.mt.en.txt -o aligned.tsv",
         "selaras align src.txt ref.txt --lines --json",
         "selaras align src.txt ref.txt --lexicon id-en.dict.tsv --max-bead 6",
-        "selaras align laporan.en-mt.docx report.en.docx -o aligned.tsv   # docx, html, md, srt",
+        "selaras align laporan.docx report.en.docx -o aligned.tsv   # docx, html, md, srt",
         "selaras align src.txt ref.txt --embedder none      # lexical only, linear time",
         "selaras align src.txt ref.txt --embedder sentence-transformers/LaBSE",
     )

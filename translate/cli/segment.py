@@ -25,7 +25,7 @@ class Lang(str, Enum):
         "selaras segment artikel.id.txt -o kalimat.txt",
         "selaras segment essay.en.txt --lang en --json",
         "cat artikel.id.txt | selaras segment -",
-        "selaras segment artikel.id.txt | selaras translate --lines",
+        "selaras segment artikel.id.txt | selaras translate - --lines",
     )
 )
 @handle_errors
