@@ -1,0 +1,158 @@
+"""gettext PO (``.po``, ``.pot``): empty ``msgstr`` filled with the MT, marked ``fuzzy``.
+
+Read and written by translate-toolkit (``translate.storage.po``), which keeps the
+header, ``msgctxt``, every comment (translator, extracted, references, flags), obsolete
+entries and the file's wrapping. Each entry with an empty translation is a unit (its
+``msgid``; a plural entry's ``msgid_plural`` is a second unit); the header, obsolete
+entries and entries already translated are left alone, those unless ``overwrite``
+(``selaras translate --overwrite``). A filled entry gets the ``fuzzy`` flag (gettext's
+"needs review": ``msgfmt`` leaves it out until a translator clears it) and a translator
+comment (``# selaras: ...``) with the engine, the model's confidence and the QA flags.
+Plural entries get ``msgstr[0]`` from the singular and every other form from the
+plural (English has two forms; the header's ``nplurals`` is followed where it has one).
+printf and brace placeholders (``%s``, ``%(name)d``, ``{0}``) go to the model as
+text; a translation that lost or added one says so in its comment. A file with
+nothing to translate comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from selaras.errors import InputError
+from selaras.formats.base import TranslatedUnit, Unit
+from selaras.formats.bilingual import NOTE_FROM, Annotation, toolkit
+
+#: Placeholders a translation must keep: printf (``%s``, ``%1$d``, ``%(name)s``) and braces (``{0}``, ``{name}``).
+PLACEHOLDER = re.compile(
+    r"%(?:\d+\$|\([^)\s]+\))?[-+ #0]*(?:\d+|\*)?(?:\.\d+)?[hlLqjzt]*[diouxXeEfFgGcrsaS%]|\{[A-Za-z0-9_.\[\]]*\}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A unit's entry and which of its sources it is (0: ``msgid``, 1: ``msgid_plural``)."""
+
+    entry: object
+    form: int
+
+
+@dataclass
+class PoDocument:
+    """A parsed PO file: its units and translate-toolkit's store."""
+
+    data: bytes
+    store: object
+    nplurals: int
+    units: list[Unit] = field(default_factory=list)
+    notes: dict[int, Annotation] = field(default_factory=dict)
+
+    def annotate(self, notes: dict[int, Annotation]) -> None:
+        """The notes to write on the entries (by unit index)."""
+        self.notes = dict(notes)
+
+    def rebuild(self, translated: Sequence[TranslatedUnit]) -> bytes:
+        if not any(done.changed for done in translated):
+            return self.data
+        multistring = toolkit("translate.misc.multistring").multistring
+        by_entry: dict[int, dict[int, tuple[int, Unit, TranslatedUnit]]] = {}
+        entries: list[object] = []
+        for number, (unit, done) in enumerate(zip(self.units, translated)):
+            if not done.changed:
+                continue
+            entry = unit.key.entry  # type: ignore[attr-defined]
+            if id(entry) not in by_entry:
+                entries.append(entry)
+            by_entry.setdefault(id(entry), {})[unit.key.form] = (number, unit, done)  # type: ignore[attr-defined]
+        for entry in entries:
+            forms = by_entry[id(entry)]
+            sources = _sources(entry)
+            texts = [forms[k][2].text if k in forms else sources[k] for k in range(len(sources))]
+            if entry.hasplural():  # type: ignore[attr-defined]
+                entry.target = multistring([texts[0]] + [texts[-1]] * max(1, self.nplurals - 1))  # type: ignore[attr-defined]
+            else:
+                entry.target = texts[0]  # type: ignore[attr-defined]
+            entry.markfuzzy(True)  # type: ignore[attr-defined]
+            notes = [self.notes[number].text() for number, _, _ in forms.values() if number in self.notes]
+            lost = [_placeholder_note(sources[k], texts[k]) for k in range(len(sources))]
+            note = " ".join(dict.fromkeys([*notes, *(x for x in lost if x)]))
+            if note:
+                entry.addnote(f"{NOTE_FROM}: {note}", origin="translator")  # type: ignore[attr-defined]
+        return bytes(self.store)  # type: ignore[call-overload]
+
+
+def _sources(entry: object) -> list[str]:
+    source = entry.source  # type: ignore[attr-defined]
+    strings = getattr(source, "strings", None)
+    return [str(s) for s in strings] if strings else [str(source)]
+
+
+def _placeholder_note(source: str, translation: str) -> str:
+    """A note when the translation's placeholders are not the source's (else empty)."""
+    want, got = Counter(PLACEHOLDER.findall(source)), Counter(PLACEHOLDER.findall(translation))
+    if want == got:
+        return ""
+    missing = ", ".join(sorted((want - got).elements()))
+    extra = ", ".join(sorted((got - want).elements()))
+    said = [f"missing {missing}" if missing else "", f"added {extra}" if extra else ""]
+    return "Placeholders differ from the source: " + "; ".join(s for s in said if s) + "."
+
+
+class PoFormat:
+    """gettext PO through translate-toolkit (see the module docstring)."""
+
+    name = "po"
+    extensions = (".po", ".pot")
+    placement = "alignment"
+    supports_overwrite = True
+
+    def extract(self, data: bytes, name: str, *, overwrite: bool = False) -> PoDocument:
+        store = parse_po(data, name)
+        plural = store.getheaderplural()[0]  # type: ignore[attr-defined]
+        try:
+            nplurals = int(plural) if plural else 2
+        except ValueError:
+            raise InputError(f"{name}: its Plural-Forms header has nplurals={plural!r}, not a number") from None
+        document = PoDocument(data=data, store=store, nplurals=max(nplurals, 1))
+        for entry in store.units:  # type: ignore[attr-defined]
+            if entry.isheader() or entry.isobsolete() or not str(entry.source).strip():
+                continue
+            if not overwrite and any(str(t).strip() for t in _targets(entry)):
+                continue
+            for form, text in enumerate(_sources(entry)):
+                if any(ch.isalpha() for ch in text):
+                    document.units.append(Unit(text=text, key=_Key(entry, form)))
+        return document
+
+
+def _targets(entry: object) -> list[str]:
+    target = entry.target  # type: ignore[attr-defined]
+    strings = getattr(target, "strings", None)
+    return [str(s) for s in strings] if strings else [str(target or "")]
+
+
+def parse_po(data: bytes, name: str) -> object:
+    """translate-toolkit's store of a PO file.
+
+    Raises:
+        InputError: not a PO file (one line).
+    """
+    po = toolkit("translate.storage.po")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name} looks like a binary file (it contains NUL bytes); give a PO file")
+    try:
+        store = po.pofile.parsestring(data)
+    except Exception as exc:  # noqa: BLE001 - the toolkit's parser raises ValueError, UnicodeError, its own errors
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"{name} is not a valid PO file ({message})") from None
+    if not any(not u.isheader() for u in store.units) and not data.strip().startswith((b"msgid", b"#")):
+        raise InputError(f"{name} is not a PO file (no msgid entries)")
+    return store
+
+
+PO = PoFormat()
+
+__all__ = ["PLACEHOLDER", "PO", "PoDocument", "PoFormat", "parse_po"]

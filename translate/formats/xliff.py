@@ -1,0 +1,422 @@
+"""XLIFF 1.2 (``.xlf``, ``.xliff``): empty targets filled with the MT, every inline tag kept.
+
+The file is read with lxml (no DTD, no entities, no network). Every ``<trans-unit>``
+whose target is missing or empty is a unit (its ``<source>``; with a ``<seg-source>``,
+each ``<mrk mtype="seg">`` segment is a unit of its own, translated per segment). Left
+alone: units (or groups) marked ``translate="no"``, units locked by their tool (an
+attribute ``locked`` set to ``true``/``yes``/``locked`` in any namespace, as memoQ and
+others write it), and units that already have a translation (a non-empty target) unless
+``overwrite`` (``selaras translate --overwrite``), which retranslates those but never
+the ``translate="no"`` or locked ones.
+
+Inline tags are spans of the unit: ``<g>`` and ``<mrk>`` wrap words (placed on the
+aligned English words, or around the sentence when the alignment is unsure); ``<x/>``,
+``<bx/>``, ``<ex/>``, ``<ph>``, ``<it>`` and ``<mrk mtype="protected">`` are kept whole;
+a ``<bpt>``/``<ept>`` pair (matched by ``rid``, else ``id``) and a ``<bx/>``/``<ex/>``
+pair wrap the words between them when they nest with the other tags, and are otherwise
+kept in their source order. Every tag is in the target exactly once.
+
+A filled target gets ``state="needs-review-translation"`` and
+``state-qualifier="mt-suggestion"``, and the unit a ``<note from="selaras"
+annotates="target">`` with the engine, the model's confidence and the QA flags. The
+``<file>``'s ``target-language`` is set to ``en`` where it was missing. A file with
+nothing to translate comes back byte for byte; otherwise lxml writes the tree (the XML
+declaration, comments and the rest of the file kept).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from selaras.errors import InputError
+from selaras.formats.base import Span, TranslatedUnit, Unit, nested
+from selaras.formats.bilingual import NOTE_FROM, Annotation
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+#: The XLIFF namespaces Selaras knows, with their version (another is refused by name).
+KNOWN = {"urn:oasis:names:tc:xliff:document:1.2": "1.2", "urn:oasis:names:tc:xliff:document:2.0": "2.0"}
+#: Inline elements written as they are (native code, placeholders).
+KEPT = frozenset({"x", "bx", "ex", "ph", "it", "bpt", "ept"})
+#: Values of a ``locked`` attribute that lock a unit.
+LOCKED = frozenset({"true", "yes", "locked", "1"})
+#: The state a filled target gets (XLIFF 1.2 ``state`` and ``state-qualifier`` values).
+STATE = "needs-review-translation"
+STATE_QUALIFIER = "mt-suggestion"
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _local(element: object) -> str:
+    tag = element.tag  # type: ignore[attr-defined]
+    return tag.split("}", 1)[1] if isinstance(tag, str) and tag.startswith(f"{{{NS}}}") else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """Where a unit goes: its ``<trans-unit>`` and, for a segment, its ``mid``."""
+
+    trans_unit: object
+    mid: str | None = None
+
+
+@dataclass
+class XliffDocument:
+    """A parsed XLIFF 1.2 file: its units and its tree."""
+
+    data: bytes
+    tree: object
+    units: list[Unit] = field(default_factory=list)
+    notes: dict[int, Annotation] = field(default_factory=dict)
+
+    def annotate(self, notes: dict[int, Annotation]) -> None:
+        """The notes to write on the units (by unit index)."""
+        self.notes = dict(notes)
+
+    def rebuild(self, translated: Sequence[TranslatedUnit]) -> bytes:
+        if not any(done.changed for done in translated):
+            return self.data
+        import lxml.etree
+
+        by_unit: dict[int, list[tuple[int, Unit, TranslatedUnit]]] = {}
+        order: list[object] = []
+        for number, (unit, done) in enumerate(zip(self.units, translated)):
+            if not done.changed:
+                continue
+            tu = unit.key.trans_unit  # type: ignore[attr-defined]
+            if id(tu) not in by_unit:
+                order.append(tu)
+            by_unit.setdefault(id(tu), []).append((number, unit, done))
+        for tu in order:
+            _fill(tu, by_unit[id(tu)], self.notes)
+        for file in self.tree.getroot().iter(_q("file")):  # type: ignore[attr-defined]
+            if not file.get("target-language"):
+                file.set("target-language", "en")
+        encoding = self.tree.docinfo.encoding or "UTF-8"  # type: ignore[attr-defined]
+        root = lxml.etree.tostring(self.tree.getroot(), encoding=encoding, xml_declaration=False)  # type: ignore[attr-defined]
+        around = _around_root(self.data)
+        if around is None or encoding.lower().replace("-", "") not in ("utf8", "ascii", "usascii", "iso88591", "latin1"):
+            declaration = self.data.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<?xml")
+            return lxml.etree.tostring(self.tree, encoding=encoding, xml_declaration=declaration)
+        # The bytes before and after the root element (declaration, comments, line ends) as they were.
+        return self.data[: around[0]] + root + self.data[around[1] :]
+
+
+#: What may come before the root element, and the root's start and end tags.
+_PROLOG = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>]*>|<(?:[\w.-]+:)?xliff[\s/>]", re.DOTALL)
+_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?xliff\s*>")
+
+
+def _around_root(data: bytes) -> tuple[int, int] | None:
+    """Where the root element starts and ends in the file's bytes (``None``: not found)."""
+    start = next((m.start() for m in _PROLOG.finditer(data) if not m.group().startswith((b"<!", b"<?"))), None)
+    ends = list(_ROOT_END.finditer(data))
+    if start is None or not ends:
+        return None
+    return start, ends[-1].end()
+
+
+def _fill(tu: object, parts: Sequence[tuple[int, Unit, TranslatedUnit]], notes: dict[int, Annotation]) -> None:
+    """Write a trans-unit's target from its translated units (the whole source, or segments)."""
+    source = tu.find(_q("source"))  # type: ignore[attr-defined]
+    segmented = tu.find(_q("seg-source"))  # type: ignore[attr-defined]
+    target = tu.find(_q("target"))  # type: ignore[attr-defined]
+    if target is None:
+        target = tu.makeelement(_q("target"), {})  # type: ignore[attr-defined]
+        after = segmented if segmented is not None else source
+        tail = after.tail
+        after.addnext(target)
+        target.tail = tail
+        after.tail = _indent(tu, tail)
+    else:
+        for child in list(target):
+            target.remove(child)
+    if segmented is not None and parts[0][1].key.mid is not None:  # type: ignore[attr-defined]
+        done_by_mid = {unit.key.mid: done for _, unit, done in parts}  # type: ignore[attr-defined]
+        target.text = segmented.text
+        for child in segmented:
+            clone = copy.deepcopy(child)
+            target.append(clone)
+        for mark in list(target.iter(_q("mrk"))):
+            if mark.get("mtype") == "seg" and mark.get("mid") in done_by_mid:
+                _write(mark, done_by_mid[mark.get("mid")])
+    else:
+        _write(target, parts[0][2])
+    target.set("state", STATE)
+    target.set("state-qualifier", STATE_QUALIFIER)
+    texts = [notes[number].text() for number, _, _ in parts if number in notes]
+    if texts:
+        for old in tu.findall(_q("note")):  # type: ignore[attr-defined]
+            if old.get("from") == NOTE_FROM:
+                tu.remove(old)  # type: ignore[attr-defined]
+        note = tu.makeelement(_q("note"), {"from": NOTE_FROM, "annotates": "target"})  # type: ignore[attr-defined]
+        note.text = " ".join(dict.fromkeys(texts))
+        tail = target.tail
+        target.addnext(note)
+        note.tail = tail
+        target.tail = _indent(tu, tail)
+
+
+def _indent(tu: object, tail: str | None) -> str | None:
+    """The whitespace before a trans-unit's children (its ``text``), for a new child's line."""
+    lead = tu.text  # type: ignore[attr-defined]
+    return lead if lead is not None and not lead.strip() else tail
+
+
+def _write(element: object, done: TranslatedUnit) -> None:
+    """Replace ``element``'s content with a translated unit, its tags rebuilt from the spans."""
+    for child in list(element):  # type: ignore[call-overload]
+        element.remove(child)  # type: ignore[attr-defined]
+    text = done.text
+
+    def make(nodes: list, start: int, end: int, into: object) -> None:
+        last = None
+        pos = start
+
+        def put(piece: str) -> None:
+            if not piece:
+                return
+            if last is None:
+                into.text = (into.text or "") + piece  # type: ignore[attr-defined]
+            else:
+                last.tail = (last.tail or "") + piece  # type: ignore[attr-defined]
+
+        into.text = None  # type: ignore[attr-defined]
+        for span, children in nodes:
+            put(text[pos : span.start])
+            kind, *elements = span.tag
+            if kind == "kept":
+                node = copy.deepcopy(elements[0])
+                node.tail = None
+                into.append(node)  # type: ignore[attr-defined]
+                last = node
+            elif kind == "wrap":
+                original = elements[0]
+                node = original.makeelement(original.tag, dict(original.attrib))
+                into.append(node)  # type: ignore[attr-defined]
+                make(children, span.start, span.end, node)
+                last = node
+            else:  # a bpt/ept or bx/ex pair around the words
+                opening, closing = (copy.deepcopy(e) for e in elements)
+                opening.tail = closing.tail = None
+                into.append(opening)  # type: ignore[attr-defined]
+                last = opening
+                inner = opening.makeelement("scratch", {})
+                make(children, span.start, span.end, inner)
+                put(inner.text or "")
+                for child in list(inner):
+                    into.append(child)  # type: ignore[attr-defined]
+                    last = child
+                into.append(closing)  # type: ignore[attr-defined]
+                last = closing
+            pos = max(pos, span.end)
+        put(text[pos:end])
+
+    make(nested(_in_source_order(done.spans)), 0, len(text), element)
+
+
+def _in_source_order(spans: Sequence[Span]) -> list[Span]:
+    """The spans, with the kept tags of a pair that could not wrap words (``bpt``/``ept``,
+    ``bx``/``ex`` crossing other tags) moved so that an opening never follows its closing:
+    their places, sorted, given back in the source's order."""
+    paired = [k for k, s in enumerate(spans) if s.atomic and s.tag[0] == "kept" and len(s.tag) > 2]  # type: ignore[index]
+    if not paired:
+        return list(spans)
+    places = sorted((spans[k].start, spans[k].end) for k in paired)
+    out = list(spans)
+    for k, (start, end) in zip(paired, places):
+        out[k] = Span(start, end, spans[k].tag, True)
+    return out
+
+
+class _Reader:
+    """Builds a unit's text and spans from an XLIFF 1.2 source (or segment) element."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.parts: list[str] = []
+        self.size = 0
+        self.spans: list[Span] = []
+
+    def add_text(self, piece: str | None) -> None:
+        if piece:
+            self.parts.append(piece)
+            self.size += len(piece)
+
+    def content(self, element: object) -> None:
+        self.add_text(element.text)  # type: ignore[attr-defined]
+        for child in element:  # type: ignore[attr-defined]
+            self.child(child)
+            self.add_text(child.tail)
+
+    def child(self, child: object) -> None:
+        local = _local(child)
+        if not local:  # a comment, a processing instruction, another namespace's element
+            self.spans.append(Span(self.size, self.size, ("kept", child), atomic=True))
+        elif local in KEPT or (local == "mrk" and child.get("mtype") == "protected"):  # type: ignore[attr-defined]
+            visible = "".join(child.itertext()) if local == "mrk" else ""  # type: ignore[attr-defined]
+            start = self.size
+            self.add_text(visible)
+            self.spans.append(Span(start, self.size, ("kept", child), atomic=True))
+        elif local in ("g", "mrk"):
+            slot = len(self.spans)
+            start = self.size
+            self.spans.append(Span(start, start, ("wrap", child)))
+            self.content(child)
+            self.spans[slot] = Span(start, self.size, ("wrap", child))
+        else:
+            raise InputError(f"{self.name} line {child.sourceline}: <{local}> cannot be inside a source")  # type: ignore[attr-defined]
+
+    def unit(self, key: _Key) -> Unit | None:
+        text = "".join(self.parts)
+        if not any(ch.isalpha() for ch in text):
+            return None
+        return Unit(text=text, spans=tuple(_pairs(self.spans, self.name)), key=key)
+
+
+def _pair_id(element: object) -> str | None:
+    return element.get("rid") or element.get("id")  # type: ignore[attr-defined]
+
+
+def _pairs(spans: list[Span], name: str) -> list[Span]:
+    """``bpt``/``ept`` and ``bx``/``ex`` pairs as one span around the words between them
+    where that nests with the other spans; the others stay kept tags, marked as paired
+    (their order is kept on the way out). A closing tag before its opening is refused."""
+    spans = list(spans)
+    for opening_name, closing_name in (("bpt", "ept"), ("bx", "ex")):
+        open_at: dict[str, int] = {}
+        for k, span in enumerate(spans):
+            if not span.atomic or span.tag[0] != "kept":  # type: ignore[index]
+                continue
+            element = span.tag[1]  # type: ignore[index]
+            local = _local(element)
+            if local == opening_name and _pair_id(element) is not None:
+                open_at[_pair_id(element)] = k  # type: ignore[index]
+            elif local == closing_name and _pair_id(element) is not None:
+                if _pair_id(element) not in open_at:
+                    if opening_name == "bpt":
+                        raise InputError(
+                            f"{name} line {element.sourceline}: <ept> {_pair_id(element)!r} has no <bpt> before it in its unit"
+                        )
+                    continue  # an <ex/> whose <bx/> is in another segment
+                k_open = open_at.pop(_pair_id(element))  # type: ignore[arg-type]
+                opening = spans[k_open]
+                wrapped = Span(opening.start, span.start, ("pair", opening.tag[1], element))  # type: ignore[index]
+                others = [s for j, s in enumerate(spans) if j not in (k, k_open) and s.tag[0] != "removed"]  # type: ignore[index]
+                if all(_nests(wrapped, s) for s in others if not s.atomic):
+                    spans[k_open] = wrapped
+                    spans[k] = Span(span.start, span.end, ("removed",), True)
+                else:
+                    spans[k_open] = Span(opening.start, opening.end, (*opening.tag, "paired"), True)  # type: ignore[misc]
+                    spans[k] = Span(span.start, span.end, (*span.tag, "paired"), True)  # type: ignore[misc]
+        if opening_name == "bpt" and open_at:
+            element = spans[next(iter(open_at.values()))].tag[1]  # type: ignore[index]
+            raise InputError(f"{name} line {element.sourceline}: <bpt> {_pair_id(element)!r} has no <ept> in its unit")
+    return [s for s in spans if s.tag[0] != "removed"]  # type: ignore[index]
+
+
+def _nests(a: Span, b: Span) -> bool:
+    return a.end <= b.start or b.end <= a.start or (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+
+
+def _has_content(element: object | None) -> bool:
+    if element is None:
+        return False
+    return bool("".join(element.itertext()).strip()) or len(element) > 0  # type: ignore[attr-defined]
+
+
+def _locked(element: object) -> bool:
+    return any(
+        re.sub(r"^\{[^}]*\}", "", attribute) == "locked" and str(value).lower() in LOCKED
+        for attribute, value in element.attrib.items()  # type: ignore[attr-defined]
+    )
+
+
+class XliffFormat:
+    """XLIFF 1.2 through lxml (see the module docstring)."""
+
+    name = "xliff"
+    extensions = (".xlf", ".xliff")
+    placement = "alignment"
+    supports_overwrite = True
+
+    def extract(self, data: bytes, name: str, *, overwrite: bool = False) -> XliffDocument:
+        tree = parse_xliff(data, name)
+        document = XliffDocument(data=data, tree=tree)
+        for file in tree.getroot().iter(_q("file")):  # type: ignore[attr-defined]
+            body = file.find(_q("body"))
+            if body is not None:
+                self._walk(body, document.units, name, overwrite, skip=file.get("translate") == "no")
+        return document
+
+    def _walk(self, element: object, units: list[Unit], name: str, overwrite: bool, skip: bool) -> None:
+        for child in element:  # type: ignore[attr-defined]
+            local = _local(child)
+            if local == "group":
+                self._walk(child, units, name, overwrite, skip or child.get("translate") == "no" or _locked(child))
+            elif local == "trans-unit":
+                if skip or child.get("translate") == "no" or _locked(child):
+                    continue
+                target = child.find(_q("target"))
+                if _has_content(target) and not overwrite:
+                    continue
+                units.extend(_units_of(child, name))
+
+
+def _units_of(tu: object, name: str) -> list[Unit]:
+    """A trans-unit's units: its source, or each segment of its ``<seg-source>``."""
+    source = tu.find(_q("source"))  # type: ignore[attr-defined]
+    if source is None:
+        raise InputError(f"{name} line {tu.sourceline}: <trans-unit> {tu.get('id')!r} has no <source>")  # type: ignore[attr-defined]
+    segmented = tu.find(_q("seg-source"))  # type: ignore[attr-defined]
+    found: list[Unit] = []
+    if segmented is not None:
+        marks = [m for m in segmented.iter(_q("mrk")) if m.get("mtype") == "seg"]
+        if marks:
+            for mark in marks:
+                reader = _Reader(name)
+                reader.content(mark)
+                unit = reader.unit(_Key(tu, mark.get("mid")))
+                if unit is not None:
+                    found.append(unit)
+            return found
+    reader = _Reader(name)
+    reader.content(source)
+    unit = reader.unit(_Key(tu))
+    return [unit] if unit is not None else []
+
+
+def parse_xliff(data: bytes, name: str) -> object:
+    """The XML tree of an XLIFF 1.2 file.
+
+    Raises:
+        InputError: not XML, not XLIFF, or another XLIFF version (one line).
+    """
+    import lxml.etree
+
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+    try:
+        root = lxml.etree.fromstring(data, parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        raise InputError(f"{name} is not well-formed XML ({exc}); give an XLIFF file") from None
+    tree = root.getroottree()
+    namespace = root.tag.split("}", 1)[0].lstrip("{") if root.tag.startswith("{") else ""
+    if root.tag.rsplit("}", 1)[-1] != "xliff":
+        raise InputError(f"{name} is XML but not XLIFF (its root is <{root.tag.rsplit('}', 1)[-1]}>)")
+    version = root.get("version") or KNOWN.get(namespace, "")
+    if namespace != NS or version != "1.2":
+        raise InputError(
+            f"{name} is XLIFF version {version or 'unknown'} ({namespace or 'no namespace'}); Selaras translates XLIFF 1.2 "
+            f"(namespace {NS})"
+        )
+    return tree
+
+
+XLIFF = XliffFormat()
+
+__all__ = ["NS", "STATE", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
