@@ -304,3 +304,21 @@ def test_translate_fills_xliff_and_po_with_the_engine_and_confidence_in_notes(ti
     # Nothing left to translate: one line, no output.
     result = runner.invoke(app, ["translate", str(tmp_path / "a.en.po"), "-o", str(tmp_path / "c.po"), "--model", str(model)])
     assert result.exit_code != 0 and "nothing to translate" in result.output and not (tmp_path / "c.po").exists()
+
+
+def test_the_note_gives_the_engine_the_confidence_and_the_qa_flags_with_reasons() -> None:
+    from selaras.formats.bilingual import annotations
+    from selaras.records import Sentence, Translation
+
+    sentences = [Sentence("Saya punya 3 kucing di Jakarta.", 0), Sentence("Saya suka kopi.", 1), Sentence("Terima kasih.", 1)]
+    translations = [
+        Translation(sentences[0].text, "I have cats.", score=-0.5, tokens=4),
+        Translation(sentences[1].text, "I like coffee.", score=-0.1, tokens=4),
+        Translation(sentences[2].text, "", score=-0.3, tokens=4),
+    ]
+    notes = annotations(sentences, translations, {"model": "/models/opus-mt-id-en", "backend": "ctranslate2", "selaras": "0.1.0"})
+    first = notes[0].text()
+    assert first.startswith("Machine translation by selaras 0.1.0 (opus-mt-id-en, ctranslate2); confidence 0.61")
+    assert "number-mismatch: source 3 not in MT" in first and "entity-missing" in first
+    assert notes[1].logprob == pytest.approx(-0.2)  # token-weighted over the unit's sentences
+    assert "empty: the MT is empty" in notes[1].text()

@@ -75,7 +75,10 @@ class Annotation:
 def engine_name(engine: Mapping[str, Any]) -> str:
     """``selaras <version> (<model>, <backend>)`` from ``EngineInfo.as_json()``."""
     version = engine.get("selaras")
-    what = ", ".join(str(engine[k]) for k in ("model", "backend") if engine.get(k))
+    model = str(engine.get("model") or "")
+    if model and Path(model).is_absolute():
+        model = Path(model).name  # a local folder: its name, not where it lies on this machine
+    what = ", ".join(x for x in (model, str(engine.get("backend") or "")) if x)
     return f"selaras{' ' + str(version) if version else ''}" + (f" ({what})" if what else "")
 
 
@@ -103,7 +106,11 @@ def annotations(
     for unit, pairs in by_unit.items():
         scored = [(t.score, max(t.tokens, 1)) for t, _ in pairs if t.score is not None]
         logprob = sum(s * n for s, n in scored) / sum(n for _, n in scored) if scored else None
-        flags = tuple(dict.fromkeys((f.name, f.detail) for _, fs in pairs for f in fs if f.name != "empty"))
+        # ``empty`` fires on the missing reference of every row here; an empty MT is said apart.
+        flags = tuple(dict.fromkeys(
+            [("empty", "the MT is empty") for t, _ in pairs if not t.text.strip()][:1]
+            + [(f.name, f.detail) for _, fs in pairs for f in fs if f.name != "empty"]
+        ))
         notes[unit] = Annotation(name, logprob, flags)
     return notes
 
