@@ -21,12 +21,13 @@ from selaras.errors import InputError
 from selaras.formats import format_name, load_format
 from selaras.formats.base import unchanged
 from selaras.formats.bilingual import toolkit
-from selaras.formats.xliff import NS
+from selaras.formats.xliff import NS, NS2
 
 DATA = Path(__file__).parent / "data" / "bilingual"
 XLIFF_12 = DATA / "sample-1.2.xlf"
+XLIFF_20 = DATA / "sample-2.0.xlf"
 PO_FILE = DATA / "sample.po"
-INLINE = ("g", "x", "bx", "ex", "ph", "bpt", "ept", "it", "mrk")
+INLINE = ("g", "x", "bx", "ex", "ph", "bpt", "ept", "it", "mrk", "pc", "sc", "ec", "cp", "sm", "em")
 runner = CliRunner()
 
 
@@ -41,7 +42,7 @@ def _xliff(data: bytes) -> list:
 def _tags(element) -> list[tuple[str, str | None, str | None]]:
     """Every inline tag under ``element`` in document order: (name, id, rid)."""
     return [
-        (e.tag.split("}")[1], e.get("id") or e.get("mid"), e.get("rid"))
+        (e.tag.split("}")[1], e.get("id") or e.get("mid"), e.get("rid") or e.get("startRef"))
         for e in element.iter()
         if e is not element and isinstance(e.tag, str) and e.tag.split("}")[1] in INLINE
     ]
@@ -56,6 +57,10 @@ def _valid_order(tags: list[tuple[str, str | None, str | None]]) -> bool:
         elif name == "ept" and "bpt" + (rid or ident or "") not in opened:
             return False
         elif name == "ex" and "bx" + (rid or ident or "") not in opened:
+            return False
+        elif name == "sc":
+            opened.add("sc" + (ident or ""))
+        elif name == "ec" and rid is not None and "sc" + rid not in opened:
             return False
     return True
 
@@ -83,7 +88,7 @@ def test_the_extension_and_format_names_find_xliff_and_po() -> None:
     assert format_name("a.po") == format_name("a.pot") == format_name("a", "po") == "po"
 
 
-@pytest.mark.parametrize(("path", "fmt"), [(XLIFF_12, "xliff"), (PO_FILE, "po")])
+@pytest.mark.parametrize(("path", "fmt"), [(XLIFF_12, "xliff"), (XLIFF_20, "xliff"), (PO_FILE, "po")])
 def test_an_untranslated_round_trip_is_byte_identical(path: Path, fmt: str) -> None:
     data = path.read_bytes()
     document = load_format(fmt).extract(data, str(path))
@@ -208,6 +213,45 @@ def test_the_cli_refuses_a_bad_file_in_one_line_and_writes_nothing(tmp_path: Pat
     plain.write_text("Saya suka kopi.\n", encoding="utf-8")
     result = runner.invoke(app, ["translate", str(plain), "--overwrite", "-o", str(tmp_path / "b.txt")])
     assert result.exit_code != 0 and "--overwrite applies to XLIFF and PO" in result.output
+
+
+# --------------------------------------------------------------------------- XLIFF 2.0
+
+
+def _q2(tag: str) -> str:
+    return f"{{{NS2}}}{tag}"
+
+
+def test_xliff_2_segments_are_filled_with_their_tags_and_states_and_a_note_per_unit() -> None:
+    from selaras.formats.bilingual import Annotation
+
+    document = load_format("xliff").extract(XLIFF_20.read_bytes(), "a.xlf")
+    # u3 translate="no", u4 final with a target, u5 in a translate="no" group.
+    assert [u.key.trans_unit.getparent().get("id") for u in document.units] == ["u1", "u2", "u2"]
+    document.annotate({1: Annotation("selaras 0.1.0 (m, ctranslate2)", -0.2)})
+    after = translate_word_for_word(document)
+    root = lxml.etree.fromstring(after)
+    assert root.get("trgLang") == "en"
+    units = {u.get("id"): u for u in root.iter(_q2("unit"))}
+    for ident in ("u1", "u2"):
+        for segment in units[ident].findall(_q2("segment")):
+            source, target = segment.find(_q2("source")), segment.find(_q2("target"))
+            assert Counter(_tags(target)) == Counter(_tags(source)) and _valid_order(_tags(target))
+            assert segment.get("state") == "translated" and segment.get("subState") == "selaras:mt-needs-review"
+    assert units["u4"].find(f"{_q2('segment')}/{_q2('target')}").text == "Thank you."
+    for ident in ("u3",):
+        assert units[ident].find(f"{_q2('segment')}/{_q2('target')}") is None
+    notes = [n for n in units["u2"].iter(_q2("note"))]
+    assert [n.get("category") for n in notes] == ["dev", "selaras"]
+    assert "confidence 0.82" in notes[1].text and notes[1].get("appliesTo") == "target"
+    text = after.decode("utf-8")
+    assert '<target>SAYA <pc id="1" dataRefStart="d1" dataRefEnd="d2">SUKA</pc> KOPI.<ph id="2" dataRef="d3"/></target>' in text
+    assert '<mrk id="m1" translate="no">Perpustakaan Nasional</mrk>' in text
+    # translate-toolkit reads every unit and segment back.
+    store = toolkit("translate.storage.xliff2").Xliff2File.parsestring(after)
+    read = {u.getid(): u for u in store.units}
+    assert read["u1"].target == "SAYA SUKA KOPI." and read["u4"].target == "Thank you." and read["u3"].target is None
+    assert read["u2::segment-2"].target == "DIA MEMBACA BUKU DI Perpustakaan Nasional."
 
 
 # --------------------------------------------------------------------------- PO

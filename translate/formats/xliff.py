@@ -36,16 +36,24 @@ from selaras.formats.base import Span, TranslatedUnit, Unit, nested
 from selaras.formats.bilingual import NOTE_FROM, Annotation
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
+NS2 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 #: The XLIFF namespaces Selaras knows, with their version (another is refused by name).
 KNOWN = {"urn:oasis:names:tc:xliff:document:1.2": "1.2", "urn:oasis:names:tc:xliff:document:2.0": "2.0"}
-#: Inline elements written as they are (native code, placeholders).
-KEPT = frozenset({"x", "bx", "ex", "ph", "it", "bpt", "ept"})
+#: Inline elements written as they are (native code, placeholders; 1.2 and 2.x names).
+KEPT = frozenset({"x", "bx", "ex", "ph", "it", "bpt", "ept", "sc", "ec", "cp", "sm", "em"})
+#: Inline elements around words (1.2 ``g``, 2.x ``pc``, both ``mrk``).
+WRAPPING = frozenset({"g", "pc", "mrk"})
+#: Opening and closing codes of a pair (1.2: ``rid``, else ``id``; 2.x: the closing's ``startRef`` is the opening's ``id``).
+PAIRS = (("bpt", "ept"), ("bx", "ex"), ("sc", "ec"), ("sm", "em"))
 #: Values of a ``locked`` attribute that lock a unit.
 LOCKED = frozenset({"true", "yes", "locked", "1"})
 #: The state a filled target gets (XLIFF 1.2 ``state`` and ``state-qualifier`` values).
 STATE = "needs-review-translation"
 STATE_QUALIFIER = "mt-suggestion"
+#: XLIFF 2.x: a segment with a target is ``translated``; the sub-state says it is MT awaiting review.
+STATE2 = "translated"
+SUBSTATE2 = f"{NOTE_FROM}:mt-needs-review"
 
 
 def _q(tag: str) -> str:
@@ -53,8 +61,11 @@ def _q(tag: str) -> str:
 
 
 def _local(element: object) -> str:
+    """The element's name in an XLIFF namespace (1.2 or 2.x), else ``""``."""
     tag = element.tag  # type: ignore[attr-defined]
-    return tag.split("}", 1)[1] if isinstance(tag, str) and tag.startswith(f"{{{NS}}}") else ""
+    if isinstance(tag, str) and (tag.startswith(f"{{{NS}}}") or tag.startswith(f"{{{NS2}}}")):
+        return tag.split("}", 1)[1]
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,7 @@ class XliffDocument:
 
     data: bytes
     tree: object
+    version: str = "1.2"
     units: list[Unit] = field(default_factory=list)
     notes: dict[int, Annotation] = field(default_factory=dict)
 
@@ -92,11 +104,17 @@ class XliffDocument:
             if id(tu) not in by_unit:
                 order.append(tu)
             by_unit.setdefault(id(tu), []).append((number, unit, done))
-        for tu in order:
-            _fill(tu, by_unit[id(tu)], self.notes)
-        for file in self.tree.getroot().iter(_q("file")):  # type: ignore[attr-defined]
-            if not file.get("target-language"):
-                file.set("target-language", "en")
+        if self.version == "1.2":
+            for tu in order:
+                _fill(tu, by_unit[id(tu)], self.notes)
+            for file in self.tree.getroot().iter(_q("file")):  # type: ignore[attr-defined]
+                if not file.get("target-language"):
+                    file.set("target-language", "en")
+        else:
+            _fill2(order, by_unit, self.notes)
+            root = self.tree.getroot()  # type: ignore[attr-defined]
+            if not root.get("trgLang"):
+                root.set("trgLang", "en")
         encoding = self.tree.docinfo.encoding or "UTF-8"  # type: ignore[attr-defined]
         root = lxml.etree.tostring(self.tree.getroot(), encoding=encoding, xml_declaration=False)  # type: ignore[attr-defined]
         around = _around_root(self.data)
@@ -160,6 +178,55 @@ def _fill(tu: object, parts: Sequence[tuple[int, Unit, TranslatedUnit]], notes: 
         target.addnext(note)
         note.tail = tail
         target.tail = _indent(tu, tail)
+
+
+def _q2(tag: str) -> str:
+    return f"{{{NS2}}}{tag}"
+
+
+def _fill2(segments: Sequence[object], by_segment: dict, notes: dict[int, Annotation]) -> None:
+    """Write XLIFF 2.x targets (one per segment) and one note per unit."""
+    texts_of_unit: dict[int, tuple[object, list[str]]] = {}
+    for segment in segments:
+        parts = by_segment[id(segment)]
+        source = segment.find(_q2("source"))  # type: ignore[attr-defined]
+        target = segment.find(_q2("target"))  # type: ignore[attr-defined]
+        if target is None:
+            target = segment.makeelement(_q2("target"), {})  # type: ignore[attr-defined]
+            tail = source.tail
+            source.addnext(target)
+            target.tail = tail
+            source.tail = _indent(segment, tail)
+        _write(target, parts[0][2])
+        segment.set("state", STATE2)  # type: ignore[attr-defined]
+        segment.set("subState", SUBSTATE2)  # type: ignore[attr-defined]
+        unit = segment.getparent()  # type: ignore[attr-defined]
+        entry = texts_of_unit.setdefault(id(unit), (unit, []))
+        entry[1].extend(notes[number].text() for number, _, _ in parts if number in notes)
+    for unit, texts in texts_of_unit.values():
+        if not texts:
+            continue
+        indent = unit.text if unit.text and not unit.text.strip() else None  # type: ignore[attr-defined]
+        holder = unit.find(_q2("notes"))  # type: ignore[attr-defined]
+        if holder is None:
+            holder = unit.makeelement(_q2("notes"), {})  # type: ignore[attr-defined]
+            first = next(c for c in unit if _local(c) in ("originalData", "segment", "ignorable"))  # type: ignore[attr-defined]
+            first.addprevious(holder)
+            holder.tail = indent
+            holder.text = indent + "  " if indent else None
+        for old in holder.findall(_q2("note")):
+            if old.get("category") == NOTE_FROM:
+                holder.remove(old)
+        note = holder.makeelement(_q2("note"), {"category": NOTE_FROM, "appliesTo": "target"})
+        note.text = " ".join(dict.fromkeys(texts))
+        if len(holder):
+            last = holder[-1]
+            note.tail = last.tail
+            last.tail = holder.text
+            last.addnext(note)
+        else:
+            holder.append(note)
+            note.tail = indent
 
 
 def _indent(tu: object, tail: str | None) -> str | None:
@@ -258,12 +325,12 @@ class _Reader:
         local = _local(child)
         if not local:  # a comment, a processing instruction, another namespace's element
             self.spans.append(Span(self.size, self.size, ("kept", child), atomic=True))
-        elif local in KEPT or (local == "mrk" and child.get("mtype") == "protected"):  # type: ignore[attr-defined]
+        elif local in KEPT or (local == "mrk" and _protected(child)):
             visible = "".join(child.itertext()) if local == "mrk" else ""  # type: ignore[attr-defined]
             start = self.size
             self.add_text(visible)
             self.spans.append(Span(start, self.size, ("kept", child), atomic=True))
-        elif local in ("g", "mrk"):
+        elif local in WRAPPING:
             slot = len(self.spans)
             start = self.size
             self.spans.append(Span(start, start, ("wrap", child)))
@@ -279,7 +346,18 @@ class _Reader:
         return Unit(text=text, spans=tuple(_pairs(self.spans, self.name)), key=key)
 
 
+def _protected(mark: object) -> bool:
+    """A ``<mrk>`` whose words are not translated (1.2 ``mtype="protected"``, 2.x ``translate="no"``)."""
+    return mark.get("mtype") == "protected" or mark.get("translate") == "no"  # type: ignore[attr-defined]
+
+
 def _pair_id(element: object) -> str | None:
+    """What pairs an opening code with its closing one (``None``: an isolated code)."""
+    local = _local(element)
+    if local in ("ec", "em"):
+        return element.get("startRef")  # type: ignore[attr-defined]
+    if local in ("sc", "sm"):
+        return None if element.get("isolated") == "yes" else element.get("id")  # type: ignore[attr-defined]
     return element.get("rid") or element.get("id")  # type: ignore[attr-defined]
 
 
@@ -288,7 +366,7 @@ def _pairs(spans: list[Span], name: str) -> list[Span]:
     where that nests with the other spans; the others stay kept tags, marked as paired
     (their order is kept on the way out). A closing tag before its opening is refused."""
     spans = list(spans)
-    for opening_name, closing_name in (("bpt", "ept"), ("bx", "ex")):
+    for opening_name, closing_name in PAIRS:
         open_at: dict[str, int] = {}
         for k, span in enumerate(spans):
             if not span.atomic or span.tag[0] != "kept":  # type: ignore[index]
@@ -303,7 +381,7 @@ def _pairs(spans: list[Span], name: str) -> list[Span]:
                         raise InputError(
                             f"{name} line {element.sourceline}: <ept> {_pair_id(element)!r} has no <bpt> before it in its unit"
                         )
-                    continue  # an <ex/> whose <bx/> is in another segment
+                    continue  # an <ex/> or <ec/> whose opening is in another segment
                 k_open = open_at.pop(_pair_id(element))  # type: ignore[arg-type]
                 opening = spans[k_open]
                 wrapped = Span(opening.start, span.start, ("pair", opening.tag[1], element))  # type: ignore[index]
@@ -346,8 +424,11 @@ class XliffFormat:
     supports_overwrite = True
 
     def extract(self, data: bytes, name: str, *, overwrite: bool = False) -> XliffDocument:
-        tree = parse_xliff(data, name)
-        document = XliffDocument(data=data, tree=tree)
+        tree, version = parse_xliff(data, name)
+        document = XliffDocument(data=data, tree=tree, version=version)
+        if version != "1.2":
+            self._walk2(tree.getroot(), document.units, name, overwrite, skip=False)  # type: ignore[attr-defined]
+            return document
         for file in tree.getroot().iter(_q("file")):  # type: ignore[attr-defined]
             body = file.find(_q("body"))
             if body is not None:
@@ -366,6 +447,27 @@ class XliffFormat:
                 if _has_content(target) and not overwrite:
                     continue
                 units.extend(_units_of(child, name))
+
+    def _walk2(self, element: object, units: list[Unit], name: str, overwrite: bool, skip: bool) -> None:
+        """XLIFF 2.x: each ``<segment>`` of each unit is a unit (``translate`` inherited from files and groups)."""
+        for child in element:  # type: ignore[attr-defined]
+            local = _local(child)
+            if local in ("file", "group"):
+                self._walk2(child, units, name, overwrite, skip or child.get("translate") == "no")
+            elif local == "unit":
+                if skip or child.get("translate") == "no" or _locked(child):
+                    continue
+                for segment in child.findall(_q2("segment")):
+                    if _has_content(segment.find(_q2("target"))) and not overwrite:
+                        continue
+                    source = segment.find(_q2("source"))
+                    if source is None:
+                        raise InputError(f"{name} line {segment.sourceline}: a <segment> of unit {child.get('id')!r} has no <source>")
+                    reader = _Reader(name)
+                    reader.content(source)
+                    unit = reader.unit(_Key(segment))
+                    if unit is not None:
+                        units.append(unit)
 
 
 def _units_of(tu: object, name: str) -> list[Unit]:
@@ -391,8 +493,8 @@ def _units_of(tu: object, name: str) -> list[Unit]:
     return [unit] if unit is not None else []
 
 
-def parse_xliff(data: bytes, name: str) -> object:
-    """The XML tree of an XLIFF 1.2 file.
+def parse_xliff(data: bytes, name: str) -> tuple[object, str]:
+    """The XML tree of an XLIFF 1.2 or 2.x file, and its version (``"1.2"``, ``"2.0"``, ``"2.1"``).
 
     Raises:
         InputError: not XML, not XLIFF, or another XLIFF version (one line).
@@ -409,14 +511,14 @@ def parse_xliff(data: bytes, name: str) -> object:
     if root.tag.rsplit("}", 1)[-1] != "xliff":
         raise InputError(f"{name} is XML but not XLIFF (its root is <{root.tag.rsplit('}', 1)[-1]}>)")
     version = root.get("version") or KNOWN.get(namespace, "")
-    if namespace != NS or version != "1.2":
+    if (namespace, version) not in ((NS, "1.2"), (NS2, "2.0"), (NS2, "2.1"), (NS2, "2.2")):
         raise InputError(
             f"{name} is XLIFF version {version or 'unknown'} ({namespace or 'no namespace'}); Selaras translates XLIFF 1.2 "
-            f"(namespace {NS})"
+            f"(namespace {NS}) and 2.x ({NS2})"
         )
-    return tree
+    return tree, version
 
 
 XLIFF = XliffFormat()
 
-__all__ = ["NS", "STATE", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
+__all__ = ["NS", "NS2", "STATE", "STATE2", "SUBSTATE2", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
