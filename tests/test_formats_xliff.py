@@ -291,7 +291,7 @@ def test_po_overwrite_retranslates_translated_entries_but_not_the_header() -> No
 
 def test_a_po_translation_that_loses_a_placeholder_says_so() -> None:
     after = _fill(PO_FILE, "po").decode("utf-8")
-    assert "# selaras: Placeholders differ from the source: missing %d." in after
+    assert "# selaras: Machine translation. Review before use. Placeholders differ from the source: missing %d." in after
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01binary", b'msgid "a\nmsgstr "b"\n', b"<xml/>"])
@@ -366,3 +366,39 @@ def test_the_note_gives_the_engine_the_confidence_and_the_qa_flags_with_reasons(
     assert "number-mismatch: source 3 not in MT" in first and "entity-missing" in first
     assert notes[1].logprob == pytest.approx(-0.2)  # token-weighted over the unit's sentences
     assert "empty: the MT is empty" in notes[1].text()
+
+
+# --------------------------------------------------------------------------- bilingual files as aligned rows
+
+
+@pytest.mark.parametrize(("path", "fmt"), [(XLIFF_12, "xliff"), (XLIFF_20, "xliff"), (PO_FILE, "po")])
+def test_a_reviewed_bilingual_file_becomes_a_tmx_and_its_mt_another(path: Path, fmt: str, tmp_path: Path) -> None:
+    from selaras.formats.bilingual import read_bilingual_rows
+
+    filled = tmp_path / ("filled" + path.suffix)
+    filled.write_bytes(_fill(path, fmt))
+    rows = read_bilingual_rows(filled)
+    human = [r for r in rows if r.reference]
+    machine = [r for r in rows if r.mt]
+    # The human translation the file came with ("Thank you."), the MT Selaras wrote marked as such.
+    assert [(r.source, r.reference, r.status) for r in human if r.source == "Terima kasih."] == [("Terima kasih.", "Thank you.", "accepted")]
+    assert machine and all(r.mt.isupper() or "Perpustakaan" in r.mt or "Selaras" in r.mt for r in machine)
+    assert all(r.status == "" for r in machine)
+    tmx = toolkit("translate.storage.tmx")
+    result = runner.invoke(app, ["export", str(filled), "--format", "tmx", "-o", str(tmp_path / "human.tmx")])
+    assert result.exit_code == 0, result.output
+    units = tmx.tmxfile.parsestring((tmp_path / "human.tmx").read_bytes()).units
+    assert ("Terima kasih.", "Thank you.") in [(u.source, u.target) for u in units]
+    result = runner.invoke(app, ["export", str(filled), "--format", "tmx", "--pair", "mt", "-o", str(tmp_path / "mt.tmx")])
+    assert result.exit_code == 0, result.output
+    units = tmx.tmxfile.parsestring((tmp_path / "mt.tmx").read_bytes()).units
+    assert ("Saya suka kopi.", "SAYA SUKA KOPI.") in [(u.source, u.target) for u in units]
+
+
+def test_a_bilingual_file_with_no_translation_is_one_error_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(XLIFF_20).replace("2.0", "2.0"), "--format", "tmx", "-o", str(tmp_path / "a.tmx")])
+    assert result.exit_code == 0  # u4 has a final target
+    empty = tmp_path / "empty.po"
+    empty.write_bytes(b'msgid "Saya suka kopi."\nmsgstr ""\n')
+    result = runner.invoke(app, ["export", str(empty), "--format", "tmx", "-o", str(tmp_path / "b.tmx")])
+    assert result.exit_code != 0 and "no translated units" in result.output and not (tmp_path / "b.tmx").exists()

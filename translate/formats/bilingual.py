@@ -115,4 +115,38 @@ def annotations(
     return notes
 
 
-__all__ = ["NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]
+#: The bilingual formats and the module that reads their pairs (``bilingual_pairs``).
+BILINGUAL = {"xliff": "selaras.formats.xliff", "po": "selaras.formats.po"}
+
+
+def read_bilingual_rows(path: str | Path, format: str | None = None) -> list[Any]:
+    """A bilingual XLIFF or PO file as aligned rows (``selaras export``): each translated
+    unit or segment is a row, the target as the ``reference`` (a human's), or as the
+    ``mt`` where the file marks it as machine translation (Selaras' own output: export
+    it with ``--pair mt``); ``status`` is ``accepted`` for reviewed/final targets (PO:
+    not fuzzy); the note says the unit's id.
+
+    Raises:
+        InputError: not a bilingual format, a bad file, or no translated unit in it.
+    """
+    from selaras.errors import InputError
+    from selaras.formats import format_name
+    from selaras.io import read_bytes
+    from selaras.rows import AlignedRow
+
+    name = format_name(path, format)
+    if name not in BILINGUAL:
+        raise InputError(f"{path} is not an XLIFF or PO file")
+    pairs = importlib.import_module(BILINGUAL[name]).bilingual_pairs(read_bytes(str(path)), str(path))
+    if not pairs:
+        raise InputError(f"{path} has no translated units (every target is empty): nothing to read as aligned rows")
+    return [
+        AlignedRow(
+            (k,), (k,), source, target if is_mt else "", "" if is_mt else target,
+            status=status, note=f"{name} unit {ident}",  # type: ignore[arg-type]
+        )
+        for k, (source, target, status, is_mt, ident) in enumerate(pairs, start=1)
+    ]
+
+
+__all__ = ["BILINGUAL", "read_bilingual_rows", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]

@@ -78,7 +78,8 @@ class PoDocument:
             entry.markfuzzy(True)  # type: ignore[attr-defined]
             notes = [self.notes[number].text() for number, _, _ in forms.values() if number in self.notes]
             lost = [_placeholder_note(sources[k], texts[k]) for k in range(len(sources))]
-            note = " ".join(dict.fromkeys([*notes, *(x for x in lost if x)]))
+            # Always one: with ``fuzzy``, it is what marks the entry as Selaras' MT (read back by :func:`bilingual_pairs`).
+            note = " ".join(dict.fromkeys([*(notes or ["Machine translation. Review before use."]), *(x for x in lost if x)]))
             if note:
                 entry.addnote(f"{NOTE_FROM}: {note}", origin="translator")  # type: ignore[attr-defined]
         return bytes(self.store)  # type: ignore[call-overload]
@@ -153,6 +154,36 @@ def parse_po(data: bytes, name: str) -> object:
     return store
 
 
+def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, str]]:
+    """Every translated entry of a PO file as ``(source, target, status, is_mt, id)``
+    (plural entries: one pair per form, the singular and the plural): ``accepted``
+    when it is not fuzzy; ``is_mt`` when fuzzy with a Selaras comment. The header,
+    obsolete and untranslated entries are left out.
+
+    Raises:
+        InputError: not a PO file (see :func:`parse_po`).
+    """
+    store = parse_po(data, name)
+    found: list[tuple[str, str, str, bool, str]] = []
+    for number, entry in enumerate(store.units):  # type: ignore[attr-defined]
+        if entry.isheader() or entry.isobsolete():
+            continue
+        sources, targets = _sources(entry), _targets(entry)
+        if not any(t.strip() for t in targets):
+            continue
+        fuzzy = entry.isfuzzy()
+        is_mt = fuzzy and f"{NOTE_FROM}:" in (entry.getnotes("translator") or "")
+        context = entry.getcontext()
+        ident = f"{context}\x04{sources[0]}" if context else sources[0]
+        pairs = [(sources[0], targets[0])]
+        if len(sources) > 1 and len(targets) > 1:
+            pairs.append((sources[1], targets[1]))
+        for source, target in pairs:
+            if source.strip() and target.strip():
+                found.append((" ".join(source.split()), " ".join(target.split()), "" if fuzzy else "accepted", is_mt, ident))
+    return found
+
+
 PO = PoFormat()
 
-__all__ = ["PLACEHOLDER", "PO", "PoDocument", "PoFormat", "parse_po"]
+__all__ = ["PLACEHOLDER", "bilingual_pairs", "PO", "PoDocument", "PoFormat", "parse_po"]

@@ -519,6 +519,54 @@ def parse_xliff(data: bytes, name: str) -> tuple[object, str]:
     return tree, version
 
 
+def _plain(element: object, name: str) -> str:
+    """An element's words without its inline codes (protected text kept), spaces collapsed."""
+    reader = _Reader(name)
+    reader.content(element)
+    return " ".join("".join(reader.parts).split())
+
+
+def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, str]]:
+    """Every translated unit (or segment) of an XLIFF file as ``(source, target, status,
+    is_mt, id)``: ``status`` is ``accepted`` for a reviewed or final target (1.2
+    ``final``/``signed-off`` or ``approved="yes"``; 2.x ``reviewed``/``final``), else
+    ``""``; ``is_mt`` for a machine translation (1.2 ``state-qualifier`` ``mt-suggestion``
+    or ``leveraged-mt``, 2.x a Selaras MT sub-state). Untranslated units are left out.
+
+    Raises:
+        InputError: a bad file (see :func:`parse_xliff`).
+    """
+    tree, version = parse_xliff(data, name)
+    found: list[tuple[str, str, str, bool, str]] = []
+    root = tree.getroot()  # type: ignore[attr-defined]
+    if version == "1.2":
+        for tu in root.iter(_q("trans-unit")):
+            source, target = tu.find(_q("source")), tu.find(_q("target"))
+            if source is None or not _has_content(target):
+                continue
+            state = target.get("state", "")
+            status = "accepted" if state in ("final", "signed-off") or tu.get("approved") == "yes" else ""
+            is_mt = target.get("state-qualifier") in ("mt-suggestion", "leveraged-mt")
+            segmented = tu.find(_q("seg-source"))
+            marks = {m.get("mid"): m for m in target.iter(_q("mrk")) if m.get("mtype") == "seg"}
+            if segmented is not None and marks:
+                for mark in segmented.iter(_q("mrk")):
+                    if mark.get("mtype") == "seg" and mark.get("mid") in marks:
+                        found.append((_plain(mark, name), _plain(marks[mark.get("mid")], name), status, is_mt, f"{tu.get('id')}:{mark.get('mid')}"))
+            else:
+                found.append((_plain(source, name), _plain(target, name), status, is_mt, str(tu.get("id"))))
+        return found
+    for unit in root.iter(_q2("unit")):
+        for number, segment in enumerate(unit.findall(_q2("segment")), start=1):
+            source, target = segment.find(_q2("source")), segment.find(_q2("target"))
+            if source is None or not _has_content(target):
+                continue
+            status = "accepted" if segment.get("state") in ("reviewed", "final") else ""
+            is_mt = str(segment.get("subState", "")).startswith(f"{NOTE_FROM}:mt")
+            found.append((_plain(source, name), _plain(target, name), status, is_mt, f"{unit.get('id')}:{number}"))
+    return found
+
+
 XLIFF = XliffFormat()
 
-__all__ = ["NS", "NS2", "STATE", "STATE2", "SUBSTATE2", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
+__all__ = ["NS", "NS2", "bilingual_pairs", "STATE", "STATE2", "SUBSTATE2", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
