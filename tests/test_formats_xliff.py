@@ -212,7 +212,7 @@ def test_the_cli_refuses_a_bad_file_in_one_line_and_writes_nothing(tmp_path: Pat
     plain = tmp_path / "a.txt"
     plain.write_text("Saya suka kopi.\n", encoding="utf-8")
     result = runner.invoke(app, ["translate", str(plain), "--overwrite", "-o", str(tmp_path / "b.txt")])
-    assert result.exit_code != 0 and "--overwrite applies to XLIFF and PO" in result.output
+    assert result.exit_code != 0 and "--overwrite applies to XLIFF and PO files only" in result.output
 
 
 # --------------------------------------------------------------------------- XLIFF 2.0
@@ -347,7 +347,8 @@ def test_translate_fills_xliff_and_po_with_the_engine_and_confidence_in_notes(ti
     assert "selaras: Machine translation by selaras" in entry.getnotes("translator")
     # Nothing left to translate: one line, no output.
     result = runner.invoke(app, ["translate", str(tmp_path / "a.en.po"), "-o", str(tmp_path / "c.po"), "--model", str(model)])
-    assert result.exit_code != 0 and "nothing to translate" in result.output and not (tmp_path / "c.po").exists()
+    assert result.exit_code != 0 and "nothing to translate" in result.output and "pass --overwrite" in result.output
+    assert not (tmp_path / "c.po").exists()
 
 
 def test_the_note_gives_the_engine_the_confidence_and_the_qa_flags_with_reasons() -> None:
@@ -377,7 +378,7 @@ def test_a_reviewed_bilingual_file_becomes_a_tmx_and_its_mt_another(path: Path, 
 
     filled = tmp_path / ("filled" + path.suffix)
     filled.write_bytes(_fill(path, fmt))
-    rows = read_bilingual_rows(filled)
+    rows = read_bilingual_rows(filled, fmt)
     human = [r for r in rows if r.reference]
     machine = [r for r in rows if r.mt]
     # The human translation the file came with ("Thank you."), the MT Selaras wrote marked as such.

@@ -102,7 +102,7 @@ def export(
     from selaras.formats.bilingual import BILINGUAL, read_bilingual_rows
 
     if str(aligned) != STDIO and format_name(aligned) in BILINGUAL:  # a reviewed XLIFF or PO: its units are the rows
-        rows = read_bilingual_rows(aligned)
+        rows = read_bilingual_rows(aligned, format_name(aligned))
     else:
         rows = read_aligned_tsv(aligned)
     n_read = len(rows)

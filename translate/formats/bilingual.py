@@ -119,8 +119,9 @@ def annotations(
 BILINGUAL = {"xliff": "selaras.formats.xliff", "po": "selaras.formats.po"}
 
 
-def read_bilingual_rows(path: str | Path, format: str | None = None) -> list[Any]:
-    """A bilingual XLIFF or PO file as aligned rows (``selaras export``): each translated
+def read_bilingual_rows(path: str | Path, format: str) -> list[Any]:
+    """A bilingual XLIFF or PO file (``format``: ``xliff`` or ``po``, see
+    ``selaras.formats.format_name``) as aligned rows (``selaras export``): each translated
     unit or segment is a row, the target as the ``reference`` (a human's), or as the
     ``mt`` where the file marks it as machine translation (Selaras' own output: export
     it with ``--pair mt``); ``status`` is ``accepted`` for reviewed/final targets (PO:
@@ -130,11 +131,10 @@ def read_bilingual_rows(path: str | Path, format: str | None = None) -> list[Any
         InputError: not a bilingual format, a bad file, or no translated unit in it.
     """
     from selaras.errors import InputError
-    from selaras.formats import format_name
     from selaras.io import read_bytes
     from selaras.rows import AlignedRow
 
-    name = format_name(path, format)
+    name = format
     if name not in BILINGUAL:
         raise InputError(f"{path} is not an XLIFF or PO file")
     pairs = importlib.import_module(BILINGUAL[name]).bilingual_pairs(read_bytes(str(path)), str(path))

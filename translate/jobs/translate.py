@@ -14,7 +14,7 @@ from typing import Any
 
 from selaras import backends
 from selaras.backends.options import EngineOptions, options_from_keywords, split_keywords
-from selaras.errors import InputError
+from selaras.errors import OVERWRITE_BILINGUAL_ONLY, RETRANSLATE, InputError
 from selaras.formats import format_name, load_format
 from selaras.formats.documents import rebuild_document, unit_sentences
 from selaras.io import read_bytes, read_text, write_json, write_lines
@@ -160,7 +160,7 @@ def translate_file(
     Outputs((target,), (name,)).refuse()
     document_format = load_format(format_name(name, format))
     if overwrite and not getattr(document_format, "supports_overwrite", False):
-        raise InputError("--overwrite applies to XLIFF and PO files (their units that already have a translation)")
+        raise InputError(f"{name}: {OVERWRITE_BILINGUAL_ONLY} (their units that already have a translation)")
     if document_format is not None:
         if lines:
             raise InputError(
@@ -212,7 +212,7 @@ def translate_formatted(
         if hasattr(extracted, "annotate"):  # a bilingual file with every unit translated or locked
             raise InputError(
                 f"{name} has nothing to translate: every {document_format.name} unit is translated, locked or "
-                "marked translate=\"no\" (--overwrite translates the translated ones again)"
+                f"marked translate=\"no\"; {RETRANSLATE}"
             )
         raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
