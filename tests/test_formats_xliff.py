@@ -403,3 +403,19 @@ def test_a_bilingual_file_with_no_translation_is_one_error_line(tmp_path: Path) 
     empty.write_bytes(b'msgid "Saya suka kopi."\nmsgstr ""\n')
     result = runner.invoke(app, ["export", str(empty), "--format", "tmx", "-o", str(tmp_path / "b.tmx")])
     assert result.exit_code != 0 and "no translated units" in result.output and not (tmp_path / "b.tmx").exists()
+
+
+@pytest.mark.parametrize(("path", "fmt"), [(XLIFF_12, "xliff"), (PO_FILE, "po")])
+def test_align_reads_a_bilingual_file_as_both_sides(path: Path, fmt: str, tmp_path: Path) -> None:
+    from selaras.jobs.inputs import read_sentences
+
+    filled = tmp_path / ("filled" + path.suffix)
+    filled.write_bytes(_fill(path, fmt))
+    sources = read_sentences(filled, "id", lines=False)
+    targets = read_sentences(filled, "en", lines=False)
+    assert "Terima kasih." in [s.text for s in sources] and "Thank you." in [s.text for s in targets]
+    assert "SAYA SUKA KOPI." in [s.text for s in targets]
+    result = runner.invoke(app, ["align", str(filled), str(filled), "-o", str(tmp_path / "a.tsv"), "--embedder", "none"])
+    assert result.exit_code == 0, result.output
+    rows = (tmp_path / "a.tsv").read_text(encoding="utf-8")
+    assert "Terima kasih.\t" in rows and "Thank you." in rows

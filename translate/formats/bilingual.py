@@ -149,4 +149,30 @@ def read_bilingual_rows(path: str | Path, format: str) -> list[Any]:
     ]
 
 
-__all__ = ["BILINGUAL", "read_bilingual_rows", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]
+def read_side(path: str | Path, format: str, lang: str) -> list[Sentence]:
+    """One side of a bilingual XLIFF or PO file as sentences, for ``selaras align`` and
+    ``run`` (give the file as both the source and the reference): ``id`` is every unit's
+    source (translated or not), ``en`` every target there is. ``Sentence.paragraph`` is
+    the unit's number, so the units are hard boundaries as paragraphs are in text.
+
+    Raises:
+        InputError: a bad file, or no sentence on that side.
+    """
+    from selaras.errors import InputError
+    from selaras.io import read_bytes
+    from selaras.segment import split_sentences
+
+    pairs = importlib.import_module(BILINGUAL[format]).bilingual_pairs(read_bytes(str(path)), str(path), untranslated=True)
+    found: list[Sentence] = []
+    for number, (source, target, *_) in enumerate(pairs):
+        text = target if lang == "en" else source
+        for sentence in split_sentences(text, lang):  # type: ignore[arg-type]
+            if sentence.text.strip():
+                found.append(Sentence(sentence.text, number, sentence.start, sentence.end))
+    if not found:
+        side = "targets (no unit is translated)" if lang == "en" else "sources"
+        raise InputError(f"{path} has no sentences in its {side}")
+    return found
+
+
+__all__ = ["BILINGUAL", "read_bilingual_rows", "read_side", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]

@@ -154,11 +154,11 @@ def parse_po(data: bytes, name: str) -> object:
     return store
 
 
-def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, str]]:
+def bilingual_pairs(data: bytes, name: str, *, untranslated: bool = False) -> list[tuple[str, str, str, bool, str]]:
     """Every translated entry of a PO file as ``(source, target, status, is_mt, id)``
     (plural entries: one pair per form, the singular and the plural): ``accepted``
     when it is not fuzzy; ``is_mt`` when fuzzy with a Selaras comment. The header,
-    obsolete and untranslated entries are left out.
+    obsolete and (unless ``untranslated``: then with an empty target) untranslated entries are left out.
 
     Raises:
         InputError: not a PO file (see :func:`parse_po`).
@@ -170,6 +170,8 @@ def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, s
             continue
         sources, targets = _sources(entry), _targets(entry)
         if not any(t.strip() for t in targets):
+            if untranslated and sources[0].strip():
+                found.append((" ".join(sources[0].split()), "", "", False, sources[0]))
             continue
         fuzzy = entry.isfuzzy()
         is_mt = fuzzy and f"{NOTE_FROM}:" in (entry.getnotes("translator") or "")

@@ -526,12 +526,13 @@ def _plain(element: object, name: str) -> str:
     return " ".join("".join(reader.parts).split())
 
 
-def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, str]]:
+def bilingual_pairs(data: bytes, name: str, *, untranslated: bool = False) -> list[tuple[str, str, str, bool, str]]:
     """Every translated unit (or segment) of an XLIFF file as ``(source, target, status,
     is_mt, id)``: ``status`` is ``accepted`` for a reviewed or final target (1.2
     ``final``/``signed-off`` or ``approved="yes"``; 2.x ``reviewed``/``final``), else
     ``""``; ``is_mt`` for a machine translation (1.2 ``state-qualifier`` ``mt-suggestion``
-    or ``leveraged-mt``, 2.x a Selaras MT sub-state). Untranslated units are left out.
+    or ``leveraged-mt``, 2.x a Selaras MT sub-state). Untranslated units are left out
+    unless ``untranslated`` (then with an empty target).
 
     Raises:
         InputError: a bad file (see :func:`parse_xliff`).
@@ -542,7 +543,10 @@ def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, s
     if version == "1.2":
         for tu in root.iter(_q("trans-unit")):
             source, target = tu.find(_q("source")), tu.find(_q("target"))
-            if source is None or not _has_content(target):
+            if source is None or (not untranslated and not _has_content(target)):
+                continue
+            if not _has_content(target):
+                found.append((_plain(source, name), "", "", False, str(tu.get("id"))))
                 continue
             state = target.get("state", "")
             status = "accepted" if state in ("final", "signed-off") or tu.get("approved") == "yes" else ""
@@ -559,7 +563,10 @@ def bilingual_pairs(data: bytes, name: str) -> list[tuple[str, str, str, bool, s
     for unit in root.iter(_q2("unit")):
         for number, segment in enumerate(unit.findall(_q2("segment")), start=1):
             source, target = segment.find(_q2("source")), segment.find(_q2("target"))
-            if source is None or not _has_content(target):
+            if source is None or (not untranslated and not _has_content(target)):
+                continue
+            if not _has_content(target):
+                found.append((_plain(source, name), "", "", False, f"{unit.get('id')}:{number}"))
                 continue
             status = "accepted" if segment.get("state") in ("reviewed", "final") else ""
             is_mt = str(segment.get("subState", "")).startswith(f"{NOTE_FROM}:mt")
