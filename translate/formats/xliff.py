@@ -304,8 +304,9 @@ def _in_source_order(spans: Sequence[Span]) -> list[Span]:
 class _Reader:
     """Builds a unit's text and spans from an XLIFF 1.2 source (or segment) element."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, placeholders: bool = False) -> None:
         self.name = name
+        self.placeholders = placeholders  # a 1.2 <ph>'s content as text (bilingual rows, not translation)
         self.parts: list[str] = []
         self.size = 0
         self.spans: list[Span] = []
@@ -326,7 +327,8 @@ class _Reader:
         if not local:  # a comment, a processing instruction, another namespace's element
             self.spans.append(Span(self.size, self.size, ("kept", child), atomic=True))
         elif local in KEPT or (local == "mrk" and _protected(child)):
-            visible = "".join(child.itertext()) if local == "mrk" else ""  # type: ignore[attr-defined]
+            shown = local == "mrk" or (self.placeholders and local == "ph")
+            visible = "".join(child.itertext()) if shown else ""  # type: ignore[attr-defined]
             start = self.size
             self.add_text(visible)
             self.spans.append(Span(start, self.size, ("kept", child), atomic=True))
@@ -519,9 +521,15 @@ def parse_xliff(data: bytes, name: str) -> tuple[object, str]:
     return tree, version
 
 
+def _not_translatable(unit: object) -> bool:
+    """Whether a unit, or a group or file around it, is marked ``translate="no"``."""
+    return any(e.get("translate") == "no" for e in (unit, *unit.iterancestors()))  # type: ignore[attr-defined]
+
+
 def _plain(element: object, name: str) -> str:
-    """An element's words without its inline codes (protected text kept), spaces collapsed."""
-    reader = _Reader(name)
+    """An element's words without its inline codes (protected text and a 1.2 ``<ph>``'s
+    placeholder, such as ``{name}``, kept), spaces collapsed."""
+    reader = _Reader(name, placeholders=True)
     reader.content(element)
     return " ".join("".join(reader.parts).split())
 
@@ -546,7 +554,8 @@ def bilingual_pairs(data: bytes, name: str, *, untranslated: bool = False) -> li
             if source is None or (not untranslated and not _has_content(target)):
                 continue
             if not _has_content(target):
-                found.append((_plain(source, name), "", "", False, str(tu.get("id"))))
+                if not _not_translatable(tu):
+                    found.append((_plain(source, name), "", "", False, str(tu.get("id"))))
                 continue
             state = target.get("state", "")
             status = "accepted" if state in ("final", "signed-off") or tu.get("approved") == "yes" else ""
@@ -566,7 +575,8 @@ def bilingual_pairs(data: bytes, name: str, *, untranslated: bool = False) -> li
             if source is None or (not untranslated and not _has_content(target)):
                 continue
             if not _has_content(target):
-                found.append((_plain(source, name), "", "", False, f"{unit.get('id')}:{number}"))
+                if not _not_translatable(unit):
+                    found.append((_plain(source, name), "", "", False, f"{unit.get('id')}:{number}"))
                 continue
             status = "accepted" if segment.get("state") in ("reviewed", "final") else ""
             is_mt = str(segment.get("subState", "")).startswith(f"{NOTE_FROM}:mt")
