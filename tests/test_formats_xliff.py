@@ -419,3 +419,55 @@ def test_align_reads_a_bilingual_file_as_both_sides(path: Path, fmt: str, tmp_pa
     assert result.exit_code == 0, result.output
     rows = (tmp_path / "a.tsv").read_text(encoding="utf-8")
     assert "Terima kasih.\t" in rows and "Thank you." in rows
+
+
+def test_xliff_1_2_output_keeps_the_schema_order_of_a_trans_unit() -> None:
+    """The OASIS XLIFF 1.2 schema (xliff-core-1.2-strict.xsd) orders a trans-unit's children as
+    source, seg-source?, target?, then notes and the rest; it is not shipped here (and never
+    fetched at test time), so this checks that content model on every filled unit."""
+    order = {"source": 0, "seg-source": 1, "target": 2}
+    for tu in _xliff(_fill(XLIFF_12, "xliff")):
+        ranks = [order.get(c.tag.split("}")[1], 3) for c in tu if isinstance(c.tag, str)]
+        assert ranks == sorted(ranks) and ranks.count(2) <= 1 and ranks[0] == 0, tu.get("id")
+
+
+class _Interrupting:
+    """An engine that stops (Ctrl-C) after ``stop_after`` batches, recording its inputs."""
+
+    def __init__(self, inner, stop_after: int | None = None) -> None:
+        self.inner, self.stop_after, self.inputs = inner, stop_after, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def translate_batch(self, texts, *args, **kwargs):
+        if self.stop_after is not None and len(self.inputs) >= self.stop_after:
+            raise KeyboardInterrupt
+        self.inputs.extend(texts)
+        return self.inner.translate_batch(texts, *args, **kwargs)
+
+
+def test_an_interrupted_xliff_translation_resumes_and_is_written_only_when_complete(
+    tiny_trained_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import selaras.backends
+    from selaras.backends import EngineOptions, load_backend
+    from selaras.jobs.translate import translate_file
+
+    model, pairs = tiny_trained_model
+    options = EngineOptions(backend="ctranslate2", model=str(model), beams=2, compute_type="float32", batch_size=1)
+    engine = load_backend(options)
+    units = "".join(f'<trans-unit id="{k}"><source>{src}</source></trans-unit>' for k, (src, _) in enumerate(pairs[:3]))
+    source = tmp_path / "a.xlf"
+    source.write_text(f'<xliff version="1.2" xmlns="{NS}"><file original="a" source-language="id" datatype="plaintext"><body>{units}</body></file></xliff>', encoding="utf-8")
+    stopping = _Interrupting(engine, stop_after=1)
+    monkeypatch.setattr(selaras.backends, "load_backend", lambda *a, **k: stopping)
+    with pytest.raises(KeyboardInterrupt):
+        translate_file(source, tmp_path / "a.en.xlf", options=options)
+    assert not (tmp_path / "a.en.xlf").exists()
+    again = _Interrupting(engine)
+    monkeypatch.setattr(selaras.backends, "load_backend", lambda *a, **k: again)
+    result = translate_file(source, tmp_path / "a.en.xlf", options=options)
+    assert result.resumed == 1 and stopping.inputs[0] not in again.inputs
+    store = toolkit("translate.storage.xliff").xlifffile.parsestring((tmp_path / "a.en.xlf").read_bytes())
+    assert [u.target for u in store.units] == [tgt for _, tgt in pairs[:3]]

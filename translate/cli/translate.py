@@ -66,9 +66,10 @@ def translate(
     (code, timings, images) kept; bold, italic and links land on the aligned English
     words, or around the whole sentence when the alignment is unsure.
 
-    An XLIFF 1.2 (.xlf, .xliff) or PO (.po, .pot) file has its empty targets filled:
+    An XLIFF 1.2 or 2.x (.xlf, .xliff) or PO (.po, .pot) file has its empty targets filled:
     inline tags kept, each filled unit marked for review (state
-    needs-review-translation, PO fuzzy) with a note giving the engine, the model's
+    needs-review-translation, 2.x translated with a selaras sub-state, PO fuzzy) with
+    a note giving the engine, the model's
     confidence and the QA flags; translated, locked and translate="no" units are left
     alone (--overwrite translates the translated ones again).
     """

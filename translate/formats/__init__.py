@@ -3,8 +3,8 @@
 ``txt`` is plain UTF-8 text, read by ``selaras.jobs.inputs`` as before (one sentence per
 output line). The others read a document into units and write it back with the
 translations in place: ``docx`` (Word), ``html``, ``md`` (Markdown), ``srt``
-(subtitles), and the bilingual files of translation tools: ``xliff`` (XLIFF 1.2) and
-``po`` (gettext), whose empty targets are filled (translate-toolkit reads PO). Each module is imported only when its format is used (python-docx,
+(subtitles), and the bilingual files of translation tools: ``xliff`` (XLIFF 1.2 and
+2.x) and ``po`` (gettext), whose empty targets are filled (translate-toolkit reads PO). Each module is imported only when its format is used (python-docx,
 lxml and markdown-it-py load on demand).
 """
 

@@ -1,27 +1,39 @@
-"""XLIFF 1.2 (``.xlf``, ``.xliff``): empty targets filled with the MT, every inline tag kept.
+"""XLIFF 1.2 and 2.x (``.xlf``, ``.xliff``): empty targets filled with the MT, every inline tag kept.
 
-The file is read with lxml (no DTD, no entities, no network). Every ``<trans-unit>``
-whose target is missing or empty is a unit (its ``<source>``; with a ``<seg-source>``,
-each ``<mrk mtype="seg">`` segment is a unit of its own, translated per segment). Left
-alone: units (or groups) marked ``translate="no"``, units locked by their tool (an
-attribute ``locked`` set to ``true``/``yes``/``locked`` in any namespace, as memoQ and
-others write it), and units that already have a translation (a non-empty target) unless
-``overwrite`` (``selaras translate --overwrite``), which retranslates those but never
-the ``translate="no"`` or locked ones.
+The file is read with lxml (no DTD, no entities, no network); its version decides the
+rest (1.2: namespace ``urn:oasis:names:tc:xliff:document:1.2``; 2.0, 2.1 and 2.2 share
+``...:2.0``; anything else is refused in one line).
 
-Inline tags are spans of the unit: ``<g>`` and ``<mrk>`` wrap words (placed on the
-aligned English words, or around the sentence when the alignment is unsure); ``<x/>``,
-``<bx/>``, ``<ex/>``, ``<ph>``, ``<it>`` and ``<mrk mtype="protected">`` are kept whole;
-a ``<bpt>``/``<ept>`` pair (matched by ``rid``, else ``id``) and a ``<bx/>``/``<ex/>``
-pair wrap the words between them when they nest with the other tags, and are otherwise
-kept in their source order. Every tag is in the target exactly once.
+**1.2.** Every ``<trans-unit>`` whose target is missing or empty is a unit (its
+``<source>``; with a ``<seg-source>``, each ``<mrk mtype="seg">`` segment is a unit of its
+own, translated per segment, and the target gets the same segments). **2.x.** Every
+``<segment>`` whose target is missing or empty is a unit. Left alone in both: units
+(or groups, files) marked ``translate="no"``, units locked by their tool (an attribute
+``locked`` set to ``true``/``yes``/``locked`` in any namespace, as memoQ writes it), and
+units that already have a translation unless ``overwrite`` (``selaras translate
+--overwrite``), which retranslates those but never the ``translate="no"`` or locked ones.
 
-A filled target gets ``state="needs-review-translation"`` and
-``state-qualifier="mt-suggestion"``, and the unit a ``<note from="selaras"
-annotates="target">`` with the engine, the model's confidence and the QA flags. The
-``<file>``'s ``target-language`` is set to ``en`` where it was missing. A file with
-nothing to translate comes back byte for byte; otherwise lxml writes the tree (the XML
-declaration, comments and the rest of the file kept).
+Inline tags are spans of the unit: ``<g>``, ``<pc>`` and ``<mrk>`` wrap words (placed on
+the aligned English words, or around the sentence when the alignment is unsure);
+``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``, ``<it>``, ``<cp/>`` and a protected ``<mrk>``
+(1.2 ``mtype="protected"``, 2.x ``translate="no"``: its words kept as they are) are kept
+whole; a ``<bpt>``/``<ept>``, ``<bx/>``/``<ex/>``, ``<sc/>``/``<ec/>`` or ``<sm/>``/``<em/>``
+pair (1.2: matched by ``rid``, else ``id``; 2.x: ``startRef``) wraps the words between
+them when it nests with the other tags, and otherwise its two codes are kept in their
+source order. Every tag is in the target exactly once, with its attributes.
+
+A filled 1.2 target gets ``state="needs-review-translation"`` and
+``state-qualifier="mt-suggestion"``, its unit a ``<note from="selaras"
+annotates="target">``, and the ``<file>`` ``target-language="en"`` where it had none; a
+filled 2.x segment gets ``state="translated"`` with ``subState="selaras:mt-needs-review"``,
+its unit a ``<note category="selaras" appliesTo="target">`` (in ``<notes>``), and the root
+``trgLang="en"`` where it had none. The note gives the engine, the model's confidence and
+the QA flags with their reasons (``selaras.formats.bilingual``). A file with nothing
+translated comes back byte for byte; otherwise the root element is written by lxml and
+the bytes around it (declaration, comments before it) are the input's.
+
+:func:`bilingual_pairs` reads a translated file back as (source, target) pairs for
+``selaras export``, ``align`` and ``run``.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def translate_file(
         as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`, with word
             alignments) instead of the translation.
         on_progress: ``on_progress(done, total)`` over model inputs.
-        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``);
+        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``, ``xliff``, ``po``);
             default: by the source's extension. A formatted document is written back
             in its format with the English in place (:func:`translate_formatted`).
         overwrite: in an XLIFF or PO file, translate again the units that already
