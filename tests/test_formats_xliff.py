@@ -471,3 +471,29 @@ def test_an_interrupted_xliff_translation_resumes_and_is_written_only_when_compl
     assert result.resumed == 1 and stopping.inputs[0] not in again.inputs
     store = toolkit("translate.storage.xliff").xlifffile.parsestring((tmp_path / "a.en.xlf").read_bytes())
     assert [u.target for u in store.units] == [tgt for _, tgt in pairs[:3]]
+
+
+def test_a_template_becomes_an_english_po_with_its_header_filled() -> None:
+    po = toolkit("translate.storage.po")
+    after = _fill(DATA / "template.pot", "po")
+    store = po.pofile.parsestring(after)
+    header = store.parseheader()
+    assert header["Language"] == "en" and "charset=UTF-8" in header["Content-Type"]
+    assert store.getheaderplural() == ("2", "(n != 1)")
+    plural = [u for u in store.units if u.hasplural()][0]
+    assert [str(s) for s in plural.target.strings] == ["SATU KOPI", "BANYAK KOPI"] and plural.isfuzzy()
+    assert b"#: a.py:2\n" in after
+
+
+@pytest.mark.skipif(__import__("shutil").which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("path", [PO_FILE, DATA / "template.pot"])
+def test_gnu_msgfmt_compiles_the_filled_po_with_its_format_checks(path: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    document = load_format("po").extract(path.read_bytes(), str(path))
+    filled = tmp_path / "filled.po"
+    filled.write_bytes(translate_word_for_word(document, change=lambda piece: piece))  # placeholders as they were
+    done = subprocess.run(
+        ["msgfmt", "--check", "--use-fuzzy", "-o", str(tmp_path / "a.mo"), str(filled)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -12,7 +12,8 @@ Plural entries get ``msgstr[0]`` from the singular and every other form from the
 plural (English has two forms; the header's ``nplurals`` is followed where it has one).
 printf and brace placeholders (``%s``, ``%(name)d``, ``{0}``) go to the model as
 text; a translation that lost or added one says so in its comment. A file with
-nothing to translate comes back byte for byte.
+nothing to translate comes back byte for byte. A template's header (``.pot``) is filled
+for English (``Language: en``, UTF-8, two plural forms), as ``msginit`` does.
 """
 
 from __future__ import annotations
@@ -82,7 +83,25 @@ class PoDocument:
             note = " ".join(dict.fromkeys([*(notes or ["Machine translation. Review before use."]), *(x for x in lost if x)]))
             if note:
                 entry.addnote(f"{NOTE_FROM}: {note}", origin="translator")  # type: ignore[attr-defined]
+        _english_header(self.store)
         return bytes(self.store)  # type: ignore[call-overload]
+
+
+def _english_header(store: object) -> None:
+    """Fill a template's header (``.pot``: ``charset=CHARSET``, ``nplurals=INTEGER``, no
+    ``Language``) for English, as ``msginit`` would; a real header is left as it is."""
+    header = store.parseheader()  # type: ignore[attr-defined]
+    if not header:
+        return
+    changes: dict[str, str] = {}
+    if not str(header.get("Language", "")).strip():
+        changes["Language"] = "en"
+    if "CHARSET" in str(header.get("Content-Type", "")):
+        changes["Content_Type"] = "text/plain; charset=UTF-8"
+    if changes:
+        store.updateheader(add=False, **changes)  # type: ignore[attr-defined]
+    if "INTEGER" in str(header.get("Plural-Forms", "")):
+        store.updateheaderplural("2", "(n != 1)")  # type: ignore[attr-defined]
 
 
 def _sources(entry: object) -> list[str]:
@@ -113,10 +132,8 @@ class PoFormat:
     def extract(self, data: bytes, name: str, *, overwrite: bool = False) -> PoDocument:
         store = parse_po(data, name)
         plural = store.getheaderplural()[0]  # type: ignore[attr-defined]
-        try:
-            nplurals = int(plural) if plural else 2
-        except ValueError:
-            raise InputError(f"{name}: its Plural-Forms header has nplurals={plural!r}, not a number") from None
+        # A template (.pot) says nplurals=INTEGER: English's two forms then.
+        nplurals = int(plural) if plural and str(plural).strip().isdigit() else 2
         document = PoDocument(data=data, store=store, nplurals=max(nplurals, 1))
         for entry in store.units:  # type: ignore[attr-defined]
             if entry.isheader() or entry.isobsolete() or not str(entry.source).strip():
