@@ -529,3 +529,19 @@ def test_xliff_1_2_outputs_validate_against_the_oasis_schema(tmp_path: Path) -> 
     assert schema.validate(lxml.etree.fromstring(translate_word_for_word(document))), schema.error_log
     overwritten = load_format("xliff").extract(data, "a.xlf", overwrite=True)
     assert schema.validate(lxml.etree.fromstring(translate_word_for_word(overwritten))), schema.error_log
+
+
+@pytest.mark.parametrize(("path", "fmt"), [(XLIFF_12, "xliff"), (PO_FILE, "po")])
+def test_overwriting_twice_leaves_one_note_and_no_approval(path: Path, fmt: str, tmp_path: Path) -> None:
+    from selaras.formats.bilingual import Annotation
+
+    data = path.read_bytes()
+    for _ in range(2):
+        document = load_format(fmt).extract(data, str(path), overwrite=True)
+        document.annotate({k: Annotation("selaras 0.1.0 (m, b)", -0.2) for k in range(len(document.units))})
+        data = translate_word_for_word(document)
+    text = data.decode("utf-8")
+    if fmt == "po":
+        assert text.count("# selaras: Machine translation by selaras 0.1.0") == 5  # five entries, one comment each
+    else:
+        assert text.count('<note from="selaras"') == 7 and 'approved="yes"' not in text

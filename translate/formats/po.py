@@ -82,6 +82,8 @@ class PoDocument:
             # Always one: with ``fuzzy``, it is what marks the entry as Selaras' MT (read back by :func:`bilingual_pairs`).
             note = " ".join(dict.fromkeys([*(notes or ["Machine translation. Review before use."]), *(x for x in lost if x)]))
             if note:
+                if hasattr(entry, "othercomments"):  # an earlier run's comment (overwritten) goes
+                    entry.othercomments = [c for c in entry.othercomments if not c.startswith(f"# {NOTE_FROM}:")]
                 entry.addnote(f"{NOTE_FROM}: {note}", origin="translator")  # type: ignore[attr-defined]
         _english_header(self.store)
         return bytes(self.store)  # type: ignore[call-overload]

@@ -179,6 +179,8 @@ def _fill(tu: object, parts: Sequence[tuple[int, Unit, TranslatedUnit]], notes: 
         _write(target, parts[0][2])
     target.set("state", STATE)
     target.set("state-qualifier", STATE_QUALIFIER)
+    if tu.get("approved") == "yes":  # type: ignore[attr-defined]
+        del tu.attrib["approved"]  # type: ignore[attr-defined]  # an overwritten approval: the MT is not approved
     texts = [notes[number].text() for number, _, _ in parts if number in notes]
     if texts:
         for old in tu.findall(_q("note")):  # type: ignore[attr-defined]
