@@ -94,10 +94,7 @@ def annotations(
         AlignedRow((k + 1,), (), s.text, t.text, "", mt_logprob=t.score)
         for k, (s, t) in enumerate(zip(sentences, translations))
     ]
-    try:
-        found = find_flags(rows)
-    except Exception:  # noqa: BLE001 - a note without flags is better than no translation
-        found = [[] for _ in rows]
+    found = find_flags(rows)
     name = engine_name(engine)
     by_unit: dict[int, list[tuple[Translation, list]]] = {}
     for sentence, translation, flags in zip(sentences, translations, found):

@@ -165,7 +165,7 @@ def parse_po(data: bytes, name: str) -> object:
         raise InputError(f"{name} looks like a binary file (it contains NUL bytes); give a PO file")
     try:
         store = po.pofile.parsestring(data)
-    except Exception as exc:  # noqa: BLE001 - the toolkit's parser raises ValueError, UnicodeError, its own errors
+    except (ValueError, LookupError) as exc:  # the toolkit's PoParseError and UnicodeDecodeError are ValueErrors; an unknown charset a LookupError
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(f"{name} is not a valid PO file ({message})") from None
     if not any(not u.isheader() for u in store.units) and not data.strip().startswith((b"msgid", b"#")):
