@@ -33,7 +33,7 @@ def test_every_package_folder_is_listed_for_the_wheel() -> None:
 
 
 def test_selaras_and_translate_toolkit_import_side_by_side(tmp_path: Path) -> None:
-    """Both installed in one environment (the dev extra brings translate-toolkit): each
+    """Both installed in one environment (translate-toolkit is a dependency, for XLIFF and PO): each
     imports from its own folder. Run from a neutral folder, as a user's script would
     (from the repository root, its ``translate/`` folder would shadow the toolkit)."""
     code = (

@@ -92,6 +92,10 @@ SAVE_SHORTLIST_ELSEWHERE = "save it to a file of its own and pass that file when
 MT_MADE_HERE = "translate here instead of giving an MT or aligning without one"
 #: A bead limit out of range (``selaras.jobs.spec.AlignSettings``; the CLI's ``--max-bead``).
 BEAD_LIMIT = "give a bead limit from 2 to 12 sentences, or none for the aligner's default"
+#: An XLIFF or PO file whose units are all translated (``translate_file(overwrite=True)``; the CLI's ``--overwrite``).
+RETRANSLATE = "ask to overwrite the existing translations to translate them again"
+#: Overwriting asked for a file that has no translations to overwrite (the CLI's ``--overwrite``).
+OVERWRITE_BILINGUAL_ONLY = "overwriting existing translations applies to XLIFF and PO files only"
 
 #: Every phrase above, for the CLI's table and its test.
 ADVICE: tuple[str, ...] = (
@@ -107,4 +111,6 @@ ADVICE: tuple[str, ...] = (
     SAVE_SHORTLIST_ELSEWHERE,
     MT_MADE_HERE,
     BEAD_LIMIT,
+    RETRANSLATE,
+    OVERWRITE_BILINGUAL_ONLY,
 )

@@ -50,11 +50,12 @@ def summary_line(summary: ExportSummary) -> str:
         "selaras export aligned.tsv --format moses -o corpus --min-chrf 40 --exclude-flags number-mismatch,empty",
         "selaras export aligned.tsv --format jsonl -o mt.jsonl --pair mt --dedupe --json",
         "selaras export reviewed.tsv --format tmx -o accepted.tmx --status accepted",
+        "selaras export reviewed.en.xlf --format tmx -o memory.tmx   # also .po; MT-filled units: --pair mt",
     )
 )
 @handle_errors
 def export(
-    aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run/check); - reads stdin.")],
+    aligned: Annotated[Path, typer.Argument(help="Aligned TSV (from selaras align/run/check), or a bilingual XLIFF/PO file; - reads stdin.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
     output: Annotated[
         str, output_option("Output path; moses writes PATH.id and PATH.en; - is stdout (not for moses).")
@@ -97,7 +98,13 @@ def export(
     from selaras.review import parse_statuses, rows_with_status
 
     statuses = parse_statuses(status) if status is not None else None
-    rows = read_aligned_tsv(aligned)
+    from selaras.formats import format_name
+    from selaras.formats.bilingual import BILINGUAL, read_bilingual_rows
+
+    if str(aligned) != STDIO and format_name(aligned) in BILINGUAL:  # a reviewed XLIFF or PO: its units are the rows
+        rows = read_bilingual_rows(aligned, format_name(aligned))
+    else:
+        rows = read_aligned_tsv(aligned)
     n_read = len(rows)
     if statuses is not None:
         rows = rows_with_status(rows, statuses)

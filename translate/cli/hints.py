@@ -14,6 +14,8 @@ from __future__ import annotations
 from selaras.errors import (
     BEAD_LIMIT,
     BUILD_SHORTLIST,
+    OVERWRITE_BILINGUAL_ONLY,
+    RETRANSLATE,
     MT_MADE_HERE,
     RETRY_CTRANSLATE2,
     SAVE_SHORTLIST_ELSEWHERE,
@@ -41,6 +43,8 @@ FLAG_ADVICE: dict[str, str] = {
     SAVE_SHORTLIST_ELSEWHERE: "write it with -o FILE and pass --shortlist FILE when you want it",
     MT_MADE_HERE: "drop --mt/--no-mt",
     BEAD_LIMIT: "pass --max-bead 2 to 12, or leave it out for the default",
+    RETRANSLATE: "pass --overwrite to translate them again",
+    OVERWRITE_BILINGUAL_ONLY: "--overwrite applies to XLIFF and PO files only",
 }
 
 

@@ -166,7 +166,7 @@ FormatOption = Annotated[
     Optional[str],
     typer.Option(
         "--format",
-        help="Document format: txt, docx, html, md, srt. Default: by the file's extension (unknown: txt).",
+        help="Document format: txt, docx, html, md, srt, xliff, po. Default: by the file's extension (unknown: txt).",
     ),
 ]
 EmbedderOption = Annotated[

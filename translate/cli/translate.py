@@ -21,6 +21,7 @@ from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_grou
         "selaras translate artikel.id.txt --json > terjemahan.json",
         "selaras translate laporan.docx -o report.docx      # also .html, .md, .srt",
         "selaras translate halaman.php --format html -o page.php",
+        "selaras translate strings.id.xlf -o strings.en.xlf    # also .po: empty targets filled, marked for review",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
         "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
@@ -38,6 +39,14 @@ def translate(
     engine: EngineFlags = EngineFlags(),
     lines: Annotated[bool, lines_option("Each line is one sentence (no segmentation); output is line-parallel.")] = False,
     document_format: FormatOption = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="XLIFF/PO: translate again the units that already have a translation (locked and translate=\"no\" "
+            "units are never touched).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -56,6 +65,13 @@ def translate(
     document comes back in English, its formatting, structure and untranslatable parts
     (code, timings, images) kept; bold, italic and links land on the aligned English
     words, or around the whole sentence when the alignment is unsure.
+
+    An XLIFF 1.2 or 2.x (.xlf, .xliff) or PO (.po, .pot) file has its empty targets filled:
+    inline tags kept, each filled unit marked for review (state
+    needs-review-translation, 2.x translated with a selaras sub-state, PO fuzzy) with
+    a note giving the engine, the model's
+    confidence and the QA flags; translated, locked and translate="no" units are left
+    alone (--overwrite translates the translated ones again).
     """
     from selaras.formats import format_name
     from selaras.jobs.translate import translate_file
@@ -65,7 +81,8 @@ def translate(
     options = engine.options()
     with progress_reporter("translating") as report:
         result = translate_file(
-            file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format
+            file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format,
+            overwrite=overwrite,
         )
     split = result.document.split_count
     if split:

@@ -3,7 +3,8 @@
 ``txt`` is plain UTF-8 text, read by ``selaras.jobs.inputs`` as before (one sentence per
 output line). The others read a document into units and write it back with the
 translations in place: ``docx`` (Word), ``html``, ``md`` (Markdown), ``srt``
-(subtitles). Each module is imported only when its format is used (python-docx,
+(subtitles), and the bilingual files of translation tools: ``xliff`` (XLIFF 1.2 and
+2.x) and ``po`` (gettext), whose empty targets are filled (translate-toolkit reads PO). Each module is imported only when its format is used (python-docx,
 lxml and markdown-it-py load on demand).
 """
 
@@ -23,6 +24,8 @@ FORMATS: dict[str, str | None] = {
     "html": "selaras.formats.html:HTML",
     "md": "selaras.formats.markdown:MARKDOWN",
     "srt": "selaras.formats.srt:SRT",
+    "xliff": "selaras.formats.xliff:XLIFF",
+    "po": "selaras.formats.po:PO",
 }
 
 #: File extension (lower case, with the dot) -> format name.
@@ -37,6 +40,10 @@ EXTENSIONS: dict[str, str] = {
     ".md": "md",
     ".markdown": "md",
     ".srt": "srt",
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".po": "po",
+    ".pot": "po",
 }
 
 
@@ -48,7 +55,7 @@ def format_name(path: str | Path, override: str | None = None) -> str:
     """
     if override is not None:
         name = override.lower().lstrip(".")
-        name = {"htm": "html", "markdown": "md", "text": "txt"}.get(name, name)
+        name = {"htm": "html", "markdown": "md", "text": "txt", "xlf": "xliff", "pot": "po"}.get(name, name)
         if name not in FORMATS:
             raise InputError(f"unknown format {override!r}; choose one of: {', '.join(FORMATS)}")
         return name

@@ -27,12 +27,19 @@ def read_sentences(path: str | Path, lang: Lang, *, lines: bool, format: str | N
     """The sentences of a document file: segmented, or (``lines``) one per non-empty line.
 
     A DOCX, HTML, Markdown or SRT file (by extension, or ``format``) gives the
-    sentences of its blocks (``selaras.formats``; ``lines`` does not apply).
+    sentences of its blocks (``selaras.formats``; ``lines`` does not apply). A
+    bilingual XLIFF or PO file gives its units' sources for ``id`` and their targets
+    for ``en`` (``selaras.formats.bilingual.read_side``): give it as both sides.
 
     Raises:
         InputError: unreadable, or no sentence in it.
     """
-    document_format = load_format(format_name(path, format))
+    name = format_name(path, format)
+    if name in ("xliff", "po"):  # bilingual: the sources for the source side, the targets for the English one
+        from selaras.formats.bilingual import read_side
+
+        return read_side(path, name, lang)
+    document_format = load_format(name)
     if document_format is not None:
         found = unit_sentences(document_format.extract(read_bytes(path), str(path)), lang)
         if not found:

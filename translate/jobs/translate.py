@@ -14,7 +14,7 @@ from typing import Any
 
 from selaras import backends
 from selaras.backends.options import EngineOptions, options_from_keywords, split_keywords
-from selaras.errors import InputError
+from selaras.errors import OVERWRITE_BILINGUAL_ONLY, RETRANSLATE, InputError
 from selaras.formats import format_name, load_format
 from selaras.formats.documents import rebuild_document, unit_sentences
 from selaras.io import read_bytes, read_text, write_json, write_lines
@@ -124,6 +124,7 @@ def translate_file(
     as_json: bool = False,
     on_progress: ProgressCallback | None = None,
     format: str | None = None,
+    overwrite: bool = False,
     **engine: object,
 ) -> TranslateResult:
     """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
@@ -137,9 +138,11 @@ def translate_file(
         as_json: write the ``--json`` shape (:meth:`TranslateResult.as_json`, with word
             alignments) instead of the translation.
         on_progress: ``on_progress(done, total)`` over model inputs.
-        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``);
+        format: the document format (``txt``, ``docx``, ``html``, ``md``, ``srt``, ``xliff``, ``po``);
             default: by the source's extension. A formatted document is written back
             in its format with the English in place (:func:`translate_formatted`).
+        overwrite: in an XLIFF or PO file, translate again the units that already
+            have a translation (default: only the empty ones are filled).
         engine: instead of ``options``: ``model``, ``engine`` (the backend's name),
             ``device``, ``beams``, ``batch_size`` and the other
             ``selaras.backends.options.ENGINE_KEYWORDS``.
@@ -156,13 +159,17 @@ def translate_file(
     target = "-" if output is None else str(output)
     Outputs((target,), (name,)).refuse()
     document_format = load_format(format_name(name, format))
+    if overwrite and not getattr(document_format, "supports_overwrite", False):
+        raise InputError(f"{name}: {OVERWRITE_BILINGUAL_ONLY} (their units that already have a translation)")
     if document_format is not None:
         if lines:
             raise InputError(
                 f"{name} is a {document_format.name} document: one sentence per line applies to plain text only "
                 "(a document's sentences come from its blocks)"
             )
-        return translate_formatted(source, target, document_format, opts, as_json=as_json, on_progress=on_progress)
+        return translate_formatted(
+            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite
+        )
     text = read_text(name)
     if not text.strip():
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
@@ -187,18 +194,26 @@ def translate_formatted(
     *,
     as_json: bool = False,
     on_progress: ProgressCallback | None = None,
+    overwrite: bool = False,
 ) -> TranslateResult:
-    """Translate a DOCX, HTML, Markdown or SRT document into ``target`` in the same format
-    (``selaras.formats.documents``), resumably; spans placed by the model's word alignment.
+    """Translate a DOCX, HTML, Markdown, SRT, XLIFF or PO document into ``target`` in the
+    same format (``selaras.formats.documents``), resumably; spans placed by the model's
+    word alignment. A format with notes (XLIFF, PO) gets each unit's engine, confidence
+    and QA flags (``selaras.formats.bilingual.annotations``).
 
     The input is parsed (and refused if bad) before the model loads; the output is
     written atomically once complete, so it is never half-written.
     """
     name = str(source)
     data = read_bytes(name)
-    extracted = document_format.extract(data, name)
+    extracted = document_format.extract(data, name, overwrite=True) if overwrite else document_format.extract(data, name)
     sentences = unit_sentences(extracted, "id")
     if not sentences:
+        if hasattr(extracted, "annotate"):  # a bilingual file with every unit translated or locked
+            raise InputError(
+                f"{name} has nothing to translate: every {document_format.name} unit is translated, locked or "
+                f"marked translate=\"no\"; {RETRANSLATE}"
+            )
         raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     outputs = Outputs(
@@ -214,6 +229,10 @@ def translate_formatted(
             transaction.commit_json(result.as_json())
         else:
             translations = result.document.translations
+            if hasattr(extracted, "annotate"):
+                from selaras.formats.bilingual import annotations
+
+                extracted.annotate(annotations(sentences, translations, result.engine))
             transaction.commit_bytes(rebuild_document(extracted, sentences, translations, document_format.placement))
     return result
 

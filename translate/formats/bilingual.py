@@ -1,0 +1,175 @@
+"""What the bilingual formats (XLIFF, PO) share: translate-toolkit, and the MT's notes.
+
+``translate-toolkit`` imports as ``translate``, the name of this repository's package
+folder: from the repository root (tests, a checkout) that folder would shadow the
+toolkit, so :func:`toolkit` imports it with the repository's folder out of the way.
+
+A bilingual file carries, for each unit Selaras filled, a note a translator reads in
+their tool: the engine, the model's confidence (the mean log-probability per target
+token, and its exponent, the mean per-token probability) and the QA flags that fired on
+its sentences with their reasons (``selaras.checks``). :class:`Annotation` is that
+note, made by :func:`annotations` once the sentences are translated.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from selaras.records import Sentence, Translation
+
+#: Who the notes are from (XLIFF ``<note from>``; a PO translator comment starts with it).
+NOTE_FROM = "selaras"
+
+
+def toolkit(module: str) -> ModuleType:
+    """Import ``module`` of translate-toolkit (e.g. ``"translate.storage.pofile"``).
+
+    Raises:
+        ImportError: translate-toolkit is not installed.
+    """
+    ours = Path(__file__).resolve().parents[1]
+    loaded = sys.modules.get("translate")
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve().parent == ours:
+        for name in [n for n in sys.modules if n == "translate" or n.startswith("translate.")]:
+            del sys.modules[name]  # the repository's folder imported under the toolkit's name
+    saved = sys.path[:]
+    sys.path[:] = [p for p in sys.path if (Path(p or ".").resolve() / "translate") != ours]
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.path[:] = saved
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What Selaras says about one unit's MT: the engine, the confidence, the QA flags."""
+
+    engine: str
+    logprob: float | None
+    flags: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def confidence(self) -> float | None:
+        """The mean per-token probability (``exp(logprob)``, 0-1; ``None`` when unknown)."""
+        return None if self.logprob is None else math.exp(self.logprob)
+
+    def text(self) -> str:
+        """The note: one line a translator reads."""
+        parts = [f"Machine translation by {self.engine}"]
+        if self.logprob is not None:
+            parts.append(f"confidence {self.confidence:.2f} (mean log-probability {self.logprob:.3f} per token)")
+        if self.flags:
+            parts.append("QA: " + "; ".join(f"{name}: {reason}" if reason else name for name, reason in self.flags))
+        else:
+            parts.append("QA: no flags")
+        return "; ".join(parts) + ". Review before use."
+
+
+def engine_name(engine: Mapping[str, Any]) -> str:
+    """``selaras <version> (<model>, <backend>)`` from ``EngineInfo.as_json()``."""
+    version = engine.get("selaras")
+    model = str(engine.get("model") or "")
+    if model and Path(model).is_absolute():
+        model = Path(model).name  # a local folder: its name, not where it lies on this machine
+    what = ", ".join(x for x in (model, str(engine.get("backend") or "")) if x)
+    return f"selaras{' ' + str(version) if version else ''}" + (f" ({what})" if what else "")
+
+
+def annotations(
+    sentences: Sequence[Sentence], translations: Sequence[Translation], engine: Mapping[str, Any]
+) -> dict[int, Annotation]:
+    """Each unit's note (by unit index, ``Sentence.paragraph``): the token-weighted mean
+    log-probability of its sentences and the QA flags that fired on them."""
+    from selaras.checks import find_flags
+    from selaras.rows import AlignedRow
+
+    rows = [
+        AlignedRow((k + 1,), (), s.text, t.text, "", mt_logprob=t.score)
+        for k, (s, t) in enumerate(zip(sentences, translations))
+    ]
+    found = find_flags(rows)
+    name = engine_name(engine)
+    by_unit: dict[int, list[tuple[Translation, list]]] = {}
+    for sentence, translation, flags in zip(sentences, translations, found):
+        by_unit.setdefault(sentence.paragraph, []).append((translation, flags))
+    notes: dict[int, Annotation] = {}
+    for unit, pairs in by_unit.items():
+        scored = [(t.score, max(t.tokens, 1)) for t, _ in pairs if t.score is not None]
+        logprob = sum(s * n for s, n in scored) / sum(n for _, n in scored) if scored else None
+        # ``empty`` fires on the missing reference of every row here; an empty MT is said apart.
+        flags = tuple(dict.fromkeys(
+            [("empty", "the MT is empty") for t, _ in pairs if not t.text.strip()][:1]
+            + [(f.name, f.detail) for _, fs in pairs for f in fs if f.name != "empty"]
+        ))
+        notes[unit] = Annotation(name, logprob, flags)
+    return notes
+
+
+#: The bilingual formats and the module that reads their pairs (``bilingual_pairs``).
+BILINGUAL = {"xliff": "selaras.formats.xliff", "po": "selaras.formats.po"}
+
+
+def read_bilingual_rows(path: str | Path, format: str) -> list[Any]:
+    """A bilingual XLIFF or PO file (``format``: ``xliff`` or ``po``, see
+    ``selaras.formats.format_name``) as aligned rows (``selaras export``): each translated
+    unit or segment is a row, the target as the ``reference`` (a human's), or as the
+    ``mt`` where the file marks it as machine translation (Selaras' own output: export
+    it with ``--pair mt``); ``status`` is ``accepted`` for reviewed/final targets (PO:
+    not fuzzy); the note says the unit's id.
+
+    Raises:
+        InputError: not a bilingual format, a bad file, or no translated unit in it.
+    """
+    from selaras.errors import InputError
+    from selaras.io import read_bytes
+    from selaras.rows import AlignedRow
+
+    name = format
+    if name not in BILINGUAL:
+        raise InputError(f"{path} is not an XLIFF or PO file")
+    pairs = importlib.import_module(BILINGUAL[name]).bilingual_pairs(read_bytes(str(path)), str(path))
+    if not pairs:
+        raise InputError(f"{path} has no translated units (every target is empty): nothing to read as aligned rows")
+    return [
+        AlignedRow(
+            (k,), (k,), source, target if is_mt else "", "" if is_mt else target,
+            status=status, note=f"{name} unit {ident}",  # type: ignore[arg-type]
+        )
+        for k, (source, target, status, is_mt, ident) in enumerate(pairs, start=1)
+    ]
+
+
+def read_side(path: str | Path, format: str, lang: str) -> list[Sentence]:
+    """One side of a bilingual XLIFF or PO file as sentences, for ``selaras align`` and
+    ``run`` (give the file as both the source and the reference): ``id`` is every unit's
+    source (translated or not), ``en`` every target there is. ``Sentence.paragraph`` is
+    the unit's number, so the units are hard boundaries as paragraphs are in text.
+
+    Raises:
+        InputError: a bad file, or no sentence on that side.
+    """
+    from selaras.errors import InputError
+    from selaras.io import read_bytes
+    from selaras.segment import split_sentences
+
+    pairs = importlib.import_module(BILINGUAL[format]).bilingual_pairs(read_bytes(str(path)), str(path), untranslated=True)
+    found: list[Sentence] = []
+    for number, (source, target, *_) in enumerate(pairs):
+        text = target if lang == "en" else source
+        for sentence in split_sentences(text, lang):  # type: ignore[arg-type]
+            if sentence.text.strip():
+                found.append(Sentence(sentence.text, number, sentence.start, sentence.end))
+    if not found:
+        side = "targets (no unit is translated)" if lang == "en" else "sources"
+        raise InputError(f"{path} has no sentences in its {side}")
+    return found
+
+
+__all__ = ["BILINGUAL", "read_bilingual_rows", "read_side", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]
