@@ -227,6 +227,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory, hub_env: Path, tiny_traine
         session.close()
     for leftover in root.glob("reviewed.tsv.*"):  # the review journal
         leftover.unlink()
+    # a translator's XLIFF with empty targets, and the same file after translation (to export)
+    shutil.copy(Path(__file__).parent / "data" / "bilingual" / "sample-1.2.xlf", root / "strings.id.xlf")
+    _invoke(["translate", str(root / "strings.id.xlf"), "-o", str(root / "reviewed.en.xlf")])
     # the shortlist the translate example names (its own example builds it too)
     shortlist = ["--corpus", str(root / "berita.id.txt"), "-o", str(root / "opus-id-en.shortlist.json")]
     _invoke(["shortlist", "build", *shortlist])
