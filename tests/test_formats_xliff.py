@@ -548,3 +548,21 @@ def test_overwriting_twice_leaves_one_note_and_no_approval(path: Path, fmt: str,
         assert text.count("# selaras: Machine translation by selaras 0.1.0") == 5  # five entries, one comment each
     else:
         assert text.count('<note from="selaras"') == 7 and 'approved="yes"' not in text
+
+
+def test_one_note_per_unit_and_checks_read_the_target_as_placed(tiny_trained_model, tmp_path: Path) -> None:
+    """A unit of two segments gets one note (it got both segments' notes run together),
+    and a protected ``<mrk>`` kept in the target is not a dropped name (its words were
+    flagged as missing because the checks read the model's text without them)."""
+    import re
+
+    from selaras.backends import EngineOptions
+    from selaras.jobs.translate import translate_file
+
+    model, _pairs = tiny_trained_model
+    out = tmp_path / "out.xlf"
+    translate_file(DATA / "sample-1.2.xlf", out, options=EngineOptions(backend="ctranslate2", model=str(model), compute_type="float32"))
+    text = out.read_text(encoding="utf-8")
+    units = dict(re.findall(r'<trans-unit id="(\d+)"[^>]*>(.*?)</trans-unit>', text, flags=re.S))
+    assert units["9"].count("Machine translation by") == 1
+    assert "Selaras API" in units["10"] and "entity-missing" not in units["10"]

@@ -54,6 +54,18 @@ class Annotation:
     engine: str
     logprob: float | None
     flags: tuple[tuple[str, str], ...] = ()
+    tokens: int = 0
+
+    @staticmethod
+    def combined(found: Sequence[Annotation]) -> Annotation | None:
+        """One note for several units of one entry (an XLIFF unit's segments, a PO
+        entry's singular and plural): token-weighted confidence, every flag once."""
+        if not found:
+            return None
+        scored = [(a.logprob, max(a.tokens, 1)) for a in found if a.logprob is not None]
+        logprob = sum(lp * n for lp, n in scored) / sum(n for _, n in scored) if scored else None
+        flags = tuple(dict.fromkeys(flag for a in found for flag in a.flags))
+        return Annotation(found[0].engine, logprob, flags, sum(a.tokens for a in found))
 
     @property
     def confidence(self) -> float | None:
@@ -72,6 +84,17 @@ class Annotation:
         return "; ".join(parts) + ". Review before use."
 
 
+class Annotated:
+    """A document that takes Selaras' notes before it is rebuilt (XLIFF, PO): the
+    ``annotate`` that ``formats.documents.rebuild_document`` looks for."""
+
+    notes: dict[int, Annotation]
+
+    def annotate(self, notes: Mapping[int, Annotation]) -> None:
+        """The notes to write on the units (by unit index)."""
+        self.notes = dict(notes)
+
+
 def engine_name(engine: Mapping[str, Any]) -> str:
     """``selaras <version> (<model>, <backend>)`` from ``EngineInfo.as_json()``."""
     version = engine.get("selaras")
@@ -83,32 +106,42 @@ def engine_name(engine: Mapping[str, Any]) -> str:
 
 
 def annotations(
-    sentences: Sequence[Sentence], translations: Sequence[Translation], engine: Mapping[str, Any]
+    sentences: Sequence[Sentence],
+    translations: Sequence[Translation],
+    engine: Mapping[str, Any],
+    placed: Mapping[int, tuple[str, str]] | None = None,
 ) -> dict[int, Annotation]:
     """Each unit's note (by unit index, ``Sentence.paragraph``): the token-weighted mean
-    log-probability of its sentences and the QA flags that fired on them."""
+    log-probability of its sentences and the QA flags that fired on the unit.
+
+    ``placed`` gives each unit's source and English as the reader sees them, with its
+    kept-whole spans in place (a protected ``Selaras API`` is in the target though the
+    model never wrote it): the checks read those, else the unit's sentences joined.
+    """
     from selaras.checks import find_flags
     from selaras.rows import AlignedRow
 
-    rows = [
-        AlignedRow((k + 1,), (), s.text, t.text, "", mt_logprob=t.score)
-        for k, (s, t) in enumerate(zip(sentences, translations))
-    ]
-    found = find_flags(rows)
-    name = engine_name(engine)
-    by_unit: dict[int, list[tuple[Translation, list]]] = {}
-    for sentence, translation, flags in zip(sentences, translations, found):
-        by_unit.setdefault(sentence.paragraph, []).append((translation, flags))
-    notes: dict[int, Annotation] = {}
-    for unit, pairs in by_unit.items():
-        scored = [(t.score, max(t.tokens, 1)) for t, _ in pairs if t.score is not None]
+    by_unit: dict[int, list[tuple[Sentence, Translation]]] = {}
+    for sentence, translation in zip(sentences, translations):
+        by_unit.setdefault(sentence.paragraph, []).append((sentence, translation))
+    units = list(by_unit)
+    rows = []
+    for k, unit in enumerate(units):
+        pairs = by_unit[unit]
+        source, english = (placed or {}).get(unit) or (" ".join(s.text for s, _ in pairs), " ".join(t.text for _, t in pairs))
+        scored = [(t.score, max(t.tokens, 1)) for _, t in pairs if t.score is not None]
         logprob = sum(s * n for s, n in scored) / sum(n for _, n in scored) if scored else None
+        rows.append(AlignedRow((k + 1,), (), source.strip(), english.strip(), "", mt_logprob=logprob))
+    name = engine_name(engine)
+    notes: dict[int, Annotation] = {}
+    for unit, row, found in zip(units, rows, find_flags(rows)):
+        pairs = by_unit[unit]
         # ``empty`` fires on the missing reference of every row here; an empty MT is said apart.
         flags = tuple(dict.fromkeys(
-            [("empty", "the MT is empty") for t, _ in pairs if not t.text.strip()][:1]
-            + [(f.name, f.detail) for _, fs in pairs for f in fs if f.name != "empty"]
+            [("empty", "the MT is empty") for _, t in pairs if not t.text.strip()][:1]
+            + [(f.name, f.detail) for f in found if f.name != "empty"]
         ))
-        notes[unit] = Annotation(name, logprob, flags)
+        notes[unit] = Annotation(name, row.mt_logprob, flags, sum(max(t.tokens, 1) for _, t in pairs))
     return notes
 
 
@@ -172,4 +205,4 @@ def read_side(path: str | Path, format: str, lang: str) -> list[Sentence]:
     return found
 
 
-__all__ = ["BILINGUAL", "read_bilingual_rows", "read_side", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]
+__all__ = ["Annotated", "BILINGUAL", "read_bilingual_rows", "read_side", "NOTE_FROM", "Annotation", "annotations", "engine_name", "toolkit"]

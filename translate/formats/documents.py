@@ -10,7 +10,8 @@ the file, runs the engine and writes the output.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from selaras.formats.base import Extracted, Placement, TranslatedUnit
 from selaras.records import Lang, Sentence, Translation
@@ -34,8 +35,14 @@ def rebuild_document(
     sentences: Sequence[Sentence],
     translations: Sequence[Translation],
     placement: Placement,
+    engine: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The document with every unit's translation in place (a unit with no sentence is kept)."""
+    """The document with every unit's translation in place (a unit with no sentence is kept).
+
+    A format that takes notes (XLIFF, PO: ``annotate``) gets each unit's engine,
+    confidence and QA flags when ``engine`` (``EngineInfo.as_json()``) is given; the
+    checks read the units as placed, kept-whole spans included.
+    """
     from selaras.formats.base import unchanged
     from selaras.formats.inline import place_spans
 
@@ -49,6 +56,11 @@ def rebuild_document(
             done.append(unchanged(unit))
             continue
         done.append(place_spans(unit, [s for s, _ in pairs], [t for _, t in pairs], placement))
+    if engine is not None and hasattr(extracted, "annotate"):
+        from selaras.formats.bilingual import annotations
+
+        placed = {n: (unit.text, done[n].text) for n, unit in enumerate(extracted.units) if n in by_unit}
+        extracted.annotate(annotations(sentences, translations, engine, placed))
     return extracted.rebuild(done)
 
 

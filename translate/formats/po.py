@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from selaras.errors import InputError
 from selaras.formats.base import TranslatedUnit, Unit
-from selaras.formats.bilingual import NOTE_FROM, Annotation, toolkit
+from selaras.formats.bilingual import NOTE_FROM, Annotated, Annotation, toolkit
 
 #: Placeholders a translation must keep: printf (``%s``, ``%1$d``, ``%(name)s``) and braces (``{0}``, ``{name}``).
 PLACEHOLDER = re.compile(
@@ -42,7 +42,7 @@ class _Key:
 
 
 @dataclass
-class PoDocument:
+class PoDocument(Annotated):
     """A parsed PO file: its units and translate-toolkit's store."""
 
     data: bytes
@@ -50,10 +50,6 @@ class PoDocument:
     nplurals: int
     units: list[Unit] = field(default_factory=list)
     notes: dict[int, Annotation] = field(default_factory=dict)
-
-    def annotate(self, notes: dict[int, Annotation]) -> None:
-        """The notes to write on the entries (by unit index)."""
-        self.notes = dict(notes)
 
     def rebuild(self, translated: Sequence[TranslatedUnit]) -> bytes:
         if not any(done.changed for done in translated):
@@ -77,7 +73,8 @@ class PoDocument:
             else:
                 entry.target = texts[0]  # type: ignore[attr-defined]
             entry.markfuzzy(True)  # type: ignore[attr-defined]
-            notes = [self.notes[number].text() for number, _, _ in forms.values() if number in self.notes]
+            combined = Annotation.combined([self.notes[n] for n, _, _ in forms.values() if n in self.notes])
+            notes = [combined.text()] if combined is not None else []
             lost = [_placeholder_note(sources[k], texts[k]) for k in range(len(sources))]
             # Always one: with ``fuzzy``, it is what marks the entry as Selaras' MT (read back by :func:`bilingual_pairs`).
             note = " ".join(dict.fromkeys([*(notes or ["Machine translation. Review before use."]), *(x for x in lost if x)]))

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from selaras.errors import InputError
 from selaras.formats.base import Span, TranslatedUnit, Unit, nested
-from selaras.formats.bilingual import NOTE_FROM, Annotation
+from selaras.formats.bilingual import NOTE_FROM, Annotated, Annotation
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -89,7 +89,7 @@ class _Key:
 
 
 @dataclass
-class XliffDocument:
+class XliffDocument(Annotated):
     """A parsed XLIFF 1.2 file: its units and its tree."""
 
     data: bytes
@@ -97,10 +97,6 @@ class XliffDocument:
     version: str = "1.2"
     units: list[Unit] = field(default_factory=list)
     notes: dict[int, Annotation] = field(default_factory=dict)
-
-    def annotate(self, notes: dict[int, Annotation]) -> None:
-        """The notes to write on the units (by unit index)."""
-        self.notes = dict(notes)
 
     def rebuild(self, translated: Sequence[TranslatedUnit]) -> bytes:
         if not any(done.changed for done in translated):
@@ -181,16 +177,16 @@ def _fill(tu: object, parts: Sequence[tuple[int, Unit, TranslatedUnit]], notes: 
     target.set("state-qualifier", STATE_QUALIFIER)
     if tu.get("approved") == "yes":  # type: ignore[attr-defined]
         del tu.attrib["approved"]  # type: ignore[attr-defined]  # an overwritten approval: the MT is not approved
-    texts = [notes[number].text() for number, _, _ in parts if number in notes]
-    if texts:
+    note = Annotation.combined([notes[number] for number, _, _ in parts if number in notes])
+    if note is not None:
         for old in tu.findall(_q("note")):  # type: ignore[attr-defined]
             if old.get("from") == NOTE_FROM:
                 tu.remove(old)  # type: ignore[attr-defined]
-        note = tu.makeelement(_q("note"), {"from": NOTE_FROM, "annotates": "target"})  # type: ignore[attr-defined]
-        note.text = " ".join(dict.fromkeys(texts))
+        element = tu.makeelement(_q("note"), {"from": NOTE_FROM, "annotates": "target"})  # type: ignore[attr-defined]
+        element.text = note.text()
         tail = target.tail
-        target.addnext(note)
-        note.tail = tail
+        target.addnext(element)
+        element.tail = tail
         target.tail = _indent(tu, tail)
 
 
@@ -200,7 +196,7 @@ def _q2(tag: str) -> str:
 
 def _fill2(segments: Sequence[object], by_segment: dict, notes: dict[int, Annotation]) -> None:
     """Write XLIFF 2.x targets (one per segment) and one note per unit."""
-    texts_of_unit: dict[int, tuple[object, list[str]]] = {}
+    texts_of_unit: dict[int, tuple[object, list[Annotation]]] = {}
     for segment in segments:
         parts = by_segment[id(segment)]
         source = segment.find(_q2("source"))  # type: ignore[attr-defined]
@@ -216,9 +212,10 @@ def _fill2(segments: Sequence[object], by_segment: dict, notes: dict[int, Annota
         segment.set("subState", SUBSTATE2)  # type: ignore[attr-defined]
         unit = segment.getparent()  # type: ignore[attr-defined]
         entry = texts_of_unit.setdefault(id(unit), (unit, []))
-        entry[1].extend(notes[number].text() for number, _, _ in parts if number in notes)
-    for unit, texts in texts_of_unit.values():
-        if not texts:
+        entry[1].extend(notes[number] for number, _, _ in parts if number in notes)
+    for unit, found in texts_of_unit.values():
+        combined = Annotation.combined(found)
+        if combined is None:
             continue
         indent = unit.text if unit.text and not unit.text.strip() else None  # type: ignore[attr-defined]
         holder = unit.find(_q2("notes"))  # type: ignore[attr-defined]
@@ -232,7 +229,7 @@ def _fill2(segments: Sequence[object], by_segment: dict, notes: dict[int, Annota
             if old.get("category") == NOTE_FROM:
                 holder.remove(old)
         note = holder.makeelement(_q2("note"), {"category": NOTE_FROM, "appliesTo": "target"})
-        note.text = " ".join(dict.fromkeys(texts))
+        note.text = combined.text()
         if len(holder):
             last = holder[-1]
             note.tail = last.tail

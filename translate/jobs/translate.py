@@ -229,11 +229,8 @@ def translate_formatted(
             transaction.commit_json(result.as_json())
         else:
             translations = result.document.translations
-            if hasattr(extracted, "annotate"):
-                from selaras.formats.bilingual import annotations
-
-                extracted.annotate(annotations(sentences, translations, result.engine))
-            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, document_format.placement))
+            placement = document_format.placement
+            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, placement, result.engine))
     return result
 
 
