@@ -70,7 +70,7 @@ from selaras.backends.options import (
     gpu_only_message,
 )
 from selaras.backends.runtime import choose_device, max_input_tokens as input_limit, usable_cpus
-from selaras.errors import USE_CPU_OR_TRANSFORMERS, USE_TRANSFORMERS, BackendError, InputError
+from selaras.errors import USE_CPU_OR_TRANSFORMERS, USE_TRANSFORMERS, BackendError
 
 logger = logging.getLogger(__name__)
 
@@ -717,10 +717,9 @@ def load_ct2(
     else:
         tokenizer = MultilingualTokenizer(local[0], family, opts.src_lang, opts.tgt_lang)
         if opts.shortlist not in (None, "cached", "off"):
-            raise InputError(
-                f"a vocabulary shortlist applies to MarianMT (Opus-MT) models, not to this {family} model; "
-                "translate without one"
-            )
+            from selaras.backends.family import refuse_shortlist
+
+            raise refuse_shortlist(family)
     chosen = None
     if opts.shortlist is not None and family == "marian":  # checked against this vocabulary before anything loads
         from selaras.backends.shortlist import resolve_shortlist  # only when decoding with a shortlist

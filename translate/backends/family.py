@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from selaras.errors import BackendError, InputError
+from selaras.errors import DROP_LANGUAGES, KNOWN_LANGUAGE, WITHOUT_SHORTLIST, BackendError, InputError
 
 FamilyName = Literal["marian", "nllb", "m2m100"]
 FAMILIES: tuple[FamilyName, ...] = ("marian", "nllb", "m2m100")
@@ -88,6 +88,17 @@ def read_family(model_dir: str | Path) -> FamilyName:
 def language_token(family: FamilyName, code: str) -> str:
     """The vocabulary token of a language code: ``eng_Latn`` in NLLB, ``__en__`` in M2M-100."""
     return f"__{code}__" if family == "m2m100" else code
+
+
+def refuse_shortlist(family: str) -> InputError:
+    """The one line for a vocabulary shortlist asked of a multilingual model.
+
+    Why refused: a shortlist maps source pieces to the target pieces decoding may use
+    (CTranslate2's ``vmap``); it was designed and measured for Opus-MT, and with a
+    forced language token and hundreds of language codes in the vocabulary it has not
+    been checked, so it is not applied silently.
+    """
+    return InputError(f"a vocabulary shortlist applies to MarianMT (Opus-MT) models, not to this {family} model; {WITHOUT_SHORTLIST}")
 
 
 def tokenizer_size(tokenizer: object) -> int:
@@ -166,7 +177,7 @@ def choose_languages(
         if src_lang is not None or tgt_lang is not None:
             raise InputError(
                 "source and target languages apply to multilingual models (NLLB-200, M2M-100); this MarianMT "
-                "model translates one fixed pair: leave the languages out"
+                f"model translates one fixed pair: {DROP_LANGUAGES}"
             )
         return Languages("marian")
     default_src, default_tgt = DEFAULT_LANGUAGES[family]
@@ -176,7 +187,7 @@ def choose_languages(
         if language_token(family, code) not in known:
             raise InputError(
                 f"the {family} model does not know the {side} language {code!r}; "
-                f"give one it knows ({_CODE_EXAMPLE[family]})"
+                f"{KNOWN_LANGUAGE} ({_CODE_EXAMPLE[family]})"
             )
     return Languages(family, chosen["source"], chosen["target"])
 
