@@ -147,6 +147,28 @@ def test_languages_and_shortlists_are_refused_in_one_line(random_model_dir: Path
         app, ["translate", str(source), "--model", str(random_nllb_dir), "--backend", "ctranslate2", "--shortlist", str(shortlist)]
     )
     assert refused.exit_code != 0 and "applies to MarianMT (Opus-MT) models" in refused.stderr
+    build = runner.invoke(
+        app, ["shortlist", "build", "--model", str(random_nllb_dir), "--corpus", str(source), "-o", str(tmp_path / "m.json")]
+    )
+    assert build.exit_code == 2 and "not to this nllb model" in build.stderr and not (tmp_path / "m.json").exists()
+
+
+def test_run_metrics_name_the_family_and_languages(trained_model_of_each_family, tmp_path: Path) -> None:
+    model, pairs = trained_model_of_each_family
+    source, reference = tmp_path / "a.id.txt", tmp_path / "a.en.txt"
+    source.write_text("\n".join(s for s, _ in pairs[2:5]) + "\n", encoding="utf-8")
+    reference.write_text("\n".join(t for _, t in pairs[2:5]) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["run", str(source), "-r", str(reference), "-o", str(tmp_path / "run"), "--model", str(model), "--bootstrap", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [t for _, t in pairs[2:5]]
+    mt = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))["mt"]
+    family = json.loads((model / "config.json").read_text(encoding="utf-8"))["model_type"]
+    expected = {"marian": ("marian", None, None)}.get(family, None)
+    if expected is None:
+        expected = ("nllb", "ind_Latn", "eng_Latn") if (model / "tokenizer.json").exists() else ("m2m100", "id", "en")
+    assert (mt["family"], mt.get("src_lang"), mt.get("tgt_lang")) == expected
 
 
 @pytest.mark.parametrize("family", ["nllb", "m2m100"])

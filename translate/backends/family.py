@@ -90,7 +90,7 @@ def language_token(family: FamilyName, code: str) -> str:
     return f"__{code}__" if family == "m2m100" else code
 
 
-def refuse_shortlist(family: str) -> InputError:
+def refuse_shortlist(family: str, *, building: bool = False) -> InputError:
     """The one line for a vocabulary shortlist asked of a multilingual model.
 
     Why refused: a shortlist maps source pieces to the target pieces decoding may use
@@ -98,7 +98,8 @@ def refuse_shortlist(family: str) -> InputError:
     forced language token and hundreds of language codes in the vocabulary it has not
     been checked, so it is not applied silently.
     """
-    return InputError(f"a vocabulary shortlist applies to MarianMT (Opus-MT) models, not to this {family} model; {WITHOUT_SHORTLIST}")
+    why = f"a vocabulary shortlist applies to MarianMT (Opus-MT) models, not to this {family} model"
+    return InputError(why if building else f"{why}; {WITHOUT_SHORTLIST}")
 
 
 def tokenizer_size(tokenizer: object) -> int:

@@ -94,7 +94,7 @@ def build_shortlist_file(
     if family != "marian":  # before any sentence is translated for it
         from selaras.backends.family import refuse_shortlist
 
-        raise refuse_shortlist(family)
+        raise refuse_shortlist(family, building=True)
     shortlist = build_shortlist(
         backend,
         sentences,
