@@ -31,6 +31,11 @@ Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
 (:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
 the pieces and ids are the same (tested against ``MarianTokenizer``).
 
+NLLB-200 and M2M-100 models (:mod:`selaras.backends.family`) are converted with the
+same cache and checks, tokenized by :class:`MultilingualTokenizer`, and decoded with
+their target-language token as ``target_prefix``, which :meth:`CTranslate2Backend._hypothesis`
+removes from the pieces, the length and the attention.
+
 Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend._token_budget`.
 """
 
@@ -263,7 +268,7 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 
 
 class CTranslate2Backend(Backend):
-    """A converted Marian model behind the :class:`~selaras.backends.base.Backend` protocol."""
+    """A converted Marian, NLLB-200 or M2M-100 model behind the :class:`~selaras.backends.base.Backend` protocol."""
 
     name = "ctranslate2"
     #: Sentences per batch (translator default). Larger batches feed both parallel
@@ -677,7 +682,10 @@ def load_ct2(
     compute_type: ComputeType | None = None,
     **options: Any,
 ) -> CTranslate2Backend:
-    """Load a MarianMT model with CTranslate2, converting it on first use.
+    """Load a MarianMT, NLLB-200 or M2M-100 model with CTranslate2, converting it on first use.
+
+    The family is read from the model's files (:mod:`selaras.backends.family`); a
+    multilingual one decodes with its target-language token as ``target_prefix``.
 
     Args:
         model_name_or_path: a folder or a hub id (through the Hugging Face cache).

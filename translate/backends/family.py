@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from selaras.errors import DROP_LANGUAGES, KNOWN_LANGUAGE, WITHOUT_SHORTLIST, BackendError, InputError
+from selaras.errors import DROP_LANGUAGES, KNOWN_LANGUAGE, USE_TRANSFORMERS, WITHOUT_SHORTLIST, BackendError, InputError
 
 FamilyName = Literal["marian", "nllb", "m2m100"]
 FAMILIES: tuple[FamilyName, ...] = ("marian", "nllb", "m2m100")
@@ -131,7 +131,7 @@ def vocabulary_tokens(tokenizer: object) -> list[str]:
     size = tokenizer_size(tokenizer)
     tokens = list(tokenizer.convert_ids_to_tokens(list(range(size))))  # type: ignore[attr-defined]
     if any(not t for t in tokens) or len(set(tokens)) != size:
-        raise BackendError("the tokenizer's ids are not one token each from 0 up; use backend transformers for this model")
+        raise BackendError(f"the tokenizer's ids are not one token each from 0 up; {USE_TRANSFORMERS} for this model")
     return tokens
 
 

@@ -72,7 +72,9 @@ def _chosen_token_recorder(keep: int) -> Any:
 
 
 class MarianBackend(Backend):
-    """A loaded MarianMT model and tokenizer (the ``transformers`` backend).
+    """A loaded MarianMT, NLLB-200 or M2M-100 model and tokenizer (the ``transformers`` backend).
+
+    The class keeps its first name; ``languages`` says which family it holds.
 
     Attributes:
         name: ``"transformers"``.
