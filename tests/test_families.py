@@ -185,3 +185,26 @@ def test_the_seed_command_gives_the_same_translation_on_both_engines(family: str
         texts[backend] = out.read_text(encoding="utf-8")
     assert texts["transformers"] == texts["ctranslate2"] and texts["transformers"].strip()
     assert "eng_Latn" not in texts["transformers"] and "__en__" not in texts["transformers"]
+
+
+@pytest.mark.parametrize("family", ["nllb", "m2m100"])
+def test_a_hub_id_in_the_cache_loads_offline_with_its_revision(
+    family: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path users run, for each family's own tokenizer files: a hub id found in the
+    Hugging Face cache with the hub offline; the commit is the reported revision."""
+    from huggingface_hub import constants
+
+    model = request.getfixturevalue(f"random_{family}_dir")
+    commit = "1" * 40
+    repo = tmp_path / "hub" / f"models--selaras-test--{family}"
+    shutil.copytree(model, repo / "snapshots" / commit)
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(commit, encoding="utf-8")
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    for backend in ("transformers", "ctranslate2"):
+        engine = load_backend(EngineOptions(backend=backend, model=f"selaras-test/{family}", device="cpu"))  # type: ignore[arg-type]
+        info = engine.describe().as_json()
+        assert (info["family"], info["revision"]) == (family, commit)
+        assert engine.translate_batch(["Terima kasih."], beams=1)[0].tokens
