@@ -109,9 +109,11 @@ class MarianBackend(Backend):
         self.prefix_ids: list[int] = [int(tokenizer.convert_tokens_to_ids(tgt))] if tgt else []
         self.source_prefix = 1 if self.languages.src_token else 0
         self.suppressed_ids: list[int] = []
+        self.language_ids: set[int] = set()
         if tgt:
-            from selaras.backends.family import tokenizer_size
+            from selaras.backends.family import language_ids, tokenizer_size
 
+            self.language_ids = language_ids(tokenizer)  # once: get_vocab() of NLLB's 256k tokens is not free
             known = tokenizer_size(tokenizer)
             self.suppressed_ids = [int(model.config.pad_token_id), *range(known, int(model.config.vocab_size))]
         self.model_name_or_path = source.name
@@ -261,9 +263,7 @@ class MarianBackend(Backend):
         """
         if not self.prefix_ids:
             return list(self.tokenizer.batch_decode(rows, skip_special_tokens=True))
-        from selaras.backends.family import language_ids
-
-        hidden = language_ids(self.tokenizer)
+        hidden = self.language_ids
         return [self.tokenizer.decode([i for i in row if i not in hidden], skip_special_tokens=True).strip() for row in rows]
 
     def _alignments(self, batch: dict[str, Any], sequences: Any, results: list[Hypothesis]) -> list[Hypothesis]:
