@@ -77,3 +77,36 @@ def aligning_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from selaras.devtools.word_alignment import ALIGNING_PAIRS
 
     return train_tiny_marian(ALIGNING_PAIRS, tmp_path_factory.mktemp("aligning-marian"), seed=0)
+
+
+@pytest.fixture(scope="session")
+def random_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised tiny NLLB-architecture model (M2M-100 weights, NllbTokenizer)."""
+    from selaras.devtools.m2m import build_random_m2m
+
+    return build_random_m2m(tmp_path_factory.mktemp("random-nllb"), "nllb", preset="tiny", seed=0)
+
+
+@pytest.fixture(scope="session")
+def random_m2m100_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised tiny M2M-100 model (M2M100Tokenizer, ``__id__``/``__en__`` codes)."""
+    from selaras.devtools.m2m import build_random_m2m
+
+    return build_random_m2m(tmp_path_factory.mktemp("random-m2m100"), "m2m100", preset="tiny", seed=0)
+
+
+@pytest.fixture(scope="session", params=["marian", "nllb", "m2m100"])
+def trained_model_of_each_family(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[tuple[str, str]]]:
+    """:func:`tiny_trained_model`'s shape, once per model family: a handful of feature
+    tests (formats, resume, word alignment, the CLI) take it to run on Opus-MT,
+    NLLB-200 and M2M-100 conventions alike. The multilingual ones are trained by
+    :func:`selaras.devtools.m2m.train_tiny_m2m` on the same pairs (5-10 s each)."""
+    if request.param == "marian":
+        return request.getfixturevalue("tiny_trained_model")
+    from selaras.devtools.marian import DEFAULT_PAIRS
+    from selaras.devtools.m2m import train_tiny_m2m
+
+    pairs = list(DEFAULT_PAIRS)
+    return train_tiny_m2m(request.param, pairs, tmp_path_factory.mktemp(f"tiny-trained-{request.param}"), seed=0), pairs

@@ -197,8 +197,12 @@ def test_hypothesis_score_and_engine_info():
     assert Hypothesis("").score is None
     info = EngineInfo("ctranslate2", "m", "cpu", "int8", 4, {"selaras": "0.1.0", "ctranslate2": "4.8"})
     assert info.as_json() == {
-        "model": "m", "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
+        "model": "m", "family": "marian", "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
         "selaras": "0.1.0", "ctranslate2": "4.8",
+    }
+    nllb = EngineInfo("ctranslate2", "m", "cpu", "int8", 1, family="nllb", src_lang="ind_Latn", tgt_lang="eng_Latn", revision="abc")
+    assert {k: nllb.as_json()[k] for k in ("family", "src_lang", "tgt_lang", "revision")} == {
+        "family": "nllb", "src_lang": "ind_Latn", "tgt_lang": "eng_Latn", "revision": "abc",
     }
 
 

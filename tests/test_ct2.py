@@ -147,7 +147,7 @@ def test_describe_names_the_engine(tiny_trained_model, marian_backends):
     path, _ = tiny_trained_model
     info = ct2.load_ct2(str(path), device="cpu").describe()
     assert info.as_json() == {
-        "model": str(path), "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
+        "model": str(path), "family": "marian", "backend": "ctranslate2", "device": "cpu", "precision": "int8", "beams": 4,
         "selaras": info.versions["selaras"], "ctranslate2": ctranslate2.__version__,
     }
     assert ct2.load_ct2(str(path), device="cpu").describe(beams=2).beams == 2

@@ -26,8 +26,8 @@ def _options(model: Path, backend: str = "ctranslate2") -> EngineOptions:
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
-def test_both_engines_give_the_same_word_alignment(tiny_trained_model, backend: str) -> None:
-    model, pairs = tiny_trained_model
+def test_both_engines_give_the_same_word_alignment(trained_model_of_each_family, backend: str) -> None:
+    model, pairs = trained_model_of_each_family
     engine = load_backend(_options(model, backend))
     plain = engine.translate_batch([src for src, _ in pairs], beams=2)
     aligned = engine.translate_batch([src for src, _ in pairs], beams=2, alignment=True)
@@ -91,8 +91,8 @@ def test_a_docx_of_memorised_sentences_comes_back_in_english(tiny_trained_model,
     assert bold == [pairs[2][1]]
 
 
-def test_html_markdown_and_srt_of_memorised_sentences(tiny_trained_model, tmp_path: Path) -> None:
-    model, pairs = tiny_trained_model
+def test_html_markdown_and_srt_of_memorised_sentences(trained_model_of_each_family, tmp_path: Path) -> None:
+    model, pairs = trained_model_of_each_family
     options = _options(model)
     page = tmp_path / "a.html"
     page.write_text(
@@ -162,11 +162,11 @@ def test_align_and_run_read_documents(tiny_trained_model, tmp_path: Path) -> Non
     assert (tmp_path / "run" / "mt.txt").read_text(encoding="utf-8").splitlines() == [p[1] for p in pairs[2:5]]
 
 
-def test_a_resumed_translation_keeps_its_word_alignment(tiny_trained_model, tmp_path: Path) -> None:
+def test_a_resumed_translation_keeps_its_word_alignment(trained_model_of_each_family, tmp_path: Path) -> None:
     from selaras.checkpoint import Checkpoint
     from selaras.translator import translate_sentences
 
-    model, pairs = tiny_trained_model
+    model, pairs = trained_model_of_each_family
     engine = load_backend(_options(model))
     texts = [src for src, _ in pairs]
     first = translate_sentences(engine, texts, beams=2, alignment=True, checkpoint=Checkpoint(tmp_path / "c.jsonl"))

@@ -189,8 +189,8 @@ def test_cli_translates_pairs_in_order(tmp_path: Path, tiny_trained_model) -> No
         assert not Path(str(out) + ".selaras-partial").exists()
 
 
-def test_cli_json_lists_every_sentence(tmp_path: Path, tiny_trained_model) -> None:
-    model_dir, pairs = tiny_trained_model
+def test_cli_json_lists_every_sentence(tmp_path: Path, trained_model_of_each_family) -> None:
+    model_dir, pairs = trained_model_of_each_family
     source = tmp_path / "lines.id.txt"
     source.write_text(f"{pairs[0][0]}\n\n{pairs[1][0]}\n", encoding="utf-8")
     args = ["translate", str(source), "--model", str(model_dir), "--backend", "transformers", "--lines", "--json"]

@@ -96,6 +96,10 @@ BEAD_LIMIT = "give a bead limit from 2 to 12 sentences, or none for the aligner'
 RETRANSLATE = "ask to overwrite the existing translations to translate them again"
 #: Overwriting asked for a file that has no translations to overwrite (the CLI's ``--overwrite``).
 OVERWRITE_BILINGUAL_ONLY = "overwriting existing translations applies to XLIFF and PO files only"
+#: Languages given for a one-pair (Marian) model (the CLI's ``--src-lang``/``--tgt-lang``).
+DROP_LANGUAGES = "leave the source and target languages out"
+#: A language code the multilingual model does not know (``--src-lang``/``--tgt-lang``).
+KNOWN_LANGUAGE = "give a language code the model knows"
 
 #: Every phrase above, for the CLI's table and its test.
 ADVICE: tuple[str, ...] = (
@@ -113,4 +117,6 @@ ADVICE: tuple[str, ...] = (
     BEAD_LIMIT,
     RETRANSLATE,
     OVERWRITE_BILINGUAL_ONLY,
+    DROP_LANGUAGES,
+    KNOWN_LANGUAGE,
 )

@@ -76,6 +76,10 @@ class EngineInfo:
         versions: library versions, always ``selaras`` and the engine's own.
         shortlist: the vocabulary shortlist decoding was restricted to (its file and
             checksum), or ``None`` for the full vocabulary (``selaras.backends.shortlist``).
+        family: ``marian``, ``nllb`` or ``m2m100`` (``selaras.backends.family``).
+        src_lang, tgt_lang: the language codes a multilingual model translates with
+            (``None`` for Marian, whose model is the pair).
+        revision: the hub commit the weights came from (``None`` for a folder).
     """
 
     backend: str
@@ -85,18 +89,26 @@ class EngineInfo:
     beams: int | None
     versions: Mapping[str, str] = field(default_factory=dict)
     shortlist: str | None = None
+    family: str = "marian"
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    revision: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        """A flat JSON object: ``model, backend, device, precision, beams`` and one key
-        per library version (``selaras``, ``ctranslate2`` or ``torch`` and ``transformers``)."""
+        """A flat JSON object: ``model, family, backend, device, precision, beams``, one key
+        per library version (``selaras``, ``ctranslate2`` or ``torch`` and ``transformers``),
+        and ``src_lang``/``tgt_lang``/``revision`` where they are set."""
         return {
             "model": self.model,
+            "family": self.family,
             "backend": self.backend,
             "device": self.device,
             "precision": self.precision,
             "beams": self.beams,
             **dict(self.versions),
             **({"shortlist": self.shortlist} if self.shortlist else {}),
+            **({"src_lang": self.src_lang, "tgt_lang": self.tgt_lang} if self.tgt_lang else {}),
+            **({"revision": self.revision} if self.revision else {}),
         }
 
 

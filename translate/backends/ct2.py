@@ -31,12 +31,18 @@ Tokenization mirrors ``MarianTokenizer`` with sentencepiece directly
 (:class:`MarianSentencePiece`): importing transformers costs ~1 s on every load, and
 the pieces and ids are the same (tested against ``MarianTokenizer``).
 
+NLLB-200 and M2M-100 models (:mod:`selaras.backends.family`) are converted with the
+same cache and checks, tokenized by :class:`MultilingualTokenizer`, and decoded with
+their target-language token as ``target_prefix``, which :meth:`CTranslate2Backend._hypothesis`
+removes from the pieces, the length and the attention.
+
 Threads: :func:`default_threads`. Batching: :meth:`CTranslate2Backend._token_budget`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -138,6 +144,45 @@ class MarianSentencePiece:
         return self.target.decode_pieces(kept).replace("\u2581", " ").strip()
 
 
+class MultilingualTokenizer:
+    """An NLLB-200 or M2M-100 tokenizer with :class:`MarianSentencePiece`'s interface.
+
+    It wraps transformers' own tokenizer (``NllbTokenizer``, ``M2M100Tokenizer``; the
+    import costs about a second, which these models' load time dwarfs), so the pieces,
+    ids and text are exactly the transformers backend's. A source is
+    ``[source code] pieces </s>``; :attr:`target_prefix` is the target code token
+    that decoding is forced to start with and that :meth:`detokenize` drops, with every
+    other language token (transformers 5's ``M2M100Tokenizer`` keeps them in its
+    ``skip_special_tokens`` output).
+    """
+
+    def __init__(self, model_dir: Path, family: str, src_lang: str | None = None, tgt_lang: str | None = None) -> None:
+        """Raises: InputError: a language code the model does not know (see
+        :func:`~selaras.backends.family.choose_languages`)."""
+        from selaras.backends.family import choose_languages, language_ids, vocabulary_tokens
+        from selaras.backends.marian import _classes
+        from selaras.backends.runtime import quiet_transformers
+
+        with quiet_transformers():
+            self.hf = _classes(family)[1].from_pretrained(str(model_dir))
+        tokens = vocabulary_tokens(self.hf)
+        self._hidden = {tokens[i] for i in language_ids(self.hf)}
+        self.languages = choose_languages(family, src_lang, tgt_lang, self._hidden)  # type: ignore[arg-type]
+        self.hf.src_lang = self.languages.src
+        self.vocab: dict[str, int] = {t: i for i, t in enumerate(tokens)}
+        self.eos_token = str(self.hf.eos_token)
+        self.target_prefix: list[str] = [str(self.languages.tgt_token)]
+
+    def tokenize(self, text: str) -> list[str]:
+        """Source pieces of ``text``: the source code, the pieces, ``</s>``."""
+        return list(self.hf.convert_ids_to_tokens(self.hf(text, verbose=False)["input_ids"]))
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        """Text of target pieces (special and language tokens dropped)."""
+        ids = [self.vocab[p] for p in pieces if p in self.vocab and p not in self._hidden]
+        return str(self.hf.decode(ids, skip_special_tokens=True)).strip()
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -223,7 +268,7 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
 
 
 class CTranslate2Backend(Backend):
-    """A converted Marian model behind the :class:`~selaras.backends.base.Backend` protocol."""
+    """A converted Marian, NLLB-200 or M2M-100 model behind the :class:`~selaras.backends.base.Backend` protocol."""
 
     name = "ctranslate2"
     #: Sentences per batch (translator default). Larger batches feed both parallel
@@ -234,7 +279,7 @@ class CTranslate2Backend(Backend):
     def __init__(
         self,
         translator: Any,
-        tokenizer: MarianSentencePiece,
+        tokenizer: MarianSentencePiece | MultilingualTokenizer,
         defaults: DecodingDefaults,
         placement: Placement,
         *,
@@ -244,9 +289,14 @@ class CTranslate2Backend(Backend):
         max_batch_tokens: int = MAX_BATCH_TOKENS,
         fingerprint: str = "",
         shortlist: tuple[Any, Path] | None = None,
+        revision: str | None = None,
     ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
+        #: The forced target-language token of a multilingual model (``[]`` for Marian).
+        self.target_prefix: list[str] = list(getattr(tokenizer, "target_prefix", []))
+        self.languages = getattr(tokenizer, "languages", None)
+        self.revision = revision
         self.defaults = defaults
         self.model_name_or_path = model_name_or_path
         self.device = placement.device
@@ -299,12 +349,14 @@ class CTranslate2Backend(Backend):
             )
         budget = self._token_budget(lengths)
         options = self.decoding_options(beams=decoding.beams, max_length=decoding.max_length)
+        if self.target_prefix:
+            options["target_prefix"] = [list(self.target_prefix) for _ in sources]
         results = self._run_translator(sources, budget, options, decoding.alignment)
         attention = [r.attention[0] for r in results] if decoding.alignment else None
         if attention is not None and options["beam_size"] > 1:
             for rows, first in zip(attention, self._first_step_attention(sources, budget)):
-                if rows:
-                    rows[0] = first
+                if len(rows) >= len(first):
+                    rows[: len(first)] = first
         penalty = options["length_penalty"]
         return [
             self._hypothesis(source, result, penalty, attention[k] if attention is not None else None)
@@ -352,6 +404,11 @@ class CTranslate2Backend(Backend):
         ``decoding.cc``; with ``return_end_token`` that ``</s>`` shows in the result).
         The sum is recovered from it, so :attr:`Hypothesis.score` is the mean per token
         for any length penalty; at the length limit there is no ``</s>`` to count.
+
+        A forced target prefix (a multilingual model's language token) comes back as
+        the hypothesis' first token, with log-probability 0 but counted in CTranslate2's
+        length: it is removed from the pieces, the length and the attention rows, and
+        the source code token from the attention columns, so nothing of it is returned.
         """
         eos = self.tokenizer.eos_token
         pieces = list(result.hypotheses[0])
@@ -359,34 +416,41 @@ class CTranslate2Backend(Backend):
         if pieces and pieces[-1] == eos:
             pieces.pop()
         logprob = float(result.scores[0]) * (length**penalty if length else 1.0)
+        skip = len(self.target_prefix) if pieces[: len(self.target_prefix)] == self.target_prefix else 0
+        pieces, length = pieces[skip:], length - skip
         links: dict[str, Any] = {}
         if attention is not None:
-            real = source[:-1] if source and source[-1] == eos else source
-            pairs, weights = alignment_from_attention(attention, len(real), len(pieces))
+            first = 1 if self.target_prefix else 0  # the source code token
+            real = source[first:-1] if source and source[-1] == eos else source[first:]
+            rows = [row[first:] for row in attention[skip:]]
+            pairs, weights = alignment_from_attention(rows, len(real), len(pieces))
             links = {"alignment": pairs, "alignment_weights": weights, "source_tokens": tuple(real)}
         return Hypothesis(
             text=self.tokenizer.detokenize(pieces), tokens=tuple(pieces), logprob=logprob, length=length, **links
         )
 
-    def _first_step_attention(self, sources: Sequence[list[str]], budget: int) -> list[Any]:
-        """Each source's cross-attention at the first decoding step, from one greedy step.
+    def _first_step_attention(self, sources: Sequence[list[str]], budget: int) -> list[list[Any]]:
+        """Each source's cross-attention rows up to its first free decoding step, from greedy steps.
 
         With beam search, CTranslate2 4.8 returns the first step's attention of another
         sentence of the batch (that step runs before the beams are expanded; found by
         comparing with transformers, whose attention agrees with this one). The first
         step depends on the source alone, so one greedy step gives it; the later rows of
-        the beam search are right.
+        the beam search are right. With a forced target prefix the steps through the first
+        free one depend on the source and the prefix alone, so they are taken the same way.
         """
+        steps = len(self.target_prefix) + 1
         first = self.translator.translate_batch(
             list(sources),
             max_batch_size=budget,
             batch_type="tokens",
             beam_size=1,
             return_attention=True,
-            max_decoding_length=1,
+            max_decoding_length=steps,
             max_input_length=0,
+            target_prefix=[list(self.target_prefix) for _ in sources] if self.target_prefix else None,
         )
-        return [r.attention[0][0] if r.attention and r.attention[0] else [] for r in first]
+        return [list(r.attention[0][:steps]) if r.attention and r.attention[0] else [] for r in first]
 
     def describe(self, beams: int | None = None) -> EngineInfo:
         """The engine as it runs; ``beams=None`` reports the model's own (its generation config)."""
@@ -402,6 +466,8 @@ class CTranslate2Backend(Backend):
             shortlist=(
                 f"{self.shortlist_path} (sha256 {self.shortlist.checksum[:12]})" if self.shortlist is not None else None
             ),
+            **(self.languages.as_json() if self.languages is not None else {}),
+            revision=self.revision,
         )
 
     def decoding_options(self, *, beams: int | None = None, max_length: int | None = None) -> dict[str, Any]:
@@ -424,7 +490,7 @@ class CTranslate2Backend(Backend):
         return options
 
 
-def _probe_gpu(translator: Any, tokenizer: MarianSentencePiece, path: Path) -> None:
+def _probe_gpu(translator: Any, tokenizer: Any, path: Path) -> None:
     """Translate one short word on the GPU so a missing CUDA library fails at load time.
 
     CTranslate2's wheels link cuBLAS 12 (and cuDNN 9) at run time: a machine whose
@@ -433,7 +499,11 @@ def _probe_gpu(translator: Any, tokenizer: MarianSentencePiece, path: Path) -> N
     run has started. Failing here lets ``auto`` fall back to transformers instead.
     """
     try:
-        translator.translate_batch([tokenizer.tokenize("Terima kasih.")], beam_size=1, max_decoding_length=2)
+        prefix = getattr(tokenizer, "target_prefix", None)
+        translator.translate_batch(
+            [tokenizer.tokenize("Terima kasih.")], beam_size=1, max_decoding_length=2,
+            target_prefix=[prefix] if prefix else None,
+        )
     except RuntimeError as exc:
         raise BackendError(
             f"CTranslate2 cannot run {path.name} on the GPU ({exc}); "
@@ -485,7 +555,7 @@ def choose_compute_type(compute_type: str | None, device: str, supported: set[st
 
 
 #: Files the backend reads at every load (the conversion also needs the weights).
-_TOKENIZER_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+_TOKENIZER_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")  # Marian; others: family.TOKENIZER_FILES
 _OPTIONAL_FILES = ("generation_config.json", "tokenizer_config.json")
 
 
@@ -501,9 +571,11 @@ def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple
     Raises:
         ModelUnavailableError: the model or one of its files cannot be had.
     """
-    from selaras.backends.loading import model_errors, resolve_model
+    from selaras.backends.family import TOKENIZER_FILES
+    from selaras.backends.loading import model_errors, resolve_model_files
 
-    source = resolve_model(model_name_or_path, required_files=_TOKENIZER_FILES)
+    source, family = resolve_model_files(model_name_or_path)
+    files = TOKENIZER_FILES[family]  # type: ignore[index]
     if source.is_local:
         return Path(source.path_or_id), source.fingerprint
     from huggingface_hub import hf_hub_download
@@ -512,7 +584,7 @@ def resolve_local_model(model_name_or_path: str, *, with_weights: bool) -> tuple
     kwargs = source.pretrained_kwargs()
     with model_errors(source):
         folder = Path(hf_hub_download(source.path_or_id, "config.json", **kwargs)).parent
-        for name in _TOKENIZER_FILES[1:]:
+        for name in files[1:]:
             hf_hub_download(source.path_or_id, name, **kwargs)
         for name in _OPTIONAL_FILES:
             with contextlib.suppress(EntryNotFoundError, LocalEntryNotFoundError):
@@ -549,7 +621,9 @@ class CT2Options:
         shortlist: a vocabulary shortlist file to decode with (``selaras.backends.shortlist``),
             ``"cached"`` (the default) for the one ``selaras shortlist build`` saved for
             this model (none if it was never built), or ``None``/``"off"`` for the full
-            vocabulary.
+            vocabulary. Marian models only.
+        src_lang, tgt_lang: a multilingual model's language codes (default Indonesian
+            to English, :mod:`selaras.backends.family`); refused for a Marian model.
     """
 
     threads: int | None = None
@@ -564,6 +638,8 @@ class CT2Options:
     length_penalty: float | None = None
     retry_failed: bool = True
     shortlist: str | Path | None = "cached"
+    src_lang: str | None = None
+    tgt_lang: str | None = None
 
     def thread_split(self, device: str) -> tuple[int, int]:
         """(inter_threads, intra_threads): one worker on a GPU, :func:`default_threads` on a CPU;
@@ -606,7 +682,10 @@ def load_ct2(
     compute_type: ComputeType | None = None,
     **options: Any,
 ) -> CTranslate2Backend:
-    """Load a MarianMT model with CTranslate2, converting it on first use.
+    """Load a MarianMT, NLLB-200 or M2M-100 model with CTranslate2, converting it on first use.
+
+    The family is read from the model's files (:mod:`selaras.backends.family`); a
+    multilingual one decodes with its target-language token as ``target_prefix``.
 
     Args:
         model_name_or_path: a folder or a hub id (through the Hugging Face cache).
@@ -632,22 +711,41 @@ def load_ct2(
     placement = Placement(device, compute_type, *opts.thread_split(device))
 
     local = resolve_local_model(model_name_or_path, with_weights=False)
-    entry = opts.cache_root() / cache_key(local[0], compute_type, local[1])
+    from selaras.backends.family import choose_languages, read_family
+
+    family = read_family(local[0])
+    entry = opts.cache_root() / cache_key(local[0], compute_type, local[1], family)
     # The one checksum pass of a warm load (~0.05 s for 75 MB); ensure_converted would
     # repeat it, so it runs only when this entry is not usable.
     problem = verify_cache_entry(entry)
-    tokenizer = MarianSentencePiece(local[0])
+    tokenizer: MarianSentencePiece | MultilingualTokenizer
+    if family == "marian":
+        choose_languages("marian", opts.src_lang, opts.tgt_lang, ())  # refuses languages for Marian
+        tokenizer = MarianSentencePiece(local[0])
+    else:
+        tokenizer = MultilingualTokenizer(local[0], family, opts.src_lang, opts.tgt_lang)
+        if opts.shortlist not in (None, "cached", "off"):
+            from selaras.backends.family import refuse_shortlist
+
+            raise refuse_shortlist(family)
     chosen = None
-    if opts.shortlist is not None:  # checked against this vocabulary before anything loads
+    if opts.shortlist is not None and family == "marian":  # checked against this vocabulary before anything loads
         from selaras.backends.shortlist import resolve_shortlist  # only when decoding with a shortlist
 
         chosen = resolve_shortlist(opts.shortlist, tokenizer.vocab, local[1])
     translator, path, (model_dir, fingerprint) = _open_translator(
-        model_name_or_path, local, entry, problem, placement, opts, chosen
+        model_name_or_path, local, entry, problem, placement, opts, chosen, family
     )
     if device == "cuda":
         _probe_gpu(translator, tokenizer, path)
-    defaults = opts.decoding(read_generation_defaults(model_dir, tokenizer.vocab, set(read_ct2_vocabulary(path))))
+    converted = read_ct2_vocabulary(path)
+    defaults = opts.decoding(read_generation_defaults(model_dir, tokenizer.vocab, set(converted)))
+    if family != "marian":
+        # Never emit the ids no text maps to (NLLB's and M2M-100's made-up words), as the
+        # transformers backend suppresses them: the two engines decode over the same tokens.
+        extra = tuple((t,) for t in converted if t not in tokenizer.vocab)
+        defaults = dataclasses.replace(defaults, suppress_sequences=defaults.suppress_sequences + extra)
+    languages_key = f"|{tokenizer.languages.src}>{tokenizer.languages.tgt}" if family != "marian" else ""  # type: ignore[union-attr]
     return CTranslate2Backend(
         translator,
         tokenizer,
@@ -657,9 +755,15 @@ def load_ct2(
         model_path=path,
         max_input_tokens=_model_input_limit(model_dir, opts.max_input_tokens),
         max_batch_tokens=opts.max_batch_tokens,
-        fingerprint=f"ctranslate2|{fingerprint}|{compute_type}",
+        fingerprint=f"ctranslate2|{fingerprint}|{compute_type}{languages_key}",
         shortlist=chosen,
+        revision=_hub_commit(model_dir),
     )
+
+
+def _hub_commit(model_dir: Path) -> str | None:
+    """The hub commit of a model in the Hugging Face cache (``snapshots/<commit>``), else ``None``."""
+    return model_dir.name if model_dir.parent.name == "snapshots" else None
 
 
 def _open_translator(
@@ -670,6 +774,7 @@ def _open_translator(
     placement: Placement,
     opts: CT2Options,
     chosen: Any,
+    family: str = "marian",
 ) -> tuple[Any, Path, tuple[Path, str]]:
     """A ``ctranslate2.Translator`` on the converted model, converting or rebuilding it as needed.
 
@@ -695,7 +800,7 @@ def _open_translator(
                 with_weights = True
             path, _ = ensure_converted(
                 local[0], placement.compute_type, fingerprint=local[1], cache_dir=entry.parent,
-                retry_failed=opts.retry_failed,
+                retry_failed=opts.retry_failed, family=family,
             )
         try:
             translator = ctranslate2.Translator(
@@ -746,6 +851,7 @@ __all__ = [
     "ComputeType",
     "DecodingDefaults",
     "MarianSentencePiece",
+    "MultilingualTokenizer",
     "Placement",
     "cache_key",
     "choose_compute_type",

@@ -16,6 +16,16 @@ of this. Here :func:`zero_start_is_exact` checks it; where it fails, the convers
 keeps every token and the real start token (:func:`_keep_start_token`) and decoding
 suppresses ``<pad>``. Either way the converted vocabulary is checked against
 ``vocab.json`` token for token, so pieces map to the same rows in both engines.
+
+NLLB-200 and M2M-100 (:mod:`selaras.backends.family`) convert with CTranslate2's
+M2M-100 loader, which takes the vocabulary from ``tokenizer.get_vocab()``. Under
+transformers 5 ``M2M100Tokenizer.get_vocab()`` leaves out the 100 language tokens that
+follow the vocabulary, so the converter would write a vocabulary without ``__en__``
+and shift every id after it. Here the vocabulary is set from the tokenizer id by id
+(:func:`~selaras.backends.family.vocabulary_tokens`), padded with the converter's own
+``madeupwordN`` names up to the model's size (NLLB-200 has 2 ids past its tokenizer,
+M2M-100 8), and checked like Marian's: token for token, language codes and ``<pad>``
+included.
 """
 
 from __future__ import annotations
@@ -55,6 +65,8 @@ _SOURCE_FILES = (
     "target.spm",
     "tokenizer_config.json",
     "special_tokens_map.json",
+    "tokenizer.json",
+    "sentencepiece.bpe.model",
 )
 
 
@@ -73,7 +85,7 @@ def _ct2_version() -> str:
     return str(ctranslate2.__version__)
 
 
-def cache_key(model_dir: Path, compute_type: str, fingerprint: str | None = None) -> str:
+def cache_key(model_dir: Path, compute_type: str, fingerprint: str | None = None, family: str = "marian") -> str:
     """Name of the cache entry for a model and compute type.
 
     It hashes the model's fingerprint (from :mod:`selaras.backends.loading`: the hub
@@ -91,6 +103,8 @@ def cache_key(model_dir: Path, compute_type: str, fingerprint: str | None = None
                 files[name] = [stat.st_size, stat.st_mtime_ns]
         fingerprint = json.dumps({"path": str(folder), "files": files}, sort_keys=True)
     parts = {"format": CACHE_FORMAT, "model": fingerprint, "ctranslate2": _ct2_version(), "compute_type": compute_type}
+    if family != "marian":  # added only for the new families, so Marian entries keep their names
+        parts["family"] = family
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
     label = folder.name
     if folder.parent.name == "snapshots":  # HF cache: models--org--name/snapshots/<commit>
@@ -231,6 +245,10 @@ def _convert(model_dir: Path, out_dir: Path, compute_type: str) -> None:
 
         def _load(self) -> Any:
             spec = super()._load()
+            if getattr(self.model.config, "model_type", None) == "m2m_100":
+                spec._vocabularies = {"source": [expected_m2m_vocabulary(self.model, self.tokenizer)]}
+                spec._vocabularies["target"] = list(spec._vocabularies["source"])
+                return spec
             tokens = _check_marian(self.model, self.tokenizer)
             if not zero_start_is_exact(self.model):
                 _keep_start_token(spec, self.model, tokens)
@@ -309,9 +327,30 @@ def _keep_start_token(spec: Any, model: Any, tokens: list[str]) -> None:
     spec._vocabularies = {"source": [list(tokens)], "target": [list(tokens)]}
 
 
+def expected_m2m_vocabulary(model: Any, tokenizer: Any) -> list[str]:
+    """An NLLB/M2M-100 model's vocabulary by id: the tokenizer's tokens, then
+    ``madeupwordN`` for the ids the model has beyond them (see the module doc).
+
+    Raises:
+        BackendError: the tokenizer has more ids than the model, or gaps.
+    """
+    from selaras.backends.family import vocabulary_tokens
+
+    tokens = vocabulary_tokens(tokenizer)
+    size = int(model.config.vocab_size)
+    if len(tokens) > size:
+        raise BackendError(f"the tokenizer has {len(tokens)} tokens, more than the model's {size}{_HINT}")
+    return tokens + [f"madeupword{i}" for i in range(size - len(tokens))]
+
+
 def _check_vocabulary(model: Any, tokenizer: Any, out_dir: Path) -> None:
     """The converted vocabulary must be the tokenizer's, token for token (minus ``<pad>``
     on the zero-start path), or CTranslate2 would map pieces to the wrong rows."""
+    if getattr(model.config, "model_type", None) == "m2m_100":
+        expected = expected_m2m_vocabulary(model, tokenizer)
+        if read_ct2_vocabulary(out_dir) != expected:
+            raise BackendError(f"the converted vocabulary does not match the tokenizer's{_HINT}")
+        return
     tokens = [token for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1])]
     expected = tokens[:-1] if zero_start_is_exact(model) else tokens
     if read_ct2_vocabulary(out_dir) != expected:
@@ -337,6 +376,7 @@ def ensure_converted(
     fingerprint: str | None = None,
     cache_dir: str | Path | None = None,
     retry_failed: bool = True,
+    family: str = "marian",
 ) -> tuple[Path, bool]:
     """The converted model for ``model_dir`` in ``compute_type``, converting it if needed.
 
@@ -362,7 +402,7 @@ def ensure_converted(
     if compute_type not in COMPUTE_TYPES:
         raise BackendError(f"unknown compute type {compute_type!r}; choose one of: {', '.join(COMPUTE_TYPES)}")
     root = Path(cache_dir) if cache_dir is not None else ct2_cache_dir()
-    final = root / cache_key(model_dir, compute_type, fingerprint)
+    final = root / cache_key(model_dir, compute_type, fingerprint, family)
     problem = verify_cache_entry(final)
     if problem is None:
         return final, False

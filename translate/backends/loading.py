@@ -327,3 +327,50 @@ def model_errors(source: ModelSource) -> Iterator[None]:
         raise ModelUnavailableError(
             f"cannot load model '{source.name}': {type(exc).__name__}: {_first_line(exc)}; {fix}"
         ) from None
+
+
+def source_family(source: ModelSource) -> str:
+    """The family of a resolved model (``marian``, ``nllb`` or ``m2m100``), read from its
+    ``config.json`` and ``tokenizer_config.json`` (see :mod:`selaras.backends.family`);
+    for a hub id both come through the cache, pinned to the resolved commit.
+
+    Raises:
+        ModelUnavailableError: the files cannot be had.
+        BackendError: a model type Selaras does not translate with.
+    """
+    from selaras.backends.family import detect_family, read_family
+
+    if source.is_local:
+        return read_family(source.path_or_id)
+    import json
+
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
+
+    contents: list[dict[str, object]] = []
+    with model_errors(source):
+        for name in ("config.json", "tokenizer_config.json"):
+            try:
+                path = hf_hub_download(source.path_or_id, name, **source.pretrained_kwargs())  # type: ignore[arg-type]
+            except (EntryNotFoundError, LocalEntryNotFoundError):
+                if name == "config.json":
+                    raise
+                contents.append({})
+                continue
+            contents.append(json.loads(Path(path).read_text(encoding="utf-8")))
+    return detect_family(contents[0], contents[1])
+
+
+def resolve_model_files(model_name_or_path: str) -> tuple[ModelSource, str]:
+    """Resolve a model and its family, checking a local folder holds that family's files.
+
+    Returns:
+        (the source, its family).
+    """
+    from selaras.backends.family import TOKENIZER_FILES
+
+    source = resolve_model(model_name_or_path)
+    family = source_family(source)
+    if source.is_local:
+        source = check_local_model(Path(source.path_or_id), source.name, TOKENIZER_FILES[family])  # type: ignore[index]
+    return source, family

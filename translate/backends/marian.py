@@ -1,10 +1,13 @@
-"""The transformers backend: Opus-MT (MarianMT) with PyTorch.
+"""The transformers backend: Opus-MT (MarianMT), NLLB-200 and M2M-100 with PyTorch.
 
 It loads ``MarianMTModel`` and ``MarianTokenizer`` with ``from_pretrained`` from a folder
 or a hub id (see :mod:`selaras.backends.loading`), runs in eval mode under
 ``torch.inference_mode()``, in fp16 on CUDA and fp32 on CPU, and decodes with the
 model's own generation config (Opus-MT: 6 beams, ``max_length`` 512, never ``<pad>``)
-unless beams or ``max_length`` are given. Sorting, splitting and checkpoints live in
+unless beams or ``max_length`` are given. NLLB-200 and M2M-100 models
+(:mod:`selaras.backends.family`) load the same way with their own tokenizer; the target
+language token is forced first (``forced_bos_token_id``) and removed from the text, the
+tokens, the scores and the word alignment. Sorting, splitting and checkpoints live in
 :mod:`selaras.translator`; this class only translates one batch.
 """
 
@@ -16,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from selaras.backends.base import Backend, Decoding, Device, EngineInfo, Hypothesis, selaras_version
-from selaras.backends.loading import ModelSource, model_errors, resolve_model
+from selaras.backends.family import Languages
+from selaras.backends.loading import ModelSource, model_errors, resolve_model_files
 from selaras.backends.runtime import choose_device, max_input_tokens as input_limit, quiet_transformers, usable_cpus
 from selaras.errors import BackendError
 
@@ -68,7 +72,9 @@ def _chosen_token_recorder(keep: int) -> Any:
 
 
 class MarianBackend(Backend):
-    """A loaded MarianMT model and tokenizer (the ``transformers`` backend).
+    """A loaded MarianMT, NLLB-200 or M2M-100 model and tokenizer (the ``transformers`` backend).
+
+    The class keeps its first name; ``languages`` says which family it holds.
 
     Attributes:
         name: ``"transformers"``.
@@ -83,14 +89,39 @@ class MarianBackend(Backend):
     #: Sentences per batch (translator default): fits beam 6 on CPU and small GPUs.
     default_batch_size = 16
 
-    def __init__(self, model: Any, tokenizer: Any, source: ModelSource, device: str, max_input_tokens: int) -> None:
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        source: ModelSource,
+        device: str,
+        max_input_tokens: int,
+        languages: Languages | None = None,
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
+        self.languages = languages or Languages("marian")
+        self.revision = source.commit
+        # Multilingual models: the forced target token (one decoding step, never returned),
+        # the source code token before the pieces, and the ids never to emit (<pad>, and
+        # the ids past the tokenizer's, which no text maps to; CTranslate2 suppresses the same).
+        tgt = self.languages.tgt_token
+        self.prefix_ids: list[int] = [int(tokenizer.convert_tokens_to_ids(tgt))] if tgt else []
+        self.source_prefix = 1 if self.languages.src_token else 0
+        self.suppressed_ids: list[int] = []
+        self.language_ids: set[int] = set()
+        if tgt:
+            from selaras.backends.family import language_ids, tokenizer_size
+
+            self.language_ids = language_ids(tokenizer)  # once: get_vocab() of NLLB's 256k tokens is not free
+            known = tokenizer_size(tokenizer)
+            self.suppressed_ids = [int(model.config.pad_token_id), *range(known, int(model.config.vocab_size))]
         self.model_name_or_path = source.name
         self.device = device
         self.max_input_tokens = max_input_tokens
         self.dtype = str(model.dtype).removeprefix("torch.")
-        self.fingerprint = f"{self.name}|{source.fingerprint}|{self.dtype}"
+        languages_key = f"|{self.languages.src}>{self.languages.tgt}" if tgt else ""  # other pair, other output
+        self.fingerprint = f"{self.name}|{source.fingerprint}|{self.dtype}{languages_key}"
 
     def __repr__(self) -> str:
         return f"MarianBackend({self.model_name_or_path!r}, device={self.device!r}, dtype={self.dtype!r})"
@@ -112,6 +143,10 @@ class MarianBackend(Backend):
                 "torch": str(torch.__version__),
                 "transformers": str(transformers.__version__),
             },
+            family=self.languages.family,
+            src_lang=self.languages.src,
+            tgt_lang=self.languages.tgt,
+            revision=self.revision,
         )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -169,6 +204,9 @@ class MarianBackend(Backend):
             config.max_new_tokens = None
         config.do_sample = False
         config.return_dict_in_generate = True
+        if self.prefix_ids:
+            config.forced_bos_token_id = self.prefix_ids[0]
+            config.suppress_tokens = list(self.suppressed_ids)
         return config
 
     def _generate(self, batch: dict[str, Any], config: Any, recorder: Any) -> Any:
@@ -196,7 +234,8 @@ class MarianBackend(Backend):
         import torch  # heavy: loaded by load_marian, never when this module is imported
 
         sequences = output.sequences
-        texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        skip = len(self.prefix_ids)  # the forced target-language token: one step, never returned
+        texts_out = self._decode(sequences[:, 1 + skip :].cpu().tolist())
         beam_indices = getattr(output, "beam_indices", None) if width > 1 else None
         # Plain lists once per batch: the per-token lookups below then cost no torch calls.
         values = torch.stack(recorder.values).cpu().tolist()  # [steps][rows][keep]
@@ -210,11 +249,22 @@ class MarianBackend(Backend):
         results = []
         for b, (sequence, text) in enumerate(zip(sequences[:, 1:].cpu().tolist(), texts_out)):
             # Lazily, in step order: a row is looked up only while the hypothesis runs.
-            steps = ((t, rows[b][t] if rows is not None else b) for t in range(min(len(sequence), len(values))))
+            steps = ((t, rows[b][t] if rows is not None else b) for t in range(skip, min(len(sequence), len(values))))
             pieces, logprob, length = _sum_logprobs(sequence, steps, values, ids, eos_ids, forced_step)
             tokens = tuple(self.tokenizer.convert_ids_to_tokens(pieces))
             results.append(Hypothesis(text=text, tokens=tokens, logprob=logprob, length=length))
         return results
+
+    def _decode(self, rows: list[list[int]]) -> list[str]:
+        """The text of generated ids (after the decoder start and any forced prefix).
+
+        A multilingual model's language tokens are dropped explicitly: transformers 5's
+        ``M2M100Tokenizer`` keeps ``__en__`` in ``skip_special_tokens`` output.
+        """
+        if not self.prefix_ids:
+            return list(self.tokenizer.batch_decode(rows, skip_special_tokens=True))
+        hidden = self.language_ids
+        return [self.tokenizer.decode([i for i in row if i not in hidden], skip_special_tokens=True).strip() for row in rows]
 
     def _alignments(self, batch: dict[str, Any], sequences: Any, results: list[Hypothesis]) -> list[Hypothesis]:
         """The hypotheses with their word alignment: one forced-decoding pass over the
@@ -242,10 +292,14 @@ class MarianBackend(Backend):
         heads = out.cross_attentions[-1][:, 0].float().cpu().tolist()  # [batch][target][source]
         ids = batch["input_ids"].cpu().tolist()
         mask = batch["attention_mask"].cpu().tolist()
+        # Row t predicts target piece t; a forced prefix shifts the pieces' rows by its
+        # length. A source code token shifts the source columns by one.
+        skip, first = len(self.prefix_ids), self.source_prefix
         aligned = []
         for b, hypothesis in enumerate(results):
-            real = ids[b][: max(0, sum(mask[b]) - 1)]  # right-padded; the last real id is </s>
-            pairs, weights = alignment_from_attention(heads[b], len(real), len(hypothesis.tokens))
+            real = ids[b][first : max(first, sum(mask[b]) - 1)]  # right-padded; the last real id is </s>
+            rows = [row[first:] for row in heads[b][skip:]]
+            pairs, weights = alignment_from_attention(rows, len(real), len(hypothesis.tokens))
             aligned.append(
                 dataclasses.replace(
                     hypothesis,
@@ -308,8 +362,12 @@ def load_marian(
     dtype: str = "auto",
     threads: int | None = None,
     max_input_tokens: int | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
 ) -> MarianBackend:
-    """Load an Opus-MT/MarianMT model with transformers.
+    """Load an Opus-MT/MarianMT, NLLB-200 or M2M-100 model with transformers.
+
+    The family is read from the model's files (:mod:`selaras.backends.family`).
 
     Args:
         model_name_or_path: a folder or a hub id (e.g. ``Helsinki-NLP/opus-mt-id-en``).
@@ -321,17 +379,23 @@ def load_marian(
             says otherwise.
         max_input_tokens: a lower input limit than the model's (tests use it to force
             splitting); default :func:`~selaras.backends.runtime.max_input_tokens`.
+        src_lang, tgt_lang: a multilingual model's language codes; default Indonesian
+            to English (:data:`~selaras.backends.family.DEFAULT_LANGUAGES`).
 
     Raises:
         ModelUnavailableError: the model cannot be found or loaded (one line with the fix).
-        BackendError: bad device or dtype.
+        InputError: languages for a Marian model, or codes the model does not know.
+        BackendError: bad device or dtype, or a model type Selaras does not translate with.
     """
     if dtype not in DTYPES:
         raise BackendError(f"unknown dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
-    source = resolve_model(model_name_or_path, required_files=MARIAN_FILES)
+    source, family = resolve_model_files(model_name_or_path)
+    if family == "marian" and (src_lang is not None or tgt_lang is not None):
+        from selaras.backends.family import choose_languages
+
+        choose_languages("marian", src_lang, tgt_lang, ())  # refuses, before torch is imported
 
     import torch
-    from transformers import MarianMTModel, MarianTokenizer
 
     where = pick_device(device)
     if dtype == "auto":
@@ -344,10 +408,35 @@ def load_marian(
         elif not os.environ.get("OMP_NUM_THREADS"):
             torch.set_num_threads(min(torch.get_num_threads(), usable_cpus()))
 
+    model_class, tokenizer_class = _classes(family)
     with quiet_transformers(), model_errors(source):
-        tokenizer = MarianTokenizer.from_pretrained(source.path_or_id, **source.pretrained_kwargs())
-        model = MarianMTModel.from_pretrained(source.path_or_id, dtype=torch_dtype, **source.pretrained_kwargs())
+        tokenizer = tokenizer_class.from_pretrained(source.path_or_id, **source.pretrained_kwargs())
+        model = model_class.from_pretrained(source.path_or_id, dtype=torch_dtype, **source.pretrained_kwargs())
+    languages = None
+    if family != "marian":
+        from selaras.backends.family import choose_languages, language_ids
+
+        known = {str(t) for t in tokenizer.convert_ids_to_tokens(sorted(language_ids(tokenizer)))}
+        languages = choose_languages(family, src_lang, tgt_lang, known)  # type: ignore[arg-type]
+        tokenizer.src_lang = languages.src
     model.eval()
     model.to(where)
     limit = input_limit(model.config.max_position_embeddings, tokenizer.model_max_length, max_input_tokens)
-    return MarianBackend(model, tokenizer, source, where, limit)
+    return MarianBackend(model, tokenizer, source, where, limit, languages)
+
+
+def _classes(family: str) -> tuple[Any, Any]:
+    """(model class, tokenizer class) of a family: NLLB and M2M-100 share the model."""
+    if family == "marian":
+        from transformers import MarianMTModel, MarianTokenizer
+
+        return MarianMTModel, MarianTokenizer
+    from transformers import M2M100ForConditionalGeneration
+
+    if family == "nllb":
+        from transformers import NllbTokenizer
+
+        return M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import M2M100Tokenizer
+
+    return M2M100ForConditionalGeneration, M2M100Tokenizer

@@ -97,6 +97,10 @@ class EngineOptions:
             CTranslate2 restricts decoding to; ``"off"`` for the full vocabulary; ``None``
             uses the model's cached shortlist if one was built for it, else none.
             CTranslate2 only (``selaras.backends.shortlist``).
+        src_lang, tgt_lang: the language codes of a multilingual model (NLLB-200,
+            M2M-100); ``None`` is Indonesian to English in the model's codes. Checked
+            against the model when it loads (``selaras.backends.family``): a Marian
+            model refuses them.
 
     Raises:
         InputError: one line naming the bad value and what is allowed.
@@ -112,6 +116,8 @@ class EngineOptions:
     threads: int | None = None
     max_input_tokens: int | None = None
     shortlist: str | None = None
+    src_lang: str | None = None
+    tgt_lang: str | None = None
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -124,6 +130,9 @@ class EngineOptions:
         _check_int("batch size", self.batch_size, 1, MAX_BATCH_SIZE)
         _check_int("threads", self.threads, 1, None)
         _check_int("max input tokens", self.max_input_tokens, 2, None)
+        for side, code in (("source", self.src_lang), ("target", self.tgt_lang)):
+            if code is not None and (not isinstance(code, str) or not code.strip() or code != code.strip()):
+                raise InputError(f"the {side} language must be a language code such as eng_Latn or en, got {code!r}")
         if self.dtype is not None:
             if self.dtype not in DTYPES:
                 raise InputError(f"unknown dtype {self.dtype!r}; choose one of: {', '.join(DTYPES)}")
@@ -170,6 +179,9 @@ class EngineOptions:
             common["threads"] = self.threads
         if self.max_input_tokens is not None:
             common["max_input_tokens"] = self.max_input_tokens
+        for name in ("src_lang", "tgt_lang"):
+            if getattr(self, name) is not None:
+                common[name] = getattr(self, name)
         if engine == "ctranslate2":
             options: dict[str, object] = {**common, "compute_type": self.compute_type}
             if self.shortlist is not None:  # else the loader's default: the model's cached one, if built

@@ -14,6 +14,8 @@ from __future__ import annotations
 from selaras.errors import (
     BEAD_LIMIT,
     BUILD_SHORTLIST,
+    DROP_LANGUAGES,
+    KNOWN_LANGUAGE,
     OVERWRITE_BILINGUAL_ONLY,
     RETRANSLATE,
     MT_MADE_HERE,
@@ -45,6 +47,8 @@ FLAG_ADVICE: dict[str, str] = {
     BEAD_LIMIT: "pass --max-bead 2 to 12, or leave it out for the default",
     RETRANSLATE: "pass --overwrite to translate them again",
     OVERWRITE_BILINGUAL_ONLY: "--overwrite applies to XLIFF and PO files only",
+    DROP_LANGUAGES: "drop --src-lang and --tgt-lang",
+    KNOWN_LANGUAGE: "pass --src-lang/--tgt-lang with a code the model knows",
 }
 
 

@@ -75,6 +75,21 @@ ShortlistOption = Annotated[
         "or 'off'. Default: the model's own shortlist if one was built for it, else the full vocabulary.",
     ),
 ]
+SrcLangOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--src-lang",
+        help="Source language code of a multilingual model. Default: Indonesian "
+        "(NLLB-200 ind_Latn, M2M-100 id). Not for Opus-MT, which is one language pair.",
+    ),
+]
+TgtLangOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--tgt-lang",
+        help="Target language code of a multilingual model. Default: English (NLLB-200 eng_Latn, M2M-100 en).",
+    ),
+]
 DeviceOption = Annotated[DeviceChoice, typer.Option("--device", help="auto = CUDA when available.")]
 BeamsOption = Annotated[
     Optional[int],
@@ -101,6 +116,8 @@ class EngineFlags:
     backend: BackendOption = BackendChoice.auto
     compute_type: ComputeTypeOption = None
     shortlist: ShortlistOption = None
+    src_lang: SrcLangOption = None
+    tgt_lang: TgtLangOption = None
     device: DeviceOption = DeviceChoice.auto
     beams: BeamsOption = None
     batch_size: BatchSizeOption = None
@@ -119,6 +136,8 @@ class EngineFlags:
             beams=self.beams,
             batch_size=self.batch_size,
             shortlist=self.shortlist,
+            src_lang=self.src_lang,
+            tgt_lang=self.tgt_lang,
         )
 
 

@@ -90,6 +90,11 @@ def build_shortlist_file(
     if output is not None:
         check_outputs([output], [corpus])
     backend = load_backend(replace(options, backend="ctranslate2", shortlist=OFF))
+    family = backend.describe().family
+    if family != "marian":  # before any sentence is translated for it
+        from selaras.backends.family import refuse_shortlist
+
+        raise refuse_shortlist(family, building=True)
     shortlist = build_shortlist(
         backend,
         sentences,
