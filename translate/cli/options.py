@@ -241,3 +241,13 @@ def comma_list(value: str) -> tuple[str, ...]:
 def status_option(help: str) -> Any:
     """``--status``: keep only rows with some review statuses."""
     return typer.Option("--status", help=help)
+
+
+TmOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--tm",
+        help="Translation memory (selaras tm): its exact matches (after whitespace and punctuation "
+        "normalisation, case kept) are used instead of the MT, marked origin=tm, and never sent to the engine.",
+    ),
+]
