@@ -243,11 +243,15 @@ def status_option(help: str) -> Any:
     return typer.Option("--status", help=help)
 
 
+def tm_option(help: str) -> Any:
+    """``--tm``: a translation memory file (``selaras tm``); ``help`` says what the command does with it."""
+    return typer.Option("--tm", help=help)
+
+
 TmOption = Annotated[
     Optional[Path],
-    typer.Option(
-        "--tm",
-        help="Translation memory (selaras tm): its exact matches (after whitespace and punctuation "
-        "normalisation, case kept) are used instead of the MT, marked origin=tm, and never sent to the engine.",
+    tm_option(
+        "Translation memory (selaras tm): its exact matches (after whitespace and punctuation "
+        "normalisation, case kept) are used instead of the MT, marked origin=tm, and never sent to the engine."
     ),
 ]
