@@ -283,7 +283,7 @@ _PAGE_JS = r"""
         var div = document.createElement("div"), el;
         div.className = "tm-match";
         el = document.createElement("kbd"); el.textContent = String(k + 1); div.appendChild(el);
-        el = document.createElement("span"); el.className = "tm-score"; el.textContent = Math.round(m.score) + "%"; div.appendChild(el);
+        el = document.createElement("span"); el.className = "tm-score"; el.textContent = "TM " + Math.round(m.score) + "%"; div.appendChild(el);
         var src = document.createElement("span"); src.className = "tm-source";
         m.diff.forEach(function (part) {
           var piece = document.createElement(part[0] === "insert" ? "ins" : part[0] === "delete" ? "del" : "span");
