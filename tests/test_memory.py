@@ -276,3 +276,23 @@ def test_resume_with_a_tm_reuses_the_checkpoint(tiny_trained_model, tmp_path: Pa
     assert engine.sent == []  # everything else came from the checkpoint
     assert [t.text for t in again] == [first[0].text, "From the TM.", first[2].text, first[3].text]
     assert [t.origin for t in again] == ["mt", "tm", "mt", "mt"]
+
+
+def test_corpus_uses_the_tm_and_fills_another(tiny_trained_model, tmp_path: Path, fresh_cache: Path) -> None:
+    model, pairs = tiny_trained_model
+    (src_a, _), (src_b, mt_b) = pairs[0], pairs[1]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "one.id.txt").write_text(f"{src_a}\n{src_b}\n", encoding="utf-8")
+    (docs / "one.en.txt").write_text("Human one.\nHuman two.\n", encoding="utf-8")
+    tm, filled = tmp_path / "m.tm", tmp_path / "filled.tm"
+    with TranslationMemory(tm) as memory:
+        memory.add([MemoryEntry(src_a, "From the TM.")])
+    args = ["corpus", str(docs), "-o", str(tmp_path / "out"), "--model", str(model), "--embedder", "none", "--lines"]
+    result = runner.invoke(app, [*args, "--bootstrap", "0", "--tm", str(tm), "--fill-tm", str(filled)])
+    assert result.exit_code == 0, result.output
+    assert "1 from the translation memory" in result.output
+    rows = read_aligned_tsv(tmp_path / "out" / "docs" / "one" / "aligned.tsv")
+    assert [(r.mt, r.origin) for r in rows] == [("From the TM.", "tm"), (mt_b, "mt")]
+    with TranslationMemory(filled) as memory:
+        assert memory.exact([src_a, src_b]) == ["Human one.", "Human two."]

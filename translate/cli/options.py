@@ -255,3 +255,11 @@ TmOption = Annotated[
         "normalisation, case kept) are used instead of the MT, marked origin=tm, and never sent to the engine."
     ),
 ]
+FillTmOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--fill-tm",
+        help="Add each document's exported pairs (source and reference of the rows --min-chrf and --exclude-flags "
+        "keep) to this translation memory (selaras tm).",
+    ),
+]
