@@ -12,7 +12,7 @@ two assets, so no inline script runs even if a sentence holds markup.
 
 Keys: j/k or arrows move, a accept, x reject, p pending, e edit MT, r edit reference,
 n note, m merge with the next bead, s split, u or Ctrl+Z undo, Shift+U or Ctrl+Y redo;
-with a translation memory (``review --serve --tm``), 1-3 take that fuzzy match as the
+with a translation memory (``serve(..., tm=PATH)``), 1-3 take that fuzzy match as the
 MT. The current bead's matches (``/api/matches``) are drawn in a row under it: score,
 the TM source with what differs from this bead's source struck (``<del>``) or
 underlined (``<ins>``), and the TM's translation.
@@ -264,7 +264,7 @@ _PAGE_JS = r"""
     showMatches();
   }
 
-  // Translation-memory matches of the current bead, in a row under it (review --serve --tm).
+  // Translation-memory matches of the current bead, in a row under it (served with a TM).
   var tmOn = false, matchSeq = 0, shownMatches = [];
   function showMatches() {
     var old = $("rows").querySelector("tr.tm-row");
