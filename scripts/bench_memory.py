@@ -10,8 +10,17 @@ the hard case for a trigram prefilter). Then times
   checks the best score found against a full scan of every key with RapidFuzz
   (``process.extractOne``: the true best), giving the prefilter's recall.
 
+With ``--translate-model MODEL`` it measures instead what ``--tm`` adds to
+``selaras translate`` (each configuration a separate process, the same beam, alternated
+``--repeats`` times, median wall time): no TM; a TM of ``--entries`` entries that
+answers none of the document's sentences (the lookup cost alone); the same TM answering
+half of them. ``--baseline-pythonpath P`` also times the code before the TM existed
+(``P`` on ``PYTHONPATH``, empty for none: e.g. the main checkout), to check that a run
+without a TM is not slower.
+
 Usage:
     python scripts/bench_memory.py [--entries 100000] [--queries 300] [--data ../shared/data]
+    python scripts/bench_memory.py --translate-model /tmp/tiny [--sentences 1000] [--beams 4] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -57,12 +66,86 @@ def variant(text: str, vocabulary: list[str], rng: random.Random, edits: int) ->
     return " ".join(words)
 
 
+def build_tm(path: Path, entries: list[tuple[str, str]]) -> None:
+    from selaras.memory import MemoryEntry, TranslationMemory
+
+    with TranslationMemory(path) as tm:
+        tm.add(MemoryEntry(s, t, "bench") for s, t in entries)
+
+
+def bench_translate(args: argparse.Namespace, pairs: list[tuple[str, str]], rng: random.Random) -> None:
+    import os
+    import subprocess
+    import sys
+
+    vocabulary = [w for s, _ in pairs for w in s.split()]
+    doc_pairs = pairs[: args.sentences]
+    others = pairs[args.sentences :]
+    filler = list(others)
+    while len(filler) < args.entries:
+        s, t = rng.choice(others)
+        filler.append((variant(s, vocabulary, rng, rng.randint(1, 3)), t))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        doc = root / "doc.id.txt"
+        doc.write_text("".join(s + "\n" for s, _ in doc_pairs), encoding="utf-8")
+        miss, half = root / "miss.tm", root / "half.tm"
+        build_tm(miss, filler[: args.entries])
+        build_tm(half, filler[: args.entries - len(doc_pairs) // 2] + doc_pairs[::2])
+        from selaras.memory.apply import memory_answers
+
+        texts = [s for s, _ in doc_pairs]
+        start = time.perf_counter()
+        memory_answers(miss, texts)
+        lookup = time.perf_counter() - start
+        command = [sys.executable, "-c", "from selaras.cli import main; main()", "translate", str(doc), "--lines",
+                   "--model", args.translate_model, "--beams", str(args.beams), "--backend", "ctranslate2", "--device", "cpu"]
+        configs: list[tuple[str, list[str], dict[str, str]]] = [
+            ("no TM", [], {}),
+            (f"TM, {args.entries} entries, 0% answered", ["--tm", str(miss)], {}),
+            (f"TM, {args.entries} entries, 50% answered", ["--tm", str(half)], {}),
+        ]
+        if args.baseline_pythonpath is not None:
+            configs.insert(0, ("before the TM (baseline code)", [], {"PYTHONPATH": args.baseline_pythonpath}))
+        times: dict[str, list[float]] = {name: [] for name, _, _ in configs}
+        subprocess.run([*command, "-o", str(root / "warm.txt")], check=True, capture_output=True)  # CT2 conversion, caches
+        for repeat in range(args.repeats):
+            for name, extra, env_over in configs:
+                env = {**os.environ, **env_over}
+                if env_over.get("PYTHONPATH") == "":
+                    env.pop("PYTHONPATH")
+                out = root / f"out-{repeat}.txt"
+                start = time.perf_counter()
+                subprocess.run([*command, *extra, "-o", str(out)], check=True, capture_output=True, env=env)
+                times[name].append(time.perf_counter() - start)
+                out.unlink()
+        base = statistics.median(times["no TM"])
+        print(f"in-process: opening the {args.entries}-entry TM and looking up all {len(texts)} sentences: {lookup * 1000:.0f} ms")
+        print(f"selaras translate, {len(doc_pairs)} GARENG sentences, --lines, beam {args.beams}, CTranslate2 int8 CPU, "
+              f"model {args.translate_model}; median of {args.repeats} separate processes each")
+        for name, _, _ in configs:
+            median = statistics.median(times[name])
+            print(
+                f"  {name}: median {median:.2f} s, fastest {min(times[name]):.2f} s (ratio of medians to no TM "
+                f"{median / base:.3f}; runs {', '.join(f'{t:.2f}' for t in times[name])})"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    parser.add_argument("--translate-model", help="measure --tm on selaras translate with this model instead")
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--beams", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline-pythonpath", default=None)
     args = parser.parse_args()
+    if args.translate_model:
+        print(f"CPU: {cpu_model()}")
+        bench_translate(args, real_pairs(args.data), random.Random(23))
+        return
 
     from rapidfuzz import fuzz, process
 
