@@ -296,3 +296,28 @@ def test_corpus_uses_the_tm_and_fills_another(tiny_trained_model, tmp_path: Path
     assert [(r.mt, r.origin) for r in rows] == [("From the TM.", "tm"), (mt_b, "mt")]
     with TranslationMemory(filled) as memory:
         assert memory.exact([src_a, src_b]) == ["Human one.", "Human two."]
+
+
+def test_workbench_merges_and_edits_keep_the_origin_honest(tmp_path: Path) -> None:
+    from selaras.review.session import ReviewSession
+
+    tsv = tmp_path / "a.tsv"
+    write_aligned_tsv(
+        tsv,
+        [
+            AlignedRow((1,), (1,), "Saya suka kopi.", "I love coffee.", "I love coffee.", 0.9, origin="tm"),
+            AlignedRow((2,), (2,), "Dia tidur.", "He sleeps.", "She sleeps.", 0.9, origin="mt"),
+            AlignedRow((), (3,), "", "", "Extra.", 0.1),
+        ],
+    )
+    session, _ = ReviewSession.open(tsv)
+    try:
+        session.merge(1, session.version)
+        assert session.rows[1].origin == "mt"  # a 0-1 bead brings no MT
+        session.merge(0, session.version)
+        assert session.rows[0].origin == "mixed"
+        session.edit(0, "mt", "I love coffee. She sleeps.", session.version)
+        assert session.rows[0].origin == "edited"
+    finally:
+        session.close()
+    assert read_aligned_tsv(tsv)[0].origin == "edited"

@@ -264,7 +264,8 @@ def test_tm_fuzzy_match_is_offered_taken_with_one_key_and_accept_fills_the_tm(br
         assert page_rows(browser)[1]["mt"] == "Budi went to the fish market."
         press(browser, "a")
         wait_for(lambda: version_of(browser) == version + 2, "the accept")
-    assert read_aligned_tsv(tsv)[1].mt == "Budi went to the fish market."
+    taken = read_aligned_tsv(tsv)[1]
+    assert (taken.mt, taken.origin, taken.status) == ("Budi went to the fish market.", "edited", "accepted")
     with TranslationMemory(tm) as memory:
         assert memory.exact(["Budi pergi ke pasar."]) == ["Budi went to the market."]  # its reference
     if os.environ.get("SELARAS_SCREENSHOTS"):  # a folder to keep the screenshot in, to look at

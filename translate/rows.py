@@ -21,8 +21,9 @@ joined by `` | `` (``entity-missing: not in MT: Manggarai | number-mismatch: 2.3
 
 ``origin`` says where a row's MT text came from: ``mt`` (the engine), ``tm`` (an exact
 translation-memory match, :mod:`selaras.memory.apply`), ``given`` (``selaras run --mt
-FILE``), ``mixed`` (a bead joining sentences of different origins); empty where the row
-has no MT (``--no-mt``, a 0-1 bead) or the TSV predates the column.
+FILE``), ``edited`` (a reviewer changed the MT in the workbench), ``mixed`` (a bead
+joining sentences or beads of different origins); empty where the row has no MT
+(``--no-mt``, a 0-1 bead) or the TSV predates the column.
 
 ``word_alignment`` is Pharaoh format (``0-0 1-2 2-1``, as fast_align and Moses write
 it): ``i-j`` links word ``i`` of the bead's source to word ``j`` of its MT, 0-based
@@ -553,6 +554,16 @@ def build_rows(
 
 #: A bead's ``origin`` when its sentences' MT came from different places.
 MIXED_ORIGIN = "mixed"
+#: A bead's ``origin`` once a reviewer has changed its MT.
+EDITED_ORIGIN = "edited"
+
+
+def merged_origin(first: str, second: str) -> str:
+    """The ``origin`` of two beads merged: a side without MT (empty) takes the other's;
+    two that differ are :data:`MIXED_ORIGIN`."""
+    if not first or not second or first == second:
+        return first or second
+    return MIXED_ORIGIN
 
 
 def bead_origin(bead: Bead, origins: Sequence[str] | None) -> str:
@@ -592,8 +603,10 @@ __all__ = [
     "REASON_SEPARATOR",
     "Reasons",
     "Status",
+    "EDITED_ORIGIN",
     "MIXED_ORIGIN",
     "bead_origin",
+    "merged_origin",
     "build_rows",
     "check_text",
     "clean_cell",

@@ -85,6 +85,9 @@ def run(source: str | Path, references: Sequence[str | Path], out_dir: str | Pat
             * ``word_alignment``: also fill each row's ``word_alignment`` (source word to
               MT word links from the model's attention); about 12% more translation
               time; needs an MT made here (not ``mt=`` or ``translate=False``).
+            * ``tm``: a translation memory file (``selaras.memory``): its exact matches
+              replace the MT of their sentences (``origin`` = ``tm`` in the rows, counted
+              in ``metrics["origin"]``) and are never sent to the engine.
             * ``on_progress``, ``on_embed_progress``: ``(done, total)`` while translating
               and embedding.
 
