@@ -321,3 +321,17 @@ def test_workbench_merges_and_edits_keep_the_origin_honest(tmp_path: Path) -> No
     finally:
         session.close()
     assert read_aligned_tsv(tsv)[0].origin == "edited"
+
+
+def test_an_xliff_unit_the_tm_filled_says_so_in_its_note(tiny_trained_model, tmp_path: Path) -> None:
+    model, _ = tiny_trained_model
+    xlf = tmp_path / "s.xlf"
+    xlf.write_bytes((Path(__file__).parent / "data" / "bilingual" / "sample-1.2.xlf").read_bytes())
+    with TranslationMemory(tmp_path / "m.tm") as tm:
+        tm.add([MemoryEntry("Saya suka kopi.", "Coffee, from the TM.")])
+    out = tmp_path / "s.en.xlf"
+    result = runner.invoke(app, ["translate", str(xlf), "--model", str(model), "--tm", str(tmp_path / "m.tm"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Coffee, from the TM.</target>" in text
+    assert "From the translation memory (exact match)" in text and "Machine translation by" in text
