@@ -296,6 +296,8 @@ def test_corpus_uses_the_tm_and_fills_another(tiny_trained_model, tmp_path: Path
     assert [(r.mt, r.origin) for r in rows] == [("From the TM.", "tm"), (mt_b, "mt")]
     with TranslationMemory(filled) as memory:
         assert memory.exact([src_a, src_b]) == ["Human one.", "Human two."]
+    same = runner.invoke(app, [*args, "--tm", str(tm), "--fill-tm", str(tm)])
+    assert same.exit_code == 2 and "must not be the one it translates with" in same.output
 
 
 def test_workbench_merges_and_edits_keep_the_origin_honest(tmp_path: Path) -> None:

@@ -268,6 +268,11 @@ def run_corpus(
     outputs = _corpus_outputs(manifest, documents, out, filters)
     outputs.refuse()
     check_memory(settings.tm)
+    if fill_tm is not None and settings.tm is not None and Path(fill_tm).resolve() == Path(settings.tm).resolve():
+        raise InputError(
+            f"{fill_tm}: the translation memory a corpus fills must not be the one it translates with (its own "
+            "references would answer its sentences when the job runs again); fill another file"
+        )
     stats = CorpusStats(documents=len(documents))
     # The sentence encoder loads once for every document, and a bad one is refused
     # before any translation.
