@@ -187,7 +187,9 @@ def test_a_corpus_job_writes_every_document_and_reports_the_failed_ones(tmp_path
     assert summary["documents"] == 7 and summary["succeeded"] == 4
 
     # Identical sentences are translated once: 9 sentences, 6 distinct.
-    assert summary["stats"] == {"documents": 7, "sentences": 9, "unique": 6, "cached": 0, "translated": 6, "beads": 9}
+    assert summary["stats"] == {
+        "documents": 7, "sentences": 9, "unique": 6, "cached": 0, "translated": 6, "from_tm": 0, "beads": 9
+    }
     # docs/<id>/ is a run folder; the MT is the trained English.
     assert sorted(p.name for p in (out / "docs" / "beta").iterdir()) == [
         "aligned.tsv", "metrics.json", "mt.txt", "reference.txt", "source.txt"

@@ -66,6 +66,8 @@ NOT_RUN_IN_PROCESS: dict[str, str] = {
     "its URL fetched, then Ctrl-C",
     "selaras review aligned.tsv --serve --port 8765 --no-open": "serves until stopped: run as a subprocess, "
     "its URL fetched, then Ctrl-C",
+    "selaras review aligned.tsv --serve --tm memori.tm": "serves until stopped: run as a subprocess "
+    "(BROWSER=true), its URL fetched, then Ctrl-C",
     "selaras corpus manifest.jsonl -o runs/corpus --engine ray --ray-address auto --json": "joins a running Ray "
     "cluster, which a test cannot hold (starting one: ~10 s, ~1.5 GB): run with no cluster, it must fail with one "
     "clear line naming Ray; the same manifest runs with --engine local --json",
@@ -227,6 +229,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory, hub_env: Path, tiny_traine
         session.close()
     for leftover in root.glob("reviewed.tsv.*"):  # the review journal
         leftover.unlink()
+    # a translation memory holding the accepted bead, and its TMX (the tm examples, --tm)
+    _invoke(["tm", "add", str(root / "reviewed.tsv"), "--tm", str(root / "memori.tm")])
+    _invoke(["tm", "export", str(root / "memori.tmx"), "--tm", str(root / "memori.tm")])
     # a translator's XLIFF with empty targets, and the same file after translation (to export)
     shutil.copy(Path(__file__).parent / "data" / "bilingual" / "sample-1.2.xlf", root / "strings.id.xlf")
     _invoke(["translate", str(root / "strings.id.xlf"), "-o", str(root / "reviewed.en.xlf")])

@@ -235,3 +235,38 @@ def test_word_links_light_up_and_go_with_an_edited_mt(browser: Any, tmp_path: Pa
         assert browser.execute_script("return document.querySelectorAll('#rows tr[data-pos=\"2\"] .w').length") == 0
         assert page_rows(browser)[2]["word_alignment"] == ""
         assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_tm_fuzzy_match_is_offered_taken_with_one_key_and_accept_fills_the_tm(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    """``review --serve --tm``: the current bead's fuzzy match is drawn under it with its
+    differences marked, ``1`` takes it as the MT, and accepting adds the bead to the TM."""
+    from selenium.webdriver.common.by import By
+
+    from selaras.memory import MemoryEntry, TranslationMemory
+
+    tm = tmp_path / "m.tm"
+    with TranslationMemory(tm) as memory:
+        memory.add([MemoryEntry("Budi pergi ke pasar ikan.", "Budi went to the fish market.", "tmx:old.tmx")])
+    tsv = tmp_path / "aligned.tsv"
+    write_aligned_tsv(tsv, sample_rows())
+    with serving(tsv, "--tm", str(tm)) as (proc, url):
+        browser.get(url)
+        wait_for(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), "the page")
+        press(browser, "j")  # row 2: "Budi pergi ke pasar."
+        match = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "tr.tm-row .tm-match"), "the TM match")[0]
+        assert "Budi went to the fish market." in match.text
+        assert [e.text.strip() for e in match.find_elements(By.CSS_SELECTOR, "del")] == ["ikan"]
+        assert "%" in match.find_element(By.CSS_SELECTOR, ".tm-score").text
+        browser.save_screenshot(str(tmp_path / "workbench-tm.png"))
+        version = version_of(browser)
+        press(browser, "1")
+        wait_for(lambda: version_of(browser) == version + 1, "taking the match")
+        assert page_rows(browser)[1]["mt"] == "Budi went to the fish market."
+        press(browser, "a")
+        wait_for(lambda: version_of(browser) == version + 2, "the accept")
+    taken = read_aligned_tsv(tsv)[1]
+    assert (taken.mt, taken.origin, taken.status) == ("Budi went to the fish market.", "edited", "accepted")
+    with TranslationMemory(tm) as memory:
+        assert memory.exact(["Budi pergi ke pasar."]) == ["Budi went to the market."]  # its reference
+    if os.environ.get("SELARAS_SCREENSHOTS"):  # a folder to keep the screenshot in, to look at
+        shutil.copy(tmp_path / "workbench-tm.png", Path(os.environ["SELARAS_SCREENSHOTS"]) / "workbench-tm.png")

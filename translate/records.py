@@ -39,6 +39,8 @@ class Translation:
     given to the model); ``tokens`` is how many target tokens it averages over (the
     pieces' tokens and the ``</s>`` the model chose, summed over the pieces of a split
     source, so the score of a split source is the token-weighted mean of its pieces').
+    ``origin`` says where ``text`` came from: ``mt`` (the engine) or ``tm`` (an exact
+    translation-memory match, ``selaras.memory.apply``: never sent to the engine).
     """
 
     source: str
@@ -50,6 +52,7 @@ class Translation:
     alignment_weights: tuple[float, ...] = ()
     source_pieces: tuple[str, ...] = ()
     target_pieces: tuple[str, ...] = ()
+    origin: str = "mt"
 
 
 @dataclass(frozen=True, slots=True)

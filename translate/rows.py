@@ -19,6 +19,12 @@ and writes them after the Selaras columns, in their original order (:func:`extra
 joined by `` | `` (``entity-missing: not in MT: Manggarai | number-mismatch: 2.318 →
 2,381``); in JSON an object ``{flag: reason}``. A flag another tool set has no reason.
 
+``origin`` says where a row's MT text came from: ``mt`` (the engine), ``tm`` (an exact
+translation-memory match, :mod:`selaras.memory.apply`), ``given`` (``selaras run --mt
+FILE``), ``edited`` (a reviewer changed the MT in the workbench), ``mixed`` (a bead
+joining sentences or beads of different origins); empty where the row has no MT
+(``--no-mt``, a 0-1 bead) or the TSV predates the column.
+
 ``word_alignment`` is Pharaoh format (``0-0 1-2 2-1``, as fast_align and Moses write
 it): ``i-j`` links word ``i`` of the bead's source to word ``j`` of its MT, 0-based
 indexes over the texts split on whitespace (:func:`words`).
@@ -80,6 +86,7 @@ class AlignedRow:
     word_alignment: Links = ()
     extras: tuple[tuple[str, str], ...] = ()
     flag_reasons: Reasons = ()
+    origin: str = ""
 
     @property
     def bead(self) -> str:
@@ -110,6 +117,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", "text"),
     Column("mt", "text"),
     Column("mt_logprob", "score", 4, required=False),
+    Column("origin", "text", required=False),
     Column("reference", "text"),
     Column("align_score", "score", 4),
     Column("chrf", "score", 2),
@@ -496,6 +504,7 @@ def build_rows(
     *,
     mt_scores: Sequence[tuple[float | None, int]] | None = None,
     word_links: Sequence[Links | None] | None = None,
+    origins: Sequence[str] | None = None,
 ) -> list[AlignedRow]:
     """The aligned-TSV rows of ``beads``: texts joined by spaces, 1-based ids, scores.
 
@@ -506,6 +515,8 @@ def build_rows(
     token-weighted mean. ``word_links`` holds each source sentence's links to its MT
     (word indexes within the two sentences, ``None`` where unknown); a bead's
     ``word_alignment`` is theirs, shifted by the words of its sentences before.
+    ``origins`` holds where each source sentence's MT came from (``mt``, ``tm``,
+    ``given``); a bead's ``origin`` is theirs when they agree, else ``mixed``.
     """
     from selaras.metrics import sentence_scores
 
@@ -535,9 +546,33 @@ def build_rows(
                 bleu=bleu,
                 mt_logprob=logprob,
                 word_alignment=links,
+                origin=bead_origin(bead, origins) if mt is not None else "",
             )
         )
     return rows
+
+
+#: A bead's ``origin`` when its sentences' MT came from different places.
+MIXED_ORIGIN = "mixed"
+#: A bead's ``origin`` once a reviewer has changed its MT.
+EDITED_ORIGIN = "edited"
+
+
+def merged_origin(first: str, second: str) -> str:
+    """The ``origin`` of two beads merged: a side without MT (empty) takes the other's;
+    two that differ are :data:`MIXED_ORIGIN`."""
+    if not first or not second or first == second:
+        return first or second
+    return MIXED_ORIGIN
+
+
+def bead_origin(bead: Bead, origins: Sequence[str] | None) -> str:
+    """The ``origin`` of a bead with MT: its source sentences' (``mt`` when unknown),
+    :data:`MIXED_ORIGIN` when they differ, empty for a bead without source sentences."""
+    if not bead.src:
+        return ""
+    found = {origins[i] for i in bead.src} if origins is not None else {"mt"}
+    return found.pop() if len(found) == 1 else MIXED_ORIGIN
 
 
 def _bead_links(source: Sequence[str], mt: Sequence[str], bead: Bead, word_links: Sequence[Links | None]) -> Links:
@@ -568,6 +603,10 @@ __all__ = [
     "REASON_SEPARATOR",
     "Reasons",
     "Status",
+    "EDITED_ORIGIN",
+    "MIXED_ORIGIN",
+    "bead_origin",
+    "merged_origin",
     "build_rows",
     "check_text",
     "clean_cell",

@@ -12,9 +12,11 @@ from selaras.cli.app import app, examples, fail, handle_errors, print_json, prog
 from selaras.cli.options import (
     EmbedderOption,
     EngineFlags,
+    FillTmOption,
     JsonOption,
     LinesOption,
     MaxBeadOption,
+    TmOption,
     bootstrap_option,
     comma_list,
     exclude_flags_option,
@@ -38,6 +40,7 @@ class CorpusEngine(str, Enum):
         "selaras corpus manifest.tsv -o runs/corpus",
         "selaras corpus docs/ -o runs/corpus --export tmx,moses --min-chrf 30 --exclude-flags number-mismatch",
         "selaras corpus manifest.jsonl -o runs/corpus --engine ray --ray-address auto --json",
+        "selaras corpus manifest.tsv -o runs/corpus --tm memori.tm --fill-tm korpus.tm --min-chrf 30",
     )
 )
 @handle_errors
@@ -84,6 +87,8 @@ def corpus(
         Optional[Path],
         typer.Option("--memory", help="Sentence cache file (default: memory/sentences.sqlite in the Selaras cache)."),
     ] = None,
+    tm: TmOption = None,
+    fill_tm: FillTmOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate, align and score many documents into one folder, with one filtered export.
@@ -105,7 +110,8 @@ def corpus(
         raise fail(f"--export: unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORTERS)}", 2)
     _check_flags(min_chrf=min_chrf, engine=engine, ray_address=ray_address, ray_actors=ray_actors)
     settings = RunSettings(
-        engine=mt_engine.options(), lines=lines, align=AlignSettings(max_bead=max_bead, embedder=embedder), n_bootstrap=bootstrap
+        engine=mt_engine.options(), lines=lines, align=AlignSettings(max_bead=max_bead, embedder=embedder), n_bootstrap=bootstrap,
+        tm=tm,
     )
     filters = ExportFilter(formats=formats, min_chrf=min_chrf, exclude_flags=comma_list(exclude_flags))
     with progress_reporter("translating") as on_translate, progress_reporter("assembling") as on_assemble:
@@ -118,6 +124,7 @@ def corpus(
             ray_actors=ray_actors,
             filters=filters,
             memory_path=memory,
+            fill_tm=fill_tm,
             on_translate=on_translate,
             on_assemble=on_assemble,
         )
@@ -148,8 +155,9 @@ def summary_text(result: Any) -> str:
     s, m = result.stats, result.metrics
     lines = [
         f"{m['succeeded']} of {s.documents} documents → {result.out_dir}/ ({len(result.failed)} failed)",
-        f"  {s.sentences} source sentences, {s.unique} distinct: {s.cached} from the sentence cache, "
-        f"{s.translated} translated; {s.beads} beads",
+        f"  {s.sentences} source sentences, {s.unique} distinct: "
+        + (f"{s.from_tm} from the translation memory, " if s.from_tm else "")
+        + f"{s.cached} from the sentence cache, {s.translated} translated; {s.beads} beads",
     ]
     if m.get("bleu") is not None:
         lines.append(

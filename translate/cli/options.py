@@ -260,3 +260,25 @@ def comma_list(value: str) -> tuple[str, ...]:
 def status_option(help: str) -> Any:
     """``--status``: keep only rows with some review statuses."""
     return typer.Option("--status", help=help)
+
+
+def tm_option(help: str) -> Any:
+    """``--tm``: a translation memory file (``selaras tm``); ``help`` says what the command does with it."""
+    return typer.Option("--tm", help=help)
+
+
+TmOption = Annotated[
+    Optional[Path],
+    tm_option(
+        "Translation memory (selaras tm): its exact matches (after whitespace and punctuation "
+        "normalisation, case kept) are used instead of the MT, marked origin=tm, and never sent to the engine."
+    ),
+]
+FillTmOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--fill-tm",
+        help="Add each document's exported pairs (source and reference of the rows --min-chrf and --exclude-flags "
+        "keep) to this translation memory (selaras tm).",
+    ),
+]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
-from selaras.cli.options import JsonOption, bootstrap_option, flag_group, status_option
+from selaras.cli.options import JsonOption, bootstrap_option, flag_group, status_option, tm_option
 
 if TYPE_CHECKING:
     from selaras.rows import AlignedRow
@@ -36,6 +36,13 @@ class WorkbenchFlags:
             "so changed beads are flagged with the same thresholds (default: check's defaults).",
         ),
     ] = None
+    tm: Annotated[
+        Optional[Path],
+        tm_option(
+            "With --serve: a translation memory (selaras tm): each bead shows its fuzzy matches (75% and up) beside "
+            "the MT, keys 1-3 take one as the MT, and every bead you accept is added to it."
+        ),
+    ] = None
 
 
 @app.command(
@@ -47,6 +54,7 @@ class WorkbenchFlags:
         "selaras review aligned.tsv --status pending --only-flagged",
         "selaras review aligned.tsv --serve",
         "selaras review aligned.tsv --serve --port 8765 --no-open",
+        "selaras review aligned.tsv --serve --tm memori.tm   # fuzzy matches; accepted beads go to the TM",
     )
 )
 @handle_errors
@@ -107,7 +115,7 @@ def review(
         _serve(aligned, workbench, checks=_checks_from(workbench.checked_with))
         return
     if workbench != WorkbenchFlags():
-        raise fail("--host, --port, --no-open and --checked-with go with --serve", 2)
+        raise fail("--host, --port, --no-open, --checked-with and --tm go with --serve", 2)
     _check_view_flags(html=html, as_json=as_json, width=width, limit=limit)
     from selaras.io import check_outputs
     from selaras.metrics import check_bootstrap
@@ -256,4 +264,5 @@ def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any) -> None:
         on_ready=ready,
         on_note=lambda note: typer.echo(note, err=True),
         checks=checks,
+        tm=workbench.tm,
     )

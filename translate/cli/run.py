@@ -17,6 +17,7 @@ from selaras.cli.options import (
     LexiconOption,
     LinesOption,
     MaxBeadOption,
+    TmOption,
     flag_group,
     mt_option,
     out_dir_option,
@@ -32,6 +33,7 @@ from selaras.metrics import N_BOOTSTRAP
         "selaras run doc.id.txt -r ref.en.txt --no-mt              # align source and reference only",
         "selaras run laporan.docx -r report.en.docx -o runs/laporan  # docx, html, md, srt",
         "selaras run doc.id.txt -r ref.en.txt --word-alignment     # word links for the review page",
+        "selaras run doc.id.txt -r ref.en.txt --tm memori.tm       # TM matches instead of MT (origin=tm)",
     )
 )
 @handle_errors
@@ -59,6 +61,7 @@ def run(
             help="Also link each source word to its MT words (aligned.tsv word_alignment; about 12% slower).",
         ),
     ] = False,
+    tm: TmOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -75,11 +78,14 @@ def run(
         raise fail("give at least one --reference FILE (an English translation of the source)", 2)
     if mt is not None and no_mt:
         raise fail("--mt and --no-mt contradict each other; use one", 2)
+    if tm is not None and (mt is not None or no_mt):
+        raise fail("--tm replaces MT made here: it cannot go with --mt or --no-mt", 2)
     spec = RunSpec(
         source, tuple(reference), out_dir,
         mt=GivenMt(mt) if mt is not None else NoMt() if no_mt else Translate(engine.options()),
         align=AlignSettings(max_bead=max_bead, lexicon=lexicon, embedder=embedder),
         lines=lines, format=document_format, n_bootstrap=bootstrap, word_alignment=word_alignment,
+        tm=tm,
     )
     with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed:
         result = run_job(spec, Progress(translate=on_progress, embed=on_embed))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, progress_reporter
-from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_group, lines_option, output_option
+from selaras.cli.options import EngineFlags, FormatOption, JsonOption, TmOption, flag_group, lines_option, output_option
 
 
 @app.command(
@@ -23,6 +23,7 @@ from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_grou
         "selaras translate halaman.php --format html -o page.php",
         "selaras translate strings.id.xlf -o strings.en.xlf    # also .po: empty targets filled, marked for review",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
+        "selaras translate artikel.id.txt --tm memori.tm -o artikel.en.txt   # reviewed sentences from the TM",
         "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
@@ -47,6 +48,7 @@ def translate(
             "units are never touched).",
         ),
     ] = False,
+    tm: TmOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -82,7 +84,7 @@ def translate(
     with progress_reporter("translating") as report:
         result = translate_file(
             file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format,
-            overwrite=overwrite,
+            overwrite=overwrite, tm=tm,
         )
     split = result.document.split_count
     if split:

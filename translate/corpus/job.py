@@ -26,6 +26,7 @@ whichever way they were made.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -37,10 +38,13 @@ from selaras.backends.options import EngineOptions
 from selaras.checks import check_rows
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
+from selaras.memory import TranslationMemory
+from selaras.memory.apply import ORIGIN_TM, check_memory
+from selaras.memory.fill import entries_from_rows
 from selaras.corpus.outputs import DOCS_DIR, ExportFilter, check_formats, export_files, open_outputs, output_files
 from selaras.embed import resolve_embedder
 from selaras.errors import InputError, SelarasError
-from selaras.export import ExportSummary
+from selaras.export import ExportSummary, select_rows
 from selaras.jobs.inputs import read_sentences
 from selaras.jobs.outputs import Outputs
 from selaras.jobs.run import RunResult, run_job
@@ -70,12 +74,16 @@ class RunSettings:
         lines: one sentence per non-empty line in every source and reference.
         align: how every document is aligned (:class:`~selaras.jobs.spec.AlignSettings`).
         n_bootstrap: resamples for each document's 95% CIs (0: none).
+        tm: a translation memory (``selaras.memory``): its exact matches replace the MT
+            of their sentences in every document (``origin`` = ``tm``) and are never
+            translated (nor put in the sentence cache, which holds the engine's work).
     """
 
     engine: EngineOptions = field(default_factory=EngineOptions)
     lines: bool = False
     align: AlignSettings = field(default_factory=AlignSettings)
     n_bootstrap: int = 1000
+    tm: str | Path | None = None
 
     def template(self) -> RunSpec:
         """The run spec of every document, without its files and translations: each
@@ -108,6 +116,7 @@ class CorpusStats:
     unique: int = 0
     cached: int = 0
     translated: int = 0
+    from_tm: int = 0
     beads: int = 0
 
     def as_json(self) -> dict[str, int]:
@@ -162,6 +171,20 @@ class _Todo:
             self._db.executemany("DELETE FROM todo WHERE hash = ?", [(h,) for h in known])
         self._db.commit()
 
+    def drop_answered(self, tm: Any) -> int:
+        """Remove what the translation memory answers exactly; how many were removed."""
+        last, removed = -1, 0
+        while True:
+            part = self._db.execute("SELECT seq, text FROM todo WHERE seq > ? ORDER BY seq LIMIT 5000", (last,)).fetchall()
+            if not part:
+                break
+            last = part[-1][0]
+            answered = [(seq,) for (seq, _), answer in zip(part, tm.exact([t for _, t in part])) if answer is not None]
+            self._db.executemany("DELETE FROM todo WHERE seq = ?", answered)
+            removed += len(answered)
+        self._db.commit()
+        return removed
+
     def chunks(self, size: int) -> Iterator[list[str]]:
         last = -1
         while True:
@@ -207,6 +230,7 @@ def run_corpus(
     ray_actors: int | None = None,
     filters: ExportFilter | None = None,
     memory_path: str | Path | None = None,
+    fill_tm: str | Path | None = None,
     on_translate: ProgressCallback | None = None,
     on_assemble: ProgressCallback | None = None,
 ) -> CorpusResult:
@@ -223,6 +247,9 @@ def run_corpus(
         ray_actors: how many Ray actors (default: one per GPU or CPU).
         filters: the exports and their row filters.
         memory_path: the sentence cache (default :func:`selaras.corpus.memory.default_path`).
+        fill_tm: a translation memory to add each document's exported pairs to (source
+            and reference of the rows the export filters keep): a corpus of human
+            translations becomes TM entries.
         on_translate, on_assemble: ``(done, total)`` in sentences to translate and documents.
 
     Returns:
@@ -240,16 +267,26 @@ def run_corpus(
     out = Path(out_dir)
     outputs = _corpus_outputs(manifest, documents, out, filters)
     outputs.refuse()
+    check_memory(settings.tm)
+    if fill_tm is not None and settings.tm is not None and Path(fill_tm).resolve() == Path(settings.tm).resolve():
+        raise InputError(
+            f"{fill_tm}: the translation memory a corpus fills must not be the one it translates with (its own "
+            "references would answer its sentences when the job runs again); fill another file"
+        )
     stats = CorpusStats(documents=len(documents))
     # The sentence encoder loads once for every document, and a bad one is refused
     # before any translation.
     template = replace(settings.template(), align=replace(settings.align, embedder=resolve_embedder(settings.align.embedder)))
 
-    with outputs.transaction(), SentenceMemory(memory_path or default_path()) as memory:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(outputs.transaction())
+        memory = stack.enter_context(SentenceMemory(memory_path or default_path()))
+        tm = stack.enter_context(TranslationMemory(settings.tm, create=False)) if settings.tm is not None else None
+        filling = stack.enter_context(TranslationMemory(fill_tm)) if fill_tm is not None else None
         translator = _engine(engine, settings.engine, ray_address, ray_actors)
         try:
             memory.set_engine_info(translator.key, translator.info)
-            _translate(documents, settings, translator, memory, stats, on_translate)
+            _translate(documents, settings, translator, memory, stats, on_translate, tm)
         finally:
             translator.close()  # a local Ray goes before the second pass needs the CPUs
         key = translator.key
@@ -262,12 +299,15 @@ def run_corpus(
         with open_outputs(out, filters) as (writer, finish):
             for done, document in enumerate(documents, start=1):
                 try:
-                    rows, entry = _assemble(document, out / DOCS_DIR / document.id, template, memory, key, engine_info)
+                    rows, entry = _assemble(document, out / DOCS_DIR / document.id, template, memory, key, engine_info, tm)
                 except SelarasError as exc:
                     failed.append({"id": document.id, "reason": str(exc)})
                     logger.warning("document %s failed: %s", document.id, exc)
                 else:
                     writer.add(document.id, rows)
+                    if filling is not None:
+                        kept, _ = select_rows(rows, min_chrf=filters.min_chrf, exclude_flags=filters.exclude_flags)
+                        filling.add(entries_from_rows(kept, statuses=None, origin=f"corpus:{document.id}"))
                     scores.add_rows(rows)
                     per_document.append(entry)
                     stats.beads += len(rows)
@@ -329,7 +369,7 @@ def _remove_stale_exports(out: Path, formats: tuple[str, ...]) -> None:
                 (out / name).unlink(missing_ok=True)
 
 
-def _translate(documents, settings: RunSettings, translator, memory: SentenceMemory, stats: CorpusStats, on_progress) -> None:
+def _translate(documents, settings: RunSettings, translator, memory: SentenceMemory, stats: CorpusStats, on_progress, tm=None) -> None:
     """Pass 1: every sentence not in the cache, translated chunk by chunk and committed."""
     todo = _Todo()
     try:
@@ -341,9 +381,11 @@ def _translate(documents, settings: RunSettings, translator, memory: SentenceMem
             stats.sentences += len(texts)
             todo.add(texts)
         stats.unique = todo.count()
+        if tm is not None:
+            stats.from_tm = todo.drop_answered(tm)
         todo.drop_known(memory, translator.key)
         total = todo.count()
-        stats.cached = stats.unique - total
+        stats.cached = stats.unique - stats.from_tm - total
         if stats.cached:
             logger.info("%d of %d distinct sentences are already in the sentence cache", stats.cached, stats.unique)
         done = 0
@@ -359,10 +401,15 @@ def _translate(documents, settings: RunSettings, translator, memory: SentenceMem
         todo.close()
 
 
-def _assemble(document: Document, folder: Path, template: RunSpec, memory: SentenceMemory, key: str, engine_info: Any):
+def _assemble(document: Document, folder: Path, template: RunSpec, memory: SentenceMemory, key: str, engine_info: Any, tm=None):
     """Pass 2 for one document: its run folder, its rows (first reference) and its table entry."""
     texts = _source_texts(document, template.lines)
     found = memory.get(key, texts)
+    if tm is not None:  # the TM's exact matches come first (selaras.memory.apply)
+        found = [
+            Translation(source=text, text=answer, pieces=0, score=None, tokens=0, origin=ORIGIN_TM) if answer is not None else mt
+            for text, answer, mt in zip(texts, tm.exact(texts), found)
+        ]
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
     if not document.references:
@@ -397,6 +444,7 @@ def _translate_only(
             mt_lines,
             [Bead(src=(i,), tgt=(), score=None) for i in range(len(texts))],  # type: ignore[arg-type]  # nothing aligned
             mt_scores=[(t.score, t.tokens) for t in translations],
+            origins=[t.origin for t in translations],
         )
     )
     with outputs.transaction() as transaction:

@@ -122,16 +122,37 @@ def write_tmx(path: str | os.PathLike[str], rows: Sequence[AlignedRow], *, pair:
         handle.write(data)
 
 
+#: Language codes other tools still write for a language: Java's legacy ``in`` for
+#: Indonesian (``java.util.Locale`` before Java 17, so older OmegaT and Okapi TMX).
+_LEGACY_CODES = {"id": ("in",)}
+
+
 def _lang_matches(value: str | None, lang: str) -> bool:
-    """``id``, ``ID``, ``id-ID`` and ``id_ID`` all mean Indonesian."""
-    return bool(value) and re.split(r"[-_]", value.lower())[0] == lang
+    """``id``, ``ID``, ``id-ID``, ``id_ID`` (and the legacy ``in``) all mean Indonesian."""
+    return bool(value) and re.split(r"[-_]", value.lower())[0] in (lang, *_LEGACY_CODES.get(lang, ()))
+
+
+#: TMX 1.4b inline elements that hold the *native code* of a format (``<b>``, ``{1}``):
+#: markup, not words of the sentence (TMX 1.4b spec, section 3.7.3).
+_NATIVE_CODE = frozenset({"bpt", "ept", "it", "ph", "ut"})
+
+
+def seg_text(element) -> str:
+    """The words of a ``<seg>`` (or ``<hi>``/``<sub>`` inside one): its text with the native
+    code of ``<bpt>``, ``<ept>``, ``<it>``, ``<ph>`` and ``<ut>`` left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in _NATIVE_CODE and isinstance(child.tag, str):
+            parts.append(seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def read_tmx(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """The (Indonesian, English) pairs of a TMX file, in order.
 
     Units without both an ``id`` and an ``en`` variant are skipped. Inline markup in
-    ``<seg>`` is flattened to its text. The DOCTYPE's DTD is not fetched.
+    ``<seg>`` is flattened to its words (:func:`seg_text`: a tag's native code is left out). The DOCTYPE's DTD is not fetched.
 
     Raises:
         InputError: on a file that is not well-formed XML or not TMX, naming the line.
@@ -165,7 +186,7 @@ def read_tmx(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
                 continue
             for want in (SOURCE_LANG, TARGET_LANG):
                 if _lang_matches(lang, want):
-                    texts.setdefault(want, "".join(seg.itertext()))
+                    texts.setdefault(want, seg_text(seg))
         if SOURCE_LANG in texts and TARGET_LANG in texts:
             pairs.append((texts[SOURCE_LANG], texts[TARGET_LANG]))
     return pairs

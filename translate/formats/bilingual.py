@@ -55,6 +55,8 @@ class Annotation:
     logprob: float | None
     flags: tuple[tuple[str, str], ...] = ()
     tokens: int = 0
+    from_tm: int = 0
+    sentences: int = 0
 
     @staticmethod
     def combined(found: Sequence[Annotation]) -> Annotation | None:
@@ -65,7 +67,10 @@ class Annotation:
         scored = [(a.logprob, max(a.tokens, 1)) for a in found if a.logprob is not None]
         logprob = sum(lp * n for lp, n in scored) / sum(n for _, n in scored) if scored else None
         flags = tuple(dict.fromkeys(flag for a in found for flag in a.flags))
-        return Annotation(found[0].engine, logprob, flags, sum(a.tokens for a in found))
+        return Annotation(
+            found[0].engine, logprob, flags, sum(a.tokens for a in found), sum(a.from_tm for a in found),
+            sum(a.sentences for a in found),
+        )
 
     @property
     def confidence(self) -> float | None:
@@ -74,7 +79,13 @@ class Annotation:
 
     def text(self) -> str:
         """The note: one line a translator reads."""
-        parts = [f"Machine translation by {self.engine}"]
+        if self.sentences and self.from_tm == self.sentences:  # never seen by the engine
+            parts = ["From the translation memory (exact match)"]
+        elif self.from_tm:
+            parts = [f"Machine translation by {self.engine}, {self.from_tm} of {self.sentences} sentences "
+                     "from the translation memory"]
+        else:
+            parts = [f"Machine translation by {self.engine}"]
         if self.logprob is not None:
             parts.append(f"confidence {self.confidence:.2f} (mean log-probability {self.logprob:.3f} per token)")
         if self.flags:
@@ -141,7 +152,8 @@ def annotations(
             [("empty", "the MT is empty") for _, t in pairs if not t.text.strip()][:1]
             + [(f.name, f.detail) for f in found if f.name != "empty"]
         ))
-        notes[unit] = Annotation(name, row.mt_logprob, flags, sum(max(t.tokens, 1) for _, t in pairs))
+        from_tm = sum(1 for _, t in pairs if t.origin == "tm")
+        notes[unit] = Annotation(name, row.mt_logprob, flags, sum(max(t.tokens, 1) for _, t in pairs), from_tm, len(pairs))
     return notes
 
 

@@ -27,7 +27,7 @@ from selaras.metrics import check_bootstrap, score_rows
 from selaras.records import Sentence, Translation
 from selaras.rows import AlignedRow, build_rows, tsv_lines
 from selaras.rundir import CHECKPOINT_NAME, MT_NAME, SOURCE_NAME, aligned_name, reference_name, run_file_names, scored_digest
-from selaras.translator import translate_sentences
+from selaras.memory.apply import check_memory, translate_with_memory
 from selaras.wordlinks import word_links
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,9 @@ def run(source: str | Path, references: Sequence[str | Path], out_dir: str | Pat
             * ``word_alignment``: also fill each row's ``word_alignment`` (source word to
               MT word links from the model's attention); about 12% more translation
               time; needs an MT made here (not ``mt=`` or ``translate=False``).
+            * ``tm``: a translation memory file (``selaras.memory``): its exact matches
+              replace the MT of their sentences (``origin`` = ``tm`` in the rows, counted
+              in ``metrics["origin"]``) and are never sent to the engine.
             * ``on_progress``, ``on_embed_progress``: ``(done, total)`` while translating
               and embedding.
 
@@ -113,6 +116,7 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
     names = [*run_file_names(len(spec.references), with_mt=spec.mt.writes_mt), CHECKPOINT_NAME]
     outputs = Outputs.run_folder(spec.out_dir, names, spec.inputs, checkpoint=spec.mt.translates)
     outputs.refuse()
+    check_memory(spec.tm)
 
     sentences = read_sentences(spec.source, "id", lines=spec.lines, format=spec.format)
     ref_sentences = [[s.text for s in read_sentences(r, "en", lines=spec.lines, format=spec.format)] for r in spec.references]
@@ -134,7 +138,9 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
                 embedder=encoder, on_embed_progress=progress.embed,
             )
             warnings += warned([warning])
-            rows = check_rows(build_rows(src_texts, ref_texts, mt.lines, beads, mt_scores=mt.scores, word_links=links))
+            rows = check_rows(
+                build_rows(src_texts, ref_texts, mt.lines, beads, mt_scores=mt.scores, word_links=links, origins=mt.origins)
+            )
             files[reference_name(k)] = _text(ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))
             aligned.append(rows)
@@ -143,6 +149,7 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
             "source": str(spec.source),
             "source_sentences": len(sentences),
             "mt": mt.info,
+            **_origin_entry(spec, mt),
             "embedder": encoder.name if encoder is not None else None,
             "references": per_reference,
             "warnings": warnings,
@@ -154,6 +161,18 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
         out_dir=Path(spec.out_dir), sentences=sentences, mt=mt.lines, references=[Path(r) for r in spec.references],
         aligned=aligned, metrics=metrics, resumed=mt.resumed, split=mt.split, warnings=warnings,
     )
+
+
+def _origin_entry(spec: RunSpec, mt: _Mt) -> dict[str, Any]:
+    """``metrics.json``'s count of source sentences by where their MT came from
+    (``origin``: ``{"mt": …, "tm": …}`` or ``{"given": …}``; none without MT), and the
+    translation memory used (``tm``, only when one was)."""
+    if mt.origins is None:
+        return {}
+    counts: dict[str, int] = {"mt": 0, "tm": 0} if mt.translations is not None else {}
+    for origin in mt.origins:
+        counts[origin] = counts.get(origin, 0) + 1
+    return {"origin": counts, **({"tm": str(spec.tm)} if spec.tm is not None else {})}
 
 
 def _text(lines: Sequence[str]) -> str:
@@ -181,6 +200,7 @@ class _Mt:
     info: dict | str | None = None
     translations: Sequence[Translation] | None = None
     resumed: int = 0
+    origins: list[str] | None = None
 
     @property
     def split(self) -> int:
@@ -191,7 +211,7 @@ class _Mt:
     def of(cls, translations: Sequence[Translation], info: dict | None, resumed: int = 0) -> _Mt:
         return cls(
             lines=[t.text for t in translations], scores=[(t.score, t.tokens) for t in translations], info=info,
-            translations=translations, resumed=resumed,
+            translations=translations, resumed=resumed, origins=[t.origin for t in translations],
         )
 
 
@@ -199,7 +219,8 @@ def _machine_translation(spec: RunSpec, src_texts: list[str], transaction: Trans
     """The MT of ``spec``'s source: the one place that dispatches on where it comes from."""
     match spec.mt:
         case GivenMt(path=path):
-            return _Mt(lines=read_mt_lines(path, len(src_texts)), info=str(path))
+            lines = read_mt_lines(path, len(src_texts))
+            return _Mt(lines=lines, info=str(path), origins=["given"] * len(lines))
         case Precomputed(translations=translations, engine_info=info):
             if [t.source for t in translations] != src_texts:
                 raise ValueError("translations must be those of the source's sentences, in order")
@@ -208,9 +229,9 @@ def _machine_translation(spec: RunSpec, src_texts: list[str], transaction: Trans
             engine = backends.load_backend(options) if backend is None else backend  # on the package: a substitutable seam
             Path(spec.out_dir).mkdir(parents=True, exist_ok=True)  # only once there is something to write
             checkpoint = transaction.checkpoint
-            translations = translate_sentences(
-                engine, src_texts, batch_size=options.batch_size, beams=options.beams, on_progress=progress.translate,
-                checkpoint=checkpoint, alignment=spec.word_alignment,
+            translations = translate_with_memory(
+                engine, src_texts, spec.tm, batch_size=options.batch_size, beams=options.beams,
+                on_progress=progress.translate, checkpoint=checkpoint, alignment=spec.word_alignment,
             )
             return _Mt.of(translations, engine.describe(options.beams).as_json(), checkpoint.resumed if checkpoint else 0)
         case NoMt():

@@ -161,6 +161,8 @@ class RunSpec:
         n_bootstrap: resamples for the metrics' 95% CIs (0: none, else at least 100).
         word_alignment: fill each row's source-word-to-MT-word links; needs an MT made
             by the model (:class:`Translate` or :class:`Precomputed`).
+        tm: a translation memory (``selaras.memory``) whose exact matches replace the MT
+            of their sentences (``origin`` = ``tm``); only when translating here.
 
     Raises:
         InputError: word alignment asked with a given MT or none.
@@ -175,24 +177,28 @@ class RunSpec:
     format: str | None = None
     n_bootstrap: int = 1000
     word_alignment: bool = False
+    tm: str | Path | None = None
 
     def __post_init__(self) -> None:
         refs = self.references
         object.__setattr__(self, "references", (refs,) if isinstance(refs, (str, os.PathLike)) else tuple(refs))
         if self.word_alignment and not isinstance(self.mt, (Translate, Precomputed)):
             raise InputError(f"word alignment needs an MT made by the model (it comes from its attention); {MT_MADE_HERE}")
+        if self.tm is not None and not isinstance(self.mt, Translate):
+            raise InputError(f"a translation memory replaces MT that is made here; {MT_MADE_HERE}")
 
     @property
     def inputs(self) -> list[str | Path]:
         """Every file the run reads (none may be written over)."""
         lexicon = () if self.align.lexicon is None else (self.align.lexicon,)
-        return [self.source, *self.references, *self.mt.files, *lexicon]
+        tm = () if self.tm is None else (self.tm,)
+        return [self.source, *self.references, *self.mt.files, *lexicon, *tm]
 
 
 #: The keywords of ``selaras.run`` besides its files and the engine's (:func:`run_spec`).
 RUN_KEYWORDS: tuple[str, ...] = (
     "options", "lines", "mt", "translate", "max_bead", "lexicon", "n_bootstrap", "on_progress", "format",
-    "backend", "translations", "engine_info", "embedder", "on_embed_progress", "word_alignment",
+    "backend", "translations", "engine_info", "embedder", "on_embed_progress", "word_alignment", "tm",
 )
 
 
@@ -224,7 +230,7 @@ def run_spec(
         source, tuple(references), out_dir, mt=mt,
         align=AlignSettings(max_bead=get("max_bead"), lexicon=get("lexicon"), embedder=get("embedder", "auto")),
         lines=get("lines", False), format=get("format"), n_bootstrap=get("n_bootstrap", 1000),
-        word_alignment=get("word_alignment", False),
+        word_alignment=get("word_alignment", False), tm=get("tm"),
     )
     return spec, Progress(translate=get("on_progress"), embed=get("on_embed_progress"))
 

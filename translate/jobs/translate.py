@@ -25,7 +25,8 @@ from selaras.language import language_warning
 from selaras.records import Lang, Sentence
 from selaras.rundir import checkpoint_path
 from selaras.segment import split_sentences
-from selaras.translator import DocumentTranslation, document_sentences, translate_sentences
+from selaras.memory.apply import check_memory, translate_with_memory
+from selaras.translator import DocumentTranslation, document_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class TranslateResult:
                 "alignment_weights": [round(w, 3) for w in t.alignment_weights],
                 "source_pieces": list(t.source_pieces),
                 "target_pieces": list(t.target_pieces),
+                "origin": t.origin,
             }
             for number, (s, t) in enumerate(zip(self.document.sentences, self.document.translations), start=1)
         ]
@@ -125,6 +127,7 @@ def translate_file(
     on_progress: ProgressCallback | None = None,
     format: str | None = None,
     overwrite: bool = False,
+    tm: str | Path | None = None,
     **engine: object,
 ) -> TranslateResult:
     """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
@@ -143,6 +146,8 @@ def translate_file(
             in its format with the English in place (:func:`translate_formatted`).
         overwrite: in an XLIFF or PO file, translate again the units that already
             have a translation (default: only the empty ones are filled).
+        tm: a translation memory (``selaras.memory``): its exact matches are used
+            instead of the MT (``origin`` ``tm`` in ``--json``) and never sent to the engine.
         engine: instead of ``options``: ``model``, ``engine`` (the backend's name),
             ``device``, ``beams``, ``batch_size`` and the other
             ``selaras.backends.options.ENGINE_KEYWORDS``.
@@ -157,7 +162,9 @@ def translate_file(
     opts = options_from_keywords(options, loose)
     name = str(source)
     target = "-" if output is None else str(output)
-    Outputs((target,), (name,)).refuse()
+    inputs = (name,) if tm is None else (name, str(tm))
+    Outputs((target,), inputs).refuse()
+    check_memory(tm)
     document_format = load_format(format_name(name, format))
     if overwrite and not getattr(document_format, "supports_overwrite", False):
         raise InputError(f"{name}: {OVERWRITE_BILINGUAL_ONLY} (their units that already have a translation)")
@@ -168,7 +175,7 @@ def translate_file(
                 "(a document's sentences come from its blocks)"
             )
         return translate_formatted(
-            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite
+            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite, tm=tm
         )
     text = read_text(name)
     if not text.strip():
@@ -178,7 +185,9 @@ def translate_file(
     sentences = document_sentences(text, lines=lines)
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     with outputs.transaction() as transaction:
-        result = _translate(opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress)
+        result = _translate(
+            opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress, tm=tm
+        )
         if as_json:
             transaction.commit_json(result.as_json())
         else:
@@ -195,6 +204,7 @@ def translate_formatted(
     as_json: bool = False,
     on_progress: ProgressCallback | None = None,
     overwrite: bool = False,
+    tm: str | Path | None = None,
 ) -> TranslateResult:
     """Translate a DOCX, HTML, Markdown, SRT, XLIFF or PO document into ``target`` in the
     same format (``selaras.formats.documents``), resumably; spans placed by the model's
@@ -224,7 +234,9 @@ def translate_formatted(
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])
     aligned = as_json or (document_format.placement == "alignment" and any(u.spans for u in extracted.units))
     with outputs.transaction() as transaction:
-        result = _translate(opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress)
+        result = _translate(
+            opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress, tm=tm
+        )
         if as_json:
             transaction.commit_json(result.as_json())
         else:
@@ -248,6 +260,7 @@ def _translate(
     lines: bool,
     alignment: bool,
     on_progress: ProgressCallback | None,
+    tm: str | Path | None = None,
 ) -> TranslateResult:
     """Load the engine and translate ``sentences`` resumably (saying first how many the
     transaction's checkpoint already holds): the one translation step of plain and
@@ -266,8 +279,8 @@ def _translate(
         if on_progress is not None:
             on_progress(done, total)
 
-    translations = translate_sentences(
-        backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
+    translations = translate_with_memory(
+        backend, [s.text for s in sentences], tm, batch_size=opts.batch_size, beams=opts.beams,
         on_progress=report, checkpoint=checkpoint, alignment=alignment,
     )
     return TranslateResult(

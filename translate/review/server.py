@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import os
 import re
 import secrets
 import threading
@@ -186,7 +187,9 @@ def change_payload(session: ReviewSession, change: Change) -> dict[str, Any]:
     }
 
 
-def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int, title: str = "") -> Any:
+def create_app(
+    session: ReviewSession, *, token: str, bound_host: str, port: int, title: str = "", tm: str | None = None
+) -> Any:
     """The guarded Starlette app serving ``session``.
 
     Args:
@@ -194,10 +197,12 @@ def create_app(session: ReviewSession, *, token: str, bound_host: str, port: int
         token: the secret every request must carry.
         bound_host, port: the address the server listens on (for the Host check).
         title: shown in the page heading (usually the TSV's name).
+        tm: a translation memory file (``selaras.memory``): ``/api/matches`` offers its
+            fuzzy matches, and every bead accepted is added to it.
     """
     from starlette.applications import Starlette  # heavy: only when a server is made
 
-    app = Starlette(routes=_Endpoints(session, title).routes())
+    app = Starlette(routes=_Endpoints(session, title, tm).routes())
     return Guard(app, token=token, bound_host=bound_host, port=port)
 
 
@@ -222,10 +227,32 @@ class _Endpoints:
     (:func:`change_payload`) or a JSON error with its HTTP status.
     """
 
-    def __init__(self, session: ReviewSession, title: str) -> None:
+    def __init__(self, session: ReviewSession, title: str, tm: str | None = None) -> None:
         self.session = session
         self.title = title
         self.lock = threading.Lock()
+        self.tm_path = tm
+        self._memory: Any = None
+
+    def memory(self) -> Any:
+        """The translation memory, opened on first use (in the thread that serves requests)."""
+        if self._memory is None:
+            from selaras.memory import TranslationMemory
+
+            self._memory = TranslationMemory(self.tm_path)  # type: ignore[arg-type]
+        return self._memory
+
+    def _status(self, session: ReviewSession, p: dict[str, Any]) -> Change:
+        """A status change; with a TM, an accepted bead's source and reference (or, without
+        a reference, its MT) go into it (``selaras.memory.fill``)."""
+        change = _status(session, p)
+        if self.tm_path is not None and p["status"] == "accepted":
+            from selaras.memory.fill import entries_from_rows
+
+            row = session.rows[p["row"]]
+            pair = "reference" if row.reference.strip() else "mt"
+            self.memory().add(entries_from_rows([row], pair=pair, origin="review"))
+        return change
 
     def routes(self) -> list[Any]:
         """The page, its assets, the two reads and the six changes."""
@@ -237,8 +264,9 @@ class _Endpoints:
             Route("/assets/{name}", self.asset),
             Route("/api/rows", self.get_rows),
             Route("/api/pieces", self.get_pieces),
+            Route("/api/matches", self.get_matches),
             Route("/api/edit", change(("row", "field", "text", "version"), _edit), methods=["POST"]),
-            Route("/api/status", change(("row", "status", "version"), _status, ("note",)), methods=["POST"]),
+            Route("/api/status", change(("row", "status", "version"), self._status, ("note",)), methods=["POST"]),
             Route("/api/merge", change(("row", "version"), _merge), methods=["POST"]),
             Route("/api/split", change(("row", "src_at", "ref_at", "version"), _split), methods=["POST"]),
             Route("/api/undo", change((), lambda s, p: s.undo(p.get("version")), ("version",)), methods=["POST"]),
@@ -313,8 +341,24 @@ class _Endpoints:
         from starlette.responses import JSONResponse  # heavy: only when a server is made
 
         with self.lock:
-            payload = {**self.session.summary(), "rows": rows_payload(self.session.rows)}
+            payload = {**self.session.summary(), "rows": rows_payload(self.session.rows), "tm": self.tm_path is not None}
         return JSONResponse(payload, headers=SECURITY_HEADERS)
+
+    async def get_matches(self, request: Any) -> Any:
+        """One row's fuzzy TM matches (``?row=N``), best first, each with its word diff
+        against the row's source (``selaras.memory.diff``); none without a TM."""
+        from starlette.responses import JSONResponse  # heavy: only when a server is made
+
+        from selaras.memory.diff import match_payload
+
+        raw = request.query_params.get("row", "")
+        session = self.session
+        with self.lock:
+            if not ASCII_ROW.fullmatch(raw) or int(raw) >= len(session.rows):
+                return self.error(400, f"row must be a 0-based row number below {len(session.rows)}, got {raw!r}")
+            source = session.rows[int(raw)].source
+            found = self.memory().fuzzy(source) if self.tm_path is not None and source.strip() else []
+            return JSONResponse({"row": int(raw), "matches": [match_payload(m, source) for m in found]}, headers=SECURITY_HEADERS)
 
     async def get_pieces(self, request: Any) -> Any:
         """One row's pieces (``?row=N``), for the split dialog."""
@@ -407,6 +451,7 @@ def serve(
     on_ready: Callable[[str], None],
     on_note: Callable[[str], None] = lambda _: None,
     checks: Any = None,
+    tm: str | os.PathLike[str] | None = None,
 ) -> None:
     """Open ``path`` for review and serve it until interrupted (Ctrl-C), then save and close.
 
@@ -414,7 +459,8 @@ def serve(
     servers never edit one file. ``on_ready`` gets the URL with the token once the
     socket listens; ``on_note`` gets one-line ``Note:``/``Warning:`` lines (journal
     replayed, a non-loopback address). ``checks`` (``selaras.checks.build_checks``)
-    recompute changed beads' flags; default: ``selaras check``'s thresholds.
+    recompute changed beads' flags; default: ``selaras check``'s thresholds. ``tm``
+    (a translation memory file) offers fuzzy matches and receives accepted beads.
 
     Raises:
         InputError: unreadable TSV or a journal that does not fit it.
@@ -431,6 +477,10 @@ def serve(
 
     if not Path(path).is_file():
         raise InputError(f"{path} is not a file; give the aligned TSV to review (from selaras align, run or check)")
+    if tm is not None:  # a foreign or unreadable TM is refused before the TSV is opened
+        from selaras.memory import TranslationMemory
+
+        TranslationMemory(tm).close()
     with exclusive_lock(path, what=f"{path} (open in another review session)"):
         remove_leftover_temps([path, journal_path(path)])  # of a session killed while saving
         session, report = ReviewSession.open(path, checks=checks)
@@ -446,7 +496,10 @@ def serve(
             raise FileError(f"cannot listen on {host}:{port}: {describe_os_error(exc)}") from None
         bound_port = sock.getsockname()[1]
         token = new_token()
-        app = create_app(session, token=token, bound_host=host, port=bound_port, title=Path(path).name)
+        app = create_app(
+            session, token=token, bound_host=host, port=bound_port, title=Path(path).name,
+            tm=None if tm is None else str(tm),
+        )
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         url_host = f"[{host}]" if ":" in host else host

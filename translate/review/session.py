@@ -50,6 +50,7 @@ from typing import Any, Literal
 from selaras.errors import ConflictError, InputError
 from selaras.rundir import run_warnings
 from selaras.rows import (
+    EDITED_ORIGIN,
     STATUSES,
     AlignedRow,
     check_text,
@@ -59,6 +60,7 @@ from selaras.rows import (
     header_line,
     is_scored,
     merge_extras,
+    merged_origin,
     parse_tsv,
     row_as_json,
     row_from_json,
@@ -356,6 +358,8 @@ class ReviewSession:
             raise InputError(f"row {row} has no reference sentence (a 1-0 bead); split or merge instead")
         # An edited MT is no longer the one the word links were made for: they go.
         links = {"word_alignment": ()} if field == "mt" and text != current.mt else {}
+        if field == "mt" and text != current.mt:  # a person's text now, whatever made it first
+            links["origin"] = EDITED_ORIGIN if text else ""
         return self._commit("edit", row, (current,), (self._rescore(replace(current, **{field: text}, **links)),))
 
     def set_status(self, row: int, status: str, version: int, note: str | None = None) -> Change:
@@ -384,6 +388,7 @@ class ReviewSession:
             reference=_join(first.reference, second.reference),
             note=_join(first.note, second.note),
             extras=merge_extras(first, second),
+            origin=merged_origin(first.origin, second.origin),
         )
         merged = self._rescore(merged)
         self._remember(merged, {k: a[k] + b[k] for k in a})
@@ -415,6 +420,7 @@ class ReviewSession:
                 reference=_join(*ref),
                 note=current.note if lo_src == 0 and lo_ref == 0 else "",
                 extras=current.extras,
+                origin=current.origin if src else "",
             )
             half = self._rescore(half)
             self._remember(half, {"source": src, "mt": mt, "reference": ref})

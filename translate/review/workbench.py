@@ -11,7 +11,11 @@ disk) is shown in the page and nothing is applied. All text goes in with
 two assets, so no inline script runs even if a sentence holds markup.
 
 Keys: j/k or arrows move, a accept, x reject, p pending, e edit MT, r edit reference,
-n note, m merge with the next bead, s split, u or Ctrl+Z undo, Shift+U or Ctrl+Y redo.
+n note, m merge with the next bead, s split, u or Ctrl+Z undo, Shift+U or Ctrl+Y redo;
+with a translation memory (``serve(..., tm=PATH)``), 1-3 take that fuzzy match as the
+MT. The current bead's matches (``/api/matches``) are drawn in a row under it: score,
+the TM source with what differs from this bead's source struck (``<del>``) or
+underlined (``<ins>``), and the TM's translation.
 """
 
 from __future__ import annotations
@@ -52,6 +56,14 @@ tr.splitter td { background: var(--card); }
 .split-box ol { margin: .2rem 0; padding-left: 1.3rem; }
 .split-box li.cut { border-top: 2px dashed var(--accent); }
 col.c-status { width: 6.5rem; } col.c-actions { width: 9rem; }
+tr.tm-row td { background: var(--card); font-size: .9rem; }
+.tm-match { margin: .15rem 0; }
+.tm-match .tm-score { font-weight: 600; margin: 0 .4rem; }
+.tm-match del { background: var(--weak); text-decoration: line-through; }
+.tm-match ins { background: color-mix(in srgb, var(--accent) 25%, var(--bg)); text-decoration: underline; }
+.tm-match .tm-target { margin-left: .4rem; }
+.tm-match button { font-size: .75rem; padding: .05rem .3rem; margin-left: .4rem; }
+.tm-none { color: var(--muted); }
 """
 
 _PAGE_JS = r"""
@@ -96,12 +108,13 @@ _PAGE_JS = r"""
     var t0 = performance.now();
     return request("GET", "/api/rows").then(function (res) {
       if (res.status !== 200) { msg(res.data.error || ("HTTP " + res.status), true); return; }
-      rows = res.data.rows; version = res.data.version; summary = res.data;
+      rows = res.data.rows; version = res.data.version; summary = res.data; tmOn = !!res.data.tm;
       var seen = {};
       rows.forEach(function (r) { r.flags.forEach(function (f) { seen[f] = 1; }); });
       flagNames = Object.keys(seen).sort();
       fillFlagFilter();
       $("links-hint").hidden = !rows.some(function (r) { return r.word_alignment; });
+      $("tm-hint").hidden = !tmOn;
       msg("");
       apply(true);
       drawSummary();
@@ -164,6 +177,7 @@ _PAGE_JS = r"""
     if (state.cur >= view.length) state.cur = Math.max(0, view.length - 1);
     render();
     api.renderMs = performance.now() - t0;
+    showMatches();
   }
 
   var cells = window.selarasCells, td = cells.td, fmt = cells.fmt;
@@ -247,6 +261,45 @@ _PAGE_JS = r"""
     }
     var now = currentTr();
     if (now && now.scrollIntoView) now.scrollIntoView({ block: "nearest" });
+    showMatches();
+  }
+
+  // Translation-memory matches of the current bead, in a row under it (served with a TM).
+  var tmOn = false, matchSeq = 0, shownMatches = [];
+  function showMatches() {
+    var old = $("rows").querySelector("tr.tm-row");
+    if (old) old.remove();
+    shownMatches = [];
+    if (!tmOn || !view.length) return;
+    var pos = view[state.cur], seq = ++matchSeq;
+    request("GET", "/api/matches?row=" + pos).then(function (res) {
+      var tr = currentTr();
+      if (seq !== matchSeq || res.status !== 200 || !tr || Number(tr.dataset.pos) !== pos) return;
+      shownMatches = res.data.matches;
+      var row = document.createElement("tr"), cell = document.createElement("td");
+      row.className = "tm-row"; cell.colSpan = tr.children.length; row.appendChild(cell);
+      if (!shownMatches.length) { cell.className = "tm-none"; cell.textContent = "No translation-memory match of 75% or more"; }
+      shownMatches.forEach(function (m, k) {
+        var div = document.createElement("div"), el;
+        div.className = "tm-match";
+        el = document.createElement("kbd"); el.textContent = String(k + 1); div.appendChild(el);
+        el = document.createElement("span"); el.className = "tm-score"; el.textContent = "TM " + Math.round(m.score) + "%"; div.appendChild(el);
+        var src = document.createElement("span"); src.className = "tm-source";
+        m.diff.forEach(function (part) {
+          var piece = document.createElement(part[0] === "insert" ? "ins" : part[0] === "delete" ? "del" : "span");
+          piece.textContent = part[1]; src.appendChild(piece);
+        });
+        div.appendChild(src);
+        el = document.createElement("span"); el.className = "tm-target"; el.textContent = "\u2192 " + m.target; div.appendChild(el);
+        button(div, "take", "use as the MT (" + (k + 1) + ")", function () { takeMatch(k); });
+        cell.appendChild(div);
+      });
+      tr.after(row);
+      document.body.dataset.matches = String(shownMatches.length);
+    });
+  }
+  function takeMatch(k) {
+    if (k < shownMatches.length) act("edit", { field: "mt", text: shownMatches[k].target });
   }
 
   function drawSummary() {
@@ -329,6 +382,7 @@ _PAGE_JS = r"""
         apply(false, c.at);
       }
       drawSummary();
+      if (tr) showMatches();  // apply() shows them otherwise
       msg(op + " saved (version " + version + ")");
       document.body.dataset.version = version;
       var ms = performance.now() - t0;
@@ -438,6 +492,7 @@ _PAGE_JS = r"""
     else if (key === "s") startSplit();
     else if (key === "u") act("undo", {}, true);
     else if (key === "U") act("redo", {}, true);
+    else if (tmOn && (key === "1" || key === "2" || key === "3")) takeMatch(Number(key) - 1);
     else handled = false;
     if (handled) ev.preventDefault();
   });
@@ -499,6 +554,7 @@ def workbench_html(title: str) -> str:
 <p id="keys"><kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> accept · <kbd>x</kbd> reject · <kbd>p</kbd> pending ·
 <kbd>e</kbd> edit MT · <kbd>r</kbd> edit reference · <kbd>n</kbd> note · <kbd>m</kbd> merge with next ·
 <kbd>s</kbd> split · <kbd>u</kbd> undo · <kbd>U</kbd> redo · <kbd>Enter</kbd> save · <kbd>Esc</kbd> cancel
+<span id="tm-hint" hidden>· <kbd>1</kbd>–<kbd>3</kbd> take a translation-memory match as the MT</span>
 <span id="links-hint" hidden>· {html.escape(LINKS_HINT)}</span></p>
 {table}<noscript><p>The workbench needs JavaScript.</p></noscript>
 <script src="/assets/workbench.js"></script>
