@@ -13,7 +13,7 @@ Indonesian number formats, which is why :func:`extract_numbers` exists.
 
 Where things are, one module per check (or measure family), in ``FLAG_NAMES`` order:
 :mod:`.empty`, :mod:`.wrong_language`, :mod:`.untranslated`, :mod:`.repetition`,
-:mod:`.numbers`, :mod:`.entities`, :mod:`.length` (``length-ratio``),
+:mod:`.numbers`, :mod:`.entities`, :mod:`.term_missing` (a glossary's terms), :mod:`.length` (``length-ratio``),
 :mod:`.confidence` (``low-confidence``), :mod:`.scores` (``low-alignment``,
 ``low-score``); :mod:`.base` holds the :class:`Check` base class, :mod:`.lexicon` reads
 the word lists in ``data/`` (Indonesian words, exonyms and acronyms, titles; each file's
@@ -95,6 +95,7 @@ from selaras.checks.repetition import (
     repeated_trigram_share,
 )
 from selaras.checks.scores import LOW_ALIGN, LOW_CHRF, LowAlignmentCheck, LowScoreCheck
+from selaras.checks.term_missing import TERM_MISSING_MAX, TermMissingCheck
 from selaras.checks.untranslated import (
     UNTRANSLATED_COPY_RATIO,
     UNTRANSLATED_MIN_ID_WORDS,
@@ -137,6 +138,7 @@ __all__ = [
     "REPEAT_MIN_RUN",
     "REPEAT_MIN_TRIGRAMS",
     "REPEAT_TRIGRAM_SHARE",
+    "TERM_MISSING_MAX",
     "UNTRANSLATED_COPY_RATIO",
     "UNTRANSLATED_MIN_ID_WORDS",
     "UNTRANSLATED_MIN_SHARED",
@@ -159,6 +161,7 @@ __all__ = [
     "RepeatScore",
     "RepetitionCheck",
     "RobustStats",
+    "TermMissingCheck",
     "UntranslatedCheck",
     "UntranslatedScore",
     "WrongLanguageCheck",
@@ -193,6 +196,7 @@ CHECK_TYPES: tuple[type[Check], ...] = (
     RepetitionCheck,
     NumberCheck,
     EntityCheck,
+    TermMissingCheck,
     LengthRatioCheck,
     LowConfidenceCheck,
     LowAlignmentCheck,
