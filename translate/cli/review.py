@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
-from selaras.cli.options import JsonOption, bootstrap_option, flag_group, status_option
+from selaras.cli.options import (
+    JsonOption,
+    bootstrap_option,
+    flag_group,
+    glossary_option,
+    read_glossary_option,
+    status_option,
+)
 
 if TYPE_CHECKING:
     from selaras.rows import AlignedRow
@@ -47,6 +54,7 @@ class WorkbenchFlags:
         "selaras review aligned.tsv --status pending --only-flagged",
         "selaras review aligned.tsv --serve",
         "selaras review aligned.tsv --serve --port 8765 --no-open",
+        "selaras review aligned.tsv --html review.html --glossary istilah.tsv   # terms highlighted",
     )
 )
 @handle_errors
@@ -85,6 +93,13 @@ def review(
         ),
     ] = False,
     workbench: WorkbenchFlags = WorkbenchFlags(),
+    glossary: Annotated[
+        Path | None,
+        glossary_option(
+            "Its terms are highlighted in the source and their English in the MT and reference; "
+            "with --serve, changed beads are also checked for term-missing."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -104,7 +119,8 @@ def review(
                 "--width": width is not None, "--bootstrap": bootstrap != 0, "--sort": sort != "file",
             }
         )
-        _serve(aligned, workbench, checks=_checks_from(workbench.checked_with))
+        terms = read_glossary_option(glossary)
+        _serve(aligned, workbench, checks=_checks_from(workbench.checked_with, terms), glossary=terms)
         return
     if workbench != WorkbenchFlags():
         raise fail("--host, --port, --no-open and --checked-with go with --serve", 2)
@@ -196,10 +212,15 @@ def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width
     console.print(summary_line(data.rows, data.corpus, shown=len(selected)), soft_wrap=True)
 
 
-def _checks_from(checked_with: str | None) -> Any:
-    """The checks that ``--checked-with "--low-chrf 25 ..."`` describes (``None``: defaults)."""
+def _checks_from(checked_with: str | None, glossary: Any = None) -> Any:
+    """The checks that ``--checked-with "--low-chrf 25 ..."`` describes, with ``term-missing``
+    given ``glossary`` (``None`` and no glossary: defaults)."""
     if checked_with is None:
-        return None
+        if glossary is None:
+            return None
+        from selaras.cli.check import checks_from_options
+
+        return checks_from_options({}, glossary=glossary)
     import shlex
 
     from selaras.cli.check import OPTION_PARAMS, checks_from_options, parse_low_confidence
@@ -220,10 +241,10 @@ def _checks_from(checked_with: str | None) -> Any:
             except ValueError:
                 raise fail(f"--checked-with: {option} needs a number, got {raw!r}", 2) from None
         values[option] = value
-    return checks_from_options(values, where="--checked-with: ")
+    return checks_from_options(values, where="--checked-with: ", glossary=glossary)
 
 
-def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any) -> None:
+def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any, glossary: Any = None) -> None:
     """Run the workbench: the URL on stdout (one line), notes on stderr."""
     if not 0 <= workbench.port <= 65535:
         raise fail(f"--port must be 0-65535, got {workbench.port}", 2)

@@ -13,6 +13,7 @@ from selaras.cli.options import (
     EmbedderOption,
     EngineFlags,
     FormatOption,
+    GlossaryOption,
     JsonOption,
     LexiconOption,
     LinesOption,
@@ -20,6 +21,7 @@ from selaras.cli.options import (
     flag_group,
     mt_option,
     out_dir_option,
+    read_glossary_option,
 )
 from selaras.metrics import N_BOOTSTRAP
 
@@ -32,6 +34,7 @@ from selaras.metrics import N_BOOTSTRAP
         "selaras run doc.id.txt -r ref.en.txt --no-mt              # align source and reference only",
         "selaras run laporan.docx -r report.en.docx -o runs/laporan  # docx, html, md, srt",
         "selaras run doc.id.txt -r ref.en.txt --word-alignment     # word links for the review page",
+        "selaras run doc.id.txt -r ref.en.txt --glossary istilah.tsv  # terms enforced in the MT and checked",
     )
 )
 @handle_errors
@@ -59,6 +62,7 @@ def run(
             help="Also link each source word to its MT words (aligned.tsv word_alignment; about 12% slower).",
         ),
     ] = False,
+    glossary: GlossaryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -80,6 +84,7 @@ def run(
         mt=GivenMt(mt) if mt is not None else NoMt() if no_mt else Translate(engine.options()),
         align=AlignSettings(max_bead=max_bead, lexicon=lexicon, embedder=embedder),
         lines=lines, format=document_format, n_bootstrap=bootstrap, word_alignment=word_alignment,
+        glossary=read_glossary_option(glossary),
     )
     with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed:
         result = run_job(spec, Progress(translate=on_progress, embed=on_embed))

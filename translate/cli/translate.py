@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, progress_reporter
-from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_group, lines_option, output_option
+from selaras.cli.options import (
+    EngineFlags,
+    FormatOption,
+    GlossaryOption,
+    JsonOption,
+    flag_group,
+    lines_option,
+    output_option,
+    read_glossary_option,
+)
 
 
 @app.command(
@@ -24,6 +33,7 @@ from selaras.cli.options import EngineFlags, FormatOption, JsonOption, flag_grou
         "selaras translate strings.id.xlf -o strings.en.xlf    # also .po: empty targets filled, marked for review",
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
         "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
+        "selaras translate artikel.id.txt --glossary istilah.tsv   # the MT uses the glossary's English",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
 )
@@ -47,6 +57,7 @@ def translate(
             "units are never touched).",
         ),
     ] = False,
+    glossary: GlossaryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -79,10 +90,17 @@ def translate(
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)
     options = engine.options()
+    terms = read_glossary_option(glossary)
     with progress_reporter("translating") as report:
         result = translate_file(
             file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format,
-            overwrite=overwrite,
+            overwrite=overwrite, glossary=terms,
+        )
+    if result.terms is not None:
+        typer.echo(
+            "glossary: {present} term(s) already in the MT, {placed} placed, {unsure} left as they were "
+            "(alignment unsure)".format(**result.terms),
+            err=True,
         )
     split = result.document.split_count
     if split:

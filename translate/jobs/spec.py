@@ -161,6 +161,9 @@ class RunSpec:
         n_bootstrap: resamples for the metrics' 95% CIs (0: none, else at least 100).
         word_alignment: fill each row's source-word-to-MT-word links; needs an MT made
             by the model (:class:`Translate` or :class:`Precomputed`).
+        glossary: a :class:`selaras.terms.Glossary`: the MT the model makes here is made
+            to use its English (``selaras.terms.enforce``; a given MT is left as it is),
+            and every row gets the ``term-missing`` check.
 
     Raises:
         InputError: word alignment asked with a given MT or none.
@@ -175,6 +178,7 @@ class RunSpec:
     format: str | None = None
     n_bootstrap: int = 1000
     word_alignment: bool = False
+    glossary: Any = None
 
     def __post_init__(self) -> None:
         refs = self.references
@@ -193,6 +197,7 @@ class RunSpec:
 RUN_KEYWORDS: tuple[str, ...] = (
     "options", "lines", "mt", "translate", "max_bead", "lexicon", "n_bootstrap", "on_progress", "format",
     "backend", "translations", "engine_info", "embedder", "on_embed_progress", "word_alignment",
+    "glossary",
 )
 
 
@@ -224,7 +229,7 @@ def run_spec(
         source, tuple(references), out_dir, mt=mt,
         align=AlignSettings(max_bead=get("max_bead"), lexicon=get("lexicon"), embedder=get("embedder", "auto")),
         lines=get("lines", False), format=get("format"), n_bootstrap=get("n_bootstrap", 1000),
-        word_alignment=get("word_alignment", False),
+        word_alignment=get("word_alignment", False), glossary=get("glossary"),
     )
     return spec, Progress(translate=get("on_progress"), embed=get("on_embed_progress"))
 

@@ -93,6 +93,8 @@ class TranslateResult:
     max_input_tokens: int
     resumed: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: With a glossary: term occurrences by outcome (``present``, ``placed``, ``unsure``).
+    terms: dict[str, int] | None = None
 
     def as_json(self) -> list[dict[str, Any]]:
         """The ``--json`` shape: one object per sentence (``id`` is 1-based), with its
@@ -125,6 +127,7 @@ def translate_file(
     on_progress: ProgressCallback | None = None,
     format: str | None = None,
     overwrite: bool = False,
+    glossary: Any = None,
     **engine: object,
 ) -> TranslateResult:
     """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
@@ -143,6 +146,8 @@ def translate_file(
             in its format with the English in place (:func:`translate_formatted`).
         overwrite: in an XLIFF or PO file, translate again the units that already
             have a translation (default: only the empty ones are filled).
+        glossary: a :class:`selaras.terms.Glossary` whose English the MT is made to use
+            where the model's word alignment is sure (``selaras.terms.enforce``).
         engine: instead of ``options``: ``model``, ``engine`` (the backend's name),
             ``device``, ``beams``, ``batch_size`` and the other
             ``selaras.backends.options.ENGINE_KEYWORDS``.
@@ -168,7 +173,8 @@ def translate_file(
                 "(a document's sentences come from its blocks)"
             )
         return translate_formatted(
-            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite
+            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite,
+            glossary=glossary,
         )
     text = read_text(name)
     if not text.strip():
@@ -178,7 +184,9 @@ def translate_file(
     sentences = document_sentences(text, lines=lines)
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     with outputs.transaction() as transaction:
-        result = _translate(opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress)
+        result = _translate(
+            opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress, glossary=glossary
+        )
         if as_json:
             transaction.commit_json(result.as_json())
         else:
@@ -195,6 +203,7 @@ def translate_formatted(
     as_json: bool = False,
     on_progress: ProgressCallback | None = None,
     overwrite: bool = False,
+    glossary: Any = None,
 ) -> TranslateResult:
     """Translate a DOCX, HTML, Markdown, SRT, XLIFF or PO document into ``target`` in the
     same format (``selaras.formats.documents``), resumably; spans placed by the model's
@@ -224,7 +233,9 @@ def translate_formatted(
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])
     aligned = as_json or (document_format.placement == "alignment" and any(u.spans for u in extracted.units))
     with outputs.transaction() as transaction:
-        result = _translate(opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress)
+        result = _translate(
+            opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress, glossary=glossary
+        )
         if as_json:
             transaction.commit_json(result.as_json())
         else:
@@ -248,6 +259,7 @@ def _translate(
     lines: bool,
     alignment: bool,
     on_progress: ProgressCallback | None,
+    glossary: Any = None,
 ) -> TranslateResult:
     """Load the engine and translate ``sentences`` resumably (saying first how many the
     transaction's checkpoint already holds): the one translation step of plain and
@@ -268,8 +280,14 @@ def _translate(
 
     translations = translate_sentences(
         backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
-        on_progress=report, checkpoint=checkpoint, alignment=alignment,
+        on_progress=report, checkpoint=checkpoint, alignment=alignment or glossary is not None,
     )
+    terms = None
+    if glossary is not None:  # the model's MT only; placed where its word alignment is sure
+        from selaras.terms.enforce import enforce_terms, enforcement_counts
+
+        enforced = enforce_terms(translations, glossary)
+        translations, terms = [e.translation for e in enforced], enforcement_counts(enforced)
     return TranslateResult(
         document=DocumentTranslation(list(sentences), translations, lines),
         output=transaction.target,
@@ -277,6 +295,7 @@ def _translate(
         max_input_tokens=backend.max_input_tokens,
         resumed=checkpoint.resumed,
         warnings=warnings,
+        terms=terms,
     )
 
 

@@ -140,9 +140,9 @@ def parse_glossary_table(text: str, name: str = "glossary", *, delimiter: str = 
             continue
         first = False
         if len(cells) < 2 or len(cells) > 3:
-            sep = "tab" if delimiter == "\t" else repr(delimiter)
+            sep = "tab" if delimiter == "\t" else "comma"
             raise InputError(
-                f"{name}, line {number}: expected 'source{delimiter}target' with an optional note "
+                f"{name}, line {number}: expected a term, its English and an optional note "
                 f"(2 or 3 {sep}-separated columns), got {len(cells)}"
             )
         entries.append(Term(cells[0], (cells[1],), cells[2] if len(cells) == 3 else "", number))
@@ -155,7 +155,9 @@ def _lang(code: str | None) -> str:
 
 def _read_tbx(data: bytes, name: str) -> Glossary:
     """TBX through translate-toolkit: each entry's Indonesian and English terms."""
-    from translate.storage import tbx  # translate-toolkit, a dependency (PO files)
+    from selaras.formats.bilingual import toolkit  # translate-toolkit, found past our own translate/ folder
+
+    tbx = toolkit("translate.storage.tbx")
 
     try:
         store = tbx.tbxfile(io.BytesIO(data), sourcelanguage=TBX_SOURCE_LANG, targetlanguage=TBX_TARGET_LANG)
