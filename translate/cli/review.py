@@ -111,6 +111,7 @@ def review(
     With --serve it prints one line, the workbench's address with a fresh token, and
     serves until Ctrl-C; every change is journalled beside the TSV and saved into it.
     """
+    terms = read_glossary_option(glossary)  # a bad glossary is refused before anything else
     if serve:
         _refuse_beside_serve(
             {
@@ -119,7 +120,6 @@ def review(
                 "--width": width is not None, "--bootstrap": bootstrap != 0, "--sort": sort != "file",
             }
         )
-        terms = read_glossary_option(glossary)
         _serve(aligned, workbench, checks=_checks_from(workbench.checked_with, terms), glossary=terms)
         return
     if workbench != WorkbenchFlags():
@@ -140,7 +140,7 @@ def review(
     statuses = parse_statuses(status) if status is not None else None
     selected = rows_for_review(data.rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
     if html is not None:
-        _write_page(html, selected, data, title=aligned.name, sort=sort)
+        _write_page(html, selected, data, title=aligned.name, sort=sort, glossary=terms)
     if as_json:
         print_json(review_json(aligned, data, selected, html=html))
     else:
@@ -164,13 +164,16 @@ def _check_view_flags(*, html: Path | None, as_json: bool, width: int | None, li
         raise fail(f"--limit must be 0 or more, got {limit}", 2)
 
 
-def _write_page(html: Path, selected: Sequence[tuple[int, AlignedRow]], data: Any, *, title: str, sort: str) -> None:
+def _write_page(
+    html: Path, selected: Sequence[tuple[int, AlignedRow]], data: Any, *, title: str, sort: str, glossary: Any = None
+) -> None:
     """The HTML review page, written atomically (``-``: stdout), and a note on stderr naming the file."""
     from selaras.io import atomic_write
     from selaras.review.html import render_html
 
     page = render_html(
-        selected, metrics=data.corpus, title=title, sort=sort, metrics_origin=data.origin, warnings=data.warnings
+        selected, metrics=data.corpus, title=title, sort=sort, metrics_origin=data.origin, warnings=data.warnings,
+        glossary=glossary,
     )
     with atomic_write(html) as handle:
         handle.write(page)
@@ -277,4 +280,5 @@ def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any, glossary: A
         on_ready=ready,
         on_note=lambda note: typer.echo(note, err=True),
         checks=checks,
+        glossary=glossary,
     )

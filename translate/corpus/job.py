@@ -43,7 +43,7 @@ from selaras.errors import InputError, SelarasError
 from selaras.export import ExportSummary
 from selaras.jobs.inputs import read_sentences
 from selaras.jobs.outputs import Outputs
-from selaras.jobs.run import RunResult, run_job
+from selaras.jobs.run import RunResult, glossary_checks, run_job
 from selaras.jobs.spec import AlignSettings, Precomputed, ProgressCallback, RunSpec, Translate
 from selaras.metrics import ScoreAccumulator, check_bootstrap
 from selaras.records import Bead, Translation
@@ -70,19 +70,23 @@ class RunSettings:
         lines: one sentence per non-empty line in every source and reference.
         align: how every document is aligned (:class:`~selaras.jobs.spec.AlignSettings`).
         n_bootstrap: resamples for each document's 95% CIs (0: none).
+        glossary: a :class:`selaras.terms.Glossary`: every document's rows get the
+            ``term-missing`` check (the sentence cache keeps no word alignment, so the
+            corpus MT is not changed: each term is counted ``unsure``).
     """
 
     engine: EngineOptions = field(default_factory=EngineOptions)
     lines: bool = False
     align: AlignSettings = field(default_factory=AlignSettings)
     n_bootstrap: int = 1000
+    glossary: Any = None
 
     def template(self) -> RunSpec:
         """The run spec of every document, without its files and translations: each
         document's spec is this one completed (:func:`document_spec`)."""
         return RunSpec(
             source="", references=(), out_dir="", mt=Translate(self.engine), align=self.align, lines=self.lines,
-            n_bootstrap=self.n_bootstrap,
+            n_bootstrap=self.n_bootstrap, glossary=self.glossary,
         )
 
 
@@ -366,7 +370,7 @@ def _assemble(document: Document, folder: Path, template: RunSpec, memory: Sente
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
     if not document.references:
-        return _translate_only(document, folder, texts, found, engine_info)
+        return _translate_only(document, folder, texts, found, engine_info, template.glossary)
     result: RunResult = run_job(document_spec(template, document, folder, found, engine_info))
     rows = result.aligned[0]
     primary = result.metrics["references"][0]["metrics"] or {}
@@ -382,7 +386,8 @@ def _assemble(document: Document, folder: Path, template: RunSpec, memory: Sente
 
 
 def _translate_only(
-    document: Document, folder: Path, texts: list[str], translations: Sequence[Translation], engine_info: Any
+    document: Document, folder: Path, texts: list[str], translations: Sequence[Translation], engine_info: Any,
+    glossary: Any = None,
 ) -> tuple[list[AlignedRow], dict[str, Any]]:
     """A document without a reference: ``source.txt``, ``mt.txt`` and ``metrics.json`` (as a
     run folder, through the output transaction), and one 1-0 row per sentence (no
@@ -397,7 +402,8 @@ def _translate_only(
             mt_lines,
             [Bead(src=(i,), tgt=(), score=None) for i in range(len(texts))],  # type: ignore[arg-type]  # nothing aligned
             mt_scores=[(t.score, t.tokens) for t in translations],
-        )
+        ),
+        checks=glossary_checks(glossary),
     )
     with outputs.transaction() as transaction:
         files = {SOURCE_NAME: "".join(t + "\n" for t in texts), MT_NAME: "".join(t + "\n" for t in mt_lines)}

@@ -196,6 +196,7 @@ def render_html(
     weak_chrf: float = LOW_CHRF,
     page_size: int = PAGE_SIZE,
     warnings: Sequence[str] = (),
+    glossary: Any = None,
 ) -> str:
     """The whole review page as one string.
 
@@ -208,6 +209,8 @@ def render_html(
         weak_chrf: sentence chrF below which a row is highlighted.
         page_size: rows drawn per page.
         warnings: one-line warnings about the document, shown above the scores.
+        glossary: a :class:`selaras.terms.Glossary`: its terms are highlighted in the
+            source, and their English in the MT and reference (``selaras.terms.marks``).
     """
     plain_rows = [row for _, row in rows]
     # A status column only where someone reviewed: a fresh run's page stays as it was.
@@ -221,6 +224,12 @@ def render_html(
         "review": reviewed,
         "sort": {"key": "chrf" if sort == "score" else "pos", "dir": 1},
     }
+    if glossary is not None:  # only then, so a page without one stays as it was
+        from selaras.terms.marks import row_marker
+
+        marker = row_marker(glossary)
+        assert marker is not None
+        payload["terms"] = {str(position): marks for position, row in rows if any((marks := marker(row)).values())}
     head = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<style>{CSS}</style>'
     body = f"""<header>
 <h1>Selaras review</h1>
