@@ -15,36 +15,16 @@ from __future__ import annotations
 
 import importlib
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from selaras.records import Sentence, Translation
+from selaras.toolkit import toolkit  # re-exported: the formats and their tests import it from here
 
 #: Who the notes are from (XLIFF ``<note from>``; a PO translator comment starts with it).
 NOTE_FROM = "selaras"
-
-
-def toolkit(module: str) -> ModuleType:
-    """Import ``module`` of translate-toolkit (e.g. ``"translate.storage.pofile"``).
-
-    Raises:
-        ImportError: translate-toolkit is not installed.
-    """
-    ours = Path(__file__).resolve().parents[1]
-    loaded = sys.modules.get("translate")
-    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve().parent == ours:
-        for name in [n for n in sys.modules if n == "translate" or n.startswith("translate.")]:
-            del sys.modules[name]  # the repository's folder imported under the toolkit's name
-    saved = sys.path[:]
-    sys.path[:] = [p for p in sys.path if (Path(p or ".").resolve() / "translate") != ours]
-    try:
-        return importlib.import_module(module)
-    finally:
-        sys.path[:] = saved
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,7 @@ def _lang(code: str | None) -> str:
 
 def _read_tbx(data: bytes, name: str) -> Glossary:
     """TBX through translate-toolkit: each entry's Indonesian and English terms."""
-    from selaras.formats.bilingual import toolkit  # translate-toolkit, found past our own translate/ folder
+    from selaras.toolkit import toolkit  # translate-toolkit, found past our own translate/ folder
 
     tbx = toolkit("translate.storage.tbx")
 
