@@ -85,6 +85,9 @@ def run(source: str | Path, references: Sequence[str | Path], out_dir: str | Pat
             * ``word_alignment``: also fill each row's ``word_alignment`` (source word to
               MT word links from the model's attention); about 12% more translation
               time; needs an MT made here (not ``mt=`` or ``translate=False``).
+            * ``glossary``: a ``selaras.terms.Glossary`` (``read_glossary(path)``): the MT
+              made here uses its English where the word alignment is sure, every row
+              gets ``term-missing``, ``metrics.json`` a ``glossary`` entry.
             * ``on_progress``, ``on_embed_progress``: ``(done, total)`` while translating
               and embedding.
 
