@@ -11,7 +11,8 @@ with the output length forced to 35 tokens so that both variants do the same dec
 steps. The sentences are the first ``--n`` gareng-dev sentences holding a term of
 ``scripts/data/glossary-news.id-en.tsv`` (70 terms): every sentence has work for the
 glossary, the worst case. Variants, each in its own fresh process, in turn (ABAB…),
-``--repeats`` times, median reported:
+``--repeats`` times, medians of wall and process CPU time reported (CPU time, all
+threads, is the steadier number on a shared machine):
 
 * ``plain``: ``translate_sentences`` as ``selaras translate`` runs it;
 * ``glossary``: the same with the cross-attention returned (``alignment=True``) and
@@ -58,7 +59,7 @@ def child(variant: str, model: str, n: int, beams: int) -> None:
     texts = sentences(n)
     backend = load_ct2(model, device="cpu", min_decoding_length=LENGTH, max_decoding_length=LENGTH)
     backend.translate_batch(texts[:1], beams=beams)  # warm-up, untimed
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if variant == "plain":
         translations = translate_sentences(backend, texts, beams=beams)
         placed = None
@@ -68,8 +69,8 @@ def child(variant: str, model: str, n: int, beams: int) -> None:
 
         translations = translate_sentences(backend, texts, beams=beams, alignment=True)
         placed = enforcement_counts(enforce_terms(translations, read_glossary(GLOSSARY)))
-    seconds = time.perf_counter() - start
-    print(json.dumps({"variant": variant, "seconds": seconds, "sentences": len(translations), "terms": placed}))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(json.dumps({"variant": variant, "seconds": seconds, "cpu": cpu, "sentences": len(translations), "terms": placed}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,14 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     load_ct2(str(model), device="cpu")  # the one-time conversion, outside the timed runs
     print(f"CPU: {cpu_model()}; beams {args.beams}; {args.n} sentences, output forced to {LENGTH} tokens; CTranslate2 int8")
     times: dict[str, list[float]] = {"plain": [], "glossary": []}
+    cpus: dict[str, list[float]] = {"plain": [], "glossary": []}
     for _ in range(args.repeats):
         for variant in times:
             cmd = [sys.executable, __file__, "--child", variant, "--model", str(model), "--n", str(args.n), "--beams", str(args.beams)]
             out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
             times[variant].append(out["seconds"])
-            print(f"  {variant:8s} {out['seconds']:.2f} s  ({out['sentences']} sentences; terms {out['terms']})")
+            cpus[variant].append(out["cpu"])
+            print(f"  {variant:8s} {out['seconds']:.2f} s wall, {out['cpu']:.2f} s CPU  ({out['sentences']} sentences; terms {out['terms']})")
     plain, gloss = (statistics.median(times[v]) for v in ("plain", "glossary"))
-    print(f"median: plain {plain:.2f} s, glossary {gloss:.2f} s, ratio {gloss / plain:.3f}")
+    plain_cpu, gloss_cpu = (statistics.median(cpus[v]) for v in ("plain", "glossary"))
+    print(f"median wall: plain {plain:.2f} s, glossary {gloss:.2f} s, ratio {gloss / plain:.3f}")
+    print(f"median CPU:  plain {plain_cpu:.2f} s, glossary {gloss_cpu:.2f} s, ratio {gloss_cpu / plain_cpu:.3f}")
     return 0
 
 

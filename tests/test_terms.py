@@ -223,3 +223,19 @@ def test_cli_translate_run_check_with_glossary(aligning_model: Path, tmp_path: P
     (tmp_path / "bad.tsv").write_text("kopi\tespresso\nkopi\tcoffee\n", encoding="utf-8")
     result = runner.invoke(app, ["check", str(out / "aligned.tsv"), "--glossary", str(tmp_path / "bad.tsv")])
     assert result.exit_code == 2 and "line 2" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_glossary_is_an_input_no_output_may_replace(tmp_path: Path) -> None:
+    """Refused before any model loads (the model named does not even exist)."""
+    from selaras.cli import app
+
+    (tmp_path / "doc.id.txt").write_text("Saya suka kopi.\n", encoding="utf-8")
+    glossary_file = tmp_path / "istilah.tsv"
+    glossary_file.write_text("kopi\tespresso\n", encoding="utf-8")
+    for args in (
+        ["translate", str(tmp_path / "doc.id.txt"), "--model", str(tmp_path / "no-model"), "-o", str(glossary_file)],
+        ["check", str(tmp_path / "doc.id.txt"), "-o", str(glossary_file)],
+    ):
+        result = runner.invoke(app, [*args, "--glossary", str(glossary_file)])
+        assert result.exit_code == 2, result.output
+    assert glossary_file.read_text(encoding="utf-8") == "kopi\tespresso\n"

@@ -145,6 +145,10 @@ def check(
         },
         glossary=read_glossary_option(glossary),
     )
+    if glossary is not None and (in_place or output is not None):  # the glossary is an input too
+        from selaras.io import check_outputs
+
+        check_outputs([aligned if in_place else output], [glossary])
     to_stdout = output is None and not in_place and not as_json  # --json alone prints only the JSON
     result = check_file(aligned, STDIO if to_stdout else output, checks=checks, in_place=in_place)
     typer.echo(summary_line(result.rows), err=True)

@@ -190,7 +190,8 @@ class RunSpec:
     def inputs(self) -> list[str | Path]:
         """Every file the run reads (none may be written over)."""
         lexicon = () if self.align.lexicon is None else (self.align.lexicon,)
-        return [self.source, *self.references, *self.mt.files, *lexicon]
+        glossary = () if self.glossary is None else tuple(self.glossary.files)
+        return [self.source, *self.references, *self.mt.files, *lexicon, *glossary]
 
 
 #: The keywords of ``selaras.run`` besides its files and the engine's (:func:`run_spec`).

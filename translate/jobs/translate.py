@@ -162,7 +162,8 @@ def translate_file(
     opts = options_from_keywords(options, loose)
     name = str(source)
     target = "-" if output is None else str(output)
-    Outputs((target,), (name,)).refuse()
+    glossary_files = tuple(glossary.files) if glossary is not None else ()
+    Outputs((target,), (name, *glossary_files)).refuse()
     document_format = load_format(format_name(name, format))
     if overwrite and not getattr(document_format, "supports_overwrite", False):
         raise InputError(f"{name}: {OVERWRITE_BILINGUAL_ONLY} (their units that already have a translation)")
@@ -179,7 +180,9 @@ def translate_file(
     text = read_text(name)
     if not text.strip():
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
-    outputs = Outputs((target,), (name,), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name))
+    outputs = Outputs(
+        (target,), (name, *glossary_files), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name)
+    )
     outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
     sentences = document_sentences(text, lines=lines)
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
@@ -226,7 +229,8 @@ def translate_formatted(
         raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     outputs = Outputs(
-        (target,), (name,), checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
+        (target,), (name, *(glossary.files if glossary is not None else ())),
+        checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
         what=_lock_name(target, name),
     )
     outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(data))

@@ -66,10 +66,17 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Glossary:
-    """The terms of one glossary file, in file order (``name``: where they came from)."""
+    """The terms of one glossary file, in file order (``name``: where they came from, for
+    messages; ``path``: the file :func:`read_glossary` read, which no output may replace)."""
 
     terms: tuple[Term, ...]
     name: str = ""
+    path: str = ""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The file it was read from, as an input a job must not write over (none if built in code)."""
+        return (self.path,) if self.path else ()
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -112,14 +119,16 @@ def read_glossary(path: str | Path) -> Glossary:
     Raises:
         InputError: unreadable, empty, malformed, or conflicting entries (the line named).
     """
+    from dataclasses import replace
+
     name = str(path)
     if name.lower().endswith(".tbx"):
-        return _read_tbx(read_bytes(name), name)
+        return replace(_read_tbx(read_bytes(name), name), path=name)
     text = read_text(name)
     head = text.lstrip()[:400].lower()
     if head.startswith("<?xml") or head.startswith("<martif") or head.startswith("<tbx"):
-        return _read_tbx(text.encode("utf-8"), name)
-    return parse_glossary_table(text, name, delimiter="," if name.lower().endswith(".csv") else "\t")
+        return replace(_read_tbx(text.encode("utf-8"), name), path=name)
+    return replace(parse_glossary_table(text, name, delimiter="," if name.lower().endswith(".csv") else "\t"), path=name)
 
 
 def parse_glossary_table(text: str, name: str = "glossary", *, delimiter: str = "\t") -> Glossary:
