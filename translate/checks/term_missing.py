@@ -17,6 +17,7 @@ translation keeps as it is (*Wings Air*) is a name, not a missing term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -32,8 +33,6 @@ TERM_MISSING_MAX = 5
 def _kept_as_name(matched: str, start: int, text: str) -> bool:
     """Whether a capitalised match inside the sentence is part of a name the translation
     kept (*Wings Air*, where *air* is "water"): a name is not a term to translate."""
-    import re
-
     return start > 0 and matched[:1].isupper() and re.search(rf"(?<!\w){re.escape(matched)}(?!\w)", text) is not None
 
 
