@@ -96,8 +96,8 @@ def review(
     glossary: Annotated[
         Path | None,
         glossary_option(
-            "Its terms are highlighted in the source and their English in the MT and reference; "
-            "with --serve, changed beads are also checked for term-missing."
+            "With --html or --serve: its terms are underlined in the source and their English in the MT and "
+            "reference; with --serve, changed beads are also checked for term-missing."
         ),
     ] = None,
     as_json: JsonOption = False,
