@@ -95,6 +95,16 @@ def test_same_entry_twice_is_kept_once() -> None:
     assert len(parse_glossary_table("kebijakan\tpolicy\nkebijakan\tpolicy\n")) == 1
 
 
+def test_tbx_conflict_and_missing_english_name_the_entry_line(tmp_path: Path) -> None:
+    path = tmp_path / "g.tbx"
+    path.write_text(TBX.replace("<term>pemerintah</term>", "<term>kebijakan</term>"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 13: 'kebijakan' is given as 'government' here but as 'policy' on line 4"):
+        read_glossary(path)
+    path.write_text(TBX.replace('<langSet xml:lang="en-US"><tig><term>KPK</term></tig></langSet>', ""), encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 8 \(KPK\): the entry has no English term"):
+        read_glossary(path)
+
+
 def test_broken_tbx_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "g.tbx"
     path.write_text("<martif><text><body><termEntry>", encoding="utf-8")
@@ -239,3 +249,22 @@ def test_glossary_is_an_input_no_output_may_replace(tmp_path: Path) -> None:
         result = runner.invoke(app, [*args, "--glossary", str(glossary_file)])
         assert result.exit_code == 2, result.output
     assert glossary_file.read_text(encoding="utf-8") == "kopi\tespresso\n"
+
+
+def test_workbench_session_rechecks_an_edited_mt_for_terms(tmp_path: Path) -> None:
+    """What ``review --serve --glossary`` does when a reviewer edits the MT."""
+    from selaras.review.session import ReviewSession
+    from selaras.rows import read_aligned_tsv, write_aligned_tsv
+
+    path = tmp_path / "aligned.tsv"
+    write_aligned_tsv(path, [AlignedRow((1,), (1,), "Budi pergi ke pasar.", "Budi goes to the market.", "Budi went to the market.", 0.9)])
+    checks = build_checks({"term-missing": {"glossary": glossary(("pasar", "market"))}})
+    session, _ = ReviewSession.open(path, checks=checks)
+    try:
+        edited = session.edit(0, "mt", "Budi goes to the bazaar.", session.version).new[0]
+        assert edited.flags == ("term-missing",) and edited.flag_reasons == (("term-missing", "pasar → market"),)
+        fixed = session.edit(0, "mt", "Budi goes to the markets.", session.version).new[0]
+        assert "term-missing" not in fixed.flags
+    finally:
+        session.close()
+    assert read_aligned_tsv(path)[0].mt == "Budi goes to the markets."

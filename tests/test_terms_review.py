@@ -67,6 +67,8 @@ def test_static_page_highlights_terms(browser: Any, tmp_path: Path) -> None:  # 
     # the cell text is unchanged by the marks
     mt = browser.execute_script("return document.querySelector('#rows td.mt').textContent")
     assert mt == "I eat rice. He drinks tea."
+    note = browser.execute_script("return document.getElementById('terms-note').textContent")
+    assert note.startswith("Glossary istilah.tsv (3 terms)")
     assert _save(browser, "terms-static.png", tmp_path).stat().st_size > 0
 
 

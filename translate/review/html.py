@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -238,11 +239,22 @@ def render_html(
 <section aria-label="Corpus metrics">
 {_warnings_html(warnings)}{_metrics_html(metrics, metrics_origin)}
 </section>
-{_overview_html(plain_rows, weak_chrf, reviewed)}{_controls_html(plain_rows)}{_table(reviewed)}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
+{_overview_html(plain_rows, weak_chrf, reviewed)}{_terms_note(glossary)}{_controls_html(plain_rows)}{_table(reviewed)}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
 <script type="application/json" id="selaras-data">{json_for_script(payload)}</script>
 <script>{JS}</script>
 """
     return page_html(f"Selaras review · {title}", head=head, body=body)
+
+
+def _terms_note(glossary: Any) -> str:
+    """The line saying what the underlines are, on a page made with a glossary."""
+    if glossary is None:
+        return ""
+    return (
+        f'<p class="sub" id="terms-note">Glossary {_esc(Path(glossary.name).name)} ({len(glossary)} terms): each term in the source '
+        'and its English in the MT and reference are <span class="term">underlined</span>; '
+        "a row whose MT or reference lacks one is flagged term-missing when checked with it.</p>\n"
+    )
 
 
 def _overview_html(plain_rows: Sequence[AlignedRow], weak_chrf: float, reviewed: bool) -> str:

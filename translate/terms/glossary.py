@@ -45,7 +45,7 @@ class Term:
         targets: its English renderings, preferred first (the one enforcement puts in
             the MT); the check accepts any of them.
         note: the entry's note, if any.
-        line: where it was read (a file line, or a TBX entry's number), for messages.
+        line: the file line it was read from (a TBX entry's ``termEntry`` line), for messages.
     """
 
     source: str
@@ -179,11 +179,12 @@ def _read_tbx(data: bytes, name: str) -> Glossary:
             continue  # an entry without Indonesian says nothing about Indonesian text
         sources = [t.text.strip() for t in unit.get_source_terms() if not t.deprecated and t.text.strip()]
         targets = tuple(dict.fromkeys(t.text.strip() for t in unit.get_target_terms() if not t.deprecated and t.text.strip()))
+        line = getattr(unit.xmlelement, "sourceline", None) or number  # the termEntry's line in the file
         if TBX_TARGET_LANG not in languages or not targets:
-            raise InputError(f"{name}, entry {number} ({', '.join(sources) or 'no term'}): no English term")
+            raise InputError(f"{name}, line {line} ({', '.join(sources) or 'no term'}): the entry has no English term")
         notes = unit.get_common_notes(source=True)
         for source in sources:
-            entries.append(Term(source, targets, notes[0].text if notes else "", number))
+            entries.append(Term(source, targets, notes[0].text if notes else "", line))
     return make_glossary(entries, name)
 
 
