@@ -220,6 +220,10 @@ def test_cli_translate_run_check_with_glossary(aligning_model: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "I like espresso.\nShe drinks tea."
     assert "1 term(s) already in the MT, 1 placed, 0 left" in result.stderr
+    result = runner.invoke(app, ["translate", str(tmp_path / "doc.id.txt"), *model, "--glossary", str(tmp_path / "istilah.tsv"), "--json"])
+    assert [s["terms"] for s in json.loads(result.stdout)] == [
+        [{"term": "kopi", "target": "espresso", "outcome": "placed"}], [{"term": "teh", "target": "tea", "outcome": "present"}],
+    ]
     out = tmp_path / "run"
     result = runner.invoke(app, ["run", str(tmp_path / "doc.id.txt"), "-r", str(tmp_path / "ref.en.txt"), "-o", str(out),
                                  "--embedder", "none", "--glossary", str(tmp_path / "istilah.tsv"), *model])

@@ -70,7 +70,9 @@ def translate(
     sentence number (line number with --lines); score is the model's own confidence, the
     mean log-probability per target token (closer to 0 is surer; no reference needed),
     and alignment, the word alignment: [source piece, target piece] index pairs into
-    source_pieces and target_pieces, from the model's cross-attention.
+    source_pieces and target_pieces, from the model's cross-attention. With
+    --glossary each sentence also lists its terms: term, target, and outcome (present,
+    placed on the aligned words, or unsure: the MT left as the model made it).
 
     A .docx, .html, .md or .srt file (or --format) is translated in place: the same
     document comes back in English, its formatting, structure and untranslatable parts

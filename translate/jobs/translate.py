@@ -95,11 +95,23 @@ class TranslateResult:
     warnings: list[str] = field(default_factory=list)
     #: With a glossary: term occurrences by outcome (``present``, ``placed``, ``unsure``).
     terms: dict[str, int] | None = None
+    #: With a glossary: each sentence's terms and what happened to them
+    #: (``selaras.terms.enforce.TermOutcome``), in sentence order.
+    sentence_terms: list[tuple[Any, ...]] | None = None
 
     def as_json(self) -> list[dict[str, Any]]:
         """The ``--json`` shape: one object per sentence (``id`` is 1-based), with its
         word alignment: ``alignment`` pairs ``[source piece, target piece]`` indexing
-        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence)."""
+        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence). With a
+        glossary, ``terms``: each term found in the source, its English and whether it
+        was ``present``, ``placed`` or left ``unsure`` (the MT as the model made it)."""
+        sentences = self._sentences_json()
+        if self.sentence_terms is not None:
+            for entry, outcomes in zip(sentences, self.sentence_terms):
+                entry["terms"] = [{"term": o.term.source, "target": o.term.target, "outcome": o.outcome} for o in outcomes]
+        return sentences
+
+    def _sentences_json(self) -> list[dict[str, Any]]:
         return [
             {
                 "id": number,
@@ -286,12 +298,13 @@ def _translate(
         backend, [s.text for s in sentences], batch_size=opts.batch_size, beams=opts.beams,
         on_progress=report, checkpoint=checkpoint, alignment=alignment or glossary is not None,
     )
-    terms = None
+    terms = sentence_terms = None
     if glossary is not None:  # the model's MT only; placed where its word alignment is sure
         from selaras.terms.enforce import enforce_terms, enforcement_counts
 
         enforced = enforce_terms(translations, glossary)
         translations, terms = [e.translation for e in enforced], enforcement_counts(enforced)
+        sentence_terms = [e.terms for e in enforced]
     return TranslateResult(
         document=DocumentTranslation(list(sentences), translations, lines),
         output=transaction.target,
@@ -300,6 +313,7 @@ def _translate(
         resumed=checkpoint.resumed,
         warnings=warnings,
         terms=terms,
+        sentence_terms=sentence_terms,
     )
 
 
