@@ -272,3 +272,22 @@ def test_workbench_session_rechecks_an_edited_mt_for_terms(tmp_path: Path) -> No
     finally:
         session.close()
     assert read_aligned_tsv(path)[0].mt == "Budi goes to the markets."
+
+
+@pytest.mark.slow
+def test_xliff_note_names_a_missing_term(tiny_trained_model: tuple[Path, list], tmp_path: Path) -> None:
+    """The memorising model's attention is never sure: the MT stays, and the translator's
+    note says which glossary term it lacks."""
+    from selaras.jobs.translate import translate_file
+
+    source = tmp_path / "a.xlf"
+    source.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="id" '
+        'datatype="plaintext"><body><trans-unit id="1"><source>Saya suka kopi.</source></trans-unit></body></file></xliff>',
+        encoding="utf-8",
+    )
+    result = translate_file(source, tmp_path / "a.en.xlf", model=str(tiny_trained_model[0]), beams=4,
+                            glossary=glossary(("kopi", "espresso")))
+    assert result.terms == {"present": 0, "placed": 0, "unsure": 1}
+    out = (tmp_path / "a.en.xlf").read_text(encoding="utf-8")
+    assert "I like coffee." in out and "term-missing: kopi → espresso" in out

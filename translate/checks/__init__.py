@@ -176,6 +176,7 @@ __all__ = [
     "entity_scores",
     "extract_numbers",
     "find_flags",
+    "glossary_checks",
     "length_log_ratio",
     "max_repeat_run",
     "missing_entities",
@@ -259,6 +260,12 @@ def build_checks(params: CheckParams | None = None) -> tuple[Check, ...]:
 
 #: The checks with their default parameters.
 CHECKS: tuple[Check, ...] = build_checks()
+
+
+def glossary_checks(glossary: Any) -> tuple[Check, ...] | None:
+    """The default checks with ``term-missing`` given ``glossary`` (a
+    ``selaras.terms.Glossary``); ``None`` without one (then a caller's default applies)."""
+    return None if glossary is None else build_checks({"term-missing": {"glossary": glossary}})
 
 
 def find_flags(

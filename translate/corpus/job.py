@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from selaras.backends.options import EngineOptions
-from selaras.checks import check_rows
+from selaras.checks import check_rows, glossary_checks
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
 from selaras.corpus.outputs import DOCS_DIR, ExportFilter, check_formats, export_files, open_outputs, output_files
@@ -43,7 +43,7 @@ from selaras.errors import InputError, SelarasError
 from selaras.export import ExportSummary
 from selaras.jobs.inputs import read_sentences
 from selaras.jobs.outputs import Outputs
-from selaras.jobs.run import RunResult, glossary_checks, run_job
+from selaras.jobs.run import RunResult, run_job
 from selaras.jobs.spec import AlignSettings, Precomputed, ProgressCallback, RunSpec, Translate
 from selaras.metrics import ScoreAccumulator, check_bootstrap
 from selaras.records import Bead, Translation

@@ -90,6 +90,8 @@ def annotations(
     translations: Sequence[Translation],
     engine: Mapping[str, Any],
     placed: Mapping[int, tuple[str, str]] | None = None,
+    *,
+    checks: Sequence[Any] | None = None,
 ) -> dict[int, Annotation]:
     """Each unit's note (by unit index, ``Sentence.paragraph``): the token-weighted mean
     log-probability of its sentences and the QA flags that fired on the unit.
@@ -97,6 +99,8 @@ def annotations(
     ``placed`` gives each unit's source and English as the reader sees them, with its
     kept-whole spans in place (a protected ``Selaras API`` is in the target though the
     model never wrote it): the checks read those, else the unit's sentences joined.
+    ``checks``: the QA checks (``selaras.checks.build_checks``; default: every check
+    with its defaults), e.g. with a glossary's ``term-missing``.
     """
     from selaras.checks import find_flags
     from selaras.rows import AlignedRow
@@ -114,7 +118,7 @@ def annotations(
         rows.append(AlignedRow((k + 1,), (), source.strip(), english.strip(), "", mt_logprob=logprob))
     name = engine_name(engine)
     notes: dict[int, Annotation] = {}
-    for unit, row, found in zip(units, rows, find_flags(rows)):
+    for unit, row, found in zip(units, rows, find_flags(rows, checks=checks)):
         pairs = by_unit[unit]
         # ``empty`` fires on the missing reference of every row here; an empty MT is said apart.
         flags = tuple(dict.fromkeys(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from selaras import backends
-from selaras.checks import check_rows
+from selaras.checks import check_rows, glossary_checks
 from selaras.errors import InputError
 from selaras.jobs.align import align_reference, alignment_tools
 from selaras.jobs.inputs import input_warnings, read_mt_lines, read_sentences, warned
@@ -227,15 +227,6 @@ def _machine_translation(spec: RunSpec, src_texts: list[str], transaction: Trans
     raise TypeError(f"not an MT source: {spec.mt!r}")  # a programming error: MtSource has four cases
 
 
-def glossary_checks(glossary: Any) -> Any:
-    """The checks with ``term-missing`` given ``glossary`` (``None``: the default checks)."""
-    if glossary is None:
-        return None
-    from selaras.checks import build_checks
-
-    return build_checks({"term-missing": {"glossary": glossary}})
-
-
 def _with_glossary(spec: RunSpec, mt: _Mt) -> tuple[_Mt, dict[str, Any] | None]:
     """The MT with the glossary enforced on what the model made (a given MT file is a
     human's or another tool's and is left as it is), and ``metrics.json``'s ``glossary``
@@ -252,4 +243,4 @@ def _with_glossary(spec: RunSpec, mt: _Mt) -> tuple[_Mt, dict[str, Any] | None]:
     return _Mt.of([e.translation for e in enforced], mt.info if isinstance(mt.info, dict) else None, mt.resumed), entry
 
 
-__all__ = ["RunResult", "glossary_checks", "run", "run_job"]
+__all__ = ["RunResult", "run", "run_job"]

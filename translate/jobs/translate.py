@@ -257,7 +257,10 @@ def translate_formatted(
         else:
             translations = result.document.translations
             placement = document_format.placement
-            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, placement, result.engine))
+            from selaras.checks import glossary_checks
+
+            checks = glossary_checks(glossary)  # XLIFF/PO notes then name missing terms too
+            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, placement, result.engine, checks=checks))
     return result
 
 
