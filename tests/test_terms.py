@@ -291,3 +291,16 @@ def test_xliff_note_names_a_missing_term(tiny_trained_model: tuple[Path, list], 
     assert result.terms == {"present": 0, "placed": 0, "unsure": 1}
     out = (tmp_path / "a.en.xlf").read_text(encoding="utf-8")
     assert "I like coffee." in out and "term-missing: kopi → espresso" in out
+
+
+def test_terminal_table_underlines_terms() -> None:
+    from rich.console import Console
+
+    from selaras.review.terminal import review_table
+
+    rows = [(1, row("Budi pergi ke pasar.", "Budi goes to the market.", "Budi went to the bazaar."))]
+    console = Console(width=120, force_terminal=True, color_system="standard")
+    with console.capture() as captured:
+        console.print(review_table(rows, glossary=glossary(("pasar", "market"))))
+    out = captured.get()
+    assert "\x1b[1;4mpasar\x1b[0m" in out and "\x1b[1;4mmarket\x1b[0m" in out and "\x1b[1;4mbazaar" not in out

@@ -96,8 +96,8 @@ def review(
     glossary: Annotated[
         Path | None,
         glossary_option(
-            "With --html or --serve: its terms are underlined in the source and their English in the MT and "
-            "reference; with --serve, changed beads are also checked for term-missing."
+            "Its terms are underlined in the source and their English in the MT and reference (table, page "
+            "and workbench); with --serve, changed beads are also checked for term-missing."
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -144,7 +144,7 @@ def review(
     if as_json:
         print_json(review_json(aligned, data, selected, html=html))
     else:
-        _print_table(selected, data, width=width, html=html)
+        _print_table(selected, data, width=width, html=html, glossary=terms)
 
 
 def _refuse_beside_serve(given: dict[str, bool]) -> None:
@@ -200,7 +200,9 @@ def review_json(
     }
 
 
-def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width: int | None, html: Path | None) -> None:
+def _print_table(
+    selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width: int | None, html: Path | None, glossary: Any = None
+) -> None:
     """The terminal view: the table (not with --html) and the summary line.
 
     With ``--html -`` the page owns stdout, so the summary goes to stderr.
@@ -211,7 +213,7 @@ def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width
 
     console = Console(width=width, highlight=False, stderr=html is not None and str(html) == "-")
     if html is None:
-        console.print(review_table(selected))
+        console.print(review_table(selected, glossary=glossary))
     console.print(summary_line(data.rows, data.corpus, shown=len(selected)), soft_wrap=True)
 
 

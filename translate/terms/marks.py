@@ -3,7 +3,7 @@
 The static page and the workbench mark each glossary term found in a row's source and
 each of its English renderings found in the MT and the reference (the same matching as
 the ``term-missing`` check, :mod:`selaras.terms.match`), as character ranges the page's
-script wraps in ``<span class="term">``. A term whose English is missing shows only on
+script wraps in ``<span class="term">`` (the terminal table underlines the same spans). A term whose English is missing shows only on
 the source side, which is the reviewer's cue beside the flag's reason.
 """
 
@@ -28,21 +28,26 @@ def _utf16(text: str, ranges: list[list[int]]) -> list[list[int]]:
     return [[at(a), at(b)] for a, b in ranges]
 
 
-def term_marks(row: AlignedRow, matcher: TermMatcher) -> TermMarks:
-    """The ranges of ``row``'s glossary terms (source) and their English (MT, reference), in
-    UTF-16 code units (JavaScript's string indexes)."""
+def term_spans(row: AlignedRow, matcher: TermMatcher) -> TermMarks:
+    """The character ranges (code points) of ``row``'s glossary terms in its source and of
+    their English in its MT and reference."""
     matches = matcher.find(row.source)
-    marks: TermMarks = {"source": _utf16(row.source, [[m.start, m.end] for m in matches]), "mt": [], "reference": []}
+    spans: TermMarks = {"source": [[m.start, m.end] for m in matches], "mt": [], "reference": []}
     targets = list(dict.fromkeys(t for m in matches for t in m.term.targets))
     for side in ("mt", "reference"):
-        text = getattr(row, side)
-        spans = sorted({span for target in targets for span in english_spans(text, target)})
+        found = sorted({span for target in targets for span in english_spans(getattr(row, side), target)})
         kept: list[list[int]] = []
-        for start, end in spans:  # overlapping renderings: keep the first
+        for start, end in found:  # overlapping renderings: keep the first
             if not kept or start >= kept[-1][1]:
                 kept.append([start, end])
-        marks[side] = _utf16(text, kept)
-    return marks
+        spans[side] = kept
+    return spans
+
+
+def term_marks(row: AlignedRow, matcher: TermMatcher) -> TermMarks:
+    """:func:`term_spans` in UTF-16 code units (JavaScript's string indexes), for the pages."""
+    spans = term_spans(row, matcher)
+    return {side: _utf16(getattr(row, side), ranges) for side, ranges in spans.items()}
 
 
 def row_marker(glossary: Glossary | None) -> Callable[[AlignedRow], TermMarks] | None:
@@ -53,4 +58,4 @@ def row_marker(glossary: Glossary | None) -> Callable[[AlignedRow], TermMarks] |
     return lambda row: term_marks(row, matcher)
 
 
-__all__ = ["TermMarks", "row_marker", "term_marks"]
+__all__ = ["TermMarks", "row_marker", "term_marks", "term_spans"]
