@@ -451,6 +451,7 @@ def test_checks_are_in_flag_order_and_every_score_survives_empty_sides() -> None
         "repetition": (RepeatScore(), RepeatScore()),
         "number-mismatch": (NumberComparison(), NumberComparison()),
         "entity-missing": ([], []),
+        "term-missing": ((), ()),  # no glossary given: off
         "length-ratio": ((None, none_stats), (None, none_stats)),
         "low-confidence": (ConfidenceScore(None, none_stats), ConfidenceScore(None, none_stats)),
         "low-alignment": (None, None),

@@ -203,6 +203,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory, hub_env: Path, tiny_traine
 
     write("berita.id.txt", "".join(f"{SENTENCES[i % len(SENTENCES)]}\n" for i in range(MIN_SENTENCES)) + ARTICLE)
     write("id-en.dict.tsv", "kopi\tcoffee\nbuku\tbook\npasar\tmarket\nhujan\train\n")
+    write("istilah.tsv", "source\ttarget\tnote\nkopi\tcoffee\nperpustakaan\tlibrary\tnot 'bookshop'\n")  # a glossary (#23)
     write("halaman.php", "<?php $judul = 'Berita'; ?>\n<html><body><h1>Apa kabar?</h1>\n"
           "<p>Saya suka <b>kopi</b>. Dia membaca buku di perpustakaan.</p>\n<?php echo date('Y'); ?>\n</body></html>\n")
     _docx(root / "laporan.docx", ["Apa kabar?", "Saya suka kopi.", "Dia membaca buku di perpustakaan."])

@@ -13,7 +13,7 @@ Indonesian number formats, which is why :func:`extract_numbers` exists.
 
 Where things are, one module per check (or measure family), in ``FLAG_NAMES`` order:
 :mod:`.empty`, :mod:`.wrong_language`, :mod:`.untranslated`, :mod:`.repetition`,
-:mod:`.numbers`, :mod:`.entities`, :mod:`.length` (``length-ratio``),
+:mod:`.numbers`, :mod:`.entities`, :mod:`.term_missing` (a glossary's terms), :mod:`.length` (``length-ratio``),
 :mod:`.confidence` (``low-confidence``), :mod:`.scores` (``low-alignment``,
 ``low-score``); :mod:`.base` holds the :class:`Check` base class, :mod:`.lexicon` reads
 the word lists in ``data/`` (Indonesian words, exonyms and acronyms, titles; each file's
@@ -95,6 +95,7 @@ from selaras.checks.repetition import (
     repeated_trigram_share,
 )
 from selaras.checks.scores import LOW_ALIGN, LOW_CHRF, LowAlignmentCheck, LowScoreCheck
+from selaras.checks.term_missing import TERM_MISSING_MAX, TermMissingCheck
 from selaras.checks.untranslated import (
     UNTRANSLATED_COPY_RATIO,
     UNTRANSLATED_MIN_ID_WORDS,
@@ -137,6 +138,7 @@ __all__ = [
     "REPEAT_MIN_RUN",
     "REPEAT_MIN_TRIGRAMS",
     "REPEAT_TRIGRAM_SHARE",
+    "TERM_MISSING_MAX",
     "UNTRANSLATED_COPY_RATIO",
     "UNTRANSLATED_MIN_ID_WORDS",
     "UNTRANSLATED_MIN_SHARED",
@@ -159,6 +161,7 @@ __all__ = [
     "RepeatScore",
     "RepetitionCheck",
     "RobustStats",
+    "TermMissingCheck",
     "UntranslatedCheck",
     "UntranslatedScore",
     "WrongLanguageCheck",
@@ -173,6 +176,7 @@ __all__ = [
     "entity_scores",
     "extract_numbers",
     "find_flags",
+    "glossary_checks",
     "length_log_ratio",
     "max_repeat_run",
     "missing_entities",
@@ -193,6 +197,7 @@ CHECK_TYPES: tuple[type[Check], ...] = (
     RepetitionCheck,
     NumberCheck,
     EntityCheck,
+    TermMissingCheck,
     LengthRatioCheck,
     LowConfidenceCheck,
     LowAlignmentCheck,
@@ -255,6 +260,12 @@ def build_checks(params: CheckParams | None = None) -> tuple[Check, ...]:
 
 #: The checks with their default parameters.
 CHECKS: tuple[Check, ...] = build_checks()
+
+
+def glossary_checks(glossary: Any) -> tuple[Check, ...] | None:
+    """The default checks with ``term-missing`` given ``glossary`` (a
+    ``selaras.terms.Glossary``); ``None`` without one (then a caller's default applies)."""
+    return None if glossary is None else build_checks({"term-missing": {"glossary": glossary}})
 
 
 def find_flags(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
-from selaras.cli.options import json_option, output_option
+from selaras.cli.options import glossary_option, json_option, output_option, read_glossary_option
 from selaras.checks import (
     FLAG_NAMES,
     LENGTH_MIN_FACTOR,
@@ -52,8 +52,9 @@ def parse_low_confidence(value: str) -> float | None:
     return number
 
 
-def checks_from_options(values: Mapping[str, object], *, where: str = "") -> Any:
-    """The checks that option values set (``{"--low-chrf": 25.0, ...}``).
+def checks_from_options(values: Mapping[str, object], *, where: str = "", glossary: Any = None) -> Any:
+    """The checks that option values set (``{"--low-chrf": 25.0, ...}``), and
+    ``term-missing`` with ``glossary`` (a read :class:`selaras.terms.Glossary`) if given.
 
     A value the library refuses is one error line under the option's name, after
     ``where`` (``"--checked-with: "`` when the options came inside another).
@@ -64,6 +65,8 @@ def checks_from_options(values: Mapping[str, object], *, where: str = "") -> Any
     for option, value in values.items():
         check_name, param = OPTION_PARAMS[option]
         params.setdefault(check_name, {})[param] = value
+    if glossary is not None:
+        params["term-missing"] = {"glossary": glossary}
     try:
         return build_checks(params)
     except ParameterError as exc:
@@ -79,6 +82,7 @@ def checks_from_options(values: Mapping[str, object], *, where: str = "") -> Any
         "selaras check aligned.tsv --in-place --low-chrf 25",
         "selaras check aligned.tsv --low-confidence -1.5",
         "selaras check aligned.tsv --json | jq '.counts'",
+        "selaras check aligned.tsv --glossary istilah.tsv -o checked.tsv   # term-missing flags",
     )
 )
 @handle_errors
@@ -110,10 +114,14 @@ def check(
     repeat: Annotated[int, typer.Option(help="repetition when an n-gram repeats this many times in a row.")] = (
         REPEAT_MIN_RUN
     ),
+    glossary: Annotated[
+        Path | None,
+        glossary_option("Rows whose MT or reference lacks the English of a term in their source are flagged term-missing."),
+    ] = None,
 ) -> None:
     """Flag suspicious rows: empty sides, a reference in the wrong language, untranslated
     or looping MT, number and name mismatches (Indonesian number formats understood),
-    odd lengths, low MT confidence, low scores.
+    glossary terms missing (with --glossary), odd lengths, low MT confidence, low scores.
 
     The flags column is recomputed; flags from other tools are kept after ours.
     A count per flag goes to stderr.
@@ -134,8 +142,13 @@ def check(
             "--length-z": length_z,
             "--id-words": id_words,
             "--repeat": repeat,
-        }
+        },
+        glossary=read_glossary_option(glossary),
     )
+    if glossary is not None and (in_place or output is not None):  # the glossary is an input too
+        from selaras.io import check_outputs
+
+        check_outputs([aligned if in_place else output], [glossary])
     to_stdout = output is None and not in_place and not as_json  # --json alone prints only the JSON
     result = check_file(aligned, STDIO if to_stdout else output, checks=checks, in_place=in_place)
     typer.echo(summary_line(result.rows), err=True)

@@ -21,8 +21,10 @@ from selaras.cli.options import (
     comma_list,
     exclude_flags_option,
     flag_group,
+    glossary_option,
     min_chrf_option,
     out_dir_option,
+    read_glossary_option,
 )
 from selaras.export.registry import EXPORTERS
 from selaras.metrics import N_BOOTSTRAP
@@ -39,6 +41,7 @@ class CorpusEngine(str, Enum):
     epilog=examples(
         "selaras corpus manifest.tsv -o runs/corpus",
         "selaras corpus docs/ -o runs/corpus --export tmx,moses --min-chrf 30 --exclude-flags number-mismatch",
+        "selaras corpus manifest.tsv -o runs/corpus --glossary istilah.tsv --exclude-flags term-missing",
         "selaras corpus manifest.jsonl -o runs/corpus --engine ray --ray-address auto --json",
         "selaras corpus manifest.tsv -o runs/corpus --tm memori.tm --fill-tm korpus.tm --min-chrf 30",
     )
@@ -89,6 +92,13 @@ def corpus(
     ] = None,
     tm: TmOption = None,
     fill_tm: FillTmOption = None,
+    glossary: Annotated[
+        Optional[Path],
+        glossary_option(
+            "Every document's rows whose MT or reference lacks a term's English are flagged term-missing "
+            "(the corpus MT itself is not changed)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate, align and score many documents into one folder, with one filtered export.
@@ -112,6 +122,7 @@ def corpus(
     settings = RunSettings(
         engine=mt_engine.options(), lines=lines, align=AlignSettings(max_bead=max_bead, embedder=embedder), n_bootstrap=bootstrap,
         tm=tm,
+        glossary=read_glossary_option(glossary),
     )
     filters = ExportFilter(formats=formats, min_chrf=min_chrf, exclude_flags=comma_list(exclude_flags))
     with progress_reporter("translating") as on_translate, progress_reporter("assembling") as on_assemble:

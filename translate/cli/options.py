@@ -282,3 +282,30 @@ FillTmOption = Annotated[
         "keep) to this translation memory (selaras tm).",
     ),
 ]
+# --- the glossary (#23) -------------------------------------------------------------------
+
+GLOSSARY_FORMATS = "TSV 'source<TAB>target[<TAB>note]' (header optional), .csv, or TBX"
+
+
+def glossary_option(help: str) -> Any:
+    """``--glossary``: a terminology file (``help`` says what the command does with it)."""
+    return typer.Option("--glossary", help=f"Glossary: {GLOSSARY_FORMATS}. {help}")
+
+
+#: ``--glossary`` on the commands that translate: enforced in the MT and checked.
+GlossaryOption = Annotated[
+    Optional[Path],
+    glossary_option(
+        "The MT uses each term's English where the model's word alignment is sure (else it is left as it was); "
+        "rows whose MT or reference lacks a term's English are flagged term-missing."
+    ),
+]
+
+
+def read_glossary_option(path: Path | None) -> Any:
+    """The glossary ``--glossary`` names, read (and refused in one line) before any work; ``None`` without one."""
+    if path is None:
+        return None
+    from selaras.terms import read_glossary
+
+    return read_glossary(path)

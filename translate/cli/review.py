@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, print_json
-from selaras.cli.options import JsonOption, bootstrap_option, flag_group, status_option, tm_option
+from selaras.cli.options import (
+    JsonOption,
+    bootstrap_option,
+    flag_group,
+    glossary_option,
+    read_glossary_option,
+    status_option,
+    tm_option,
+)
 
 if TYPE_CHECKING:
     from selaras.rows import AlignedRow
@@ -55,6 +63,7 @@ class WorkbenchFlags:
         "selaras review aligned.tsv --serve",
         "selaras review aligned.tsv --serve --port 8765 --no-open",
         "selaras review aligned.tsv --serve --tm memori.tm   # fuzzy matches; accepted beads go to the TM",
+        "selaras review aligned.tsv --html review.html --glossary istilah.tsv   # terms highlighted",
     )
 )
 @handle_errors
@@ -93,6 +102,13 @@ def review(
         ),
     ] = False,
     workbench: WorkbenchFlags = WorkbenchFlags(),
+    glossary: Annotated[
+        Path | None,
+        glossary_option(
+            "Its terms are underlined in the source and their English in the MT and reference (table, page "
+            "and workbench); with --serve, changed beads are also checked for term-missing."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Review MT beside source and reference: weak rows coloured, flags shown, corpus chrF/BLEU.
@@ -104,6 +120,7 @@ def review(
     With --serve it prints one line, the workbench's address with a fresh token, and
     serves until Ctrl-C; every change is journalled beside the TSV and saved into it.
     """
+    terms = read_glossary_option(glossary)  # a bad glossary is refused before anything else
     if serve:
         _refuse_beside_serve(
             {
@@ -112,7 +129,7 @@ def review(
                 "--width": width is not None, "--bootstrap": bootstrap != 0, "--sort": sort != "file",
             }
         )
-        _serve(aligned, workbench, checks=_checks_from(workbench.checked_with))
+        _serve(aligned, workbench, checks=_checks_from(workbench.checked_with, terms), glossary=terms)
         return
     if workbench != WorkbenchFlags():
         raise fail("--host, --port, --no-open, --checked-with and --tm go with --serve", 2)
@@ -132,11 +149,11 @@ def review(
     statuses = parse_statuses(status) if status is not None else None
     selected = rows_for_review(data.rows, only_flagged=only_flagged, sort=sort, limit=limit, statuses=statuses)
     if html is not None:
-        _write_page(html, selected, data, title=aligned.name, sort=sort)
+        _write_page(html, selected, data, title=aligned.name, sort=sort, glossary=terms)
     if as_json:
         print_json(review_json(aligned, data, selected, html=html))
     else:
-        _print_table(selected, data, width=width, html=html)
+        _print_table(selected, data, width=width, html=html, glossary=terms)
 
 
 def _refuse_beside_serve(given: dict[str, bool]) -> None:
@@ -156,13 +173,16 @@ def _check_view_flags(*, html: Path | None, as_json: bool, width: int | None, li
         raise fail(f"--limit must be 0 or more, got {limit}", 2)
 
 
-def _write_page(html: Path, selected: Sequence[tuple[int, AlignedRow]], data: Any, *, title: str, sort: str) -> None:
+def _write_page(
+    html: Path, selected: Sequence[tuple[int, AlignedRow]], data: Any, *, title: str, sort: str, glossary: Any = None
+) -> None:
     """The HTML review page, written atomically (``-``: stdout), and a note on stderr naming the file."""
     from selaras.io import atomic_write
     from selaras.review.html import render_html
 
     page = render_html(
-        selected, metrics=data.corpus, title=title, sort=sort, metrics_origin=data.origin, warnings=data.warnings
+        selected, metrics=data.corpus, title=title, sort=sort, metrics_origin=data.origin, warnings=data.warnings,
+        glossary=glossary,
     )
     with atomic_write(html) as handle:
         handle.write(page)
@@ -189,7 +209,9 @@ def review_json(
     }
 
 
-def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width: int | None, html: Path | None) -> None:
+def _print_table(
+    selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width: int | None, html: Path | None, glossary: Any = None
+) -> None:
     """The terminal view: the table (not with --html) and the summary line.
 
     With ``--html -`` the page owns stdout, so the summary goes to stderr.
@@ -200,14 +222,19 @@ def _print_table(selected: Sequence[tuple[int, AlignedRow]], data: Any, *, width
 
     console = Console(width=width, highlight=False, stderr=html is not None and str(html) == "-")
     if html is None:
-        console.print(review_table(selected))
+        console.print(review_table(selected, glossary=glossary))
     console.print(summary_line(data.rows, data.corpus, shown=len(selected)), soft_wrap=True)
 
 
-def _checks_from(checked_with: str | None) -> Any:
-    """The checks that ``--checked-with "--low-chrf 25 ..."`` describes (``None``: defaults)."""
+def _checks_from(checked_with: str | None, glossary: Any = None) -> Any:
+    """The checks that ``--checked-with "--low-chrf 25 ..."`` describes, with ``term-missing``
+    given ``glossary`` (``None`` and no glossary: defaults)."""
     if checked_with is None:
-        return None
+        if glossary is None:
+            return None
+        from selaras.cli.check import checks_from_options
+
+        return checks_from_options({}, glossary=glossary)
     import shlex
 
     from selaras.cli.check import OPTION_PARAMS, checks_from_options, parse_low_confidence
@@ -228,10 +255,10 @@ def _checks_from(checked_with: str | None) -> Any:
             except ValueError:
                 raise fail(f"--checked-with: {option} needs a number, got {raw!r}", 2) from None
         values[option] = value
-    return checks_from_options(values, where="--checked-with: ")
+    return checks_from_options(values, where="--checked-with: ", glossary=glossary)
 
 
-def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any) -> None:
+def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any, glossary: Any = None) -> None:
     """Run the workbench: the URL on stdout (one line), notes on stderr."""
     if not 0 <= workbench.port <= 65535:
         raise fail(f"--port must be 0-65535, got {workbench.port}", 2)
@@ -265,4 +292,5 @@ def _serve(aligned: Path, workbench: WorkbenchFlags, *, checks: Any) -> None:
         on_note=lambda note: typer.echo(note, err=True),
         checks=checks,
         tm=workbench.tm,
+        glossary=glossary,
     )

@@ -13,6 +13,7 @@ from selaras.cli.options import (
     EmbedderOption,
     EngineFlags,
     FormatOption,
+    GlossaryOption,
     JsonOption,
     LexiconOption,
     LinesOption,
@@ -21,6 +22,7 @@ from selaras.cli.options import (
     flag_group,
     mt_option,
     out_dir_option,
+    read_glossary_option,
 )
 from selaras.metrics import N_BOOTSTRAP
 
@@ -34,6 +36,7 @@ from selaras.metrics import N_BOOTSTRAP
         "selaras run laporan.docx -r report.en.docx -o runs/laporan  # docx, html, md, srt",
         "selaras run doc.id.txt -r ref.en.txt --word-alignment     # word links for the review page",
         "selaras run doc.id.txt -r ref.en.txt --tm memori.tm       # TM matches instead of MT (origin=tm)",
+        "selaras run doc.id.txt -r ref.en.txt --glossary istilah.tsv  # terms enforced in the MT and checked",
     )
 )
 @handle_errors
@@ -62,6 +65,7 @@ def run(
         ),
     ] = False,
     tm: TmOption = None,
+    glossary: GlossaryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Segment, translate, align with the reference(s), flag and score — into one folder.
@@ -86,6 +90,7 @@ def run(
         align=AlignSettings(max_bead=max_bead, lexicon=lexicon, embedder=embedder),
         lines=lines, format=document_format, n_bootstrap=bootstrap, word_alignment=word_alignment,
         tm=tm,
+        glossary=read_glossary_option(glossary),
     )
     with progress_reporter("translating") as on_progress, progress_reporter("embedding") as on_embed:
         result = run_job(spec, Progress(translate=on_progress, embed=on_embed))

@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from selaras.cli.app import app, examples, fail, handle_errors, progress_reporter
-from selaras.cli.options import EngineFlags, FormatOption, JsonOption, TmOption, flag_group, lines_option, output_option
+from selaras.cli.options import (
+    EngineFlags,
+    FormatOption,
+    GlossaryOption,
+    JsonOption,
+    flag_group,
+    lines_option,
+    output_option,
+    read_glossary_option,
+    TmOption,
+)
 
 
 @app.command(
@@ -25,6 +35,7 @@ from selaras.cli.options import EngineFlags, FormatOption, JsonOption, TmOption,
         "selaras translate artikel.id.txt --backend ctranslate2 --compute-type float32",
         "selaras translate artikel.id.txt --tm memori.tm -o artikel.en.txt   # reviewed sentences from the TM",
         "selaras translate artikel.id.txt --shortlist opus-id-en.shortlist.json   # see: selaras shortlist build",
+        "selaras translate artikel.id.txt --glossary istilah.tsv   # the MT uses the glossary's English",
         "HF_HUB_OFFLINE=1 selaras translate artikel.id.txt   # use the cached model only",
     )
 )
@@ -49,6 +60,7 @@ def translate(
         ),
     ] = False,
     tm: TmOption = None,
+    glossary: GlossaryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Translate Indonesian to English, one English line per source sentence.
@@ -61,7 +73,9 @@ def translate(
     sentence number (line number with --lines); score is the model's own confidence, the
     mean log-probability per target token (closer to 0 is surer; no reference needed),
     and alignment, the word alignment: [source piece, target piece] index pairs into
-    source_pieces and target_pieces, from the model's cross-attention.
+    source_pieces and target_pieces, from the model's cross-attention. With
+    --glossary each sentence also lists its terms: term, target, and outcome (present,
+    placed on the aligned words, or unsure: the MT left as the model made it).
 
     A .docx, .html, .md or .srt file (or --format) is translated in place: the same
     document comes back in English, its formatting, structure and untranslatable parts
@@ -81,10 +95,17 @@ def translate(
     if format_name(file, document_format) == "docx" and output is None and not as_json and sys.stdout.isatty():
         raise fail("a .docx is a binary file: give -o FILE.docx (or redirect stdout)", 2)
     options = engine.options()
+    terms = read_glossary_option(glossary)
     with progress_reporter("translating") as report:
         result = translate_file(
             file, output, options=options, lines=lines, as_json=as_json, on_progress=report, format=document_format,
-            overwrite=overwrite, tm=tm,
+            overwrite=overwrite, tm=tm, glossary=terms,
+        )
+    if result.terms is not None:
+        typer.echo(
+            "glossary: {present} term(s) already in the MT, {placed} placed, {unsure} left as they were "
+            "(alignment unsure)".format(**result.terms),
+            err=True,
         )
     split = result.document.split_count
     if split:

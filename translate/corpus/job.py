@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from selaras.backends.options import EngineOptions
-from selaras.checks import check_rows
+from selaras.checks import check_rows, glossary_checks
 from selaras.corpus.manifest import Document, read_manifest
 from selaras.corpus.memory import SentenceMemory, default_path, text_hash
 from selaras.memory import TranslationMemory
@@ -77,6 +77,9 @@ class RunSettings:
         tm: a translation memory (``selaras.memory``): its exact matches replace the MT
             of their sentences in every document (``origin`` = ``tm``) and are never
             translated (nor put in the sentence cache, which holds the engine's work).
+        glossary: a :class:`selaras.terms.Glossary`: every document's rows get the
+            ``term-missing`` check (the sentence cache keeps no word alignment, so the
+            corpus MT is not changed: each term is counted ``unsure``).
     """
 
     engine: EngineOptions = field(default_factory=EngineOptions)
@@ -84,13 +87,14 @@ class RunSettings:
     align: AlignSettings = field(default_factory=AlignSettings)
     n_bootstrap: int = 1000
     tm: str | Path | None = None
+    glossary: Any = None
 
     def template(self) -> RunSpec:
         """The run spec of every document, without its files and translations: each
         document's spec is this one completed (:func:`document_spec`)."""
         return RunSpec(
             source="", references=(), out_dir="", mt=Translate(self.engine), align=self.align, lines=self.lines,
-            n_bootstrap=self.n_bootstrap,
+            n_bootstrap=self.n_bootstrap, glossary=self.glossary,
         )
 
 
@@ -413,7 +417,7 @@ def _assemble(document: Document, folder: Path, template: RunSpec, memory: Sente
     if any(t is None for t in found):  # another job replaced the cache in between: not this job's fault
         raise SelarasError(f"{document.source}: translations missing from the sentence cache; rerun the job")
     if not document.references:
-        return _translate_only(document, folder, texts, found, engine_info)
+        return _translate_only(document, folder, texts, found, engine_info, template.glossary)
     result: RunResult = run_job(document_spec(template, document, folder, found, engine_info))
     rows = result.aligned[0]
     primary = result.metrics["references"][0]["metrics"] or {}
@@ -429,7 +433,8 @@ def _assemble(document: Document, folder: Path, template: RunSpec, memory: Sente
 
 
 def _translate_only(
-    document: Document, folder: Path, texts: list[str], translations: Sequence[Translation], engine_info: Any
+    document: Document, folder: Path, texts: list[str], translations: Sequence[Translation], engine_info: Any,
+    glossary: Any = None,
 ) -> tuple[list[AlignedRow], dict[str, Any]]:
     """A document without a reference: ``source.txt``, ``mt.txt`` and ``metrics.json`` (as a
     run folder, through the output transaction), and one 1-0 row per sentence (no
@@ -445,7 +450,8 @@ def _translate_only(
             [Bead(src=(i,), tgt=(), score=None) for i in range(len(texts))],  # type: ignore[arg-type]  # nothing aligned
             mt_scores=[(t.score, t.tokens) for t in translations],
             origins=[t.origin for t in translations],
-        )
+        ),
+        checks=glossary_checks(glossary),
     )
     with outputs.transaction() as transaction:
         files = {SOURCE_NAME: "".join(t + "\n" for t in texts), MT_NAME: "".join(t + "\n" for t in mt_lines)}

@@ -15,36 +15,16 @@ from __future__ import annotations
 
 import importlib
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from selaras.records import Sentence, Translation
+from selaras.toolkit import toolkit  # re-exported: the formats and their tests import it from here
 
 #: Who the notes are from (XLIFF ``<note from>``; a PO translator comment starts with it).
 NOTE_FROM = "selaras"
-
-
-def toolkit(module: str) -> ModuleType:
-    """Import ``module`` of translate-toolkit (e.g. ``"translate.storage.pofile"``).
-
-    Raises:
-        ImportError: translate-toolkit is not installed.
-    """
-    ours = Path(__file__).resolve().parents[1]
-    loaded = sys.modules.get("translate")
-    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve().parent == ours:
-        for name in [n for n in sys.modules if n == "translate" or n.startswith("translate.")]:
-            del sys.modules[name]  # the repository's folder imported under the toolkit's name
-    saved = sys.path[:]
-    sys.path[:] = [p for p in sys.path if (Path(p or ".").resolve() / "translate") != ours]
-    try:
-        return importlib.import_module(module)
-    finally:
-        sys.path[:] = saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +101,8 @@ def annotations(
     translations: Sequence[Translation],
     engine: Mapping[str, Any],
     placed: Mapping[int, tuple[str, str]] | None = None,
+    *,
+    checks: Sequence[Any] | None = None,
 ) -> dict[int, Annotation]:
     """Each unit's note (by unit index, ``Sentence.paragraph``): the token-weighted mean
     log-probability of its sentences and the QA flags that fired on the unit.
@@ -128,6 +110,8 @@ def annotations(
     ``placed`` gives each unit's source and English as the reader sees them, with its
     kept-whole spans in place (a protected ``Selaras API`` is in the target though the
     model never wrote it): the checks read those, else the unit's sentences joined.
+    ``checks``: the QA checks (``selaras.checks.build_checks``; default: every check
+    with its defaults), e.g. with a glossary's ``term-missing``.
     """
     from selaras.checks import find_flags
     from selaras.rows import AlignedRow
@@ -145,7 +129,7 @@ def annotations(
         rows.append(AlignedRow((k + 1,), (), source.strip(), english.strip(), "", mt_logprob=logprob))
     name = engine_name(engine)
     notes: dict[int, Annotation] = {}
-    for unit, row, found in zip(units, rows, find_flags(rows)):
+    for unit, row, found in zip(units, rows, find_flags(rows, checks=checks)):
         pairs = by_unit[unit]
         # ``empty`` fires on the missing reference of every row here; an empty MT is said apart.
         flags = tuple(dict.fromkeys(

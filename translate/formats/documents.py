@@ -36,12 +36,14 @@ def rebuild_document(
     translations: Sequence[Translation],
     placement: Placement,
     engine: Mapping[str, Any] | None = None,
+    checks: Sequence[Any] | None = None,
 ) -> bytes:
     """The document with every unit's translation in place (a unit with no sentence is kept).
 
     A format that takes notes (XLIFF, PO: ``annotate``) gets each unit's engine,
     confidence and QA flags when ``engine`` (``EngineInfo.as_json()``) is given; the
-    checks read the units as placed, kept-whole spans included.
+    checks read the units as placed, kept-whole spans included (``checks``: which, from
+    ``selaras.checks.build_checks``; default: every check with its defaults).
     """
     from selaras.formats.base import unchanged
     from selaras.formats.inline import place_spans
@@ -60,7 +62,7 @@ def rebuild_document(
         from selaras.formats.bilingual import annotations
 
         placed = {n: (unit.text, done[n].text) for n, unit in enumerate(extracted.units) if n in by_unit}
-        extracted.annotate(annotations(sentences, translations, engine, placed))
+        extracted.annotate(annotations(sentences, translations, engine, placed, checks=checks))
     return extracted.rebuild(done)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from selaras import backends
-from selaras.checks import check_rows
+from selaras.checks import check_rows, glossary_checks
 from selaras.errors import InputError
 from selaras.jobs.align import align_reference, alignment_tools
 from selaras.jobs.inputs import input_warnings, read_mt_lines, read_sentences, warned
@@ -88,6 +88,9 @@ def run(source: str | Path, references: Sequence[str | Path], out_dir: str | Pat
             * ``tm``: a translation memory file (``selaras.memory``): its exact matches
               replace the MT of their sentences (``origin`` = ``tm`` in the rows, counted
               in ``metrics["origin"]``) and are never sent to the engine.
+            * ``glossary``: a ``selaras.terms.Glossary`` (``read_glossary(path)``): the MT
+              made here uses its English where the word alignment is sure, every row
+              gets ``term-missing``, ``metrics.json`` a ``glossary`` entry.
             * ``on_progress``, ``on_embed_progress``: ``(done, total)`` while translating
               and embedding.
 
@@ -126,6 +129,7 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
 
     with outputs.transaction() as transaction:
         mt = _machine_translation(spec, src_texts, transaction, progress)
+        mt, terms = _with_glossary(spec, mt)
         links = [word_links(t) for t in mt.translations] if spec.word_alignment and mt.translations is not None else None
         files: dict[str, str] = {SOURCE_NAME: _text(src_texts)}
         if mt.lines is not None:
@@ -139,7 +143,8 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
             )
             warnings += warned([warning])
             rows = check_rows(
-                build_rows(src_texts, ref_texts, mt.lines, beads, mt_scores=mt.scores, word_links=links, origins=mt.origins)
+                build_rows(src_texts, ref_texts, mt.lines, beads, mt_scores=mt.scores, word_links=links, origins=mt.origins),
+                checks=glossary_checks(spec.glossary),
             )
             files[reference_name(k)] = _text(ref_texts)
             files[aligned_name(k)] = "".join(tsv_lines(rows))
@@ -154,6 +159,8 @@ def run_job(spec: RunSpec, progress: Progress | None = None) -> RunResult:
             "references": per_reference,
             "warnings": warnings,
         }
+        if terms is not None:
+            metrics["glossary"] = terms
         if per_reference[0]["metrics"]:
             metrics.update(per_reference[0]["metrics"])  # top-level bleu/chrf/chrfpp/ter/signatures for the first reference
         metrics = transaction.commit_folder(files, metrics)
@@ -231,12 +238,29 @@ def _machine_translation(spec: RunSpec, src_texts: list[str], transaction: Trans
             checkpoint = transaction.checkpoint
             translations = translate_with_memory(
                 engine, src_texts, spec.tm, batch_size=options.batch_size, beams=options.beams,
-                on_progress=progress.translate, checkpoint=checkpoint, alignment=spec.word_alignment,
+                on_progress=progress.translate, checkpoint=checkpoint,
+                alignment=spec.word_alignment or spec.glossary is not None,
             )
             return _Mt.of(translations, engine.describe(options.beams).as_json(), checkpoint.resumed if checkpoint else 0)
         case NoMt():
             return _Mt()
     raise TypeError(f"not an MT source: {spec.mt!r}")  # a programming error: MtSource has four cases
+
+
+def _with_glossary(spec: RunSpec, mt: _Mt) -> tuple[_Mt, dict[str, Any] | None]:
+    """The MT with the glossary enforced on what the model made (a given MT file is a
+    human's or another tool's and is left as it is), and ``metrics.json``'s ``glossary``
+    entry: the file, its terms, and term occurrences by outcome."""
+    if spec.glossary is None:
+        return mt, None
+    entry: dict[str, Any] = {"file": spec.glossary.name, "terms": len(spec.glossary)}
+    if mt.translations is None:
+        return mt, entry
+    from selaras.terms.enforce import enforce_terms, enforcement_counts
+
+    enforced = enforce_terms(mt.translations, spec.glossary)
+    entry["enforced"] = enforcement_counts(enforced)
+    return _Mt.of([e.translation for e in enforced], mt.info if isinstance(mt.info, dict) else None, mt.resumed), entry
 
 
 __all__ = ["RunResult", "run", "run_job"]

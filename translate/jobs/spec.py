@@ -163,6 +163,9 @@ class RunSpec:
             by the model (:class:`Translate` or :class:`Precomputed`).
         tm: a translation memory (``selaras.memory``) whose exact matches replace the MT
             of their sentences (``origin`` = ``tm``); only when translating here.
+        glossary: a :class:`selaras.terms.Glossary`: the MT the model makes here is made
+            to use its English (``selaras.terms.enforce``; a given MT is left as it is),
+            and every row gets the ``term-missing`` check.
 
     Raises:
         InputError: word alignment asked with a given MT or none.
@@ -178,6 +181,7 @@ class RunSpec:
     n_bootstrap: int = 1000
     word_alignment: bool = False
     tm: str | Path | None = None
+    glossary: Any = None
 
     def __post_init__(self) -> None:
         refs = self.references
@@ -192,13 +196,15 @@ class RunSpec:
         """Every file the run reads (none may be written over)."""
         lexicon = () if self.align.lexicon is None else (self.align.lexicon,)
         tm = () if self.tm is None else (self.tm,)
-        return [self.source, *self.references, *self.mt.files, *lexicon, *tm]
+        glossary = () if self.glossary is None else tuple(self.glossary.files)
+        return [self.source, *self.references, *self.mt.files, *lexicon, *tm, *glossary]
 
 
 #: The keywords of ``selaras.run`` besides its files and the engine's (:func:`run_spec`).
 RUN_KEYWORDS: tuple[str, ...] = (
     "options", "lines", "mt", "translate", "max_bead", "lexicon", "n_bootstrap", "on_progress", "format",
     "backend", "translations", "engine_info", "embedder", "on_embed_progress", "word_alignment", "tm",
+    "glossary",
 )
 
 
@@ -230,7 +236,7 @@ def run_spec(
         source, tuple(references), out_dir, mt=mt,
         align=AlignSettings(max_bead=get("max_bead"), lexicon=get("lexicon"), embedder=get("embedder", "auto")),
         lines=get("lines", False), format=get("format"), n_bootstrap=get("n_bootstrap", 1000),
-        word_alignment=get("word_alignment", False), tm=get("tm"),
+        word_alignment=get("word_alignment", False), tm=get("tm"), glossary=get("glossary"),
     )
     return spec, Progress(translate=get("on_progress"), embed=get("on_embed_progress"))
 

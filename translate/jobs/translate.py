@@ -94,11 +94,25 @@ class TranslateResult:
     max_input_tokens: int
     resumed: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: With a glossary: term occurrences by outcome (``present``, ``placed``, ``unsure``).
+    terms: dict[str, int] | None = None
+    #: With a glossary: each sentence's terms and what happened to them
+    #: (``selaras.terms.enforce.TermOutcome``), in sentence order.
+    sentence_terms: list[tuple[Any, ...]] | None = None
 
     def as_json(self) -> list[dict[str, Any]]:
         """The ``--json`` shape: one object per sentence (``id`` is 1-based), with its
         word alignment: ``alignment`` pairs ``[source piece, target piece]`` indexing
-        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence)."""
+        ``source_pieces`` and ``target_pieces`` (``null`` for an empty sentence). With a
+        glossary, ``terms``: each term found in the source, its English and whether it
+        was ``present``, ``placed`` or left ``unsure`` (the MT as the model made it)."""
+        sentences = self._sentences_json()
+        if self.sentence_terms is not None:
+            for entry, outcomes in zip(sentences, self.sentence_terms):
+                entry["terms"] = [{"term": o.term.source, "target": o.term.target, "outcome": o.outcome} for o in outcomes]
+        return sentences
+
+    def _sentences_json(self) -> list[dict[str, Any]]:
         return [
             {
                 "id": number,
@@ -128,6 +142,7 @@ def translate_file(
     format: str | None = None,
     overwrite: bool = False,
     tm: str | Path | None = None,
+    glossary: Any = None,
     **engine: object,
 ) -> TranslateResult:
     """Translate an Indonesian text file into ``output`` (``None`` or ``-``: stdout), resumably.
@@ -148,6 +163,8 @@ def translate_file(
             have a translation (default: only the empty ones are filled).
         tm: a translation memory (``selaras.memory``): its exact matches are used
             instead of the MT (``origin`` ``tm`` in ``--json``) and never sent to the engine.
+        glossary: a :class:`selaras.terms.Glossary` whose English the MT is made to use
+            where the model's word alignment is sure (``selaras.terms.enforce``).
         engine: instead of ``options``: ``model``, ``engine`` (the backend's name),
             ``device``, ``beams``, ``batch_size`` and the other
             ``selaras.backends.options.ENGINE_KEYWORDS``.
@@ -162,8 +179,9 @@ def translate_file(
     opts = options_from_keywords(options, loose)
     name = str(source)
     target = "-" if output is None else str(output)
-    inputs = (name,) if tm is None else (name, str(tm))
-    Outputs((target,), inputs).refuse()
+    tm_files = () if tm is None else (str(tm),)
+    glossary_files = tuple(glossary.files) if glossary is not None else ()
+    Outputs((target,), (name, *tm_files, *glossary_files)).refuse()
     check_memory(tm)
     document_format = load_format(format_name(name, format))
     if overwrite and not getattr(document_format, "supports_overwrite", False):
@@ -175,18 +193,22 @@ def translate_file(
                 "(a document's sentences come from its blocks)"
             )
         return translate_formatted(
-            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite, tm=tm
+            source, target, document_format, opts, as_json=as_json, on_progress=on_progress, overwrite=overwrite, tm=tm,
+            glossary=glossary,
         )
     text = read_text(name)
     if not text.strip():
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
-    outputs = Outputs((target,), (name,), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name))
+    outputs = Outputs(
+        (target,), (name, *glossary_files), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name)
+    )
     outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
     sentences = document_sentences(text, lines=lines)
     warnings = warned([language_warning([s.text for s in sentences], "id", name)])  # before the model loads
     with outputs.transaction() as transaction:
         result = _translate(
-            opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress, tm=tm
+            opts, sentences, transaction, warnings, lines=lines, alignment=as_json, on_progress=on_progress, tm=tm,
+            glossary=glossary,
         )
         if as_json:
             transaction.commit_json(result.as_json())
@@ -205,6 +227,7 @@ def translate_formatted(
     on_progress: ProgressCallback | None = None,
     overwrite: bool = False,
     tm: str | Path | None = None,
+    glossary: Any = None,
 ) -> TranslateResult:
     """Translate a DOCX, HTML, Markdown, SRT, XLIFF or PO document into ``target`` in the
     same format (``selaras.formats.documents``), resumably; spans placed by the model's
@@ -227,7 +250,8 @@ def translate_formatted(
         raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     outputs = Outputs(
-        (target,), (name,), checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
+        (target,), (name, *(glossary.files if glossary is not None else ())),
+        checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
         what=_lock_name(target, name),
     )
     outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(data))
@@ -235,14 +259,18 @@ def translate_formatted(
     aligned = as_json or (document_format.placement == "alignment" and any(u.spans for u in extracted.units))
     with outputs.transaction() as transaction:
         result = _translate(
-            opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress, tm=tm
+            opts, sentences, transaction, warnings, lines=False, alignment=aligned, on_progress=on_progress, tm=tm,
+            glossary=glossary,
         )
         if as_json:
             transaction.commit_json(result.as_json())
         else:
             translations = result.document.translations
             placement = document_format.placement
-            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, placement, result.engine))
+            from selaras.checks import glossary_checks
+
+            checks = glossary_checks(glossary)  # XLIFF/PO notes then name missing terms too
+            transaction.commit_bytes(rebuild_document(extracted, sentences, translations, placement, result.engine, checks=checks))
     return result
 
 
@@ -261,6 +289,7 @@ def _translate(
     alignment: bool,
     on_progress: ProgressCallback | None,
     tm: str | Path | None = None,
+    glossary: Any = None,
 ) -> TranslateResult:
     """Load the engine and translate ``sentences`` resumably (saying first how many the
     transaction's checkpoint already holds): the one translation step of plain and
@@ -281,8 +310,15 @@ def _translate(
 
     translations = translate_with_memory(
         backend, [s.text for s in sentences], tm, batch_size=opts.batch_size, beams=opts.beams,
-        on_progress=report, checkpoint=checkpoint, alignment=alignment,
+        on_progress=report, checkpoint=checkpoint, alignment=alignment or glossary is not None,
     )
+    terms = sentence_terms = None
+    if glossary is not None:  # the model's MT only; placed where its word alignment is sure
+        from selaras.terms.enforce import enforce_terms, enforcement_counts
+
+        enforced = enforce_terms(translations, glossary)
+        translations, terms = [e.translation for e in enforced], enforcement_counts(enforced)
+        sentence_terms = [e.terms for e in enforced]
     return TranslateResult(
         document=DocumentTranslation(list(sentences), translations, lines),
         output=transaction.target,
@@ -290,6 +326,8 @@ def _translate(
         max_input_tokens=backend.max_input_tokens,
         resumed=checkpoint.resumed,
         warnings=warnings,
+        terms=terms,
+        sentence_terms=sentence_terms,
     )
 
 

@@ -134,6 +134,7 @@ _PAGE_JS = r"""
     td(tr, r[BEAD], "ids");
     cells.sentenceCells(tr, r[SOURCE], r[MT], WORDS === undefined ? [] : r[WORDS]);
     td(tr, r[REFERENCE], "ref");
+    if (data.terms) cells.termCells(tr, data.terms[String(r[POS])]);
     td(tr, fmt(r[ALIGN], 3), "num");
     td(tr, fmt(chrf, 1), "num chrf " + band(chrf));
     td(tr, fmt(r[BLEU], 1), "num");

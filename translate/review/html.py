@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -196,6 +197,7 @@ def render_html(
     weak_chrf: float = LOW_CHRF,
     page_size: int = PAGE_SIZE,
     warnings: Sequence[str] = (),
+    glossary: Any = None,
 ) -> str:
     """The whole review page as one string.
 
@@ -208,6 +210,8 @@ def render_html(
         weak_chrf: sentence chrF below which a row is highlighted.
         page_size: rows drawn per page.
         warnings: one-line warnings about the document, shown above the scores.
+        glossary: a :class:`selaras.terms.Glossary`: its terms are highlighted in the
+            source, and their English in the MT and reference (``selaras.terms.marks``).
     """
     plain_rows = [row for _, row in rows]
     # A status column only where someone reviewed: a fresh run's page stays as it was.
@@ -221,6 +225,12 @@ def render_html(
         "review": reviewed,
         "sort": {"key": "chrf" if sort == "score" else "pos", "dir": 1},
     }
+    if glossary is not None:  # only then, so a page without one stays as it was
+        from selaras.terms.marks import row_marker
+
+        marker = row_marker(glossary)
+        assert marker is not None
+        payload["terms"] = {str(position): marks for position, row in rows if any((marks := marker(row)).values())}
     head = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<style>{CSS}</style>'
     body = f"""<header>
 <h1>Selaras review</h1>
@@ -229,11 +239,22 @@ def render_html(
 <section aria-label="Corpus metrics">
 {_warnings_html(warnings)}{_metrics_html(metrics, metrics_origin)}
 </section>
-{_overview_html(plain_rows, weak_chrf, reviewed)}{_controls_html(plain_rows)}{_table(reviewed)}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
+{_overview_html(plain_rows, weak_chrf, reviewed)}{_terms_note(glossary)}{_controls_html(plain_rows)}{_table(reviewed)}<noscript><p>This page draws its table with JavaScript; enable it to see the rows.</p></noscript>
 <script type="application/json" id="selaras-data">{json_for_script(payload)}</script>
 <script>{JS}</script>
 """
     return page_html(f"Selaras review · {title}", head=head, body=body)
+
+
+def _terms_note(glossary: Any) -> str:
+    """The line saying what the underlines are, on a page made with a glossary."""
+    if glossary is None:
+        return ""
+    return (
+        f'<p class="sub" id="terms-note">Glossary {_esc(Path(glossary.name).name)} ({len(glossary)} terms): each term in the source '
+        'and its English in the MT and reference are <span class="term">underlined</span>; '
+        "a row whose MT or reference lacks one is flagged term-missing when checked with it.</p>\n"
+    )
 
 
 def _overview_html(plain_rows: Sequence[AlignedRow], weak_chrf: float, reviewed: bool) -> str:

@@ -34,14 +34,14 @@ CSS = """
 :root {
   color-scheme: light dark;
   --bg: #ffffff; --fg: #1d2127; --muted: #5f6b7a; --line: #d9dee5; --head: #f3f5f8;
-  --weak: #fff0ee; --weak-edge: #d93025; --mark: #fff2a8; --lo: #c5221f; --mid: #b06000;
+  --weak: #fff0ee; --weak-edge: #d93025; --mark: #fff2a8; --term: #1a73e8; --lo: #c5221f; --mid: #b06000;
   --hi: #188038; --flag-bg: #fce8e6; --flag-fg: #a50e0e; --card: #f8f9fb; --accent: #1a73e8;
   --link: #d2e3fc;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #15181d; --fg: #e6e9ee; --muted: #9aa4b2; --line: #30363f; --head: #1d2128;
-    --weak: #3a1f1f; --weak-edge: #f28b82; --mark: #5c4d00; --lo: #f28b82; --mid: #fdd663;
+    --weak: #3a1f1f; --weak-edge: #f28b82; --mark: #5c4d00; --term: #8ab4f8; --lo: #f28b82; --mid: #fdd663;
     --hi: #81c995; --flag-bg: #5c2b29; --flag-fg: #f6aea9; --card: #1d2128; --accent: #8ab4f8;
     --link: #174ea6;
   }
@@ -88,6 +88,7 @@ tr.weak td { background: var(--weak); }
 tr.weak td:first-child { box-shadow: inset 3px 0 0 var(--weak-edge); }
 td.lo { color: var(--lo); font-weight: 650; } td.mid { color: var(--mid); } td.hi { color: var(--hi); }
 mark { background: var(--mark); color: inherit; border-radius: 2px; padding: 0 1px; }
+.term { text-decoration: underline 2px var(--term); text-underline-offset: 3px; font-weight: 600; }
 .flags .reason { display: block; font-size: 0.8em; opacity: 0.8; margin: 0 0 0.2rem; }
 .flag { display: inline-block; background: var(--flag-bg); color: var(--flag-fg); border-radius: 4px;
   padding: 0 .3rem; margin: 0 .2rem .2rem 0; font-size: .78rem; white-space: nowrap; }
@@ -236,8 +237,45 @@ window.selarasCells = (function () {
     tbody.addEventListener("focusout", unlight);
   }
 
+  // Glossary terms (selaras.terms.marks): [[start, end], ...] UTF-16 ranges of a cell's
+  // text, each part of a text node inside one wrapped in <span class="term">, so the
+  // chrF marks and word spans around them are kept.
+  function markTerms(cell, ranges) {
+    if (!cell || !ranges || !ranges.length || cell.classList.contains("empty")) return;
+    var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), nodes = [], n, offset = 0;
+    while ((n = walker.nextNode())) nodes.push(n);
+    nodes.forEach(function (node) {
+      var text = node.nodeValue, start = offset, cuts = [];
+      offset += text.length;
+      ranges.forEach(function (r) {
+        var a = Math.max(r[0], start), b = Math.min(r[1], offset);
+        if (a < b) cuts.push([a - start, b - start]);
+      });
+      if (!cuts.length) return;
+      var frag = document.createDocumentFragment(), at = 0;
+      cuts.forEach(function (c) {
+        if (c[0] > at) frag.appendChild(document.createTextNode(text.slice(at, c[0])));
+        var s = document.createElement("span");
+        s.className = "term";
+        s.textContent = text.slice(c[0], c[1]);
+        frag.appendChild(s);
+        at = c[1];
+      });
+      if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+
+  // A row's glossary marks ({source, mt, reference} ranges) on its three text cells.
+  function termCells(tr, terms) {
+    if (!terms) return;
+    markTerms(tr.querySelector("td.src"), terms.source);
+    markTerms(tr.querySelector("td.mt"), terms.mt);
+    markTerms(tr.querySelector("td.ref"), terms.reference);
+  }
+
   return { td: td, fmt: fmt, band: band, flagsCell: flagsCell, parseLinks: parseLinks,
-           sentenceCells: sentenceCells, watchLinks: watchLinks };
+           sentenceCells: sentenceCells, watchLinks: watchLinks, termCells: termCells };
 })();
 """
 

@@ -173,22 +173,30 @@ async def _json(send: Send, status: int, payload: Any) -> None:
 ASCII_ROW = re.compile(r"[0-9]{1,9}")
 
 
-def rows_payload(rows: list[AlignedRow]) -> list[dict[str, Any]]:
-    """Rows as the API sends them: :func:`selaras.rows.row_as_json` of each."""
-    return [row_as_json(row) for row in rows]
+def rows_payload(rows: list[AlignedRow], marker: Callable[[AlignedRow], Any] | None = None) -> list[dict[str, Any]]:
+    """Rows as the API sends them: :func:`selaras.rows.row_as_json` of each, with its glossary
+    ``terms`` (``selaras.terms.marks``) when the session has a glossary (``marker``)."""
+    if marker is None:
+        return [row_as_json(row) for row in rows]
+    return [{**row_as_json(row), "terms": marker(row)} for row in rows]
 
 
-def change_payload(session: ReviewSession, change: Change) -> dict[str, Any]:
+def change_payload(
+    session: ReviewSession, change: Change, marker: Callable[[AlignedRow], Any] | None = None
+) -> dict[str, Any]:
     """The answer to a change: the splice to apply to a copy of the rows, and the summary."""
     return {
         "version": session.version,
-        "change": {"op": change.op, "at": change.at, "remove": len(change.old), "rows": rows_payload(list(change.new))},
+        "change": {
+            "op": change.op, "at": change.at, "remove": len(change.old), "rows": rows_payload(list(change.new), marker),
+        },
         "summary": session.summary(),
     }
 
 
 def create_app(
-    session: ReviewSession, *, token: str, bound_host: str, port: int, title: str = "", tm: str | None = None
+    session: ReviewSession, *, token: str, bound_host: str, port: int, title: str = "", tm: str | None = None,
+    glossary: Any = None,
 ) -> Any:
     """The guarded Starlette app serving ``session``.
 
@@ -199,10 +207,13 @@ def create_app(
         title: shown in the page heading (usually the TSV's name).
         tm: a translation memory file (``selaras.memory``): ``/api/matches`` offers its
             fuzzy matches, and every bead accepted is added to it.
+        glossary: a :class:`selaras.terms.Glossary` whose terms the page highlights.
     """
     from starlette.applications import Starlette  # heavy: only when a server is made
 
-    app = Starlette(routes=_Endpoints(session, title, tm).routes())
+    from selaras.terms.marks import row_marker
+
+    app = Starlette(routes=_Endpoints(session, title, tm, row_marker(glossary)).routes())
     return Guard(app, token=token, bound_host=bound_host, port=port)
 
 
@@ -227,9 +238,13 @@ class _Endpoints:
     (:func:`change_payload`) or a JSON error with its HTTP status.
     """
 
-    def __init__(self, session: ReviewSession, title: str, tm: str | None = None) -> None:
+    def __init__(
+        self, session: ReviewSession, title: str, tm: str | None = None,
+        marker: Callable[[AlignedRow], Any] | None = None,
+    ) -> None:
         self.session = session
         self.title = title
+        self.marker = marker
         self.lock = threading.Lock()
         self.tm_path = tm
         self._memory: Any = None
@@ -302,7 +317,7 @@ class _Endpoints:
                 if unknown:
                     raise InputError(f"unknown field(s) {', '.join(unknown)}; expected {', '.join(names + optional)}")
                 with self.lock:
-                    answer = change_payload(self.session, call(self.session, payload))
+                    answer = change_payload(self.session, call(self.session, payload), self.marker)
             except _TooLarge:
                 return self.error(413, f"request body over {MAX_BODY} bytes")
             except ConflictError as exc:
@@ -341,7 +356,10 @@ class _Endpoints:
         from starlette.responses import JSONResponse  # heavy: only when a server is made
 
         with self.lock:
-            payload = {**self.session.summary(), "rows": rows_payload(self.session.rows), "tm": self.tm_path is not None}
+            payload = {
+                **self.session.summary(), "rows": rows_payload(self.session.rows, self.marker),
+                "tm": self.tm_path is not None,
+            }
         return JSONResponse(payload, headers=SECURITY_HEADERS)
 
     async def get_matches(self, request: Any) -> Any:
@@ -452,6 +470,7 @@ def serve(
     on_note: Callable[[str], None] = lambda _: None,
     checks: Any = None,
     tm: str | os.PathLike[str] | None = None,
+    glossary: Any = None,
 ) -> None:
     """Open ``path`` for review and serve it until interrupted (Ctrl-C), then save and close.
 
@@ -460,7 +479,8 @@ def serve(
     socket listens; ``on_note`` gets one-line ``Note:``/``Warning:`` lines (journal
     replayed, a non-loopback address). ``checks`` (``selaras.checks.build_checks``)
     recompute changed beads' flags; default: ``selaras check``'s thresholds. ``tm``
-    (a translation memory file) offers fuzzy matches and receives accepted beads.
+    (a translation memory file) offers fuzzy matches and receives accepted beads. ``glossary``
+    (``selaras.terms.Glossary``): its terms are highlighted in every row.
 
     Raises:
         InputError: unreadable TSV or a journal that does not fit it.
@@ -498,7 +518,7 @@ def serve(
         token = new_token()
         app = create_app(
             session, token=token, bound_host=host, port=bound_port, title=Path(path).name,
-            tm=None if tm is None else str(tm),
+            tm=None if tm is None else str(tm), glossary=glossary,
         )
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)

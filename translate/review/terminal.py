@@ -47,11 +47,23 @@ def _score_cell(row: AlignedRow, weak_chrf: float) -> Text:
     return text
 
 
+def _text(row: AlignedRow, side: str, matcher: Any) -> Text:
+    """One text cell, its glossary terms (``selaras.terms.marks``) bold and underlined."""
+    text = Text(getattr(row, side))
+    if matcher is not None:
+        from selaras.terms.marks import term_spans
+
+        for start, end in term_spans(row, matcher)[side]:
+            text.stylize("bold underline", start, end)
+    return text
+
+
 def review_table(
     rows: Sequence[tuple[int, AlignedRow]],
     *,
     weak_chrf: float = LOW_CHRF,
     title: str | None = None,
+    glossary: Any = None,
 ) -> Table:
     """A rich table of ``(position, row)`` pairs from ``rows_for_review``.
 
@@ -59,7 +71,8 @@ def review_table(
     (left out when no row has one), reference, and sentence chrF with the row's flags beneath. Stacking the narrow
     fields leaves about 20 characters per text column at a width of 100. A weak row shows
     its ids in bold red (not a row background, which is unreadable on one of light or dark
-    terminal themes), its chrF in red and its flags in magenta.
+    terminal themes), its chrF in red and its flags in magenta. With a ``glossary``
+    (``selaras.terms.Glossary``), its terms and their English are bold and underlined.
     """
     table = Table(
         title=title,
@@ -77,9 +90,14 @@ def review_table(
         table.add_column("MT", ratio=1, overflow="fold")
     table.add_column("reference", ratio=1, overflow="fold")
     table.add_column("chrF\nflags", justify="right", overflow="fold")
+    matcher = None
+    if glossary is not None:
+        from selaras.terms.match import TermMatcher
+
+        matcher = TermMatcher(glossary)
     for _position, row in rows:
         weak = is_weak(row, weak_chrf)
-        texts = [Text(row.source), Text(row.mt), Text(row.reference)] if with_mt else [Text(row.source), Text(row.reference)]
+        texts = [_text(row, side, matcher) for side in (("source", "mt", "reference") if with_mt else ("source", "reference"))]
         table.add_row(_ids_cell(row, weak), *texts, _score_cell(row, weak_chrf))
     return table
 

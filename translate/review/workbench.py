@@ -207,6 +207,7 @@ _PAGE_JS = r"""
     // Word links, when the row has them (an edited MT, a merge or a split has none).
     cells.sentenceCells(tr, r.source, [r.mt], r.word_alignment);
     td(tr, r.reference, "ref");
+    cells.termCells(tr, r.terms);  // glossary terms, when the server has a glossary
     td(tr, fmt(r.chrf, 1), "num chrf " + band(r.chrf));
     td(tr, fmt(r.bleu, 1), "num");
     cells.flagsCell(tr, r.flags, r.flag_reasons);
