@@ -317,8 +317,9 @@ def model_errors(source: ModelSource) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - see docstring: every load failure is the model's
         if source.is_local:
             fix = (
-                f"check that '{source.name}' is a complete MarianMT folder "
-                "(config.json, weights, source.spm, target.spm, vocab.json)"
+                f"check that '{source.name}' is a complete model folder (config.json, the weights and "
+                "the tokenizer's files: source.spm, target.spm, vocab.json for Opus-MT; "
+                "sentencepiece.bpe.model and the tokenizer configs for NLLB-200 and M2M-100)"
             )
         elif source.local_files_only:
             fix = f"the cache holds only part of it and the hub is unreachable; {_download_hint(source.name)}"
