@@ -74,19 +74,13 @@ def test_tuning_measures_caches_and_is_reused(trained, monkeypatch, fresh_cache)
 
 def test_full_grid_and_a_differing_setting_is_never_chosen(trained, monkeypatch):
     backend, sources = trained
-    import dataclasses
+    original = tuning._run_sample
 
-    import selaras.translator as translator  # tuning imports it inside its functions
+    def wrong_with_budget_16(engine, texts, beams):
+        out = original(engine, texts, beams)
+        return [t + " x" for t in out] if engine.max_batch_tokens == 16 else out
 
-    original = translator.translate_sentences
-
-    def wrong_with_budget_16(engine, texts, **kwargs):
-        out = original(engine, texts, **kwargs)
-        if engine.max_batch_tokens == 16:
-            return [dataclasses.replace(t, text=t.text + " x") for t in out]
-        return out
-
-    monkeypatch.setattr(translator, "translate_sentences", wrong_with_budget_16)
+    monkeypatch.setattr(tuning, "_run_sample", wrong_with_budget_16)
     result = tuning.tune_backend(backend, beams=2, full=True, budgets=(16, 64), sample=sources, save=False)
     by_budget = {m.setting.max_batch_tokens: m.identical for m in result.measurements}
     assert by_budget[16] is False and by_budget[64] is True
@@ -142,3 +136,25 @@ def test_pipelined_batches_equal_one_call_each(tiny_trained_model):
     ]
     whole = translate_sentences(backend, sources * 5, beams=4, batch_size=4)
     assert [t.text for t in whole] == [h.text for h in backend.translate_batch(sources * 5, beams=4)]
+
+
+def test_tune_command_measures_and_prints_json(tiny_trained_model, fresh_cache):
+    from typer.testing import CliRunner
+
+    from selaras.cli import app
+
+    path, _ = tiny_trained_model
+    result = CliRunner().invoke(app, ["tune", "--model", str(path), "--beams", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["identity"]["beams"] == 2 and payload["measurements"]
+    assert (fresh_cache / "tune" / f"{payload['key']}.json").is_file()
+    bad = CliRunner().invoke(app, ["tune", "--model", str(path), "--rounds", "0"])
+    assert bad.exit_code != 0
+
+
+def test_the_measured_path_gives_the_translators_output(tiny_trained_model):
+    path, pairs = tiny_trained_model
+    backend = ct2.load_ct2(str(path), device="cpu", shortlist=None, tune=False)
+    sources = [src for src, _ in pairs] * 3
+    assert tuning._run_sample(backend, sources, 4) == [t.text for t in translate_sentences(backend, sources, beams=4)]

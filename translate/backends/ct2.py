@@ -799,6 +799,27 @@ def _open_translator(
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 
+def tune_ct2(
+    options: Any, *, full: bool = False, rounds: int = 1, on_progress: Any = None
+) -> Any:
+    """Load ``options``' model with CTranslate2 on the CPU and measure the settings now
+    (:func:`selaras.backends.tuning.tune_backend`), replacing a cached choice; the ``Tuning``.
+
+    What ``selaras tune`` runs. ``options`` is an :class:`~selaras.backends.options.EngineOptions`;
+    its beam size (the model's own when unset) and compute type are part of the key.
+
+    Raises:
+        ModelUnavailableError, BackendError: as :func:`selaras.backends.ct2.load_ct2`.
+    """
+    from selaras.backends.tuning import tune_backend
+
+    engine = options.for_engine("ctranslate2")
+    engine.update(device="cpu", tune=False)
+    engine.pop("threads", None)
+    backend = load_ct2(options.model, **engine)
+    return tune_backend(backend, beams=options.beams, full=full, rounds=rounds, force=True, on_progress=on_progress)
+
+
 def _model_input_limit(model_dir: Path, asked: int | None) -> int:
     """The longest input in tokens: the model's positions and tokenizer limit, or ``asked`` if lower."""
     config = _read_json(model_dir / "config.json")
@@ -840,6 +861,7 @@ __all__ = [
     "read_ct2_vocabulary",
     "read_generation_defaults",
     "resolve_local_model",
+    "tune_ct2",
     "verify_cache_entry",
     "zero_start_is_exact",
 ]

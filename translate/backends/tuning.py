@@ -10,12 +10,12 @@ caches the choice under ``tune/`` in Selaras' cache, keyed by the machine (CPU m
 usable CPUs, int8 instruction set), the model's fingerprint, the compute type, the beam
 size and the CTranslate2 version. A later load reads the choice and measures nothing.
 
-When: ``selaras tune`` measures on demand (``--full`` for the whole grid);
+When: ``selaras tune`` (:func:`selaras.backends.ct2.tune_ct2`) measures on demand (``--full`` for the whole grid);
 :func:`selaras.backends.ct2.load_ct2` tunes automatically the first time a model runs on
 a CPU, unless threads were given explicitly or ``SELARAS_TUNE=off`` is set (a few
 seconds, announced on stderr through logging).
 
-What is measured: Selaras' own path (:func:`selaras.translator.translate_sentences`) on
+What is measured: Selaras' own path (batches as :func:`selaras.translator.translate_sentences` cuts them) on
 :data:`SAMPLE` (fixed Indonesian sentences of 15-35 tokens) with each setting, so the
 timing includes what production pays. The search is coordinate-wise by default (the
 thread splits at the default budget, then the budgets at the best split); ``full=True``
@@ -100,7 +100,7 @@ class Tuning:
         key: the cache key (hash of :attr:`identity`).
         identity: machine, model fingerprint, compute type, beam, CTranslate2 version.
         choice: the fastest setting whose output was identical to the default's.
-        default: the setting Selaras would use without tuning (:func:`selaras.backends.ct2.default_threads`).
+        default: the setting the backend ran with before tuning (:func:`selaras.backends.ct2.default_threads`).
         measurements: every setting tried, in the order tried.
         seconds: how long the measuring took.
         cached: whether this came from the cache (nothing was measured now).
@@ -276,6 +276,23 @@ def _with_setting(backend: Any, setting: Setting, translators: dict[tuple[int, i
     return other
 
 
+def _run_sample(engine: Any, sample: Sequence[str], beams: int) -> list[str]:
+    """The sample's translations as :func:`selaras.translator.translate_sentences` makes them
+    (longest first, the engine's batch size, batches queued one ahead), in input order.
+
+    Written out rather than called because the translator imports ``selaras.backends``.
+    """
+    lengths = engine.count_tokens(sample)
+    order = sorted(range(len(sample)), key=lambda i: (-lengths[i], i))
+    size = engine.default_batch_size
+    groups = [order[k : k + size] for k in range(0, len(order), size)]
+    texts: list[str] = [""] * len(sample)
+    for group, hypotheses in zip(groups, engine.translate_batches([[sample[i] for i in g] for g in groups], beams=beams)):
+        for i, hypothesis in zip(group, hypotheses):
+            texts[i] = hypothesis.text
+    return texts
+
+
 def measure(
     backend: Any,
     settings: Sequence[Setting],
@@ -292,8 +309,6 @@ def measure(
     ``reference`` is the default setting's output (token for token, as text); a setting
     whose output differs is measured but marked not identical, so it is never chosen.
     """
-    from selaras.translator import translate_sentences
-
     translators = translators if translators is not None else {}
     best: dict[Setting, float] = {}
     identical: dict[Setting, bool] = {}
@@ -303,7 +318,7 @@ def measure(
             engine = _with_setting(backend, setting, translators)
             engine.translate_batch(list(sample[:1]), beams=beams)  # warm-up of this translator
             start = time.perf_counter()
-            outputs = [t.text for t in translate_sentences(engine, sample, beams=beams)]
+            outputs = _run_sample(engine, sample, beams)
             rate = len(sample) / max(time.perf_counter() - start, 1e-9)
             best[setting] = max(best.get(setting, 0.0), rate)
             same = reference is None or list(reference) == outputs
@@ -342,7 +357,6 @@ def tune_backend(
     Raises:
         BackendError: the backend is not a CPU CTranslate2 backend.
     """
-    from selaras.backends.ct2 import default_threads
     from selaras.errors import BackendError
 
     if getattr(backend, "name", None) != "ctranslate2" or getattr(backend, "device", None) != "cpu":
@@ -357,12 +371,11 @@ def tune_backend(
             return cached
     sample = list(sample) if sample is not None else list(SAMPLE) * SAMPLE_COPIES
     cpus = int(machine["cpus"])
-    default = Setting(*default_threads(cpus), _default_budget())
+    # What the backend runs with untuned (selaras.backends.ct2.default_threads, MAX_BATCH_TOKENS).
+    default = Setting(backend.inter_threads, backend.intra_threads, backend.max_batch_tokens)
     start = time.perf_counter()
     translators: dict[tuple[int, int], Any] = {}
-    from selaras.translator import translate_sentences
-
-    reference = [t.text for t in translate_sentences(_with_setting(backend, default, translators), sample, beams=beams)]
+    reference = _run_sample(_with_setting(backend, default, translators), sample, beams)
     kwargs = {"beams": beams, "sample": sample, "rounds": rounds, "reference": reference, "translators": translators}
     if full:
         grid = candidate_settings(cpus, budgets)
@@ -390,12 +403,6 @@ def tune_backend(
     if save:
         write_cached(tuning)
     return tuning
-
-
-def _default_budget() -> int:
-    from selaras.backends.ct2 import MAX_BATCH_TOKENS
-
-    return MAX_BATCH_TOKENS
 
 
 def _fastest(measured: Sequence[Measurement], default: Setting) -> Setting:
@@ -445,13 +452,13 @@ def auto_tune(backend: Any) -> Any:
         tuning = read_cached(tuning_key(identity))
         if tuning is None:
             logger.warning(
-                "selaras: tuning CTranslate2 threads and batch size for this CPU and model (once, a few seconds; "
+                "tuning CTranslate2 threads and batch size for this CPU and model (once, a few seconds; "
                 "%s=off skips it) ...", TUNE_ENV,
             )
             tuning = tune_backend(backend, beams=beams)
-            logger.warning("selaras: tuned: %s (%.1f s)", tuning.choice.label(), tuning.seconds)
+            logger.warning("tuned: %s (%.1f s)", tuning.choice.label(), tuning.seconds)
     except (RuntimeError, OSError, SelarasError) as exc:
-        logger.warning("selaras: CTranslate2 tuning failed (%s); using the default threads", exc)
+        logger.warning("CTranslate2 tuning failed (%s); using the default threads", exc)
         return backend
     return apply_tuning(backend, tuning)
 
