@@ -303,13 +303,16 @@ def measure(
     reference: Sequence[str] | None = None,
     on_progress: ProgressCallback | None = None,
     translators: dict[tuple[int, int], Any] | None = None,
+    outputs: dict[Setting, list[str]] | None = None,
 ) -> list[Measurement]:
     """Time Selaras' own path on ``sample`` with each setting (best of ``rounds`` alternating runs).
 
-    ``reference`` is the default setting's output (token for token, as text); a setting
-    whose output differs is measured but marked not identical, so it is never chosen.
+    ``reference`` is the default setting's output (as text); ``None`` takes the first
+    setting's output. A setting whose output differs is measured but marked not
+    identical, so it is never chosen.
     """
     translators = translators if translators is not None else {}
+    reference = list(reference) if reference is not None else None
     best: dict[Setting, float] = {}
     identical: dict[Setting, bool] = {}
     total, done = len(settings) * rounds, 0
@@ -318,10 +321,14 @@ def measure(
             engine = _with_setting(backend, setting, translators)
             engine.translate_batch(list(sample[:1]), beams=beams)  # warm-up of this translator
             start = time.perf_counter()
-            outputs = _run_sample(engine, sample, beams)
+            texts = _run_sample(engine, sample, beams)
             rate = len(sample) / max(time.perf_counter() - start, 1e-9)
             best[setting] = max(best.get(setting, 0.0), rate)
-            same = reference is None or list(reference) == outputs
+            if reference is None:  # the first setting measured is the reference
+                reference = texts
+            same = reference == texts
+            if outputs is not None:
+                outputs[setting] = texts
             identical[setting] = identical.get(setting, True) and same
             done += 1
             if on_progress is not None:
@@ -363,7 +370,7 @@ def tune_backend(
         raise BackendError("tuning measures CTranslate2 on the CPU; use backend ctranslate2 and device cpu")
     beams = int(beams or backend.defaults.beam_size)
     machine = machine_description()
-    identity = tuning_identity(machine, backend.fingerprint, backend.compute_type, beams)
+    identity = tuning_identity(machine, _model_fingerprint(backend), backend.compute_type, beams)
     key = tuning_key(identity)
     if not force:
         cached = read_cached(key)
@@ -375,21 +382,21 @@ def tune_backend(
     default = Setting(backend.inter_threads, backend.intra_threads, backend.max_batch_tokens)
     start = time.perf_counter()
     translators: dict[tuple[int, int], Any] = {}
-    reference = _run_sample(_with_setting(backend, default, translators), sample, beams)
-    kwargs = {"beams": beams, "sample": sample, "rounds": rounds, "reference": reference, "translators": translators}
+    # The default runs first: its output is the reference every other setting must match.
+    texts: dict[Setting, list[str]] = {}
+    kwargs: dict[str, Any] = {
+        "beams": beams, "sample": sample, "rounds": rounds, "translators": translators, "outputs": texts,
+    }
     if full:
-        grid = candidate_settings(cpus, budgets)
-        if default not in grid:
-            grid.insert(0, default)
+        grid = [default, *(s for s in candidate_settings(cpus, budgets) if s != default)]
         measured = measure(backend, grid, on_progress=on_progress, **kwargs)
     else:
-        splits = [Setting(i, j, default.max_batch_tokens) for i, j in thread_splits(cpus)]
-        if default not in splits:
-            splits.insert(0, default)
+        splits = [default, *(s for i, j in thread_splits(cpus) if (s := Setting(i, j, default.max_batch_tokens)) != default)]
         n_budgets = len([b for b in budgets if b != default.max_batch_tokens])
         progress = _offset(on_progress, 0, len(splits) + n_budgets, rounds)
         measured = measure(backend, splits, on_progress=progress, **kwargs)
         best_split = _fastest(measured, default)
+        kwargs["reference"] = texts[default]
         others = [
             Setting(best_split.inter_threads, best_split.intra_threads, b)
             for b in budgets if b != best_split.max_batch_tokens
@@ -403,6 +410,14 @@ def tune_backend(
     if save:
         write_cached(tuning)
     return tuning
+
+
+def _model_fingerprint(backend: Any) -> str:
+    """The model part of the key: the backend's fingerprint without its shortlist, so one
+    choice serves a model with and without a shortlist (the thread split and budget that
+    suit the full vocabulary suit a shortlist too; the choice is measured on whichever
+    loads first)."""
+    return str(backend.fingerprint).split("|shortlist:")[0]
 
 
 def _fastest(measured: Sequence[Measurement], default: Setting) -> Setting:
@@ -448,7 +463,7 @@ def auto_tune(backend: Any) -> Any:
 
     try:
         beams = int(backend.defaults.beam_size)
-        identity = tuning_identity(machine_description(), backend.fingerprint, backend.compute_type, beams)
+        identity = tuning_identity(machine_description(), _model_fingerprint(backend), backend.compute_type, beams)
         tuning = read_cached(tuning_key(identity))
         if tuning is None:
             logger.warning(
