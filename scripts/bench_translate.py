@@ -31,10 +31,19 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
    length_penalty=0.2, return_scores=True``). All sentences are one paragraph, the
    most favourable case for it; the converted model is Selaras' own int8 cache entry,
    so the weights are the same bytes.
+   ``argos-tuned``: the same, with argos' documented environment knobs at their best for
+   this machine: ``ARGOS_INTER_THREADS`` x ``ARGOS_INTRA_THREADS`` over every split of the
+   CPUs, times ``ARGOS_BATCH_SIZE`` in :data:`ARGOS_BATCH_SIZES` tokens, one run each on all
+   the sentences before the timed runs (:func:`argos_sweep`); the fastest becomes the
+   row. That sweep is also a full sweep of plain ``translate_batch`` settings, so the
+   Selaras calibration's choice is compared with its best (``tuner_choice_vs_sweep_best=``).
 4. ``selaras-transformers``: ``translate_sentences`` with the transformers backend
    (length-sorted batches of 16, its defaults).
 5. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
-   (int8, its default threads and batching), full vocabulary.
+   (int8, full vocabulary) as a user's second run gets it: with the threads and budget
+   its first-use calibration chose (:mod:`selaras.backends.tuning`, run once beforehand in
+   its own untimed process, as a user's first run does). ``selaras-untuned``: the same
+   with the calibration off (``tune=False``: the fixed default threads and budget).
 6. ``selaras-shortlist``: the same with a vocabulary shortlist (``selaras.backends.shortlist``,
    ``use_vmap``). The random model cannot provide a realistic map: its own
    translations use about a dozen distinct pieces, so a map built from them would be
@@ -47,8 +56,15 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
 
 Every variant translates one sentence after loading, untimed, so
 one-time start-up work is not counted against the ones that see few sentences. Slow variants (1, 2, 4) translate the first ``--n-slow`` of the sentences: at about 1
-sentence per second the naive loop would otherwise take minutes per run; throughput is
-per sentence and all sentences are the same length, so the rows stay comparable.
+sentence per second the naive loop would otherwise take minutes per run. ``--n-slow``
+must be a multiple of 16, the batched rows' batch size (EasyNMT, Selaras transformers),
+so no row gets a half-empty batch; throughput is per sentence and the sentences are all
+~30 tokens, so the rows stay comparable.
+
+Roofline. ``int8_roofline_share=`` is the Selaras row's multiply-accumulates per second
+(:func:`macs_per_sentence` for this architecture at the first beam, times its
+sentences/s) over the machine's measured int8 GEMM peak (:func:`int8_gemm_peak`: the best
+of PyTorch's int8 kernels on a large product), so the remaining headroom is visible.
 
 How. Each variant runs in its own fresh Python process (this script with ``--child``),
 so its peak RSS (``VmHWM``, the process's high-water mark, imports included; see
@@ -62,16 +78,20 @@ throughput is sentences (and forced target tokens) per second of translation.
 
 Usage::
 
+    python scripts/bench_translate.py --beams 4               # THE table (README): ~20 min on a quiet 2-core machine
     python scripts/bench_translate.py                         # beams 4 and 6, prints the tables
-    python scripts/bench_translate.py --beams 4 --n 40 --n-slow 8 --json   # quick smoke run
+    python scripts/bench_translate.py --beams 4 --n 40 --n-slow 16 --repeats 1 --json   # quick smoke run
     python scripts/bench_translate.py --repeats 3 --work /tmp/bench-model --out bench.txt
     python scripts/bench_translate.py --faithfulness          # how often a shortlist changes output
     python scripts/bench_translate.py --gpu --n 1024          # CUDA: engines x beams x batch sizes (bench_gpu.sh)
 
-The last lines are ``speedup_vs_naive=``, ``speedup_vs_argos=``, ``speedup_vs_easynmt=``
-(Selaras' CTranslate2 default over each, at the first beam given) and
-``shortlist_speedup=`` (with the shortlist over without), then the CPU model and its
-int8 instruction set (``avx512_vnni``, ``amx``, ``avx_vnni`` or ``avx2 only``). This is a
+The last lines are ``speedup_vs_argos_tuned=``, ``speedup_vs_argos=`` (defaults),
+``speedup_vs_naive=``, ``speedup_vs_easynmt=`` (Selaras' CTranslate2 row over each, at the
+first beam given), ``tuning_speedup=`` (tuned over untuned), ``tuner_choice_vs_sweep_best=``,
+``shortlist_speedup=`` (with the shortlist over without: less work, so never in a peer
+ratio) and ``int8_roofline_share=``, then the CPU model and its int8 instruction set
+(``amx``, ``avx512_vnni``, ``avx_vnni`` or ``avx2 only``). The load average is printed
+before and after: on a shared machine the ranges show how far to trust the medians. This is a
 measurement script, not a test: timings depend on the machine and on what else runs on it.
 """
 
