@@ -31,10 +31,19 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
    length_penalty=0.2, return_scores=True``). All sentences are one paragraph, the
    most favourable case for it; the converted model is Selaras' own int8 cache entry,
    so the weights are the same bytes.
+   ``argos-tuned``: the same, with argos' documented environment knobs at their best for
+   this machine: ``ARGOS_INTER_THREADS`` x ``ARGOS_INTRA_THREADS`` over every split of the
+   CPUs, times ``ARGOS_BATCH_SIZE`` in :data:`ARGOS_BATCH_SIZES` tokens, one run each on all
+   the sentences before the timed runs (:func:`argos_sweep`); the fastest becomes the
+   row. That sweep is also a full sweep of plain ``translate_batch`` settings, so the
+   Selaras calibration's choice is compared with its best (``tuner_choice_vs_sweep_best=``).
 4. ``selaras-transformers``: ``translate_sentences`` with the transformers backend
    (length-sorted batches of 16, its defaults).
 5. ``selaras-ctranslate2``: ``translate_sentences`` with the CTranslate2 backend
-   (int8, its default threads and batching), full vocabulary.
+   (int8, full vocabulary) as a user's second run gets it: with the threads and budget
+   its first-use calibration chose (:mod:`selaras.backends.tuning`, run once beforehand in
+   its own untimed process, as a user's first run does). ``selaras-untuned``: the same
+   with the calibration off (``tune=False``: the fixed default threads and budget).
 6. ``selaras-shortlist``: the same with a vocabulary shortlist (``selaras.backends.shortlist``,
    ``use_vmap``). The random model cannot provide a realistic map: its own
    translations use about a dozen distinct pieces, so a map built from them would be
@@ -47,8 +56,15 @@ same beam size (``--beams 4,6``: 4 as in the first table, 6 = Opus-MT's own
 
 Every variant translates one sentence after loading, untimed, so
 one-time start-up work is not counted against the ones that see few sentences. Slow variants (1, 2, 4) translate the first ``--n-slow`` of the sentences: at about 1
-sentence per second the naive loop would otherwise take minutes per run; throughput is
-per sentence and all sentences are the same length, so the rows stay comparable.
+sentence per second the naive loop would otherwise take minutes per run. ``--n-slow``
+must be a multiple of 16, the batched rows' batch size (EasyNMT, Selaras transformers),
+so no row gets a half-empty batch; throughput is per sentence and the sentences are all
+~30 tokens, so the rows stay comparable.
+
+Roofline. ``int8_roofline_share=`` is the Selaras row's multiply-accumulates per second
+(:func:`macs_per_sentence` for this architecture at the first beam, times its
+sentences/s) over the machine's measured int8 GEMM peak (:func:`int8_gemm_peak`: the best
+of PyTorch's int8 kernels on a large product), so the remaining headroom is visible.
 
 How. Each variant runs in its own fresh Python process (this script with ``--child``),
 so its peak RSS (``VmHWM``, the process's high-water mark, imports included; see
@@ -62,16 +78,20 @@ throughput is sentences (and forced target tokens) per second of translation.
 
 Usage::
 
+    python scripts/bench_translate.py --beams 4               # THE table (README): ~20 min on a quiet 2-core machine
     python scripts/bench_translate.py                         # beams 4 and 6, prints the tables
-    python scripts/bench_translate.py --beams 4 --n 40 --n-slow 8 --json   # quick smoke run
+    python scripts/bench_translate.py --beams 4 --n 40 --n-slow 16 --repeats 1 --json   # quick smoke run
     python scripts/bench_translate.py --repeats 3 --work /tmp/bench-model --out bench.txt
     python scripts/bench_translate.py --faithfulness          # how often a shortlist changes output
     python scripts/bench_translate.py --gpu --n 1024          # CUDA: engines x beams x batch sizes (bench_gpu.sh)
 
-The last lines are ``speedup_vs_naive=``, ``speedup_vs_argos=``, ``speedup_vs_easynmt=``
-(Selaras' CTranslate2 default over each, at the first beam given) and
-``shortlist_speedup=`` (with the shortlist over without), then the CPU model and its
-int8 instruction set (``avx512_vnni``, ``amx``, ``avx_vnni`` or ``avx2 only``). This is a
+The last lines are ``speedup_vs_argos_tuned=``, ``speedup_vs_argos=`` (defaults),
+``speedup_vs_naive=``, ``speedup_vs_easynmt=`` (Selaras' CTranslate2 row over each, at the
+first beam given), ``tuning_speedup=`` (tuned over untuned), ``tuner_choice_vs_sweep_best=``,
+``shortlist_speedup=`` (with the shortlist over without: less work, so never in a peer
+ratio) and ``int8_roofline_share=``, then the CPU model and its int8 instruction set
+(``amx``, ``avx512_vnni``, ``avx_vnni`` or ``avx2 only``). The load average is printed
+before and after: on a shared machine the ranges show how far to trust the medians. This is a
 measurement script, not a test: timings depend on the machine and on what else runs on it.
 """
 
@@ -93,11 +113,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILD_MARIAN = REPO_ROOT / "scripts" / "build_marian.py"
 #: Indonesian side of UD PUD (CC BY-SA 3.0), beside the repository.
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "ud-pud" / "id-en.tsv"
-VARIANTS = ("naive", "easynmt", "argos", "selaras-transformers", "selaras-ctranslate2", "selaras-shortlist")
+VARIANTS = (
+    "naive", "easynmt", "argos", "argos-tuned", "selaras-transformers", "selaras-untuned", "selaras-ctranslate2",
+    "selaras-shortlist",
+)
+#: How the table names each variant.
+LABELS = {"argos": "argos-translate defaults", "argos-tuned": "argos-translate tuned"}
 SLOW_VARIANTS = ("naive", "easynmt", "selaras-transformers")
 TARGET_SOURCE_TOKENS = 30
 #: argos-translate's settings (argostranslate/settings.py and translate.py at acb03ae).
 ARGOS = {"inter_threads": 1, "intra_threads": 0, "max_batch_size": 32, "length_penalty": 0.2}
+#: argos' batch sizes (``ARGOS_BATCH_SIZE``, in tokens) tried for its tuned row, with every
+#: ``ARGOS_INTER_THREADS`` x ``ARGOS_INTRA_THREADS`` split of the CPUs.
+ARGOS_BATCH_SIZES = (32, 160, 320, 640, 1280)
 #: EasyNMT's ``translate`` default batch size (easynmt/EasyNMT.py at d9db97f).
 EASYNMT_BATCH_SIZE = 16
 
@@ -199,8 +227,12 @@ def _run_easynmt(model_dir: str, sentences: list[str], beams: int, length: int) 
     return load_s, time.perf_counter() - start, len(outputs)
 
 
-def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, length: int) -> tuple[float, float, int]:
-    """CTranslate2 with argos-translate's settings (see the docstring)."""
+def _run_argos(
+    model_dir: str, ct2_dir: str, sentences: list[str], beams: int, length: int, knobs: dict | None = None
+) -> tuple[float, float, int]:
+    """CTranslate2 with argos-translate's settings (see the docstring); ``knobs`` its environment
+    variables' values for the tuned row (inter_threads, intra_threads, max_batch_size)."""
+    settings = {**ARGOS, **(knobs or {})}
     start = time.perf_counter()
     import ctranslate2
 
@@ -208,7 +240,7 @@ def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, l
 
     tokenizer = MarianSentencePiece(Path(model_dir))
     translator = ctranslate2.Translator(
-        ct2_dir, device="cpu", inter_threads=ARGOS["inter_threads"], intra_threads=ARGOS["intra_threads"]
+        ct2_dir, device="cpu", inter_threads=settings["inter_threads"], intra_threads=settings["intra_threads"]
     )
     load_s = time.perf_counter() - start
     translator.translate_batch([tokenizer.tokenize(sentences[0])], beam_size=beams, max_decoding_length=2)  # warm-up
@@ -217,11 +249,11 @@ def _run_argos(model_dir: str, ct2_dir: str, sentences: list[str], beams: int, l
     results = translator.translate_batch(
         tokenized,
         replace_unknowns=True,
-        max_batch_size=ARGOS["max_batch_size"],
+        max_batch_size=settings["max_batch_size"],
         batch_type="tokens",
         beam_size=beams,
         num_hypotheses=1,
-        length_penalty=ARGOS["length_penalty"],
+        length_penalty=settings["length_penalty"],
         return_scores=True,
         min_decoding_length=length,
         max_decoding_length=length,
@@ -237,13 +269,14 @@ def _run_selaras(
     from selaras.translator import translate_sentences
 
     start = time.perf_counter()
-    if variant in ("selaras-ctranslate2", "selaras-shortlist"):
+    if variant in ("selaras-ctranslate2", "selaras-shortlist", "selaras-untuned"):
         from selaras.backends.ct2 import load_ct2
 
-        # Forced lengths are CTranslate2's own loader options, not engine options.
+        # Forced lengths are CTranslate2's own loader options, not engine options. The
+        # tuned setting was measured (untimed) by _convert_once and is read from the cache.
         backend = load_ct2(
             model_dir, device="cpu", min_decoding_length=length, max_decoding_length=length,
-            shortlist=shortlist if variant == "selaras-shortlist" else None,
+            shortlist=shortlist if variant == "selaras-shortlist" else None, tune=variant != "selaras-untuned",
         )
     else:
         backend = load_backend(EngineOptions(backend="transformers", model=model_dir, device="cpu"))
@@ -290,8 +323,9 @@ def child(args: argparse.Namespace) -> int:
         load_s, translate_s, count = _run_naive(args.model_dir, sentences, beams, args.length)
     elif args.child == "easynmt":
         load_s, translate_s, count = _run_easynmt(args.model_dir, sentences, beams, args.length)
-    elif args.child == "argos":
-        load_s, translate_s, count = _run_argos(args.model_dir, args.ct2_dir, sentences, beams, args.length)
+    elif args.child in ("argos", "argos-tuned"):
+        knobs = json.loads(args.argos_knobs) if args.child == "argos-tuned" else None
+        load_s, translate_s, count = _run_argos(args.model_dir, args.ct2_dir, sentences, beams, args.length, knobs)
     else:
         load_s, translate_s, count = _run_selaras(args.child, args.model_dir, sentences, beams, args.length, args.shortlist)
     peak_kb = peak_rss_kb()
@@ -321,6 +355,7 @@ def _child_command(variant: str, beams: int, paths: dict[str, Path], args: argpa
         "--model-dir", str(paths["model"]), "--sentences", str(paths["sentences"]),
         "--ct2-dir", str(paths["ct2"]), "--shortlist", str(paths["shortlist"]),
         "--beams", str(beams), "--length", str(args.length), "--n-slow", str(args.n_slow),
+        "--argos-knobs", json.dumps(paths.get("argos_knobs", {}).get(beams, {})),
     ]
 
 
@@ -329,12 +364,115 @@ def _convert_once(model_dir: Path) -> tuple[float, Path]:
     code = (
         "import time, sys; t = time.perf_counter()\n"
         "from selaras.backends.ct2 import load_ct2\n"
-        f"b = load_ct2({str(model_dir)!r}, device='cpu', shortlist=None)\n"
+        f"b = load_ct2({str(model_dir)!r}, device='cpu', shortlist=None, tune=False)\n"
         "print(time.perf_counter() - t, b.model_path)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, path = proc.stdout.strip().splitlines()[-1].split(" ", 1)
     return float(seconds), Path(path)
+
+
+def _tune_once(model_dir: Path, length: int) -> dict:
+    """Selaras' first-use calibration, as a user's first CPU run does it (untimed, in its own
+    process, forced output length as the rows): its choice is cached for the Selaras rows."""
+    code = (
+        "import json, time; t = time.perf_counter()\n"
+        "from selaras.backends.ct2 import load_ct2\n"
+        f"b = load_ct2({str(model_dir)!r}, device='cpu', shortlist=None, min_decoding_length={length}, "
+        f"max_decoding_length={length})\n"
+        "print(json.dumps({**b.tuning.to_json(), 'wall_s': time.perf_counter() - t}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SELARAS_TUNE"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def argos_sweep(beams: int, paths: dict, args: argparse.Namespace) -> list[dict]:
+    """argos' documented knobs (ARGOS_INTER_THREADS, ARGOS_INTRA_THREADS, ARGOS_BATCH_SIZE) over
+    every CPU split x :data:`ARGOS_BATCH_SIZES`, one run each on all sentences: a full sweep
+    of plain ``translate_batch`` configurations. The fastest is the "argos-translate tuned" row."""
+    from selaras.backends.tuning import thread_splits
+    from selaras.backends.runtime import usable_cpus
+
+    results = []
+    for inter, intra in thread_splits(usable_cpus()):
+        for size in ARGOS_BATCH_SIZES:
+            knobs = {"inter_threads": inter, "intra_threads": intra, "max_batch_size": size}
+            print(f"argos sweep at beam {beams}: {knobs} ...", file=sys.stderr)
+            command = _child_command("argos-tuned", beams, {**paths, "argos_knobs": {beams: knobs}}, args)
+            proc = subprocess.run(command, capture_output=True, text=True, check=True)
+            run = json.loads(proc.stdout.strip().splitlines()[-1])
+            results.append({**knobs, "sentences_per_s": run["sentences_per_s"]})
+    return results
+
+
+# --------------------------------------------------------------------------- roofline
+
+
+def macs_per_sentence(config: dict, source_tokens: float, target_tokens: int, beams: int) -> float:
+    """Multiply-accumulates to translate one sentence with a Marian transformer (weights' GEMMs
+    and attention products; softmax, layer norms and top-k are left out as non-GEMM work).
+
+    Encoder, per source token and layer: Q/K/V/O projections 4d^2, FFN 2*d*ffn, attention
+    2*S*d. Decoder, per generated token, beam and layer: self-attention projections 4d^2 and
+    products 2*t*d (t = the step, T/2 on average), cross-attention Q/O 2d^2 and products
+    2*S*d, FFN 2*d*ffn; cross-attention K/V of the source 2d^2*S per layer and beam, once;
+    the output projection d*V per generated token and beam (the largest single term for a
+    55k vocabulary).
+    """
+    d, ffn, vocab = config["d_model"], config["decoder_ffn_dim"], config["vocab_size"]
+    s, t, b = source_tokens, target_tokens, beams
+    encoder = config["encoder_layers"] * s * (4 * d * d + 2 * d * config["encoder_ffn_dim"] + 2 * s * d)
+    per_step = config["decoder_layers"] * (4 * d * d + 2 * (t / 2) * d + 2 * d * d + 2 * s * d + 2 * d * ffn) + d * vocab
+    cross_kv = config["decoder_layers"] * 2 * d * d * s * b
+    return encoder + cross_kv + b * t * per_step
+
+
+PEAK_CHILD = r"""
+import json, time, torch
+from selaras.backends.runtime import usable_cpus
+torch.set_num_threads(usable_cpus())
+M, K, N = 1024, 2048, 2048
+best = {}
+def timed(name, fn):
+    fn()
+    for _ in range(8):
+        start = time.perf_counter(); fn(); seconds = time.perf_counter() - start
+        best[name] = max(best.get(name, 0.0), M * K * N / seconds / 1e9)
+a = torch.randint(-128, 127, (M, K), dtype=torch.int8); b = torch.randint(-128, 127, (K, N), dtype=torch.int8)
+try:
+    timed("torch._int_mm (int8 x int8 -> int32)", lambda: torch._int_mm(a, b))
+except (RuntimeError, AttributeError):
+    pass
+x = torch.randn(M, K)
+for engine in ("fbgemm", "onednn", "x86"):
+    if engine not in torch.backends.quantized.supported_engines:
+        continue
+    torch.backends.quantized.engine = engine
+    import warnings; warnings.filterwarnings("ignore")
+    layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(K, N)), {torch.nn.Linear}, dtype=torch.qint8)
+    with torch.inference_mode():
+        timed(f"dynamic int8 Linear ({engine})", lambda: layer(x))
+name = max(best, key=best.get)
+print(json.dumps({"gmacs": best[name], "kernel": name, "all": best}))
+"""
+
+
+def int8_gemm_peak() -> dict:
+    """The machine's int8 GEMM throughput in GMAC/s: the best of PyTorch's int8 kernels
+    (``torch._int_mm`` and dynamic-quantized ``Linear`` under each quantized engine: fbgemm,
+    oneDNN) on a 1024x2048 by 2048x2048 product, best of 8, with all usable CPUs.
+
+    Why a fair peak: these are vendor-tuned int8 kernels (fbgemm, oneDNN) using the same
+    instructions CTranslate2's int8 GEMM uses (VNNI/AMX where present), on a shape large
+    enough to be compute-bound, so no model decoding at these sizes can beat it; taking
+    the best kernel keeps the share an upper bound on headroom, not an artefact of one
+    library. The dynamic ``Linear`` also quantizes its input each call, as CTranslate2 does.
+    """
+    proc = subprocess.run([sys.executable, "-c", PEAK_CHILD], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"gmacs": float("nan"), "kernel": f"failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def reference_shortlist(model_dir: Path, corpus: Path, exclude: set[str], out: Path) -> dict:
@@ -377,7 +515,8 @@ def candidates_per_batch(model_dir: Path, shortlist_path: Path, sentences: list[
 
 
 def format_table(rows: list[dict], meta: dict, beams: int) -> str:
-    header = f"{'variant':<22} {'sent/s':>8} {'tgt tok/s':>10} {'load s':>7} {'peak RSS MB':>12} {'n':>5} {'runs':>5}"
+    header = (f"{'variant':<26} {'sent/s':>8} {'range':>13} {'tgt tok/s':>10} {'load s':>7} {'peak RSS MB':>12} "
+              f"{'n':>5} {'runs':>5}")
     lines = [
         f"# beam {beams}: ~{meta['mean_source_tokens']:.1f} source tokens, output forced to {meta['length']} tokens, "
         f"{meta['cpus']} CPUs; medians of {meta['repeats']} alternating run(s)",
@@ -385,8 +524,9 @@ def format_table(rows: list[dict], meta: dict, beams: int) -> str:
         "-" * len(header),
     ]
     for r in rows:
+        span = f"{min(r['all_sentences_per_s']):.2f}-{max(r['all_sentences_per_s']):.2f}"
         lines.append(
-            f"{r['variant']:<22} {r['sentences_per_s']:>8.2f} {r['target_tokens_per_s']:>10.1f} "
+            f"{LABELS.get(r['variant'], r['variant']):<26} {r['sentences_per_s']:>8.2f} {span:>13} {r['target_tokens_per_s']:>10.1f} "
             f"{r['load_s']:>7.2f} {r['peak_rss_mb']:>12.0f} {r['sentences']:>5} {r['runs']:>5}"
         )
     return "\n".join(lines)
@@ -399,6 +539,10 @@ def _median_row(runs: list[dict]) -> dict:
     row["all_sentences_per_s"] = [r["sentences_per_s"] for r in runs]
     row["runs"] = len(runs)
     return row
+
+
+def _loads(loads: tuple[float, ...] | None) -> str:
+    return "n/a" if loads is None else " ".join(f"{x:.2f}" for x in loads)
 
 
 def _ratio(by_name: dict[str, dict], top: str, bottom: str) -> float:
@@ -581,9 +725,10 @@ def _build_random(model_dir: Path, corpus: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="sentences for the fast variants (default 200)")
-    parser.add_argument("--n-slow", type=int, default=40, help="sentences for naive, easynmt, selaras-transformers (default 40)")
+    parser.add_argument("--n-slow", type=int, default=48, help="sentences for naive, easynmt, selaras-transformers; "
+                        f"a multiple of their batch size {EASYNMT_BATCH_SIZE} (default 48)")
     parser.add_argument("--beams", default="4,6", help="comma-separated beam sizes, one table each (default 4,6)")
-    parser.add_argument("--repeats", type=int, default=1, help="alternating runs per variant; medians reported (default 1)")
+    parser.add_argument("--repeats", type=int, default=3, help="alternating runs per variant; medians and ranges reported (default 3)")
     parser.add_argument("--length", type=int, default=35, help="forced output length in tokens (default 35)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"TSV with Indonesian sentences (default {DEFAULT_CORPUS})")
     parser.add_argument("--work", type=Path, default=None, help="folder for the random model (kept; reused if it exists)")
@@ -600,6 +745,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", help=argparse.SUPPRESS)
     parser.add_argument("--ct2-dir", help=argparse.SUPPRESS)
     parser.add_argument("--shortlist", help=argparse.SUPPRESS)
+    parser.add_argument("--argos-knobs", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args)
@@ -609,9 +755,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
     beam_sizes = [int(b) for b in args.beams.split(",") if b]
+    if args.n_slow % EASYNMT_BATCH_SIZE or args.n_slow < EASYNMT_BATCH_SIZE:
+        parser.error(f"--n-slow must be a multiple of {EASYNMT_BATCH_SIZE} (the batched rows' batch size), got {args.n_slow}")
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus} (pass --corpus)")
 
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="selaras-bench-") as tmp:
         tmp_path = Path(tmp)
         os.environ["SELARAS_CACHE"] = str(tmp_path / "cache")
@@ -643,6 +792,17 @@ def main(argv: list[str] | None = None) -> int:
         conversion_s, paths["ct2"] = _convert_once(model_dir)
         shortlist_info = reference_shortlist(model_dir, args.corpus, set(sentences), paths["shortlist"])
         shortlist_info["allowed_per_batch_of_10"] = round(candidates_per_batch(model_dir, paths["shortlist"], sentences), 0)
+        print("selaras' first-use calibration ...", file=sys.stderr)
+        tuned = _tune_once(model_dir, args.length)
+        sweeps: dict[int, list[dict]] = {}
+        paths["argos_knobs"] = {}
+        if "argos-tuned" in variants:
+            for beams in beam_sizes:
+                sweeps[beams] = argos_sweep(beams, paths, args)
+                best = max(sweeps[beams], key=lambda r: r["sentences_per_s"])
+                paths["argos_knobs"][beams] = {k: best[k] for k in ("inter_threads", "intra_threads", "max_batch_size")}
+        print("int8 GEMM peak ...", file=sys.stderr)
+        peak = int8_gemm_peak()
         runs: dict[tuple[int, str], list[dict]] = {}
         for repeat in range(args.repeats):
             for beams in beam_sizes:
@@ -653,14 +813,31 @@ def main(argv: list[str] | None = None) -> int:
                         print(proc.stderr, file=sys.stderr)
                         return proc.returncode
                     runs.setdefault((beams, variant), []).append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     tables = {beams: [_median_row(runs[(beams, v)]) for v in variants] for beams in beam_sizes}
     first = {r["variant"]: r for r in tables[beam_sizes[0]]}
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    macs = macs_per_sentence(config, mean_tokens, args.length, beam_sizes[0])
+    roofline = None
+    if "selaras-ctranslate2" in first and peak["gmacs"] == peak["gmacs"]:
+        roofline = round(macs * first["selaras-ctranslate2"]["sentences_per_s"] / (peak["gmacs"] * 1e9), 3)
+    choice = tuned["choice"]
+    sweep = sweeps.get(beam_sizes[0], [])
+    in_sweep = [r for r in sweep if (r["inter_threads"], r["intra_threads"], r["max_batch_size"])
+                == (choice["inter_threads"], choice["intra_threads"], choice["max_batch_tokens"])]
+    tuner_vs_sweep = (
+        round(in_sweep[0]["sentences_per_s"] / max(r["sentences_per_s"] for r in sweep), 3) if in_sweep else float("nan")
+    )
     summary = {
-        "speedup_vs_naive": _ratio(first, "selaras-ctranslate2", "naive"),
+        "speedup_vs_argos_tuned": _ratio(first, "selaras-ctranslate2", "argos-tuned"),
         "speedup_vs_argos": _ratio(first, "selaras-ctranslate2", "argos"),
+        "speedup_vs_naive": _ratio(first, "selaras-ctranslate2", "naive"),
         "speedup_vs_easynmt": _ratio(first, "selaras-ctranslate2", "easynmt"),
+        "tuning_speedup": _ratio(first, "selaras-ctranslate2", "selaras-untuned"),
+        "tuner_choice_vs_sweep_best": tuner_vs_sweep,
         "shortlist_speedup": _ratio(first, "selaras-shortlist", "selaras-ctranslate2"),
+        "int8_roofline_share": roofline,
     }
     meta = {
         "sentences": len(sentences),
@@ -673,7 +850,13 @@ def main(argv: list[str] | None = None) -> int:
         "cpu": cpu_description(),
         "conversion_s": round(conversion_s, 2),
         "shortlist": shortlist_info,
-        "load_average_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "selaras_tuning": tuned,
+        "argos_sweeps": {str(b): r for b, r in sweeps.items()},
+        "argos_tuned_knobs": {str(b): k for b, k in paths["argos_knobs"].items()},
+        "int8_gemm_peak": peak,
+        "gmacs_per_sentence": round(macs / 1e9, 3),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
         **summary,
     }
     if args.json:
@@ -683,16 +866,38 @@ def main(argv: list[str] | None = None) -> int:
         for b in beam_sizes[1:]:
             by_name = {r["variant"]: r for r in tables[b]}
             parts.append(
-                f"beam {b}: vs naive {_ratio(by_name, 'selaras-ctranslate2', 'naive')}, vs argos "
-                f"{_ratio(by_name, 'selaras-ctranslate2', 'argos')}, vs easynmt {_ratio(by_name, 'selaras-ctranslate2', 'easynmt')}, "
+                f"beam {b}: vs argos tuned {_ratio(by_name, 'selaras-ctranslate2', 'argos-tuned')}, vs argos defaults "
+                f"{_ratio(by_name, 'selaras-ctranslate2', 'argos')}, vs naive {_ratio(by_name, 'selaras-ctranslate2', 'naive')}, "
+                f"vs easynmt {_ratio(by_name, 'selaras-ctranslate2', 'easynmt')}, "
                 f"shortlist {_ratio(by_name, 'selaras-shortlist', 'selaras-ctranslate2')}"
             )
+        for b, knobs in paths["argos_knobs"].items():
+            parts.append(
+                f"argos tuned at beam {b}: ARGOS_INTER_THREADS={knobs['inter_threads']} ARGOS_INTRA_THREADS="
+                f"{knobs['intra_threads']} ARGOS_BATCH_SIZE={knobs['max_batch_size']} (best of a sweep of "
+                f"{len(sweeps[b])}: " + ", ".join(
+                    f"{r['inter_threads']}x{r['intra_threads']}/{r['max_batch_size']} {r['sentences_per_s']:.1f}" for r in sweeps[b]
+                ) + ")"
+            )
+        parts.append(
+            f"selaras calibration (first use, beam {tuned['identity']['beams']}, {tuned['seconds']:.1f} s): "
+            f"inter {choice['inter_threads']} x intra {choice['intra_threads']}, {choice['max_batch_tokens']} tokens; "
+            "measured " + ", ".join(
+                f"{m['inter_threads']}x{m['intra_threads']}/{m['max_batch_tokens']} {m['sentences_per_s']:.1f}"
+                + ("" if m["identical"] else " (differs)") for m in tuned["measurements"]
+            )
+        )
+        parts.append(
+            f"roofline: {macs / 1e9:.2f} GMAC per sentence at beam {beam_sizes[0]} (~{mean_tokens:.0f} source, "
+            f"{args.length} target tokens); int8 GEMM peak {peak['gmacs']:.0f} GMAC/s ({peak['kernel']})"
+        )
         parts.append(
             f"ctranslate2 first conversion: {conversion_s:.1f} s (once per model and compute type); shortlist rows: "
             f"{shortlist_info['always']} pieces always + {shortlist_info['source_pieces']} source pieces mapped, "
             f"~{shortlist_info['allowed_per_batch_of_10']:.0f} of 54,796 allowed per batch of 10 sentences"
         )
-        parts.append(f"# at beam {beam_sizes[0]}:")
+        parts.append(f"load average (1, 5, 15 min) before {_loads(load_before)}, after {_loads(load_after)}")
+        parts.append(f"# at beam {beam_sizes[0]} (the shortlist does less work: its row is not in the peer ratios):")
         parts += [f"{k}={v}" for k, v in summary.items()]
         parts.append(cpu_description())
         text = "\n".join(parts)

@@ -37,6 +37,22 @@ def _selaras_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ["SELARAS_CACHE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_automatic_tuning() -> Iterator[None]:
+    """CTranslate2's first-use calibration (``selaras.backends.tuning``) is off for the run
+    (``SELARAS_TUNE=off``, inherited by subprocesses): it would add seconds to every fresh
+    cache. ``tests/test_tuning.py`` turns it on where it is the subject."""
+    previous = os.environ.get("SELARAS_TUNE")
+    os.environ["SELARAS_TUNE"] = "off"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SELARAS_TUNE", None)
+        else:
+            os.environ["SELARAS_TUNE"] = previous
+
+
 @pytest.fixture()
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's own empty cache (``SELARAS_CACHE`` = ``tmp_path/cache``), for tests that

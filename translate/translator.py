@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from selaras.backends.base import Backend, Hypothesis
@@ -290,9 +290,8 @@ def translate_sentences(
     if on_progress is not None:
         on_progress(done, total)
     order = sorted(plan.units, key=lambda u: (-u.tokens, u.sentence, u.piece))
-    for batch in _batches(order, batch_size, max_batch_tokens):
-        extra = {"alignment": True} if alignment else {}  # backends without alignments still work without it
-        hypotheses = backend.translate_batch([u.text for u in batch], beams=beams, max_length=max_length, **extra)
+    batches = _batches(order, batch_size, max_batch_tokens)
+    for batch, hypotheses in zip(batches, _translated(backend, batches, beams, max_length, alignment)):
         if len(hypotheses) != len(batch):
             raise BackendError(
                 f"backend {backend.name} returned {len(hypotheses)} translations for {len(batch)} inputs"
@@ -304,6 +303,25 @@ def translate_sentences(
         if on_progress is not None:
             on_progress(done, total)
     return [r for r in plan.results if r is not None]
+
+
+def _translated(
+    backend: Backend, batches: Sequence[Sequence[_Unit]], beams: int | None, max_length: int | None, alignment: bool
+) -> Iterator[list[Hypothesis]]:
+    """Each batch's hypotheses, in order.
+
+    A backend with ``translate_batches`` (CTranslate2) gets the whole sequence, so it can
+    queue the next batch while finishing one and keep every worker busy across batch
+    boundaries; otherwise (or with alignments) one ``translate_batch`` call per batch.
+    """
+    texts = ([u.text for u in batch] for batch in batches)
+    pipelined = getattr(backend, "translate_batches", None)
+    if pipelined is not None and not alignment:
+        yield from pipelined(texts, beams=beams, max_length=max_length)
+        return
+    extra = {"alignment": True} if alignment else {}  # backends without alignments still work without it
+    for batch in texts:
+        yield backend.translate_batch(batch, beams=beams, max_length=max_length, **extra)
 
 
 def _checked_batching(backend: Backend, batch_size: int | None, max_batch_tokens: int, beams: int | None) -> int:

@@ -47,7 +47,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,6 +267,18 @@ def default_threads(cpu_count: int | None = None) -> tuple[int, int]:
     return inter, max(1, cores // inter)
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A batch handed to CTranslate2: its tokenized sources, the call's settings and the results
+    (``AsyncTranslationResult`` futures when it was only queued)."""
+
+    sources: list[list[str]]
+    budget: int
+    options: dict[str, Any]
+    alignment: bool
+    results: list[Any]
+
+
 class CTranslate2Backend(Backend):
     """A converted Marian, NLLB-200 or M2M-100 model behind the :class:`~selaras.backends.base.Backend` protocol."""
 
@@ -303,7 +315,12 @@ class CTranslate2Backend(Backend):
         self.compute_type = placement.compute_type
         self.max_input_tokens = max_input_tokens
         self.inter_threads = placement.inter_threads
+        self.intra_threads = placement.intra_threads
         self.model_path = model_path
+        #: The folder the translator loaded (``model_path``, or its copy with a shortlist's vmap).
+        self.translator_path = model_path
+        #: The calibration this backend runs with (selaras.backends.tuning), if any.
+        self.tuning: Any = None
         self.max_batch_tokens = max_batch_tokens
         #: The vocabulary shortlist decoding is restricted to (selaras.backends.shortlist), or None,
         #: and the file it came from (``shortlist`` is ``resolve_shortlist``'s answer).
@@ -340,6 +357,34 @@ class CTranslate2Backend(Backend):
             BackendError: an input is longer than ``max_input_tokens`` (the translator
                 splits long inputs first; cutting one silently would lose text).
         """
+        return self._collect(self._submit(texts, decoding))
+
+    def translate_batches(
+        self, batches: Iterable[Sequence[str]], *, beams: int | None = None, max_length: int | None = None
+    ) -> Iterator[list[Hypothesis]]:
+        """Translate batch after batch, yielding each batch's hypotheses in order, with no idle
+        workers between batches.
+
+        :meth:`translate_batch` waits for a batch's last sub-batch before the next batch
+        starts, so at the end of every batch all but one of the ``inter_threads`` workers
+        idle (with 64-sentence batches of ~30 tokens on 2 workers, about a tenth of the
+        time). Here the next batch is queued (CTranslate2's ``asynchronous=True``)
+        before the current one is collected, so the workers go straight on. The
+        sub-batches are the ones :meth:`translate_batch` would cut, so the output is the
+        same. Word alignments are not offered here (they take a second pass per batch).
+        """
+        decoding = Decoding(beams=beams, max_length=max_length)
+        pending: _Pending | None = None
+        for texts in batches:
+            queued = self._submit(texts, decoding, asynchronous=True) if texts else _Pending([], 0, {}, False, [])
+            if pending is not None:
+                yield self._collect(pending)
+            pending = queued
+        if pending is not None:
+            yield self._collect(pending)
+
+    def _submit(self, texts: Sequence[str], decoding: Decoding, *, asynchronous: bool = False) -> _Pending:
+        """Tokenize and hand the batch to CTranslate2 (queued only, when ``asynchronous``)."""
         sources = [self.tokenizer.tokenize(t) for t in texts]
         lengths = [len(s) for s in sources]
         if max(lengths) > self.max_input_tokens:
@@ -351,8 +396,21 @@ class CTranslate2Backend(Backend):
         options = self.decoding_options(beams=decoding.beams, max_length=decoding.max_length)
         if self.target_prefix:
             options["target_prefix"] = [list(self.target_prefix) for _ in sources]
-        results = self._run_translator(sources, budget, options, decoding.alignment)
-        attention = [r.attention[0] for r in results] if decoding.alignment else None
+        results = self._run_translator(sources, budget, options, decoding.alignment, asynchronous=asynchronous)
+        return _Pending(sources, budget, options, decoding.alignment, results)
+
+    def _collect(self, pending: _Pending) -> list[Hypothesis]:
+        """The hypotheses of a submitted batch (waiting for it if it was queued)."""
+        sources, budget, options = pending.sources, pending.budget, pending.options
+        if not sources:
+            return []
+        results = pending.results
+        if results and hasattr(results[0], "result"):  # AsyncTranslationResult: wait for each
+            try:
+                results = [r.result() for r in results]
+            except RuntimeError as exc:
+                raise self._failure(len(sources), exc) from exc
+        attention = [r.attention[0] for r in results] if pending.alignment else None
         if attention is not None and options["beam_size"] > 1:
             for rows, first in zip(attention, self._first_step_attention(sources, budget)):
                 if len(rows) >= len(first):
@@ -376,9 +434,11 @@ class CTranslate2Backend(Backend):
         return max(max(lengths), min(per_worker, self.max_batch_tokens))
 
     def _run_translator(
-        self, sources: list[list[str]], budget: int, options: dict[str, Any], alignment: bool
+        self, sources: list[list[str]], budget: int, options: dict[str, Any], alignment: bool,
+        *, asynchronous: bool = False,
     ) -> list[Any]:
-        """CTranslate2's results for the tokenized batch, its late failures as one BackendError."""
+        """CTranslate2's results for the tokenized batch (futures when ``asynchronous``),
+        its late failures as one BackendError."""
         try:
             return self.translator.translate_batch(
                 sources,
@@ -387,13 +447,17 @@ class CTranslate2Backend(Backend):
                 return_scores=True,
                 return_end_token=True,
                 return_attention=alignment,
+                asynchronous=asynchronous,
                 **options,
             )
         except RuntimeError as exc:  # CUDA out of memory, a GPU library that fails late
-            raise BackendError(
-                f"CTranslate2 failed on {self.device} translating a batch of {len(sources)} ({exc}); "
-                "use a smaller batch size, device cpu or backend transformers"
-            ) from exc
+            raise self._failure(len(sources), exc) from exc
+
+    def _failure(self, count: int, exc: Exception) -> BackendError:
+        return BackendError(
+            f"CTranslate2 failed on {self.device} translating a batch of {count} ({exc}); "
+            "use a smaller batch size, device cpu or backend transformers"
+        )
 
     def _hypothesis(self, source: list[str], result: Any, penalty: float, attention: Any) -> Hypothesis:
         """One CTranslate2 result as a :class:`Hypothesis` (with its alignment when ``attention`` is given).
@@ -624,6 +688,9 @@ class CT2Options:
             vocabulary. Marian models only.
         src_lang, tgt_lang: a multilingual model's language codes (default Indonesian
             to English, :mod:`selaras.backends.family`); refused for a Marian model.
+        tune: on a CPU without explicit threads, run with the setting
+            :mod:`selaras.backends.tuning` chose for this machine and model (measured
+            once, a few seconds, on first use; ``SELARAS_TUNE=off`` also skips it).
     """
 
     threads: int | None = None
@@ -640,6 +707,15 @@ class CT2Options:
     shortlist: str | Path | None = "cached"
     src_lang: str | None = None
     tgt_lang: str | None = None
+    tune: bool = True
+
+    def wants_tuning(self, device: str) -> bool:
+        """Whether to use (or measure, the first time) the machine's tuned threads and budget:
+        on a CPU, when no threads were given and ``SELARAS_TUNE`` does not turn it off."""
+        from selaras.backends.tuning import tuning_disabled
+
+        explicit = (self.threads, self.inter_threads, self.intra_threads) != (None, None, None)
+        return device == "cpu" and self.tune and not explicit and not tuning_disabled()
 
     def thread_split(self, device: str) -> tuple[int, int]:
         """(inter_threads, intra_threads): one worker on a GPU, :func:`default_threads` on a CPU;
@@ -746,7 +822,7 @@ def load_ct2(
         extra = tuple((t,) for t in converted if t not in tokenizer.vocab)
         defaults = dataclasses.replace(defaults, suppress_sequences=defaults.suppress_sequences + extra)
     languages_key = f"|{tokenizer.languages.src}>{tokenizer.languages.tgt}" if family != "marian" else ""  # type: ignore[union-attr]
-    return CTranslate2Backend(
+    backend = CTranslate2Backend(
         translator,
         tokenizer,
         defaults,
@@ -759,6 +835,14 @@ def load_ct2(
         shortlist=chosen,
         revision=_hub_commit(model_dir),
     )
+    backend.translator_path = _with_vmap(path, chosen)
+    if opts.wants_tuning(device):
+        from selaras.backends.tuning import auto_tune
+
+        backend = auto_tune(backend)
+        if opts.max_batch_tokens != MAX_BATCH_TOKENS:  # a budget given explicitly wins over the tuned one
+            backend.max_batch_tokens = opts.max_batch_tokens
+    return backend
 
 
 def _hub_commit(model_dir: Path) -> str | None:
@@ -820,6 +904,27 @@ def _open_translator(
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 
+def tune_ct2(
+    options: Any, *, full: bool = False, rounds: int = 1, on_progress: Any = None
+) -> Any:
+    """Load ``options``' model with CTranslate2 on the CPU and measure the settings now
+    (:func:`selaras.backends.tuning.tune_backend`), replacing a cached choice; the ``Tuning``.
+
+    What ``selaras tune`` runs. ``options`` is an :class:`~selaras.backends.options.EngineOptions`;
+    its beam size (the model's own when unset) and compute type are part of the key.
+
+    Raises:
+        ModelUnavailableError, BackendError: as :func:`selaras.backends.ct2.load_ct2`.
+    """
+    from selaras.backends.tuning import tune_backend
+
+    engine = options.for_engine("ctranslate2")
+    engine.update(device="cpu", tune=False)
+    engine.pop("threads", None)
+    backend = load_ct2(options.model, **engine)
+    return tune_backend(backend, beams=options.beams, full=full, rounds=rounds, force=True, on_progress=on_progress)
+
+
 def _model_input_limit(model_dir: Path, asked: int | None) -> int:
     """The longest input in tokens: the model's positions and tokenizer limit, or ``asked`` if lower."""
     config = _read_json(model_dir / "config.json")
@@ -862,6 +967,7 @@ __all__ = [
     "read_ct2_vocabulary",
     "read_generation_defaults",
     "resolve_local_model",
+    "tune_ct2",
     "verify_cache_entry",
     "zero_start_is_exact",
 ]

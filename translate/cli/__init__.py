@@ -16,6 +16,7 @@ from selaras.cli import export as _export  # noqa: F401,E402
 from selaras.cli import corpus as _corpus  # noqa: F401,E402
 from selaras.cli import shortlist as _shortlist  # noqa: F401,E402
 from selaras.cli import tm as _tm  # noqa: F401,E402
+from selaras.cli import tune as _tune  # noqa: F401,E402
 
 
 def main() -> None:
