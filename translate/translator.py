@@ -313,11 +313,13 @@ def _translated(
     A backend with ``translate_batches`` (CTranslate2) gets the whole sequence, so it can
     queue the next batch while finishing one and keep every worker busy across batch
     boundaries; otherwise (or with alignments) one ``translate_batch`` call per batch.
+    The method is looked up on the backend's class, not the object: a wrapper that
+    forwards attributes and overrides ``translate_batch`` (instrumentation, a cache, a
+    test double) must see every batch, not be bypassed by a forwarded pipeline.
     """
     texts = ([u.text for u in batch] for batch in batches)
-    pipelined = getattr(backend, "translate_batches", None)
-    if pipelined is not None and not alignment:
-        yield from pipelined(texts, beams=beams, max_length=max_length)
+    if not alignment and callable(getattr(type(backend), "translate_batches", None)):
+        yield from backend.translate_batches(texts, beams=beams, max_length=max_length)  # type: ignore[attr-defined]
         return
     extra = {"alignment": True} if alignment else {}  # backends without alignments still work without it
     for batch in texts:
