@@ -466,12 +466,12 @@ def auto_tune(backend: Any) -> Any:
         identity = tuning_identity(machine_description(), _model_fingerprint(backend), backend.compute_type, beams)
         tuning = read_cached(tuning_key(identity))
         if tuning is None:
-            logger.warning(
+            logger.info(
                 "tuning CTranslate2 threads and batch size for this CPU and model (once, a few seconds; "
                 "%s=off skips it) ...", TUNE_ENV,
             )
             tuning = tune_backend(backend, beams=beams)
-            logger.warning("tuned: %s (%.1f s)", tuning.choice.label(), tuning.seconds)
+            logger.info("tuned: %s (%.1f s)", tuning.choice.label(), tuning.seconds)
     except (RuntimeError, OSError, SelarasError) as exc:
         logger.warning("CTranslate2 tuning failed (%s); using the default threads", exc)
         return backend
