@@ -43,13 +43,13 @@ logger = logging.getLogger(__name__)
 #: Environment variable: ``off`` (or ``0``, ``no``, ``false``) skips the automatic tuning on first use.
 TUNE_ENV = "SELARAS_TUNE"
 #: Bump when what is measured changes, so old choices are measured again.
-TUNE_FORMAT = 1
+TUNE_FORMAT = 2
 #: Sub-batch budgets tried, in source tokens (the default, 320, is
 #: :data:`selaras.backends.ct2.MAX_BATCH_TOKENS`; memory grows ~1 MB per token of budget
 #: per worker at beam 4, so the grid stops at 640).
 BUDGETS: tuple[int, ...] = (160, 320, 640)
 #: Indonesian sentences written for the calibration (news-like, 15-35 pieces each);
-#: two copies make 32 inputs (~800 source tokens): several sub-batches at every budget above but the largest, kept small so the first use pays seconds, not a minute.
+#: repeated to one full batch of the translator (:func:`default_sample`), what every longer document is made of.
 SAMPLE: tuple[str, ...] = (
     "Pemerintah daerah mengumumkan bahwa jalan utama menuju pelabuhan akan ditutup selama tiga hari untuk perbaikan.",
     "Para petani di lereng gunung mulai menanam kopi setelah hujan pertama turun pada awal bulan ini.",
@@ -68,7 +68,19 @@ SAMPLE: tuple[str, ...] = (
     "Para mahasiswa mengadakan diskusi terbuka tentang perubahan iklim dan dampaknya bagi nelayan.",
     "Setelah bertahun-tahun tinggal di luar negeri, penulis itu akhirnya pulang ke kampung halamannya.",
 )
-SAMPLE_COPIES = 2
+
+
+def default_sample(batch_size: int) -> list[str]:
+    """:data:`SAMPLE` repeated to exactly one batch as the translator cuts them (the
+    engine's batch size, 64 for CTranslate2).
+
+    Why one full batch: how well a sub-batch budget keeps the workers busy depends on how
+    many sub-batches a batch makes. A half batch (the first version's 32 sentences) made
+    three uneven 320-token sub-batches for two workers, so the calibration chose 160 tokens,
+    and on 200-sentence documents (full 64-sentence batches) that choice ran 8% slower
+    than the default (``scripts/bench_translate.py``, quiet 2-core Xeon, 2026-12-05).
+    """
+    return [SAMPLE[k % len(SAMPLE)] for k in range(max(1, batch_size))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +368,7 @@ def tune_backend(
         full: try the whole grid (threads x budgets) instead of the coordinate search.
         rounds: alternating runs per setting; each keeps its best.
         budgets: sub-batch budgets to try, in source tokens.
-        sample: sentences to translate (default :data:`SAMPLE` three times).
+        sample: sentences to translate (default: :func:`default_sample`, one full batch).
         force: measure even if a choice is cached (and replace it).
         save: write the choice to the cache.
         on_progress: ``on_progress(done, total, setting)`` after every run.
@@ -376,7 +388,7 @@ def tune_backend(
         cached = read_cached(key)
         if cached is not None:
             return cached
-    sample = list(sample) if sample is not None else list(SAMPLE) * SAMPLE_COPIES
+    sample = list(sample) if sample is not None else default_sample(backend.default_batch_size)
     cpus = int(machine["cpus"])
     # What the backend runs with untuned (selaras.backends.ct2.default_threads, MAX_BATCH_TOKENS).
     default = Setting(backend.inter_threads, backend.intra_threads, backend.max_batch_tokens)
@@ -481,6 +493,7 @@ def auto_tune(backend: Any) -> Any:
 __all__ = [
     "BUDGETS",
     "SAMPLE",
+    "default_sample",
     "TUNE_ENV",
     "Measurement",
     "Setting",
