@@ -260,6 +260,15 @@ def test_glossary_is_an_input_no_output_may_replace(tmp_path: Path) -> None:
         result = runner.invoke(app, [*args, "--glossary", str(glossary_file)])
         assert result.exit_code == 2, result.output
     assert glossary_file.read_text(encoding="utf-8") == "kopi\tespresso\n"
+    # A translation memory is an input too, for plain text and formatted documents alike.
+    tm_file = tmp_path / "memori.tm"
+    tm_file.write_bytes(b"kept")
+    (tmp_path / "doc.md").write_text("# Judul\n\nSaya suka kopi.\n", encoding="utf-8")
+    for doc in ("doc.id.txt", "doc.md"):
+        args = ["translate", str(tmp_path / doc), "--model", str(tmp_path / "no-model"), "-o", str(tm_file)]
+        result = runner.invoke(app, [*args, "--tm", str(tm_file)])
+        assert result.exit_code == 2, result.output
+    assert tm_file.read_bytes() == b"kept"
 
 
 def test_workbench_session_rechecks_an_edited_mt_for_terms(tmp_path: Path) -> None:

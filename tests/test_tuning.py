@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ctranslate2")
-
-from selaras.backends import ct2, tuning  # noqa: E402
-from selaras.backends.tuning import Setting  # noqa: E402
-from selaras.translator import translate_sentences  # noqa: E402
+from selaras.backends import ct2, tuning
+from selaras.backends.tuning import Setting
+from selaras.translator import translate_sentences
 
 
 def test_thread_splits_use_every_cpu():

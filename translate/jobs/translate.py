@@ -179,9 +179,7 @@ def translate_file(
     opts = options_from_keywords(options, loose)
     name = str(source)
     target = "-" if output is None else str(output)
-    tm_files = () if tm is None else (str(tm),)
-    glossary_files = tuple(glossary.files) if glossary is not None else ()
-    Outputs((target,), (name, *tm_files, *glossary_files)).refuse()
+    Outputs((target,), _inputs(name, tm, glossary)).refuse()
     check_memory(tm)
     document_format = load_format(format_name(name, format))
     if overwrite and not getattr(document_format, "supports_overwrite", False):
@@ -200,7 +198,7 @@ def translate_file(
     if not text.strip():
         raise InputError(f"{name} is empty (no text to translate); give a UTF-8 text file with at least one sentence")
     outputs = Outputs(
-        (target,), (name, *glossary_files), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name)
+        (target,), _inputs(name, tm, glossary), checkpoint=checkpoint_path(output, text, lines=lines), what=_lock_name(target, name)
     )
     outputs.refuse(expected_bytes=OUTPUT_BYTES_PER_INPUT_BYTE * len(text.encode("utf-8")))
     sentences = document_sentences(text, lines=lines)
@@ -215,6 +213,13 @@ def translate_file(
         else:
             transaction.commit_lines(result.document.output_lines())
     return result
+
+
+def _inputs(name: str, tm: str | Path | None, glossary: Any) -> tuple[str, ...]:
+    """Every file a translation reads (the document, its TM, its glossary): no output may replace one."""
+    tm_files = () if tm is None else (str(tm),)
+    glossary_files = tuple(str(f) for f in glossary.files) if glossary is not None else ()
+    return (name, *tm_files, *glossary_files)
 
 
 def translate_formatted(
@@ -250,7 +255,7 @@ def translate_formatted(
         raise InputError(f"{name} has no text to translate in its {document_format.name} blocks")
     key = document_format.name + "\0" + "\n".join(s.text for s in sentences)
     outputs = Outputs(
-        (target,), (name, *(glossary.files if glossary is not None else ())),
+        (target,), _inputs(name, tm, glossary),
         checkpoint=checkpoint_path(None if target == "-" else target, key, lines=False),
         what=_lock_name(target, name),
     )
