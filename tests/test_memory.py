@@ -337,3 +337,7 @@ def test_an_xliff_unit_the_tm_filled_says_so_in_its_note(tiny_trained_model, tmp
     text = out.read_text(encoding="utf-8")
     assert "Coffee, from the TM.</target>" in text
     assert "From the translation memory (exact match)" in text and "Machine translation by" in text
+    # The TM's unit is marked as leveraged from a TM (a human's), the engine's as an MT suggestion,
+    # so reading the file back takes the TM's target as a reference, not as MT.
+    assert 'state-qualifier="leveraged-tm">Coffee, from the TM.</target>' in text
+    assert 'state-qualifier="mt-suggestion"' in text

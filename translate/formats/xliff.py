@@ -63,6 +63,8 @@ LOCKED = frozenset({"true", "yes", "locked", "1"})
 #: The state a filled target gets (XLIFF 1.2 ``state`` and ``state-qualifier`` values).
 STATE = "needs-review-translation"
 STATE_QUALIFIER = "mt-suggestion"
+#: XLIFF 1.2 ``state-qualifier`` of a target taken whole from the translation memory.
+TM_STATE_QUALIFIER = "leveraged-tm"
 #: XLIFF 2.x: a segment with a target is ``translated``; the sub-state says it is MT awaiting review.
 STATE2 = "translated"
 SUBSTATE2 = f"{NOTE_FROM}:mt-needs-review"
@@ -173,11 +175,13 @@ def _fill(tu: object, parts: Sequence[tuple[int, Unit, TranslatedUnit]], notes: 
                 _write(mark, done_by_mid[mark.get("mid")])
     else:
         _write(target, parts[0][2])
+    note = Annotation.combined([notes[number] for number, _, _ in parts if number in notes])
     target.set("state", STATE)
-    target.set("state-qualifier", STATE_QUALIFIER)
+    # A unit answered wholly by the translation memory is a human's translation, not the engine's.
+    from_tm = note is not None and note.sentences > 0 and note.from_tm == note.sentences
+    target.set("state-qualifier", TM_STATE_QUALIFIER if from_tm else STATE_QUALIFIER)
     if tu.get("approved") == "yes":  # type: ignore[attr-defined]
         del tu.attrib["approved"]  # type: ignore[attr-defined]  # an overwritten approval: the MT is not approved
-    note = Annotation.combined([notes[number] for number, _, _ in parts if number in notes])
     if note is not None:
         for old in tu.findall(_q("note")):  # type: ignore[attr-defined]
             if old.get("from") == NOTE_FROM:
@@ -597,4 +601,4 @@ def bilingual_pairs(data: bytes, name: str, *, untranslated: bool = False) -> li
 
 XLIFF = XliffFormat()
 
-__all__ = ["NS", "NS2", "bilingual_pairs", "STATE", "STATE2", "SUBSTATE2", "STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
+__all__ = ["NS", "NS2", "bilingual_pairs", "STATE", "STATE2", "SUBSTATE2", "STATE_QUALIFIER", "TM_STATE_QUALIFIER", "XLIFF", "XliffDocument", "XliffFormat", "parse_xliff"]
